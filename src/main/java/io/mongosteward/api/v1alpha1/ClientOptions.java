@@ -1,0 +1,33 @@
+package io.mongosteward.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Min;
+
+/** Driver options the review asked to expose; null means "the driver's default". */
+public class ClientOptions {
+  @Min(1) @JsonPropertyDescription("Largest number of pooled connections per server.")
+  private Integer maxPoolSize;
+  @Min(0) @JsonPropertyDescription("Connections kept open per server even when idle.")
+  private Integer minPoolSize;
+  @Min(0) @JsonPropertyDescription("Milliseconds to wait for a TCP connection to open.")
+  private Integer connectTimeoutMS;
+  @Min(0) @JsonPropertyDescription("Milliseconds to wait for a socket read; 0 means no limit.")
+  private Integer socketTimeoutMS;
+  @Min(0) @JsonPropertyDescription("Milliseconds to wait for a suitable server before an operation fails.")
+  private Integer serverSelectionTimeoutMS;
+  @Min(0) @JsonPropertyDescription("Milliseconds an operation waits for a free pooled connection.")
+  private Integer waitQueueTimeoutMS;
+
+  public Integer getMaxPoolSize() { return maxPoolSize; }
+  public void setMaxPoolSize(Integer v) { this.maxPoolSize = v; }
+  public Integer getMinPoolSize() { return minPoolSize; }
+  public void setMinPoolSize(Integer v) { this.minPoolSize = v; }
+  public Integer getConnectTimeoutMS() { return connectTimeoutMS; }
+  public void setConnectTimeoutMS(Integer v) { this.connectTimeoutMS = v; }
+  public Integer getSocketTimeoutMS() { return socketTimeoutMS; }
+  public void setSocketTimeoutMS(Integer v) { this.socketTimeoutMS = v; }
+  public Integer getServerSelectionTimeoutMS() { return serverSelectionTimeoutMS; }
+  public void setServerSelectionTimeoutMS(Integer v) { this.serverSelectionTimeoutMS = v; }
+  public Integer getWaitQueueTimeoutMS() { return waitQueueTimeoutMS; }
+  public void setWaitQueueTimeoutMS(Integer v) { this.waitQueueTimeoutMS = v; }
+}

@@ -1,0 +1,25 @@
+package io.mongosteward.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+
+public class CounterSpec {
+  @Required
+  @JsonPropertyDescription("Counter name: the _id of its document {_id: name, seq: <long>}.")
+  private String name;
+
+  @JsonPropertyDescription("Collection holding the counter documents; default counters.")
+  private String collection = "counters";
+
+  @JsonPropertyDescription("Keep seq at or above the current max of this field; seq is never lowered.")
+  private SeedFrom seedFrom;
+
+  public CounterSpec() {}
+  public CounterSpec(String name, SeedFrom seedFrom) { this.name = name; this.seedFrom = seedFrom; }
+  public String getName() { return name; }
+  public void setName(String name) { this.name = name; }
+  public String getCollection() { return collection; }
+  public void setCollection(String collection) { this.collection = collection == null ? "counters" : collection; }
+  public SeedFrom getSeedFrom() { return seedFrom; }
+  public void setSeedFrom(SeedFrom seedFrom) { this.seedFrom = seedFrom; }
+}

@@ -1,0 +1,3 @@
+package io.mongosteward.api.v1alpha1;
+
+public enum DeletionPolicy { Retain, Delete }

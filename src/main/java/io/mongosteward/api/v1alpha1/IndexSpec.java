@@ -1,0 +1,56 @@
+package io.mongosteward.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+public class IndexSpec {
+  @Required
+  @JsonPropertyDescription("Index name, unique within its collection. It identifies the index: a change of keys or options under the same name is a conflict.")
+  private String name;
+
+  @Required
+  @JsonPropertyDescription("The index keys, in order. A list, never a map: key order defines the index.")
+  private List<IndexKey> keys = new ArrayList<>();
+
+  @JsonPropertyDescription("Reject documents whose key values duplicate another document's.")
+  private Boolean unique;
+
+  @JsonPropertyDescription("Only index documents that have the indexed field.")
+  private Boolean sparse;
+
+  @PreserveUnknownFields
+  @JsonPropertyDescription("Only index documents matching this filter (a MongoDB query document).")
+  private Map<String, Object> partialFilterExpression;
+
+  @JsonPropertyDescription("Language rules for string comparison.")
+  private Collation collation;
+
+  @JsonPropertyDescription("Hide the index from the query planner; changed in place with collMod.")
+  private Boolean hidden;
+
+  @Min(0)
+  @JsonPropertyDescription("TTL: delete documents this many seconds after the indexed date. Single-field indexes only; changed in place with collMod.")
+  private Long expireAfterSeconds;
+
+  public String getName() { return name; }
+  public void setName(String name) { this.name = name; }
+  public List<IndexKey> getKeys() { return keys; }
+  public void setKeys(List<IndexKey> keys) { this.keys = keys; }
+  public Boolean getUnique() { return unique; }
+  public void setUnique(Boolean unique) { this.unique = unique; }
+  public Boolean getSparse() { return sparse; }
+  public void setSparse(Boolean sparse) { this.sparse = sparse; }
+  public Map<String, Object> getPartialFilterExpression() { return partialFilterExpression; }
+  public void setPartialFilterExpression(Map<String, Object> v) { this.partialFilterExpression = v; }
+  public Collation getCollation() { return collation; }
+  public void setCollation(Collation collation) { this.collation = collation; }
+  public Boolean getHidden() { return hidden; }
+  public void setHidden(Boolean hidden) { this.hidden = hidden; }
+  public Long getExpireAfterSeconds() { return expireAfterSeconds; }
+  public void setExpireAfterSeconds(Long v) { this.expireAfterSeconds = v; }
+}

@@ -1,0 +1,34 @@
+package io.mongosteward.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Objects;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class IndexStatus {
+  private String collection;
+  private String name;
+  private IndexState state;
+  private String message;
+
+  public IndexStatus() {}
+  public IndexStatus(String collection, String name, IndexState state, String message) {
+    this.collection = collection; this.name = name; this.state = state; this.message = message;
+  }
+  public String getCollection() { return collection; }
+  public void setCollection(String v) { this.collection = v; }
+  public String getName() { return name; }
+  public void setName(String v) { this.name = v; }
+  public IndexState getState() { return state; }
+  public void setState(IndexState v) { this.state = v; }
+  public String getMessage() { return message; }
+  public void setMessage(String v) { this.message = v; }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof IndexStatus s && Objects.equals(collection, s.collection) && Objects.equals(name, s.name)
+        && state == s.state && Objects.equals(message, s.message);
+  }
+
+  @Override
+  public int hashCode() { return Objects.hash(collection, name, state, message); }
+}

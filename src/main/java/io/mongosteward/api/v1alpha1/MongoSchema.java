@@ -1,0 +1,26 @@
+package io.mongosteward.api.v1alpha1;
+
+import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** The desired indexes and counters of one MongoDB database. */
+@Group(MongoSchema.GROUP)
+@Version(MongoSchema.VERSION)
+@Kind("MongoSchema")
+@Plural("mongoschemas")
+@ShortNames({"msch"})
+public class MongoSchema extends CustomResource<MongoSchemaSpec, MongoSchemaStatus> implements Namespaced {
+  public static final String GROUP = "mongosteward.io";
+  public static final String VERSION = "v1alpha1";
+
+  @Override
+  protected MongoSchemaSpec initSpec() {
+    return new MongoSchemaSpec();
+  }
+}

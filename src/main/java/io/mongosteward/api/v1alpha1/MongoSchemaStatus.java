@@ -1,0 +1,50 @@
+package io.mongosteward.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class MongoSchemaStatus {
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+  @JsonPropertyDescription("Ready, Reconciling and Stalled, following Kubernetes conventions.")
+  private List<Condition> conditions = new ArrayList<>();
+  @JsonPropertyDescription("The state of each declared index.")
+  private List<IndexStatus> indexes = new ArrayList<>();
+  @JsonPropertyDescription("Indexes found in managed collections but not declared.")
+  private List<IndexRef> unmanagedIndexes = new ArrayList<>();
+  @JsonPropertyDescription("The current value of each counter.")
+  private List<CounterStatus> counters = new ArrayList<>();
+  @JsonPropertyDescription("The MongoDB server last seen.")
+  private ServerStatus server;
+
+  public Long getObservedGeneration() { return observedGeneration; }
+  public void setObservedGeneration(Long v) { this.observedGeneration = v; }
+  public List<Condition> getConditions() { return conditions; }
+  public void setConditions(List<Condition> v) { this.conditions = v == null ? new ArrayList<>() : v; }
+  public List<IndexStatus> getIndexes() { return indexes; }
+  public void setIndexes(List<IndexStatus> v) { this.indexes = v == null ? new ArrayList<>() : v; }
+  public List<IndexRef> getUnmanagedIndexes() { return unmanagedIndexes; }
+  public void setUnmanagedIndexes(List<IndexRef> v) { this.unmanagedIndexes = v == null ? new ArrayList<>() : v; }
+  public List<CounterStatus> getCounters() { return counters; }
+  public void setCounters(List<CounterStatus> v) { this.counters = v == null ? new ArrayList<>() : v; }
+  public ServerStatus getServer() { return server; }
+  public void setServer(ServerStatus v) { this.server = v; }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MongoSchemaStatus s && Objects.equals(observedGeneration, s.observedGeneration)
+        && Objects.equals(conditions, s.conditions) && Objects.equals(indexes, s.indexes)
+        && Objects.equals(unmanagedIndexes, s.unmanagedIndexes) && Objects.equals(counters, s.counters)
+        && Objects.equals(server, s.server);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(observedGeneration, conditions, indexes, unmanagedIndexes, counters, server);
+  }
+}

@@ -1,0 +1,18 @@
+package io.mongosteward.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+
+public class SeedFrom {
+  @Required @JsonPropertyDescription("Collection whose documents hold the ids.")
+  private String collection;
+  @Required @JsonPropertyDescription("Numeric field holding the ids; an index on it keeps the seed read cheap.")
+  private String field;
+
+  public SeedFrom() {}
+  public SeedFrom(String collection, String field) { this.collection = collection; this.field = field; }
+  public String getCollection() { return collection; }
+  public void setCollection(String collection) { this.collection = collection; }
+  public String getField() { return field; }
+  public void setField(String field) { this.field = field; }
+}

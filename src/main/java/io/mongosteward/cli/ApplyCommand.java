@@ -1,0 +1,50 @@
+package io.mongosteward.cli;
+
+import io.mongosteward.mongo.SyncResult;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "apply", mixinStandardHelpOptions = true,
+    description = {"Brings a database to a MongoSchema: creates, changes (collMod) and, by policy, drops indexes,",
+        "and seeds counters. Idempotent: a second apply does nothing. Prints each action with its duration."},
+    footer = {"", "Examples:", "  mongo-steward apply -f examples/bot-app.yaml --dry-run",
+        "  mongo-steward apply -f examples/bot-app.yaml --mongo-uri-file /var/run/secrets/mongo/uri",
+        "", "Exit codes: 0 the database matches the spec; 2 items need attention (conflicts, duplicates,",
+        "unsupported options, unmanaged indexes); 1 error."})
+final class ApplyCommand implements Callable<Integer> {
+  @ParentCommand Main main;
+  @Mixin MongoTarget target;
+
+  @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "A MongoSchema YAML file.")
+  Path file;
+
+  @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT", description = "text or json.")
+  ResultPrinter.Format output;
+
+  @Option(names = "--dry-run", description = "Show what would change, change nothing.")
+  boolean dryRun;
+
+  @Option(names = "--attempts", defaultValue = "5", paramLabel = "N",
+      description = "Attempts for each MongoDB operation on transient errors, with exponential backoff (default 5).")
+  int attempts;
+
+  @Override
+  public Integer call() {
+    try (SchemaSession session = SchemaSession.open(main, file, target, attempts)) {
+      if (session.schema.getSpec().getPolicy().isPaused() && !dryRun) {
+        main.err.println("spec.policy.paused is true: nothing is written. Set it to false to apply.");
+        dryRun = true;
+      }
+      SyncResult result = session.engine.sync(session.database, session.schema.getSpec(), dryRun);
+      new ResultPrinter(main.out, output).apply(session.schema.getSpec().getDatabase(), result);
+      if (dryRun) {
+        return result.plan().hasChanges() || !result.remainingReports().isEmpty() ? Main.ATTENTION : Main.OK;
+      }
+      return result.converged() ? Main.OK : Main.ATTENTION;
+    }
+  }
+}

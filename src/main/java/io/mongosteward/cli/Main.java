@@ -1,0 +1,80 @@
+package io.mongosteward.cli;
+
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one entry point: `mongo-steward <command>`. Exit codes: 0 done, 2 attention needed, 1 error. */
+@Command(name = "mongo-steward", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = {
+        "Keeps a MongoDB database the way its application needs it: declared indexes and id counters,",
+        "reconciled idempotently, from a MongoSchema file or from Kubernetes.", ""},
+    subcommands = {PlanCommand.class, ApplyCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Exit codes: 0 done or nothing to do; 2 changes pending (plan) or items need attention (apply); 1 error.",
+        "Start with: mongo-steward demo"})
+public final class Main implements Runnable {
+  public static final int OK = 0;
+  public static final int ERROR = 1;
+  public static final int ATTENTION = 2;
+
+  final Map<String, String> env;
+  final PrintWriter out;
+  final PrintWriter err;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public Main(Map<String, String> env, PrintWriter out, PrintWriter err) {
+    this.env = env;
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(out);
+  }
+
+  public static void main(String[] args) {
+    // Quiet by default: commands print their own results; logs are for `operator` and `sidecar`.
+    if (System.getProperty("mongosteward.log.level") == null) {
+      boolean server = args.length > 0 && (args[0].equals("operator") || args[0].equals("sidecar"));
+      System.setProperty("mongosteward.log.level", server ? "INFO" : "WARN");
+    }
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    System.exit(run(System.getenv(), out, err, args));
+  }
+
+  public static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main(env, out, err));
+    cli.setOut(out).setErr(err);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof InputException) {
+        err.println("error: " + e.getMessage());
+      } else {
+        err.println("error: " + io.mongosteward.mongo.Redactor.scrubUris(String.valueOf(e.getMessage())));
+      }
+      err.flush();
+      return ERROR;
+    });
+    cli.setParameterExceptionHandler((e, a) -> {
+      err.println("error: " + e.getMessage());
+      e.getCommandLine().usage(err);
+      return ERROR;
+    });
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"mongo-steward " + (v == null ? "dev" : v)};
+    }
+  }
+}

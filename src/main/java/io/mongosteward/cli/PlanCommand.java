@@ -1,0 +1,40 @@
+package io.mongosteward.cli;
+
+import io.mongosteward.plan.Plan;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "plan", mixinStandardHelpOptions = true,
+    description = {"Shows what apply would change to bring a database to a MongoSchema, changing nothing.",
+        "Reads the same YAML you would kubectl apply. Without a URI, runs against an embedded server."},
+    footer = {"", "Examples:", "  mongo-steward plan -f examples/bot-app.yaml",
+        "  MONGODB_URI=mongodb://localhost:27017 mongo-steward plan -f examples/bot-app.yaml --output json",
+        "", "Exit codes: 0 nothing to do; 2 changes pending; 1 error."})
+final class PlanCommand implements Callable<Integer> {
+  @ParentCommand Main main;
+  @Mixin MongoTarget target;
+
+  @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "A MongoSchema YAML file.")
+  Path file;
+
+  @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT",
+      description = "text (default) or json: {\"actions\":[{\"type\",\"collection\",\"index\",\"detail\"}]}.")
+  ResultPrinter.Format output;
+
+  @Option(names = "--attempts", defaultValue = "5", paramLabel = "N",
+      description = "Attempts for each MongoDB operation on transient errors, with exponential backoff (default 5).")
+  int attempts;
+
+  @Override
+  public Integer call() {
+    try (SchemaSession session = SchemaSession.open(main, file, target, attempts)) {
+      Plan plan = session.engine.plan(session.database, session.schema.getSpec());
+      new ResultPrinter(main.out, output).plan(session.schema.getSpec().getDatabase(), plan);
+      return plan.hasChanges() ? Main.ATTENTION : Main.OK;
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package io.mongosteward.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mongosteward.mongo.Outcome;
+import io.mongosteward.mongo.SyncResult;
+import io.mongosteward.plan.Action;
+import io.mongosteward.plan.ActionType;
+import io.mongosteward.plan.Plan;
+import java.io.PrintWriter;
+import java.util.List;
+
+/** Text for people, JSON for scripts; the same items either way. */
+final class ResultPrinter {
+  enum Format { text, json }
+
+  private static final ObjectMapper JSON = SchemaFile.json();
+  private final PrintWriter out;
+  private final Format format;
+
+  ResultPrinter(PrintWriter out, Format format) {
+    this.out = out;
+    this.format = format;
+  }
+
+  void plan(String database, Plan plan) {
+    if (format == Format.json) {
+      ObjectNode root = JSON.createObjectNode();
+      ArrayNode actions = root.putArray("actions");
+      plan.actions().forEach(a -> actions.add(item(a)));
+      print(root);
+      return;
+    }
+    if (plan.actions().isEmpty()) {
+      out.println("Database " + database + " matches the spec: nothing to do.");
+      return;
+    }
+    out.println("Plan for database " + database + ":");
+    for (Action a : plan.actions()) {
+      out.printf("  %-20s %-40s %s%n", a.type(), target(a), a.detail());
+    }
+    long changes = plan.changes().size();
+    out.printf("%d change%s, %d to report.%n", changes, changes == 1 ? "" : "s", plan.reports().size());
+  }
+
+  void apply(String database, SyncResult result) {
+    List<Action> remaining = result.remainingReports();
+    if (format == Format.json) {
+      ObjectNode root = JSON.createObjectNode();
+      ArrayNode actions = root.putArray("actions");
+      for (Outcome o : result.outcomes()) {
+        ObjectNode n = item(o.action());
+        n.put("result", o.result().name());
+        n.put("applied", o.applied());
+        n.put("durationMs", o.took().toMillis());
+        if (!o.applied()) n.put("detail", o.message());
+        actions.add(n);
+      }
+      ArrayNode reports = root.putArray("reports");
+      result.plan().reports().forEach(a -> reports.add(item(a)));
+      root.put("dryRun", result.dryRun());
+      root.put("converged", result.converged());
+      print(root);
+      return;
+    }
+    if (result.dryRun()) {
+      out.println("Dry run: nothing was changed.");
+      plan(database, result.plan());
+      return;
+    }
+    if (result.outcomes().isEmpty() && remaining.isEmpty()) {
+      out.println("Database " + database + " matches the spec: nothing to do.");
+      return;
+    }
+    for (Outcome o : result.outcomes()) {
+      String what = o.applied() ? o.message() : o.result() + ": " + o.message();
+      out.printf("  %-20s %-40s %6d ms  %s%n", o.action().type(), target(o.action()), o.took().toMillis(), what);
+    }
+    for (Action a : result.plan().actions()) {
+      if (!a.type().isChange()) out.printf("  %-20s %-40s %s%n", a.type(), target(a), a.detail());
+    }
+    long applied = result.outcomes().stream().filter(Outcome::applied).count();
+    out.printf("%d applied, %d need attention.%n", applied, remaining.size());
+  }
+
+  private ObjectNode item(Action a) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("type", a.type().name());
+    n.put("collection", a.collection());
+    n.put(a.type() == ActionType.SeedCounter ? "counter" : "index", a.name());
+    n.put("detail", a.detail());
+    return n;
+  }
+
+  private static String target(Action a) {
+    return a.collection() + "." + a.name();
+  }
+
+  private void print(ObjectNode root) {
+    try {
+      out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

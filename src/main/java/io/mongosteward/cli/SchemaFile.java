@@ -1,0 +1,141 @@
+package io.mongosteward.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.mongosteward.api.v1alpha1.MongoSchema;
+import io.mongosteward.plan.SpecValidator;
+import io.mongosteward.plan.Violation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the same MongoSchema YAML a user would `kubectl apply`, strictly: an unknown field, a
+ * wrong type or a broken rule is an {@link InputException} naming the file, the field path
+ * and the problem.
+ */
+public final class SchemaFile {
+  private static final ObjectMapper YAML = YAMLMapper.builder(new YAMLFactory())
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .build();
+
+  private SchemaFile() {}
+
+  public static MongoSchema read(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new InputException(file + ": no such file");
+    } catch (IOException e) {
+      throw new InputException(file + ": cannot read: " + e.getMessage());
+    }
+    return parse(file.toString(), text);
+  }
+
+  public static MongoSchema parse(String source, String text) {
+    MongoSchema schema;
+    try {
+      schema = YAML.readValue(text, MongoSchema.class);
+    } catch (JsonMappingException e) {
+      throw new InputException(source + lineOf(e) + ": " + pathOf(e) + ": " + problemOf(e));
+    } catch (JsonProcessingException e) {
+      throw new InputException(source + lineOf(e) + ": not valid YAML: " + e.getOriginalMessage());
+    }
+    if (schema == null) {
+      throw new InputException(source + ": is empty; expected a MongoSchema");
+    }
+    if (schema.getKind() != null && !"MongoSchema".equals(schema.getKind())) {
+      throw new InputException(source + ": kind: expected MongoSchema, not " + schema.getKind());
+    }
+    String expectedApi = MongoSchema.GROUP + "/" + MongoSchema.VERSION;
+    if (schema.getApiVersion() != null && !expectedApi.equals(schema.getApiVersion())) {
+      throw new InputException(source + ": apiVersion: expected " + expectedApi + ", not " + schema.getApiVersion());
+    }
+    List<Violation> violations = new SpecValidator().validate(schema.getSpec());
+    if (!violations.isEmpty()) {
+      throw new InputException(violations.stream().map(v -> source + ": " + v)
+          .collect(Collectors.joining(System.lineSeparator())));
+    }
+    return schema;
+  }
+
+  private static String lineOf(JsonProcessingException e) {
+    return e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr();
+  }
+
+  private static String pathOf(JsonMappingException e) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference ref : e.getPath()) {
+      if (ref.getIndex() >= 0) {
+        sb.append('[').append(ref.getIndex()).append(']');
+      } else if (ref.getFieldName() != null) {
+        if (!sb.isEmpty()) sb.append('.');
+        sb.append(ref.getFieldName());
+      }
+    }
+    return sb.isEmpty() ? "(document)" : sb.toString();
+  }
+
+  private static String problemOf(JsonMappingException e) {
+    if (e instanceof UnrecognizedPropertyException u) {
+      String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream().map(String::valueOf)
+          .sorted().collect(Collectors.joining(", "));
+      return "unknown field '" + u.getPropertyName() + "'" + (known.isEmpty() ? "" : "; known fields: " + known);
+    }
+    String path = pathOf(e);
+    if (e instanceof MismatchedInputException m && path.endsWith("keys") && List.class.isAssignableFrom(m.getTargetType())) {
+      return "must be a list such as [{field: a, order: 1}, {field: b, order: -1}], not a map: "
+          + "a map's key order is not kept, and key order defines a compound index";
+    }
+    if (e instanceof InvalidFormatException f) {
+      return "expected " + typeName(f.getTargetType()) + ", not '" + f.getValue() + "'";
+    }
+    if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
+      return "expected " + typeName(m.getTargetType());
+    }
+    return e.getOriginalMessage();
+  }
+
+  private static String typeName(Class<?> type) {
+    if (type == null) return "another type";
+    if (type.isEnum()) {
+      return "one of " + java.util.Arrays.stream(type.getEnumConstants()).map(c -> jsonName(type, (Enum<?>) c))
+          .collect(Collectors.joining(", "));
+    }
+    if (type == Boolean.class || type == boolean.class) return "true or false";
+    if (Number.class.isAssignableFrom(type) || type.isPrimitive()) return "a number";
+    if (type == String.class) return "a string";
+    if (List.class.isAssignableFrom(type)) return "a list";
+    return "an object (" + type.getSimpleName() + ")";
+  }
+
+  private static String jsonName(Class<?> type, Enum<?> constant) {
+    try {
+      var p = type.getField(constant.name()).getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+      return p != null ? p.value() : constant.name();
+    } catch (NoSuchFieldException e) {
+      return constant.name();
+    }
+  }
+
+  /** For JSON output of the CLI. */
+  public static ObjectMapper json() {
+    return JsonMapper.builder().build();
+  }
+}

@@ -1,0 +1,81 @@
+package io.mongosteward.cli;
+
+import com.mongodb.client.MongoDatabase;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.mongosteward.api.v1alpha1.MongoSchema;
+import io.mongosteward.api.v1alpha1.SecretKeyRef;
+import io.mongosteward.mongo.ClientRegistry;
+import io.mongosteward.mongo.ErrorClassifier;
+import io.mongosteward.mongo.Retrier;
+import io.mongosteward.mongo.RetryPolicy;
+import io.mongosteward.mongo.SchemaEngine;
+import io.mongosteward.operator.SecretUriReader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+/** What `plan` and `apply` share: the file, the target, one client, the engine; closed together. */
+final class SchemaSession implements AutoCloseable {
+  final MongoSchema schema;
+  final MongoTarget.Resolved target;
+  final ClientRegistry clients;
+  final MongoDatabase database;
+  final SchemaEngine engine;
+
+  private SchemaSession(MongoSchema schema, MongoTarget.Resolved target, ClientRegistry clients,
+      MongoDatabase database, SchemaEngine engine) {
+    this.schema = schema;
+    this.target = target;
+    this.clients = clients;
+    this.database = database;
+    this.engine = engine;
+  }
+
+  static SchemaSession open(Main main, Path file, MongoTarget targetOptions, int attempts) {
+    MongoSchema schema = SchemaFile.read(file);
+    MongoTarget.Resolved target = targetOptions.resolve(main.env, secretOf(main, schema, file), main.err);
+    Retrier retrier = new Retrier(new RetryPolicy(attempts, Duration.ofMillis(200), Duration.ofSeconds(5), 2.0),
+        target.uri().redactor());
+    ClientRegistry clients = new ClientRegistry(retrier);
+    try {
+      var client = clients.connect(target.uri(), schema.getSpec().getConnection() == null ? null
+          : schema.getSpec().getConnection().getClientOptions());
+      MongoDatabase db = client.getDatabase(schema.getSpec().getDatabase());
+      return new SchemaSession(schema, target, clients, db, new SchemaEngine(retrier, target.uri().redactor()));
+    } catch (RuntimeException e) {
+      clients.close();
+      target.close();
+      throw new InputException("cannot reach MongoDB at " + target.uri().redacted() + " (" + target.source() + "): "
+          + ErrorClassifier.describe(e, target.uri().redactor()));
+    }
+  }
+
+  /** The Secret the file names, read through the current kubeconfig, only when asked for. */
+  private static Supplier<String> secretOf(Main main, MongoSchema schema, Path file) {
+    return () -> {
+      var connection = schema.getSpec().getConnection();
+      SecretKeyRef ref = connection == null ? null : connection.getSecretRef();
+      if (ref == null) {
+        return null;
+      }
+      if (!KubeConfigs.available(main.env)) {
+        main.err.println(file + " names Secret " + ref.getName() + ", but there is no kubeconfig to read it with.");
+        return null;
+      }
+      String ns = schema.getMetadata() == null ? null : schema.getMetadata().getNamespace();
+      try (KubernetesClient kube = new KubernetesClientBuilder().build()) {
+        return new SecretUriReader(kube).read(ns, ref.getName(), ref.getKey());
+      } catch (RuntimeException e) {
+        throw new InputException(file + ": spec.connection.secretRef: cannot read Secret " + ref.getName()
+            + " through the current kubeconfig (" + e.getMessage() + "); pass --mongo-uri-file or set MONGODB_URI");
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    clients.close();
+    target.close();
+  }
+}

@@ -1,0 +1,63 @@
+package io.mongosteward.mongo;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Removes credentials from any text that may leave the process (logs, status, Events, metrics,
+ * exception messages): the userinfo of every mongodb:// URI, and the literal known secrets.
+ */
+public final class Redactor {
+  private static final Pattern URI_USERINFO =
+      Pattern.compile("(mongodb(?:\\+srv)?://)([^/@\\s]*)@", Pattern.CASE_INSENSITIVE);
+  public static final String MASK = "***";
+
+  private final List<String> secrets;
+
+  private Redactor(List<String> secrets) {
+    this.secrets = secrets;
+  }
+
+  public static Redactor none() {
+    return new Redactor(List.of());
+  }
+
+  /** A redactor that also masks these literal secrets, raw and URL-decoded. */
+  public static Redactor of(String... secrets) {
+    List<String> all = new ArrayList<>();
+    for (String s : secrets) {
+      if (s != null && s.length() >= 3) {
+        all.add(s);
+        String decoded = URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        if (!decoded.equals(s)) {
+          all.add(decoded);
+        }
+      }
+    }
+    return new Redactor(List.copyOf(all));
+  }
+
+  public String scrub(String text) {
+    if (text == null) {
+      return null;
+    }
+    String out = URI_USERINFO.matcher(text).replaceAll(m -> {
+      String userinfo = m.group(2);
+      int colon = userinfo.indexOf(':');
+      String user = colon < 0 ? userinfo : userinfo.substring(0, colon);
+      return java.util.regex.Matcher.quoteReplacement(m.group(1) + user + ":" + MASK + "@");
+    });
+    for (String secret : secrets) {
+      out = out.replace(secret, MASK);
+    }
+    return out;
+  }
+
+  /** Scrubs with the URI pattern alone, for text with no known secret at hand. */
+  public static String scrubUris(String text) {
+    return none().scrub(text);
+  }
+}

@@ -1,0 +1,44 @@
+package io.mongosteward.mongo;
+
+import com.mongodb.client.MongoDatabase;
+import io.mongosteward.api.v1alpha1.MongoSchemaSpec;
+import io.mongosteward.plan.ObservedState;
+import io.mongosteward.plan.Plan;
+import io.mongosteward.plan.Planner;
+import java.util.List;
+
+/**
+ * Observe, plan, apply: the one engine behind `plan`, `apply` and the operator. A database that
+ * already matches costs one listIndexes per collection, the counter reads, and no write.
+ */
+public final class SchemaEngine {
+  private final CatalogReader reader;
+  private final Planner planner;
+  private final SchemaApplier applier;
+
+  public SchemaEngine(Retrier retrier, Redactor redactor) {
+    this(new CatalogReader(retrier), new Planner(),
+        new SchemaApplier(retrier, new DuplicateFinder(60_000), redactor));
+  }
+
+  public SchemaEngine(CatalogReader reader, Planner planner, SchemaApplier applier) {
+    this.reader = reader;
+    this.planner = planner;
+    this.applier = applier;
+  }
+
+  public Plan plan(MongoDatabase db, MongoSchemaSpec spec) {
+    return planner.plan(spec, reader.observe(db, spec));
+  }
+
+  /**
+   * @param dryRun plan only; the result holds no outcomes
+   */
+  public SyncResult sync(MongoDatabase db, MongoSchemaSpec spec, boolean dryRun) {
+    ObservedState observed = reader.observe(db, spec);
+    Plan plan = planner.plan(spec, observed);
+    List<Outcome> outcomes = dryRun || !plan.hasChanges() ? List.of()
+        : applier.apply(db, plan.changes(), spec.getPolicy().getOnConflict());
+    return new SyncResult(spec, observed, plan, outcomes, dryRun);
+  }
+}

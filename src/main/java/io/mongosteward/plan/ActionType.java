@@ -1,0 +1,42 @@
+package io.mongosteward.plan;
+
+/** Every kind of plan item. Changes write to MongoDB; reports and notes change nothing. */
+public enum ActionType {
+  CreateIndex(Category.CHANGE),
+  ModifyIndex(Category.CHANGE),
+  DropIndex(Category.CHANGE),
+  RecreateIndex(Category.CHANGE),
+  SeedCounter(Category.CHANGE),
+  /** Same name, other definition, under policy Report. */
+  Conflict(Category.REPORT),
+  /** In a managed collection but not declared, under policy Report. */
+  Unmanaged(Category.REPORT),
+  /** A unique index that existing duplicates prevent. */
+  BlockedByDuplicates(Category.REPORT),
+  /** The server cannot do what is declared (no collMod, an option it does not implement). */
+  Unsupported(Category.REPORT),
+  /** The server refused a change for another, permanent reason. */
+  Failed(Category.REPORT),
+  /** The declared index exists with the same keys and options under another name: kept as is. */
+  NameMismatch(Category.NOTE);
+
+  public enum Category { CHANGE, REPORT, NOTE }
+
+  private final Category category;
+
+  ActionType(Category category) {
+    this.category = category;
+  }
+
+  public Category category() {
+    return category;
+  }
+
+  public boolean isChange() {
+    return category == Category.CHANGE;
+  }
+
+  public boolean isReport() {
+    return category == Category.REPORT;
+  }
+}
