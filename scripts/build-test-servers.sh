@@ -4,10 +4,12 @@
 # binary is reused. Usage: scripts/build-test-servers.sh [ferretdb] [toxiproxy] [kube]
 set -euo pipefail
 
-FERRETDB_VERSION=${FERRETDB_VERSION:-v1.24.2}
-TOXIPROXY_VERSION=${TOXIPROXY_VERSION:-v2.5.0}
-KUBE_VERSION=${KUBE_VERSION:-v1.34.2}
-ETCD_VERSION=${ETCD_VERSION:-v3.6.16}
+here=$(cd "$(dirname "$0")" && pwd)
+# Versions live in versions.env, which the tests read too; the environment may override them.
+while IFS='=' read -r k v; do
+  case "$k" in ''|\#*) continue ;; esac
+  [ -z "${!k:-}" ] && export "$k=$v"
+done < "$here/versions.env"
 
 CACHE=${MONGO_STEWARD_CACHE:-$HOME/.cache/mongo-steward}
 KUBE_API_TEST_DIR=${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}
@@ -33,7 +35,7 @@ build_ferretdb() {
   wrapper "$w" github.com/FerretDB/FerretDB "$FERRETDB_VERSION"
   # Its cmd/ferretdb panics without a generated version.txt; the embeddable package does not
   # need one, so the wrapper is a small main around it.
-  cp "$(dirname "$0")/ferretdb-main.go" "$w/main.go"
+  cp "$here/ferretdb-main.go" "$w/main.go"
   (cd "$w" && go mod tidy && go build -trimpath -ldflags "-s -w" -o "$w/ferretdb" .)
   mkdir -p "$(dirname "$out")" && mv "$w/ferretdb" "$out" && rm -rf "$w"
   log "ferretdb built: $out"

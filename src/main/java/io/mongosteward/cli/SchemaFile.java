@@ -3,7 +3,11 @@ package io.mongosteward.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -27,12 +31,22 @@ import java.util.stream.Collectors;
  * and the problem.
  */
 public final class SchemaFile {
-  private static final ObjectMapper YAML = YAMLMapper.builder(new YAMLFactory())
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-      .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-      .build();
+  private static final ObjectMapper YAML = strict();
+
+  private static ObjectMapper strict() {
+    ObjectMapper m = YAMLMapper.builder(new YAMLFactory())
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        .build();
+    // `database: 42` is a mistake, not a string: the API server would reject it too.
+    m.coercionConfigFor(LogicalType.Textual)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+    return m;
+  }
 
   private SchemaFile() {}
 
@@ -51,6 +65,11 @@ public final class SchemaFile {
   public static MongoSchema parse(String source, String text) {
     MongoSchema schema;
     try {
+      JsonNode tree = YAML.readTree(text);
+      if (tree == null || tree.isMissingNode() || tree.isNull()) {
+        throw new InputException(source + ": is empty; expected a MongoSchema");
+      }
+      checkType(source, tree);
       schema = YAML.readValue(text, MongoSchema.class);
     } catch (JsonMappingException e) {
       throw new InputException(source + lineOf(e) + ": " + pathOf(e) + ": " + problemOf(e));
@@ -60,19 +79,24 @@ public final class SchemaFile {
     if (schema == null) {
       throw new InputException(source + ": is empty; expected a MongoSchema");
     }
-    if (schema.getKind() != null && !"MongoSchema".equals(schema.getKind())) {
-      throw new InputException(source + ": kind: expected MongoSchema, not " + schema.getKind());
-    }
-    String expectedApi = MongoSchema.GROUP + "/" + MongoSchema.VERSION;
-    if (schema.getApiVersion() != null && !expectedApi.equals(schema.getApiVersion())) {
-      throw new InputException(source + ": apiVersion: expected " + expectedApi + ", not " + schema.getApiVersion());
-    }
     List<Violation> violations = new SpecValidator().validate(schema.getSpec());
     if (!violations.isEmpty()) {
       throw new InputException(violations.stream().map(v -> source + ": " + v)
           .collect(Collectors.joining(System.lineSeparator())));
     }
     return schema;
+  }
+
+  private static void checkType(String source, JsonNode tree) {
+    String kind = tree.path("kind").asText(null);
+    if (kind != null && !"MongoSchema".equals(kind)) {
+      throw new InputException(source + ": kind: expected MongoSchema, not " + kind);
+    }
+    String expectedApi = MongoSchema.GROUP + "/" + MongoSchema.VERSION;
+    String api = tree.path("apiVersion").asText(null);
+    if (api != null && !expectedApi.equals(api)) {
+      throw new InputException(source + ": apiVersion: expected " + expectedApi + ", not " + api);
+    }
   }
 
   private static String lineOf(JsonProcessingException e) {
