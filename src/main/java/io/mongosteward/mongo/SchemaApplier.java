@@ -103,12 +103,16 @@ public final class SchemaApplier {
   private Outcome refusal(MongoDatabase db, Action action, String collection, IndexDefinition index,
       MongoException e, Duration took) {
     String server = ErrorClassifier.describe(e, redactor);
-    if (ErrorClassifier.isDuplicateKey(e) && index.unique()) {
+    // Servers word a unique build over duplicates differently (mongod 11000, FerretDB code 1
+    // "UNIQUE constraint failed"): counting the duplicates is the one reliable answer.
+    if (index.unique() && !ErrorClassifier.isUnsupported(e)) {
       DuplicateFinder.Duplicates found = retrier.call("find duplicates " + collection + "." + index.name(),
           () -> duplicates.find(db.getCollection(collection), index));
-      return Outcome.refused(action, ActionType.BlockedByDuplicates, found.describe()
-          + "; run a MongoMigration with deduplicate.keys " + index.keys().stream().map(k -> k.field()).toList()
-          + ", then apply again", took);
+      if (found.groups() > 0) {
+        return Outcome.refused(action, ActionType.BlockedByDuplicates, found.describe()
+            + "; run a MongoMigration with deduplicate.keys " + index.keys().stream().map(k -> k.field()).toList()
+            + ", then apply again", took);
+      }
     }
     if (ErrorClassifier.isUnsupported(e)) {
       return Outcome.refused(action, ActionType.Unsupported, "the server does not support this index: " + server, took);
