@@ -78,7 +78,7 @@ build_kube() {
     local godebug; godebug=$(grep -E '^godebug' "$kmod" || true)
     [ -n "$godebug" ] && echo "$godebug" >> "$w/go.mod"
     local ld="-s -w -X k8s.io/component-base/version.gitVersion=$KUBE_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/client-go/pkg/version.gitVersion=$KUBE_VERSION"
-    (cd "$w" && go get k8s.io/kubernetes/cmd/kube-apiserver@"$KUBE_VERSION" \
+    (cd "$w" && go get k8s.io/kubernetes/cmd/kube-apiserver@"$KUBE_VERSION" k8s.io/kubernetes/cmd/kubectl@"$KUBE_VERSION" \
        && go build -trimpath -ldflags "$ld" -o "$dir/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver \
        && go build -trimpath -ldflags "$ld" -o "$dir/kubectl" k8s.io/kubernetes/cmd/kubectl)
     rm -rf "$w"

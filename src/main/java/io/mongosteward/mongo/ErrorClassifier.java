@@ -97,7 +97,12 @@ public final class ErrorClassifier {
     if (t instanceof MongoCommandException ce) {
       message = "code " + ce.getErrorCode()
           + (ce.getErrorCodeName().isEmpty() ? "" : " (" + ce.getErrorCodeName() + ")") + ": " + ce.getErrorMessage();
-    } else if (t instanceof MongoClientException || t instanceof MongoSocketException || t instanceof MongoTimeoutException) {
+    } else if (t instanceof MongoTimeoutException) {
+      // The driver appends its whole cluster view; the first sentence says what happened.
+      String m = String.valueOf(t.getMessage());
+      int cut = m.indexOf(". Client view of cluster state");
+      message = t.getClass().getSimpleName() + ": " + (cut < 0 ? m : m.substring(0, cut + 1));
+    } else if (t instanceof MongoClientException || t instanceof MongoSocketException) {
       message = t.getClass().getSimpleName() + ": " + t.getMessage();
     } else if (t instanceof MongoException me) {
       message = "code " + me.getCode() + ": " + me.getMessage();
