@@ -1,0 +1,202 @@
+package io.mongosteward.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import io.mongosteward.testsupport.MongoBackend;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The CLI as a user runs it: files, flags, environment, exit codes and output. */
+class CliIT {
+  static final String EXAMPLE = "examples/bot-app.yaml";
+  static MongoClient admin;
+
+  @TempDir Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  @BeforeAll
+  static void connect() {
+    admin = MongoClients.create(MongoBackend.MONGO_JAVA_SERVER.uri());
+  }
+
+  @AfterAll
+  static void close() {
+    admin.close();
+  }
+
+  /** No kubeconfig and no MONGODB_URI unless given: the machine of a newcomer. */
+  Run run(Map<String, String> extraEnv, String... args) {
+    Map<String, String> env = new HashMap<>();
+    env.put("HOME", tmp.toString());
+    env.putAll(extraEnv);
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(env, new PrintWriter(out), new PrintWriter(err), args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  Run run(String... args) {
+    return run(Map.of(), args);
+  }
+
+  Path write(String name, String text) throws IOException {
+    Path p = tmp.resolve(name);
+    Files.writeString(p, text);
+    return p;
+  }
+
+  static String uniqueDbSpec(String db) throws IOException {
+    return Files.readString(Path.of(EXAMPLE)).replace("database: bot", "database: " + db);
+  }
+
+  @Test
+  void planOnTheExampleWithoutAUriUsesTheEmbeddedServerAndReportsTheActions() {
+    Run r = run("plan", "-f", EXAMPLE);
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("embedded MongoDB-compatible server").contains("names Secret bot-mongo");
+    assertThat(r.out()).contains("CreateIndex", "posts.post_id_unique", "posts.channel_created", "events.ts_ttl",
+        "SeedCounter", "counters.post_id", "7 changes, 0 to report.");
+  }
+
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void applyThenPlanExitsZero(MongoBackend backend) throws IOException {
+    String db = "cli_apply_" + backend.name().toLowerCase();
+    Path file = write("s.yaml", uniqueDbSpec(db).replace("expireAfterSeconds: 604800",
+        backend.acceptsAdvancedIndexOptions() ? "expireAfterSeconds: 604800" : ""));
+    Map<String, String> env = Map.of("MONGODB_URI", backend.uri());
+    Run apply = run(env, "apply", "-f", file.toString());
+    assertThat(apply.code()).as(apply.out() + apply.err()).isZero();
+    assertThat(apply.out()).containsPattern("CreateIndex +posts.post_id_unique +\\d+ ms +created")
+        .contains("7 applied, 0 need attention.");
+    Run plan = run(env, "plan", "-f", file.toString());
+    assertThat(plan.code()).as(plan.out()).isZero();
+    assertThat(plan.out()).contains("matches the spec: nothing to do");
+    Run again = run(env, "apply", "-f", file.toString());
+    assertThat(again.code()).isZero();
+  }
+
+  @Test
+  void planJsonHasTheDocumentedShape() throws IOException {
+    Run r = run("plan", "-f", EXAMPLE, "--output", "json");
+    assertThat(r.code()).isEqualTo(2);
+    JsonNode root = new ObjectMapper().readTree(r.out());
+    assertThat(root.fieldNames()).toIterable().containsExactly("actions");
+    JsonNode first = root.get("actions").get(0);
+    assertThat(first.get("type").asText()).isEqualTo("CreateIndex");
+    assertThat(first.get("collection").asText()).isEqualTo("posts");
+    assertThat(first.get("index").asText()).isEqualTo("post_id_unique");
+    assertThat(first.get("detail").asText()).contains("post_id");
+    List<String> types = new ArrayList<>();
+    root.get("actions").forEach(a -> types.add(a.get("type").asText()));
+    assertThat(types).containsExactly("CreateIndex", "CreateIndex", "CreateIndex", "CreateIndex", "CreateIndex",
+        "SeedCounter", "SeedCounter");
+  }
+
+  @Test
+  void applyWithItemsNeedingAttentionExitsTwoAndDryRunChangesNothing() throws IOException {
+    MongoDatabase db = admin.getDatabase("cli_attention");
+    db.getCollection("posts").insertMany(List.of(new Document("post_id", 1), new Document("post_id", 1)));
+    Path file = write("s.yaml", uniqueDbSpec("cli_attention"));
+    Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
+
+    Run dry = run(env, "apply", "-f", file.toString(), "--dry-run");
+    assertThat(dry.code()).isEqualTo(2);
+    assertThat(dry.out()).contains("Dry run: nothing was changed.");
+    assertThat(db.getCollection("posts").listIndexes().into(new ArrayList<>())).hasSize(1);
+
+    Run apply = run(env, "apply", "-f", file.toString(), "-o", "json");
+    assertThat(apply.code()).isEqualTo(2);
+    JsonNode root = new ObjectMapper().readTree(apply.out());
+    assertThat(root.get("converged").asBoolean()).isFalse();
+    assertThat(root.get("actions").get(0).get("result").asText()).isEqualTo("BlockedByDuplicates");
+  }
+
+  @Test
+  void invalidFileExitsOneNamesFileFieldAndProblemAndChangesNothing() throws IOException {
+    MongoDatabase db = admin.getDatabase("cli_invalid");
+    db.getCollection("posts").insertOne(new Document("post_id", 1));
+    Path file = write("bad.yaml", uniqueDbSpec("cli_invalid").replace("keys: [{field: message_link_norm}]",
+        "keys: {message_link_norm: 1}"));
+    Run r = run(Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()), "apply", "-f", file.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith("error: " + file).contains("spec.collections[0].indexes[1].keys: must be a list");
+    assertThat(db.getCollection("posts").listIndexes().into(new ArrayList<>())).hasSize(1);
+    assertThat(admin.getDatabase("cli_invalid").getCollection("counters").countDocuments()).isZero();
+  }
+
+  @Test
+  void malformedUriExitsOneWithoutThePassword() {
+    Run r = run(Map.of("MONGODB_URI", "mongodb://app:Sup3rSecret@db:badport/x"), "plan", "-f", EXAMPLE);
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("MONGODB_URI: not a valid MongoDB connection string").doesNotContain("Sup3rSecret");
+    Run flag = run("plan", "-f", EXAMPLE, "--mongo-uri", "postgres://app:Sup3rSecret@db");
+    assertThat(flag.code()).isEqualTo(1);
+    assertThat(flag.err()).contains("--mongo-uri: not a valid").doesNotContain("Sup3rSecret");
+  }
+
+  @Test
+  void unreachableServerExitsOneWithARedactedUri() {
+    Run r = run("plan", "-f", EXAMPLE, "--attempts", "1",
+        "--mongo-uri", "mongodb://app:Sup3rSecret@127.0.0.1:1/?serverSelectionTimeoutMS=200");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("cannot reach MongoDB at mongodb://app:***@127.0.0.1:1").doesNotContain("Sup3rSecret");
+  }
+
+  @Test
+  void uriFileIsReadAndAMissingOneIsNamed() throws IOException {
+    Path uriFile = write("uri", MongoBackend.MONGO_JAVA_SERVER.uri() + "\n");
+    Path file = write("s.yaml", uniqueDbSpec("cli_urifile"));
+    assertThat(run("plan", "-f", file.toString(), "--mongo-uri-file", uriFile.toString()).code()).isEqualTo(2);
+    Run missing = run("plan", "-f", file.toString(), "--mongo-uri-file", tmp.resolve("nope").toString());
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err()).contains("--mongo-uri-file: cannot read");
+  }
+
+  @Test
+  void missingFileAndUnknownFlagExitOne() {
+    assertThat(run("plan", "-f", "nope.yaml").err()).contains("nope.yaml: no such file");
+    Run unknown = run("plan", "-f", EXAMPLE, "--dry-rn");
+    assertThat(unknown.code()).isEqualTo(1);
+    assertThat(unknown.err()).contains("Unknown option: '--dry-rn'", "Run 'mongo-steward plan --help' for usage.");
+    Run missing = run("apply");
+    assertThat(missing.err()).contains("Missing required option: '--file=FILE'");
+  }
+
+  @Test
+  void demoShowsTheWholeJob() {
+    Run r = run("demo");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("== 1. plan", "== 2. apply", "== 3. plan again", "BlockedByDuplicates",
+        "{post_id=3} x2", "Unmanaged", "legacy_1", "SeedCounter");
+  }
+
+  @Test
+  void helpTeachesWithExamplesAndExitCodes() {
+    Run top = run("--help");
+    assertThat(top.code()).isZero();
+    assertThat(top.out()).contains("plan", "apply", "demo", "Exit codes");
+    Run plan = run("plan", "--help");
+    assertThat(plan.out()).contains("--mongo-uri-file", "MONGODB_URI", "Examples:", "Exit codes: 0 nothing to do");
+  }
+}
