@@ -1,0 +1,174 @@
+package io.mongosteward.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The HTTP layer against a fake source, on a real loopback socket. */
+class HealthServerTest {
+  final HttpClient http = HttpClient.newHttpClient();
+  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final FakeSource source = new FakeSource();
+  HealthServer server;
+
+  static class FakeSource implements HealthSource {
+    volatile boolean live = true;
+    volatile Readiness readiness = new Readiness(true, "up", "fine");
+    final AtomicInteger detailCalls = new AtomicInteger();
+
+    @Override
+    public boolean live() {
+      return live;
+    }
+
+    @Override
+    public Readiness readiness() {
+      return readiness;
+    }
+
+    @Override
+    public Map<String, Object> details(Readiness r) {
+      detailCalls.incrementAndGet();
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("status", r.status());
+      m.put("checkedAt", Instant.parse("2025-01-01T00:00:00Z"));
+      return m;
+    }
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    registry.counter("test.requests").increment();
+    server = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), source, registry);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  HttpResponse<String> request(String method, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  HttpResponse<String> get(String path) throws Exception {
+    return request("GET", path);
+  }
+
+  @Test
+  void livezFollowsTheSource() throws Exception {
+    assertThat(get("/livez").statusCode()).isEqualTo(200);
+    assertThat(get("/livez").body()).isEqualTo("ok\n");
+    source.live = false;
+    assertThat(get("/livez").statusCode()).isEqualTo(503);
+  }
+
+  @Test
+  void readyzAnswersTheVerdictWithItsReasonWithoutBuildingDetails() throws Exception {
+    HttpResponse<String> ok = get("/readyz");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).isEqualTo("ready: fine\n");
+    assertThat(ok.headers().firstValue("Content-Type")).hasValue(HealthServer.TEXT);
+    assertThat(ok.headers().firstValue("Cache-Control")).hasValue("no-store");
+
+    source.readiness = new Readiness(false, "down", "the last ping failed (timeout): slow");
+    HttpResponse<String> down = get("/readyz");
+    assertThat(down.statusCode()).isEqualTo(503);
+    assertThat(down.body()).isEqualTo("not ready: the last ping failed (timeout): slow\n");
+    assertThat(source.detailCalls).hasValue(0);
+  }
+
+  @Test
+  void healthIsJsonWithTheReadinessStatusCode() throws Exception {
+    HttpResponse<String> ok = get("/health");
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.headers().firstValue("Content-Type")).hasValue(HealthServer.JSON);
+    assertThat(ok.body()).isEqualTo("{\"status\":\"up\",\"checkedAt\":\"2025-01-01T00:00:00Z\"}\n");
+
+    source.readiness = new Readiness(false, "slow", "too slow");
+    HttpResponse<String> slow = get("/health");
+    assertThat(slow.statusCode()).isEqualTo(503);
+    assertThat(slow.body()).contains("\"status\":\"slow\"");
+  }
+
+  @Test
+  void metricsIsPrometheusText() throws Exception {
+    HttpResponse<String> r = get("/metrics");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+    assertThat(r.body()).contains("# TYPE test_requests_total counter").contains("test_requests_total 1.0");
+  }
+
+  @Test
+  void headHasNoBodyOtherMethodsAndPathsAreRefused() throws Exception {
+    HttpResponse<String> head = request("HEAD", "/readyz");
+    assertThat(head.statusCode()).isEqualTo(200);
+    assertThat(head.body()).isEmpty();
+
+    HttpResponse<String> post = request("POST", "/health");
+    assertThat(post.statusCode()).isEqualTo(405);
+    assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
+
+    assertThat(get("/").statusCode()).isEqualTo(404);
+    assertThat(get("/readyzz").statusCode()).isEqualTo(404);
+    assertThat(get("/health/x").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void aFailingSourceGives500AndTheServerKeepsServing() throws Exception {
+    HealthServer broken = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), new FakeSource() {
+      @Override
+      public Readiness readiness() {
+        throw new IllegalStateException("bug");
+      }
+    }, registry);
+    try {
+      URI uri = URI.create("http://127.0.0.1:" + broken.port() + "/readyz");
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(500);
+      URI live = URI.create("http://127.0.0.1:" + broken.port() + "/livez");
+      assertThat(http.send(HttpRequest.newBuilder(live).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(200);
+    } finally {
+      broken.close();
+    }
+  }
+
+  @Test
+  void manyConcurrentRequestsAreAllAnswered() {
+    List<CompletableFuture<HttpResponse<String>>> futures = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      futures.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+          + (i % 2 == 0 ? "/readyz" : "/health"))).build(), HttpResponse.BodyHandlers.ofString()));
+    }
+    assertThat(futures).allSatisfy(f -> assertThat(f.join().statusCode()).isEqualTo(200));
+  }
+
+  @Test
+  void closeReleasesThePort() throws Exception {
+    int port = server.port();
+    server.close();
+    try (var socket = new java.net.ServerSocket()) {
+      socket.bind(new InetSocketAddress("127.0.0.1", port));
+      assertThat(socket.isBound()).isTrue();
+    }
+    server = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), source, registry);
+  }
+}

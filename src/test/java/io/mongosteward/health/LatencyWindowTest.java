@@ -1,0 +1,62 @@
+package io.mongosteward.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class LatencyWindowTest {
+  final Instant t0 = Instant.parse("2025-01-01T00:00:00Z");
+
+  @Test
+  void nearestRankPercentiles() {
+    LatencyWindow w = new LatencyWindow(Duration.ofMinutes(5), 1000);
+    for (int ms = 100; ms >= 1; ms--) { // order of arrival must not matter
+      w.add(t0, Duration.ofMillis(ms));
+    }
+    LatencyWindow.Stats s = w.stats(t0);
+    assertThat(s.samples()).isEqualTo(100);
+    assertThat(s.p50()).isEqualTo(Duration.ofMillis(50));
+    assertThat(s.p99()).isEqualTo(Duration.ofMillis(99));
+  }
+
+  @Test
+  void oneSampleIsEveryPercentile() {
+    LatencyWindow w = new LatencyWindow(Duration.ofMinutes(5), 10);
+    w.add(t0, Duration.ofMillis(7));
+    assertThat(w.stats(t0)).isEqualTo(new LatencyWindow.Stats(Duration.ofMillis(7), Duration.ofMillis(7), 1));
+  }
+
+  @Test
+  void samplesOlderThanTheSpanLeave() {
+    LatencyWindow w = new LatencyWindow(Duration.ofSeconds(60), 100);
+    w.add(t0, Duration.ofSeconds(1));
+    w.add(t0.plusSeconds(30), Duration.ofMillis(2));
+    assertThat(w.stats(t0.plusSeconds(60)).samples()).isEqualTo(2);
+
+    LatencyWindow.Stats later = w.stats(t0.plusSeconds(61));
+    assertThat(later.samples()).isEqualTo(1);
+    assertThat(later.p99()).isEqualTo(Duration.ofMillis(2));
+    assertThat(w.stats(t0.plusSeconds(91))).isEqualTo(LatencyWindow.Stats.EMPTY);
+  }
+
+  @Test
+  void capacityBoundsMemoryByDroppingTheOldest() {
+    LatencyWindow w = new LatencyWindow(Duration.ofHours(1), 3);
+    w.add(t0, Duration.ofSeconds(9));
+    w.add(t0, Duration.ofMillis(1));
+    w.add(t0, Duration.ofMillis(2));
+    w.add(t0, Duration.ofMillis(3));
+    LatencyWindow.Stats s = w.stats(t0);
+    assertThat(s.samples()).isEqualTo(3);
+    assertThat(s.p99()).isEqualTo(Duration.ofMillis(3));
+  }
+
+  @Test
+  void settingsSizeTheWindowForTheHealthyRate() {
+    assertThat(ProbeSettings.defaults().windowCapacity()).isEqualTo(61); // 5m / 5s + 1
+    ProbeSettings fast = ProbeSettings.of(Duration.ofMillis(10), Duration.ofMillis(5)).withWindow(Duration.ofHours(1));
+    assertThat(fast.windowCapacity()).isEqualTo(ProbeSettings.MAX_WINDOW_SAMPLES);
+  }
+}
