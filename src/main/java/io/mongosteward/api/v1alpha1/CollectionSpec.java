@@ -1,15 +1,23 @@
 package io.mongosteward.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
 public class CollectionSpec {
   @Required
+  @Pattern("^[^$\\x00][^\\x00]{0,254}$")
+  @Size(max = 255)
   @JsonPropertyDescription("Collection name.")
   private String name;
 
+  @Size(max = 64)
+  @ValidationRule(value = "self.all(i, self.exists_one(j, j.name == i.name))",
+      message = "index names must be unique within a collection")
   @JsonPropertyDescription("The indexes this collection must have, besides _id_.")
   private List<IndexSpec> indexes = new ArrayList<>();
 

@@ -1,8 +1,10 @@
 package io.mongosteward.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
 
 public class ConnectionSpec {
+  @Required
   @JsonPropertyDescription("The Secret key holding a mongodb:// or mongodb+srv:// connection string.")
   private SecretKeyRef secretRef;
 

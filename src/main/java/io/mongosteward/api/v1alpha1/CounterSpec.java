@@ -2,9 +2,11 @@ package io.mongosteward.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 public class CounterSpec {
   @Required
+  @Size(min = 1, max = 255)
   @JsonPropertyDescription("Counter name: the _id of its document {_id: name, seq: <long>}.")
   private String name;
 

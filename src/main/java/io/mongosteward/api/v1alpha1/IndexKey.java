@@ -2,9 +2,15 @@ package io.mongosteward.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
+@ValidationRule(value = "!(has(self.order) && has(self.type))", message = "give either order or type, not both")
+@ValidationRule(value = "!has(self.order) || self.order == 1 || self.order == -1",
+    message = "order must be 1 (ascending) or -1 (descending)", fieldPath = ".order")
 public class IndexKey {
   @Required
+  @Size(min = 1, max = 1024)
   @JsonPropertyDescription("Document field, dotted for embedded fields.")
   private String field;
 

@@ -3,17 +3,34 @@ package io.mongosteward.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+@ValidationRule(value = "!has(self.expireAfterSeconds) || size(self.keys) == 1",
+    message = "expireAfterSeconds (TTL) needs a single-field index", fieldPath = ".expireAfterSeconds")
+@ValidationRule(value = "!has(self.expireAfterSeconds) || self.keys.all(k, !has(k.type))",
+    message = "expireAfterSeconds (TTL) needs an ascending or descending key, not a special type",
+    fieldPath = ".expireAfterSeconds")
+@ValidationRule(value = "!(has(self.sparse) && self.sparse && has(self.partialFilterExpression))",
+    message = "sparse cannot be combined with partialFilterExpression; use the filter alone", fieldPath = ".sparse")
+@ValidationRule(value = "self.name != '_id_'", message = "_id_ is MongoDB's own index and cannot be declared",
+    fieldPath = ".name")
 public class IndexSpec {
   @Required
-  @JsonPropertyDescription("Index name, unique within its collection. It identifies the index: a change of keys or options under the same name is a conflict.")
+  // 64 keeps the CEL uniqueness rule on indexes within the API server's cost budget.
+  @Size(min = 1, max = 64)
+  @JsonPropertyDescription("Index name (at most 64 characters), unique within its collection. It identifies the index: a change of keys or options under the same name is a conflict.")
   private String name;
 
   @Required
+  @Size(min = 1, max = 32)
+  // A field repeated within keys is caught by the operator's own validation: as a CEL rule
+  // its estimated cost (collections x indexes x keys^2) exceeds the API server's budget.
   @JsonPropertyDescription("The index keys, in order. A list, never a map: key order defines the index.")
   private List<IndexKey> keys = new ArrayList<>();
 

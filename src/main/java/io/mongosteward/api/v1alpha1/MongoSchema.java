@@ -1,6 +1,6 @@
 package io.mongosteward.api.v1alpha1;
 
-import io.fabric8.crd.generator.annotation.PrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -15,6 +15,13 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("MongoSchema")
 @Plural("mongoschemas")
 @ShortNames({"msch"})
+@AdditionalPrinterColumn(name = "Ready", type = AdditionalPrinterColumn.Type.STRING,
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
+@AdditionalPrinterColumn(name = "Indexes", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".status.indexSummary",
+    getDescription = "Declared indexes present / declared")
+@AdditionalPrinterColumn(name = "Reason", type = AdditionalPrinterColumn.Type.STRING, priority = 1,
+    jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason")
+@AdditionalPrinterColumn(name = "Age", type = AdditionalPrinterColumn.Type.DATE, jsonPath = ".metadata.creationTimestamp")
 public class MongoSchema extends CustomResource<MongoSchemaSpec, MongoSchemaStatus> implements Namespaced {
   public static final String GROUP = "mongosteward.io";
   public static final String VERSION = "v1alpha1";

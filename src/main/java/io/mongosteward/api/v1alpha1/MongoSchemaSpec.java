@@ -1,21 +1,32 @@
 package io.mongosteward.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
+@ValidationRule(value = "has(self.connection)",
+    message = "spec.connection is required in the cluster: set spec.connection.secretRef to the Secret holding the connection string")
 public class MongoSchemaSpec {
   @JsonPropertyDescription("How to reach MongoDB. Optional for the CLI, which also takes --mongo-uri or MONGODB_URI.")
   private ConnectionSpec connection;
 
   @Required
+  @Pattern("^[^/\\\\. \"$*<>:|?]{1,63}$")
   @JsonPropertyDescription("The database whose collections this schema manages.")
   private String database;
 
+  @Size(max = 64)
+  @ValidationRule(value = "self.all(c, self.exists_one(d, d.name == c.name))",
+      message = "collection names must be unique: merge the indexes of a collection listed twice into one entry")
   @JsonPropertyDescription("The collections whose indexes are managed. Collections not listed are never touched.")
   private List<CollectionSpec> collections = new ArrayList<>();
 
+  @Size(max = 64)
+  @ValidationRule(value = "self.all(c, self.exists_one(d, d.name == c.name))", message = "counter names must be unique")
   @JsonPropertyDescription("Atomic id counters, each kept at or above the current max of a field.")
   private List<CounterSpec> counters = new ArrayList<>();
 

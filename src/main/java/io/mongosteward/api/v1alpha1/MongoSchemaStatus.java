@@ -19,6 +19,8 @@ public class MongoSchemaStatus {
   private List<IndexRef> unmanagedIndexes = new ArrayList<>();
   @JsonPropertyDescription("The current value of each counter.")
   private List<CounterStatus> counters = new ArrayList<>();
+  @JsonPropertyDescription("Declared indexes present, as present/declared, for kubectl get.")
+  private String indexSummary;
   @JsonPropertyDescription("The MongoDB server last seen.")
   private ServerStatus server;
 
@@ -32,6 +34,8 @@ public class MongoSchemaStatus {
   public void setUnmanagedIndexes(List<IndexRef> v) { this.unmanagedIndexes = v == null ? new ArrayList<>() : v; }
   public List<CounterStatus> getCounters() { return counters; }
   public void setCounters(List<CounterStatus> v) { this.counters = v == null ? new ArrayList<>() : v; }
+  public String getIndexSummary() { return indexSummary; }
+  public void setIndexSummary(String v) { this.indexSummary = v; }
   public ServerStatus getServer() { return server; }
   public void setServer(ServerStatus v) { this.server = v; }
 
@@ -40,11 +44,11 @@ public class MongoSchemaStatus {
     return o instanceof MongoSchemaStatus s && Objects.equals(observedGeneration, s.observedGeneration)
         && Objects.equals(conditions, s.conditions) && Objects.equals(indexes, s.indexes)
         && Objects.equals(unmanagedIndexes, s.unmanagedIndexes) && Objects.equals(counters, s.counters)
-        && Objects.equals(server, s.server);
+        && Objects.equals(indexSummary, s.indexSummary) && Objects.equals(server, s.server);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, conditions, indexes, unmanagedIndexes, counters, server);
+    return Objects.hash(observedGeneration, conditions, indexes, unmanagedIndexes, counters, indexSummary, server);
   }
 }

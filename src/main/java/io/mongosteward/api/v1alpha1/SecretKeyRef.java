@@ -1,10 +1,12 @@
 package io.mongosteward.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
 public class SecretKeyRef {
   @Required
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
   @JsonPropertyDescription("Name of a Secret in the resource's namespace.")
   private String name;
 

@@ -2,11 +2,12 @@ package io.mongosteward.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 public class SeedFrom {
-  @Required @JsonPropertyDescription("Collection whose documents hold the ids.")
+  @Required @Size(min = 1) @JsonPropertyDescription("Collection whose documents hold the ids.")
   private String collection;
-  @Required @JsonPropertyDescription("Numeric field holding the ids; an index on it keeps the seed read cheap.")
+  @Required @Size(min = 1) @JsonPropertyDescription("Numeric field holding the ids; an index on it keeps the seed read cheap.")
   private String field;
 
   public SeedFrom() {}

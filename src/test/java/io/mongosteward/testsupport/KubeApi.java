@@ -1,0 +1,100 @@
+package io.mongosteward.testsupport;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real kube-apiserver and etcd (no kubelet), started once per test JVM through fabric8's
+ * kube-api-test from binaries that scripts/build-test-servers.sh built, with our CRDs applied.
+ */
+public final class KubeApi {
+  private static final AtomicInteger NAMESPACES = new AtomicInteger();
+  private static KubeAPIServer server;
+  private static String kubeConfigYaml;
+
+  private KubeApi() {}
+
+  public static Path binDir() {
+    String dir = System.getenv("KUBE_API_TEST_DIR");
+    Path root = dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".kubeapitest");
+    String v = TestServers.version("KUBE_VERSION").substring(1);
+    return root.resolve("k8s").resolve(v + "-linux-amd64");
+  }
+
+  public static synchronized String kubeConfigYaml() {
+    if (server == null) {
+      Path bin = binDir();
+      for (String b : new String[] {"kube-apiserver", "kubectl", "etcd"}) {
+        TestServers.require(bin.resolve(b), "kube");
+      }
+      // Offline and the startup timeout are set in code: as environment variables they throw
+      // a ClassCastException in kube-api-test 7.5.2 (FACTS.md).
+      server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+          .withOfflineMode(true)
+          .withApiServerVersion(TestServers.version("KUBE_VERSION").substring(1))
+          .withUpdateKubeConfig(false)
+          .withStartupTimeout(120_000)
+          .withApiServerFlag("--advertise-address", "127.0.0.1")
+          .build());
+      server.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+      kubeConfigYaml = server.getKubeConfigYaml();
+      try (KubernetesClient client = client()) {
+        applyCrds(client);
+      }
+    }
+    return kubeConfigYaml;
+  }
+
+  /** A new client on the test API server; close it. */
+  public static KubernetesClient client() {
+    return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeConfigYaml())).build();
+  }
+
+  /** The kubeconfig written to a file, for processes and for code that reads KUBECONFIG. */
+  public static Path kubeConfigFile(Path dir) {
+    try {
+      Path f = dir.resolve("kubeconfig");
+      Files.writeString(f, kubeConfigYaml());
+      return f;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A fresh namespace per test, so tests do not see each other's resources. */
+  public static String newNamespace(KubernetesClient client, String prefix) {
+    String name = prefix + "-" + NAMESPACES.incrementAndGet();
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).create();
+    return name;
+  }
+
+  private static void applyCrds(KubernetesClient client) {
+    // The CRDs this build generated; CrdFilesTest keeps crds/ identical to them.
+    try (var files = Files.list(Path.of("target", "classes", "META-INF", "fabric8"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).toList()) {
+        try (InputStream in = Files.newInputStream(f)) {
+          CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+          client.resource(crd).serverSideApply();
+          client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
+              .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+                  .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
+                  60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
