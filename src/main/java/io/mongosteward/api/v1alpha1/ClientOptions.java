@@ -2,12 +2,15 @@ package io.mongosteward.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** Driver options the review asked to expose; null means "the driver's default". */
+@ValidationRule(value = "!has(self.minPoolSize) || !has(self.maxPoolSize) || self.minPoolSize <= self.maxPoolSize",
+    message = "minPoolSize must not exceed maxPoolSize", fieldPath = ".minPoolSize")
 public class ClientOptions {
-  @Min(1) @JsonPropertyDescription("Largest number of pooled connections per server.")
+  @Min(1) @JsonPropertyDescription("Largest number of pooled connections per server; at least 1.")
   private Integer maxPoolSize;
-  @Min(0) @JsonPropertyDescription("Connections kept open per server even when idle.")
+  @Min(0) @JsonPropertyDescription("Connections kept open per server even when idle; at most maxPoolSize.")
   private Integer minPoolSize;
   @Min(0) @JsonPropertyDescription("Milliseconds to wait for a TCP connection to open.")
   private Integer connectTimeoutMS;

@@ -8,11 +8,14 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
+@ValidationRule(value = "!self.name.startsWith('system.')",
+    message = "collection names starting with system. are reserved by MongoDB", fieldPath = ".name")
+@ValidationRule(value = "self.name.trim() != ''", message = "name must not be blank", fieldPath = ".name")
 public class CollectionSpec {
   @Required
   @Pattern("^[^$\\x00][^\\x00]{0,254}$")
   @Size(max = 255)
-  @JsonPropertyDescription("Collection name.")
+  @JsonPropertyDescription("Collection name: 1 to 255 characters, not blank, not starting with $ or system., no NUL.")
   private String name;
 
   @Size(max = 64)

@@ -5,7 +5,7 @@ import io.fabric8.generator.annotation.Required;
 
 public class ConnectionSpec {
   @Required
-  @JsonPropertyDescription("The Secret key holding a mongodb:// or mongodb+srv:// connection string.")
+  @JsonPropertyDescription("Required: the Secret key holding a mongodb:// or mongodb+srv:// connection string, the one connection source.")
   private SecretKeyRef secretRef;
 
   @JsonPropertyDescription("Driver pool and timeout options; unset fields keep the driver's defaults or those in the URI.")

@@ -1,19 +1,23 @@
 package io.mongosteward.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
+@ValidationRule(value = "self.name.trim() != ''", message = "name must not be blank", fieldPath = ".name")
 public class CounterSpec {
   @Required
   @Size(min = 1, max = 255)
-  @JsonPropertyDescription("Counter name: the _id of its document {_id: name, seq: <long>}.")
+  @JsonPropertyDescription("Counter name, not blank and unique among the counters: the _id of its document {_id: name, seq: <long>}.")
   private String name;
 
+  @Pattern("^[^$\\x00][^\\x00]{0,254}$")
   @JsonPropertyDescription("Collection holding the counter documents; default counters.")
   private String collection = "counters";
 
-  @JsonPropertyDescription("Keep seq at or above the current max of this field; seq is never lowered.")
+  @JsonPropertyDescription("Keep seq at or above the current max of seedFrom.field in seedFrom.collection; seq is never lowered.")
   private SeedFrom seedFrom;
 
   public CounterSpec() {}

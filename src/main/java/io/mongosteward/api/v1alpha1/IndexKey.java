@@ -1,6 +1,7 @@
 package io.mongosteward.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -11,7 +12,9 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class IndexKey {
   @Required
   @Size(min = 1, max = 1024)
-  @JsonPropertyDescription("Document field, dotted for embedded fields.")
+  // Not blank. A pattern rather than a CEL rule: CEL here is evaluated collections x indexes x keys times.
+  @Pattern("\\S")
+  @JsonPropertyDescription("Document field, dotted for embedded fields; 1 to 1024 characters, not blank.")
   private String field;
 
   @JsonPropertyDescription("1 ascending (default) or -1 descending. Not with type.")

@@ -2,6 +2,7 @@ package io.mongosteward.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -18,13 +19,14 @@ import java.util.Map;
     fieldPath = ".expireAfterSeconds")
 @ValidationRule(value = "!(has(self.sparse) && self.sparse && has(self.partialFilterExpression))",
     message = "sparse cannot be combined with partialFilterExpression; use the filter alone", fieldPath = ".sparse")
+@ValidationRule(value = "self.name.trim() != ''", message = "name must not be blank", fieldPath = ".name")
 @ValidationRule(value = "self.name != '_id_'", message = "_id_ is MongoDB's own index and cannot be declared",
     fieldPath = ".name")
 public class IndexSpec {
   @Required
   // 64 keeps the CEL uniqueness rule on indexes within the API server's cost budget.
   @Size(min = 1, max = 64)
-  @JsonPropertyDescription("Index name (at most 64 characters), unique within its collection. It identifies the index: a change of keys or options under the same name is a conflict.")
+  @JsonPropertyDescription("Index name (1 to 64 characters, not blank, not _id_), unique within its collection. It identifies the index: a change of keys or options under the same name is a conflict.")
   private String name;
 
   @Required
@@ -37,21 +39,23 @@ public class IndexSpec {
   @JsonPropertyDescription("Reject documents whose key values duplicate another document's.")
   private Boolean unique;
 
-  @JsonPropertyDescription("Only index documents that have the indexed field.")
+  @JsonPropertyDescription("Only index documents that have the indexed field. Not with partialFilterExpression.")
   private Boolean sparse;
 
   @PreserveUnknownFields
   @JsonPropertyDescription("Only index documents matching this filter (a MongoDB query document).")
   private Map<String, Object> partialFilterExpression;
 
-  @JsonPropertyDescription("Language rules for string comparison.")
+  @JsonPropertyDescription("Language rules for string comparison; locale is required when given.")
   private Collation collation;
 
   @JsonPropertyDescription("Hide the index from the query planner; changed in place with collMod.")
   private Boolean hidden;
 
   @Min(0)
-  @JsonPropertyDescription("TTL: delete documents this many seconds after the indexed date. Single-field indexes only; changed in place with collMod.")
+  // MongoDB stores expireAfterSeconds as a 32-bit integer and refuses larger values.
+  @Max(2147483647)
+  @JsonPropertyDescription("TTL: delete documents this many seconds (0 to 2147483647) after the indexed date. Single-field indexes on an ascending or descending key only; changed in place with collMod.")
   private Long expireAfterSeconds;
 
   public String getName() { return name; }

@@ -11,12 +11,12 @@ import java.util.List;
 @ValidationRule(value = "has(self.connection)",
     message = "spec.connection is required in the cluster: set spec.connection.secretRef to the Secret holding the connection string")
 public class MongoSchemaSpec {
-  @JsonPropertyDescription("How to reach MongoDB. Optional for the CLI, which also takes --mongo-uri or MONGODB_URI.")
+  @JsonPropertyDescription("How to reach MongoDB. Required in the cluster; optional for the CLI, which also takes --mongo-uri or MONGODB_URI.")
   private ConnectionSpec connection;
 
   @Required
-  @Pattern("^[^/\\\\. \"$*<>:|?]{1,63}$")
-  @JsonPropertyDescription("The database whose collections this schema manages.")
+  @Pattern("^[^/\\\\. \"$*<>:|?\\x00]{1,63}$")
+  @JsonPropertyDescription("The database whose collections this schema manages: 1 to 63 characters, without spaces, NUL or any of /\\.\"$*<>:|?")
   private String database;
 
   @Size(max = 64)

@@ -3,14 +3,18 @@ package io.mongosteward.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 public class SecretKeyRef {
   @Required
   @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
-  @JsonPropertyDescription("Name of a Secret in the resource's namespace.")
+  @Size(max = 253)
+  @JsonPropertyDescription("Name of a Secret in the resource's namespace: a DNS subdomain such as app-mongo.")
   private String name;
 
-  @JsonPropertyDescription("Key within the Secret; default uri.")
+  @Pattern("^[-._a-zA-Z0-9]+$")
+  @Size(max = 253)
+  @JsonPropertyDescription("Key within the Secret (letters, digits, -, _ and .); default uri.")
   private String key = "uri";
 
   public SecretKeyRef() {}
