@@ -18,6 +18,7 @@ public final class Sidecar implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Sidecar.class);
   /** SIGTERM to exit: the server stops at once, the loop and the client within this. */
   public static final Duration SHUTDOWN_BOUND = Duration.ofSeconds(5);
+  private static final Duration LOOP_GRACE = Duration.ofSeconds(1);
 
   private final Prober prober;
   private final HealthServer server;
@@ -83,7 +84,9 @@ public final class Sidecar implements AutoCloseable {
   public void close() {
     long start = System.nanoTime();
     server.close();
-    prober.close(SHUTDOWN_BOUND);
+    // The client is closed at once; a ping still blocked in a read gets a moment, then is left to the
+    // JVM's exit (the loop runs on a daemon thread).
+    prober.close(LOOP_GRACE);
     jvmMetrics.close();
     registry.close();
     LOG.info("stopped in {}", Durations.format(Duration.ofNanos(System.nanoTime() - start)));
