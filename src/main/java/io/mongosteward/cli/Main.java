@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     description = {
         "Keeps a MongoDB database the way its application needs it: declared indexes and id counters,",
         "reconciled idempotently, from a MongoSchema file or from Kubernetes.", ""},
-    subcommands = {PlanCommand.class, ApplyCommand.class, DemoCommand.class, SidecarCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {PlanCommand.class, ApplyCommand.class, DemoCommand.class, OperatorCommand.class, SidecarCommand.class,
+        CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 done or nothing to do; 2 changes pending (plan) or items need attention (apply); 1 error.",
         "Start with: mongo-steward demo"})
 public final class Main implements Runnable {

@@ -32,6 +32,21 @@ public final class SchemaEngine {
   }
 
   /**
+   * Drops the declared indexes that exist (deletionPolicy Delete); undeclared ones and _id_ stay.
+   */
+  public List<Outcome> dropDeclared(MongoDatabase db, MongoSchemaSpec spec) {
+    List<io.mongosteward.plan.Action> drops = new java.util.ArrayList<>();
+    ObservedState observed = reader.observe(db, spec);
+    for (var c : spec.getCollections()) {
+      var existing = observed.indexesOf(c.getName()).stream().map(i -> i.name()).collect(java.util.stream.Collectors.toSet());
+      c.getIndexes().stream().filter(i -> existing.contains(i.getName()))
+          .forEach(i -> drops.add(new io.mongosteward.plan.Action.DropIndex(c.getName(), i.getName(),
+              "deletionPolicy: Delete")));
+    }
+    return drops.isEmpty() ? List.of() : applier.apply(db, drops, spec.getPolicy().getOnConflict());
+  }
+
+  /**
    * @param dryRun plan only; the result holds no outcomes
    */
   public SyncResult sync(MongoDatabase db, MongoSchemaSpec spec, boolean dryRun) {

@@ -18,7 +18,7 @@ public final class SecretUriReader {
     String ns = namespace != null ? namespace : client.getNamespace();
     Secret secret = client.secrets().inNamespace(ns).withName(name).get();
     if (secret == null) {
-      throw new SecretProblem("SecretNotFound", "Secret " + ns + "/" + name + " not found");
+      throw new SecretProblem(io.mongosteward.api.v1alpha1.Reasons.SECRET_NOT_FOUND, "Secret " + ns + "/" + name + " not found");
     }
     String encoded = secret.getData() == null ? null : secret.getData().get(key);
     if (encoded != null) {
@@ -28,7 +28,7 @@ public final class SecretUriReader {
     if (plain != null) {
       return plain.strip();
     }
-    throw new SecretProblem("SecretKeyNotFound", "Secret " + ns + "/" + name + " has no key '" + key + "'");
+    throw new SecretProblem(io.mongosteward.api.v1alpha1.Reasons.SECRET_KEY_NOT_FOUND, "Secret " + ns + "/" + name + " has no key '" + key + "'");
   }
 
   /** A Secret that is missing or lacks the key: permanent until the Secret changes. */

@@ -26,8 +26,7 @@ public class MongoSchema extends CustomResource<MongoSchemaSpec, MongoSchemaStat
   public static final String GROUP = "mongosteward.io";
   public static final String VERSION = "v1alpha1";
 
-  @Override
-  protected MongoSchemaSpec initSpec() {
-    return new MongoSchemaSpec();
-  }
+  // No initSpec(): JOSDK adds its finalizer with a server-side apply of a fresh instance, and a
+  // default spec there (empty lists, default policy) would take ownership of those fields and
+  // overwrite what the user applied.
 }

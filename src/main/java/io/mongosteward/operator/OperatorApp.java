@@ -1,0 +1,84 @@
+package io.mongosteward.operator;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mongosteward.health.HealthSource;
+import io.mongosteward.mongo.ClientRegistry;
+import io.mongosteward.mongo.Redactor;
+import io.mongosteward.mongo.Retrier;
+import io.mongosteward.mongo.RetryPolicy;
+import io.mongosteward.mongo.SchemaEngine;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The composition root of `mongo-steward operator`: builds everything once, starts, stops. */
+public final class OperatorApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorApp.class);
+
+  private final Operator operator;
+  private final SchemaConnections connections;
+  private final OperatorHealth health;
+
+  public OperatorApp(KubernetesClient client, OperatorSettings settings, PrometheusMeterRegistry registry) {
+    this(client, settings, registry, true);
+  }
+
+  /**
+   * @param exitOnLostLease a leader that loses its Lease exits, so that two replicas never write at
+   *     once; tests that run several operators in one JVM turn it off
+   */
+  public OperatorApp(KubernetesClient client, OperatorSettings settings, PrometheusMeterRegistry registry,
+      boolean exitOnLostLease) {
+    // Inside a reconcile, MongoDB gets a few quick attempts; longer waits are the framework's retry.
+    Retrier retrier = new Retrier(new RetryPolicy(settings.mongoAttempts(), Duration.ofMillis(200),
+        Duration.ofSeconds(2), 2.0), Redactor.none());
+    this.connections = new SchemaConnections(new SecretUriReader(client), new ClientRegistry(retrier));
+    Clock clock = Clock.systemUTC();
+    MongoSchemaReconciler reconciler = new MongoSchemaReconciler(settings, connections,
+        new SchemaEngine(retrier, Redactor.none()), new SchemaStatuses(clock), new SchemaEvents(client, clock),
+        new OperatorMetrics(registry));
+    this.operator = new Operator(o -> {
+      o.withKubernetesClient(client)
+          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+          .withCloseClientOnStop(false)
+          .withStopOnInformerErrorDuringStartup(false);
+      if (settings.leaderElection()) {
+        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(settings.leaseName(), settings.leaseNamespace(),
+            LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE, LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, settings.identity(), null, exitOnLostLease));
+      }
+    });
+    operator.register(reconciler, c -> {
+      if (settings.namespaces().isEmpty()) {
+        c.watchingAllNamespaces();
+      } else {
+        c.settingNamespaces(settings.namespaces());
+      }
+      c.withRetry(new GenericRetry().setMaxAttempts(6).setInitialInterval(1000).setIntervalMultiplier(2)
+          .setMaxInterval(30_000));
+      c.withReconciliationMaxInterval(settings.resyncInterval());
+    });
+    this.health = new OperatorHealth(operator, connections);
+  }
+
+  public void start() {
+    operator.start();
+    LOG.info("operator started");
+  }
+
+  public HealthSource health() {
+    return health;
+  }
+
+  @Override
+  public void close() {
+    operator.stop();
+    connections.close();
+  }
+}

@@ -1,0 +1,28 @@
+package io.mongosteward.operator;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** Our own meters, tagged by type or reason only: cardinality does not grow with the cluster. */
+final class OperatorMetrics {
+  private final MeterRegistry registry;
+
+  OperatorMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  void applied(String actionType) {
+    Counter.builder("mongosteward.actions.applied").description("Changes applied to MongoDB, by action type")
+        .tag("type", actionType).register(registry).increment();
+  }
+
+  void refused(String result) {
+    Counter.builder("mongosteward.actions.refused").description("Changes the server refused, by outcome")
+        .tag("result", result).register(registry).increment();
+  }
+
+  void failure(String reason) {
+    Counter.builder("mongosteward.reconcile.failures").description("Reconciles that did not reach Ready, by reason")
+        .tag("reason", reason).register(registry).increment();
+  }
+}

@@ -1,0 +1,131 @@
+package io.mongosteward.operator;
+
+import io.mongosteward.api.v1alpha1.Conditions;
+import io.mongosteward.api.v1alpha1.MongoSchema;
+import io.mongosteward.api.v1alpha1.MongoSchemaStatus;
+import io.mongosteward.api.v1alpha1.Reasons;
+import io.mongosteward.api.v1alpha1.ServerStatus;
+import io.mongosteward.mongo.ServerInfo;
+import io.mongosteward.mongo.SyncResult;
+import io.mongosteward.plan.Action;
+import io.mongosteward.plan.ActionType;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Builds the next status from the current one and what a reconcile found; pure but for the clock. */
+final class SchemaStatuses {
+  private final Clock clock;
+
+  SchemaStatuses(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** A copy of the current status (or a new one) to edit. */
+  MongoSchemaStatus start(MongoSchema schema) {
+    MongoSchemaStatus current = schema.getStatus();
+    MongoSchemaStatus next = new MongoSchemaStatus();
+    if (current != null) {
+      next.setConditions(new ArrayList<>(current.getConditions()));
+      next.setIndexes(new ArrayList<>(current.getIndexes()));
+      next.setUnmanagedIndexes(new ArrayList<>(current.getUnmanagedIndexes()));
+      next.setCounters(new ArrayList<>(current.getCounters()));
+      next.setIndexSummary(current.getIndexSummary());
+      next.setServer(current.getServer());
+    }
+    next.setObservedGeneration(schema.getMetadata().getGeneration());
+    return next;
+  }
+
+  /** The outcome of a sync: Ready when MongoDB holds everything declared. */
+  MongoSchemaStatus synced(MongoSchema schema, SyncResult result, ServerInfo server, boolean paused) {
+    MongoSchemaStatus next = start(schema);
+    Long gen = schema.getMetadata().getGeneration();
+    next.setIndexes(result.indexStates());
+    next.setUnmanagedIndexes(result.unmanagedIndexes());
+    next.setCounters(result.counterValues());
+    int declared = next.getIndexes().size();
+    next.setIndexSummary(result.presentIndexes() + "/" + declared);
+    if (server != null) {
+      next.setServer(keepPingUnlessVersionChanged(next.getServer(), server));
+    }
+    var conditions = next.getConditions();
+    if (paused) {
+      boolean pending = result.plan().hasChanges();
+      Conditions.set(conditions, Conditions.READY, !pending && blocking(result).isEmpty(), Reasons.PAUSED,
+          pending ? "policy.paused: " + result.plan().changes().size() + " change(s) wait; nothing is written"
+              : "policy.paused: nothing is written", gen, clock.instant());
+      Conditions.set(conditions, Conditions.RECONCILING, false, Reasons.PAUSED, "", gen, clock.instant());
+      Conditions.set(conditions, Conditions.STALLED, false, Reasons.PAUSED, "", gen, clock.instant());
+      return next;
+    }
+    List<Action> blocking = blocking(result);
+    if (blocking.isEmpty()) {
+      long unmanaged = result.unmanagedIndexes().size();
+      String message = declared + " index(es) present, " + next.getCounters().size() + " counter(s) seeded"
+          + (unmanaged == 0 ? "" : "; " + unmanaged + " unmanaged index(es) reported");
+      Conditions.set(conditions, Conditions.READY, true, Reasons.SYNCED, message, gen, clock.instant());
+      Conditions.set(conditions, Conditions.STALLED, false, Reasons.SYNCED, "", gen, clock.instant());
+    } else {
+      Action first = blocking.get(0);
+      String reason = reasonOf(first.type());
+      String message = blocking.size() + " item(s) need attention; first: " + first.collection() + "." + first.name()
+          + ": " + first.detail();
+      Conditions.set(conditions, Conditions.READY, false, reason, message, gen, clock.instant());
+      // A conflict or duplicates wait for a person: no amount of retrying helps.
+      Conditions.set(conditions, Conditions.STALLED, true, reason, message, gen, clock.instant());
+    }
+    Conditions.set(conditions, Conditions.RECONCILING, false, Reasons.SYNCED, "", gen, clock.instant());
+    return next;
+  }
+
+  /** A failure before or during the sync. */
+  MongoSchemaStatus failed(MongoSchema schema, String reason, String message, boolean stalled) {
+    MongoSchemaStatus next = start(schema);
+    Long gen = schema.getMetadata().getGeneration();
+    Conditions.set(next.getConditions(), Conditions.READY, false, reason, message, gen, clock.instant());
+    Conditions.set(next.getConditions(), Conditions.RECONCILING, !stalled, stalled ? reason : Reasons.RECONCILING,
+        stalled ? "" : "retrying: " + message, gen, clock.instant());
+    Conditions.set(next.getConditions(), Conditions.STALLED, stalled, reason, stalled ? message : "", gen, clock.instant());
+    return next;
+  }
+
+  /** Reports that keep the schema from Ready. Unmanaged indexes are listed in status, not blocking. */
+  private static List<Action> blocking(SyncResult result) {
+    return result.remainingReports().stream().filter(a -> a.type() != ActionType.Unmanaged).toList();
+  }
+
+  private static String reasonOf(ActionType type) {
+    return switch (type) {
+      case Conflict -> Reasons.CONFLICT;
+      case BlockedByDuplicates -> Reasons.BLOCKED_BY_DUPLICATES;
+      case Unsupported -> Reasons.UNSUPPORTED;
+      default -> Reasons.FAILED;
+    };
+  }
+
+  /**
+   * A new ping every reconcile would make every status differ and cost a write each resync; the
+   * ping is refreshed when something else in the status changes or the version does.
+   */
+  private static ServerStatus keepPingUnlessVersionChanged(ServerStatus current, ServerInfo seen) {
+    if (current != null && Objects.equals(current.getVersion(), seen.version())) {
+      return current;
+    }
+    return new ServerStatus(seen.version(), seen.pingMillis());
+  }
+
+  /** Refreshes the ping shown in status; called only when the status is written anyway. */
+  static void freshPing(MongoSchemaStatus next, ServerInfo server) {
+    if (server != null) {
+      next.setServer(new ServerStatus(server.version(), server.pingMillis()));
+    }
+  }
+
+  /** Whether {@code next} differs from the stored status in anything but the ping. */
+  static boolean changed(MongoSchemaStatus stored, MongoSchemaStatus next) {
+    return !Objects.equals(stored, next);
+  }
+
+}

@@ -1,0 +1,210 @@
+package io.mongosteward.operator;
+
+import static io.mongosteward.operator.OperatorHarness.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import io.mongosteward.api.v1alpha1.IndexState;
+import io.mongosteward.api.v1alpha1.MongoSchema;
+import io.mongosteward.api.v1alpha1.Reasons;
+import eu.rekawek.toxiproxy.Proxy;
+import io.mongosteward.testsupport.MongoBackend;
+import io.mongosteward.testsupport.Toxiproxy;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The operator on a real API server, against a real MongoDB-wire server. */
+class MongoSchemaOperatorIT {
+  static MongoClient mongo;
+  OperatorHarness op;
+
+  @BeforeAll
+  static void connect() {
+    mongo = MongoClients.create(MongoBackend.MONGO_JAVA_SERVER.uri());
+  }
+
+  @AfterAll
+  static void disconnect() {
+    mongo.close();
+  }
+
+  @AfterEach
+  void stop() {
+    if (op != null) op.close();
+  }
+
+  static String spec(String db, String extra) {
+    return spec(db, "", extra);
+  }
+
+  /** The bot schema; {@code moreIndexes} are extra entries for posts, {@code extra} extra spec fields. */
+  static String spec(String db, String moreIndexes, String extra) {
+    return """
+        connection:
+          secretRef: {name: mongo, key: uri}
+        database: %s
+        collections:
+          - name: posts
+            indexes:
+              - {name: post_id_unique, keys: [{field: post_id}], unique: true}
+              - {name: channel_created, keys: [{field: created_at, order: -1}, {field: channel}]}
+        %scounters:
+          - name: post_id
+            seedFrom: {collection: posts, field: post_id}
+        """.formatted(db, moreIndexes) + extra;
+  }
+
+  static List<String> indexNames(MongoDatabase db, String collection) {
+    return db.getCollection(collection).listIndexes().into(new ArrayList<>()).stream().map(d -> d.getString("name")).toList();
+  }
+
+  @Test
+  void convergesToReadyAndFollowsEditsAndRepairsDrift() {
+    op = new OperatorHarness("converge");
+    MongoDatabase db = mongo.getDatabase("op_converge");
+    db.getCollection("posts").insertOne(new Document("post_id", 42));
+    op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+    op.apply("bot", spec(db.getName(), ""));
+
+    op.awaitReady("bot", "True", Reasons.SYNCED);
+    MongoSchema s = op.get("bot");
+    assertThat(s.getStatus().getObservedGeneration()).isEqualTo(s.getMetadata().getGeneration());
+    assertThat(s.getStatus().getIndexSummary()).isEqualTo("2/2");
+    assertThat(s.getStatus().getIndexes()).extracting(i -> i.getState()).isSubsetOf(IndexState.Created, IndexState.Present);
+    assertThat(s.getStatus().getCounters()).extracting(c -> c.getName() + "=" + c.getValue()).containsExactly("post_id=42");
+    assertThat(s.getStatus().getServer().getVersion()).isNotBlank();
+    Document compound = db.getCollection("posts").listIndexes().into(new ArrayList<>()).stream()
+        .filter(d -> d.getString("name").equals("channel_created")).findFirst().orElseThrow();
+    assertThat(new ArrayList<>(compound.get("key", Document.class).keySet())).containsExactly("created_at", "channel");
+
+    // An edit: a new index; observedGeneration follows.
+    op.apply("bot", spec(db.getName(), "      - {name: link_1, keys: [{field: message_link_norm}]}\n", ""));
+    eventually().until(() -> {
+      MongoSchema now = op.get("bot");
+      return now.getMetadata().getGeneration() == 2L && now.getStatus().getObservedGeneration() == 2L
+          && "3/3".equals(now.getStatus().getIndexSummary());
+    });
+    assertThat(indexNames(db, "posts")).contains("link_1");
+
+    // Drift: an index dropped by hand comes back on the next resync.
+    db.getCollection("posts").dropIndex("channel_created");
+    eventually().until(() -> indexNames(db, "posts").contains("channel_created"));
+  }
+
+  @Test
+  void missingSecretIsReportedThenCreatingItConverges() {
+    op = new OperatorHarness("secret");
+    op.apply("bot", spec("op_secret", ""));
+    op.awaitReady("bot", "False", Reasons.SECRET_NOT_FOUND);
+    assertThat(op.ready("bot").getMessage()).contains("Secret " + op.namespace + "/mongo not found");
+
+    op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+    op.awaitReady("bot", "True", Reasons.SYNCED);
+  }
+
+  @Test
+  void invalidSpecIsStalledWithoutRetrying() {
+    op = new OperatorHarness("invalid");
+    op.secret("mongo", "not-a-uri");
+    op.apply("bot", spec("op_invalid", ""));
+    op.awaitReady("bot", "False", Reasons.INVALID_URI);
+    assertThat(op.ready("bot").getMessage()).contains("not a MongoDB connection string");
+  }
+
+  @Test
+  void pauseStopsAllWrites() {
+    op = new OperatorHarness("pause");
+    MongoDatabase db = mongo.getDatabase("op_pause");
+    op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+    op.apply("bot", spec(db.getName(), "policy: {paused: true}\n"));
+    op.awaitReady("bot", "False", Reasons.PAUSED);
+    assertThat(op.ready("bot").getMessage()).contains("3 change(s) wait");
+    assertThat(indexNames(db, "posts")).isEmpty();
+    assertThat(db.getCollection("counters").countDocuments()).isZero();
+    assertThat(op.get("bot").getStatus().getIndexes()).extracting(i -> i.getState()).containsOnly(IndexState.Pending);
+
+    op.apply("bot", spec(db.getName(), "policy: {paused: false}\n"));
+    op.awaitReady("bot", "True", Reasons.SYNCED);
+    assertThat(indexNames(db, "posts")).contains("post_id_unique", "channel_created");
+  }
+
+  @Test
+  void conflictUnderPolicyReportIsStalled() {
+    op = new OperatorHarness("conflict");
+    MongoDatabase db = mongo.getDatabase("op_conflict");
+    db.getCollection("posts").createIndex(new Document("post_id", 1),
+        new com.mongodb.client.model.IndexOptions().name("post_id_unique"));
+    op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+    op.apply("bot", spec(db.getName(), ""));
+    op.awaitReady("bot", "False", Reasons.CONFLICT);
+    MongoSchema s = op.get("bot");
+    assertThat(io.mongosteward.api.v1alpha1.Conditions.isTrue(s.getStatus().getConditions(), "Stalled")).isTrue();
+    assertThat(s.getStatus().getIndexes()).anySatisfy(i -> assertThat(i.getState()).isEqualTo(IndexState.Conflict));
+  }
+
+  @Test
+  void deletionRetainLeavesMongoAloneAndDeleteDropsTheDeclaredIndexes() {
+    op = new OperatorHarness("delete");
+    MongoDatabase retained = mongo.getDatabase("op_retain");
+    MongoDatabase deleted = mongo.getDatabase("op_delete");
+    deleted.getCollection("posts").createIndex(new Document("legacy", 1));
+    op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+    op.apply("keep", spec(retained.getName(), ""));
+    op.apply("drop", spec(deleted.getName(), "deletionPolicy: Delete\n"));
+    op.awaitReady("keep", "True", Reasons.SYNCED);
+    op.awaitReady("drop", "True", Reasons.SYNCED);
+    assertThat(op.get("drop").getStatus().getUnmanagedIndexes()).extracting(i -> i.getName()).containsExactly("legacy_1");
+
+    op.client.resource(op.get("keep")).delete();
+    op.client.resource(op.get("drop")).delete();
+    eventually().until(() -> op.get("keep") == null && op.get("drop") == null);
+    assertThat(indexNames(retained, "posts")).containsExactlyInAnyOrder("_id_", "post_id_unique", "channel_created");
+    assertThat(indexNames(deleted, "posts")).containsExactlyInAnyOrder("_id_", "legacy_1");
+  }
+
+  @Test
+  void unreachableMongoIsNotReadyAndRecoversWithoutARestart() throws Exception {
+    op = new OperatorHarness("unreachable");
+    Proxy proxy = Toxiproxy.proxy("operator", MongoBackend.MONGO_JAVA_SERVER.uri().substring("mongodb://".length()));
+    try {
+      proxy.disable();
+      op.secret("mongo", Toxiproxy.uriOf(proxy) + "/?serverSelectionTimeoutMS=300&connectTimeoutMS=300");
+      op.apply("bot", spec("op_unreachable", ""));
+      op.awaitReady("bot", "False", Reasons.MONGO_UNREACHABLE);
+      assertThat(op.ready("bot").getMessage()).contains("MongoTimeoutException");
+      proxy.enable();
+      op.awaitReady("bot", "True", Reasons.SYNCED);
+      assertThat(indexNames(mongo.getDatabase("op_unreachable"), "posts")).contains("post_id_unique");
+    } finally {
+      proxy.delete();
+    }
+  }
+
+  @Test
+  void deletionNeverHangsWhenMongoIsGone() throws Exception {
+    op = new OperatorHarness("gone");
+    Proxy proxy = Toxiproxy.proxy("gone", MongoBackend.MONGO_JAVA_SERVER.uri().substring("mongodb://".length()));
+    try {
+      op.secret("mongo", Toxiproxy.uriOf(proxy) + "/?serverSelectionTimeoutMS=300&connectTimeoutMS=300");
+      op.apply("bot", spec("op_gone", "deletionPolicy: Delete\n"));
+      op.awaitReady("bot", "True", Reasons.SYNCED);
+      proxy.disable();
+      op.client.resource(op.get("bot")).delete();
+      eventually().until(() -> op.get("bot") == null);
+      eventually().until(() -> op.client.v1().events().inNamespace(op.namespace).list().getItems().stream()
+          .anyMatch(e -> Reasons.DELETION_INCOMPLETE.equals(e.getReason())
+              && e.getMessage().contains("finalizer released after 2 attempts")));
+      // The indexes were left in place, as the Event says.
+      assertThat(indexNames(mongo.getDatabase("op_gone"), "posts")).contains("post_id_unique");
+    } finally {
+      proxy.delete();
+    }
+  }
+}

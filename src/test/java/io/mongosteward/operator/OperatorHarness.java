@@ -1,0 +1,78 @@
+package io.mongosteward.operator;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mongosteward.api.v1alpha1.Conditions;
+import io.mongosteward.api.v1alpha1.MongoSchema;
+import io.mongosteward.testsupport.KubeApi;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.awaitility.core.ConditionFactory;
+
+/** One operator on the real test API server, watching one fresh namespace. */
+final class OperatorHarness implements AutoCloseable {
+  final KubernetesClient client;
+  final String namespace;
+  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final OperatorApp app;
+
+  OperatorHarness(String prefix, java.util.function.UnaryOperator<OperatorSettings> tune) {
+    client = KubeApi.client();
+    namespace = KubeApi.newNamespace(client, prefix);
+    OperatorSettings settings = tune.apply(OperatorSettings.defaults()
+        .withNamespaces(Set.of(namespace))
+        .withIntervals(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5))
+        .withDeletion(2, Duration.ofMillis(200))
+        .withLeaderElection(false, "mongo-steward-operator", namespace));
+    app = new OperatorApp(client, settings, registry, false);
+    app.start();
+  }
+
+  OperatorHarness(String prefix) {
+    this(prefix, s -> s);
+  }
+
+  void secret(String name, String uri) {
+    client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name).endMetadata()
+        .withStringData(Map.of("uri", uri)).build()).serverSideApply();
+  }
+
+  MongoSchema apply(String name, String specYaml) {
+    String yaml = "apiVersion: mongosteward.io/v1alpha1\nkind: MongoSchema\nmetadata:\n  name: " + name
+        + "\n  namespace: " + namespace + "\nspec:\n" + specYaml.stripIndent().indent(2);
+    MongoSchema schema = client.resources(MongoSchema.class).load(new java.io.ByteArrayInputStream(yaml.getBytes())).item();
+    return client.resource(schema).serverSideApply();
+  }
+
+  MongoSchema get(String name) {
+    return client.resources(MongoSchema.class).inNamespace(namespace).withName(name).get();
+  }
+
+  Condition ready(String name) {
+    MongoSchema s = get(name);
+    return s == null || s.getStatus() == null ? null : Conditions.find(s.getStatus().getConditions(), Conditions.READY);
+  }
+
+  static ConditionFactory eventually() {
+    return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200));
+  }
+
+  void awaitReady(String name, String status, String reason) {
+    eventually().alias(name + " Ready=" + status + " " + reason).until(() -> {
+      Condition c = ready(name);
+      return c != null && status.equals(c.getStatus()) && (reason == null || reason.equals(c.getReason()));
+    });
+  }
+
+  @Override
+  public void close() {
+    app.close();
+    client.close();
+  }
+}
