@@ -39,15 +39,31 @@ final class OperatorHarness implements AutoCloseable {
   }
 
   void secret(String name, String uri) {
+    secretIn(client, namespace, name, uri);
+  }
+
+  MongoSchema apply(String name, String specYaml) {
+    return applyIn(client, namespace, name, specYaml);
+  }
+
+  static void secretIn(KubernetesClient client, String namespace, String name, String uri) {
     client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name).endMetadata()
         .withStringData(Map.of("uri", uri)).build()).serverSideApply();
   }
 
-  MongoSchema apply(String name, String specYaml) {
+  static MongoSchema applyIn(KubernetesClient client, String namespace, String name, String specYaml) {
     String yaml = "apiVersion: mongosteward.io/v1alpha1\nkind: MongoSchema\nmetadata:\n  name: " + name
         + "\n  namespace: " + namespace + "\nspec:\n" + specYaml.stripIndent().indent(2);
     MongoSchema schema = client.resources(MongoSchema.class).load(new java.io.ByteArrayInputStream(yaml.getBytes())).item();
     return client.resource(schema).serverSideApply();
+  }
+
+  /** The Ready condition's status, or null. */
+  static String readyIn(KubernetesClient client, String namespace, String name) {
+    MongoSchema s = client.resources(MongoSchema.class).inNamespace(namespace).withName(name).get();
+    if (s == null || s.getStatus() == null) return null;
+    Condition c = Conditions.find(s.getStatus().getConditions(), Conditions.READY);
+    return c == null ? null : c.getStatus();
   }
 
   MongoSchema get(String name) {

@@ -1,0 +1,133 @@
+package io.mongosteward.operator;
+
+import static io.mongosteward.operator.OperatorHarness.eventually;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mongosteward.api.v1alpha1.Reasons;
+import io.mongosteward.health.HealthServer;
+import io.mongosteward.testsupport.KubeApi;
+import io.mongosteward.testsupport.MongoBackend;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** Leader election, the operator's own endpoints, and the credentials it must never leak. */
+class OperatorClusterIT {
+  static final String PASSWORD = "Zq9-leak-canary-77x";
+
+  @Test
+  void twoInstancesElectOneLeaderAndOnlyItReconciles() {
+    try (KubernetesClient client = KubeApi.client()) {
+      String ns = KubeApi.newNamespace(client, "leader");
+      PrometheusMeterRegistry regA = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      PrometheusMeterRegistry regB = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      OperatorSettings base = OperatorSettings.defaults().withNamespaces(Set.of(ns))
+          .withLeaderElection(true, "mongo-steward-operator", ns);
+      try (OperatorApp a = new OperatorApp(KubeApi.client(), base.withIdentity("replica-a"), regA, false);
+           OperatorApp b = new OperatorApp(KubeApi.client(), base.withIdentity("replica-b"), regB, false)) {
+        a.start();
+        b.start();
+        eventually().until(() -> holder(client, ns) != null);
+        String leader = holder(client, ns);
+        assertThat(leader).isIn("replica-a", "replica-b");
+
+        OperatorHarness.secretIn(client, ns, "mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+        OperatorHarness.applyIn(client, ns, "bot", MongoSchemaOperatorIT.spec("op_leader", ""));
+        eventually().until(() -> "True".equals(OperatorHarness.readyIn(client, ns, "bot")));
+        double appliedA = applied(regA);
+        double appliedB = applied(regB);
+        assertThat(appliedA + appliedB).isEqualTo(3.0);
+        assertThat(leader.equals("replica-a") ? appliedB : appliedA).as("the follower applied nothing").isZero();
+        assertThat(holder(client, ns)).isEqualTo(leader);
+      }
+    }
+  }
+
+  @Test
+  void passwordNeverAppearsInLogsEventsStatusOrMetrics() throws Exception {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    try (OperatorHarness op = new OperatorHarness("leak")) {
+      // mongo-java-server knows no authentication: credentials make the driver fail with them in hand.
+      String uri = MongoBackend.MONGO_JAVA_SERVER.uri().replace("mongodb://", "mongodb://app:" + PASSWORD + "@");
+      op.secret("mongo", uri);
+      op.apply("auth", MongoSchemaOperatorIT.spec("op_leak", ""));
+      op.secret("broken", "mongodb://app:" + PASSWORD + "@host:notaport/db");
+      op.apply("broken", MongoSchemaOperatorIT.spec("op_leak2", "").replace("name: mongo,", "name: broken,"));
+      op.awaitReady("broken", "False", Reasons.INVALID_URI);
+      eventually().until(() -> op.ready("auth") != null && "False".equals(op.ready("auth").getStatus()));
+      // Let failures accumulate: several attempts, Events, metrics.
+      eventually().until(() -> op.client.v1().events().inNamespace(op.namespace).list().getItems().size() >= 2);
+
+      try (HealthServer http = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), op.app.health(), op.registry)) {
+        HttpClient hc = HttpClient.newHttpClient();
+        String metrics = hc.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        String health = hc.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/health")).build(),
+            HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("mongosteward_reconcile_failures_total").doesNotContain(PASSWORD);
+        assertThat(health).doesNotContain(PASSWORD);
+      }
+      String events = op.client.v1().events().inNamespace(op.namespace).list().getItems().stream()
+          .map(e -> e.getReason() + ": " + e.getMessage()).collect(Collectors.joining("\n"));
+      String statuses = Serialization.asYaml(op.get("auth").getStatus()) + Serialization.asYaml(op.get("broken").getStatus());
+      String logText = logs.list.stream().map(e -> e.getFormattedMessage()
+          + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).collect(Collectors.joining("\n"));
+      assertThat(events).isNotBlank().doesNotContain(PASSWORD);
+      assertThat(statuses).contains("Ready").doesNotContain(PASSWORD);
+      assertThat(logText).isNotBlank().doesNotContain(PASSWORD);
+    } finally {
+      root.detachAppender(logs);
+    }
+  }
+
+  @Test
+  void operatorServesItsOwnEndpointsWithControllerMetrics() throws Exception {
+    try (OperatorHarness op = new OperatorHarness("endpoints");
+         HealthServer http = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), op.app.health(), op.registry)) {
+      op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+      op.apply("bot", MongoSchemaOperatorIT.spec("op_endpoints", ""));
+      op.awaitReady("bot", "True", Reasons.SYNCED);
+      HttpClient hc = HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + http.port();
+      assertThat(hc.send(HttpRequest.newBuilder(URI.create(base + "/livez")).build(), HttpResponse.BodyHandlers.ofString())
+          .statusCode()).isEqualTo(200);
+      eventually().until(() -> hc.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+      String metrics = hc.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metrics).contains("mongosteward_actions_applied_total{type=\"CreateIndex\"} 2.0",
+          "mongosteward_actions_applied_total{type=\"SeedCounter\"} 1.0", "operator_sdk_");
+      // Low cardinality: no per-resource names in tags.
+      assertThat(metrics).doesNotContain("name=\"bot\"");
+    }
+  }
+
+  private static String holder(KubernetesClient client, String ns) {
+    Lease lease = client.leases().inNamespace(ns).withName("mongo-steward-operator").get();
+    return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+  }
+
+  private static double applied(PrometheusMeterRegistry registry) {
+    return registry.find("mongosteward.actions.applied").counters().stream().mapToDouble(Counter::count).sum();
+  }
+
+}
