@@ -27,10 +27,18 @@ public final class HealthServer implements AutoCloseable {
   private static final int THREADS = 4;
 
   static {
-    // The JDK server leaves Nagle's algorithm on; with keep-alive probes that adds up to 40 ms
-    // (delayed ACK) to small answers. Read once, when the first server is created.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
+    // Read by the JDK once, when the first server is created; an operator's -D flags still win.
+    // Nagle's algorithm is on by default: with keep-alive it adds up to 40 ms (delayed ACK) to small answers.
+    defaultProperty("sun.net.httpserver.nodelay", "true");
+    // A client that sends its request or reads the answer slowly holds a worker thread; by default
+    // forever. Cut it after 5 s, so that four slow clients cannot starve the probes for long.
+    defaultProperty("sun.net.httpserver.maxReqTime", "5");
+    defaultProperty("sun.net.httpserver.maxRspTime", "5");
+  }
+
+  private static void defaultProperty(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
     }
   }
 
