@@ -68,6 +68,10 @@ final class OperatorCommand implements Callable<Integer> {
           + "is released anyway (env MONGOSTEWARD_DELETE_ATTEMPTS; default 5).")
   int deleteAttempts;
 
+  @Option(names = "--reconcile-threads", paramLabel = "N", defaultValue = "${env:MONGOSTEWARD_RECONCILE_THREADS:-10}",
+      description = "Schemas reconciled at once (env MONGOSTEWARD_RECONCILE_THREADS; default 10).")
+  int reconcileThreads;
+
   @Option(names = "--leader-election", paramLabel = "true|false", defaultValue = "${env:MONGOSTEWARD_LEADER_ELECTION:-true}",
       arity = "1", description = "Elect one active replica through a Lease (env MONGOSTEWARD_LEADER_ELECTION; default true).")
   boolean leaderElection;
@@ -81,6 +85,9 @@ final class OperatorCommand implements Callable<Integer> {
     if (port < 0 || port > 65535) {
       throw new InputException("--port " + port + ": not a port; use 1 to 65535 (0 picks a free one)");
     }
+    if (reconcileThreads < 1) {
+      throw new InputException("--reconcile-threads " + reconcileThreads + ": must be at least 1");
+    }
     if (deleteAttempts < 1) {
       throw new InputException("--delete-attempts " + deleteAttempts + ": must be at least 1");
     }
@@ -90,7 +97,8 @@ final class OperatorCommand implements Callable<Integer> {
     OperatorSettings settings = defaults.withNamespaces(watched)
         .withIntervals(resync, secretPoll, unreachableRecheck, defaults.permanentErrorRecheck())
         .withDeletion(deleteAttempts, defaults.deleteRetryDelay())
-        .withLeaderElection(leaderElection, defaults.leaseName(), leaseNamespace.isBlank() ? null : leaseNamespace);
+        .withLeaderElection(leaderElection, defaults.leaseName(), leaseNamespace.isBlank() ? null : leaseNamespace)
+        .withReconcileThreads(reconcileThreads);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     JvmMetrics jvm = JvmMetrics.bindTo(registry);

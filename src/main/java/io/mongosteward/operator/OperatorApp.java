@@ -47,6 +47,8 @@ public final class OperatorApp implements AutoCloseable {
       o.withKubernetesClient(client)
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
           .withCloseClientOnStop(false)
+          .withConcurrentReconciliationThreads(settings.reconcileThreads())
+          .withConcurrentWorkflowExecutorThreads(1)
           .withStopOnInformerErrorDuringStartup(false);
       if (settings.leaderElection()) {
         o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(settings.leaseName(), settings.leaseNamespace(),

@@ -13,14 +13,15 @@ import java.util.Set;
  * @param permanentErrorRecheck how often a schema stuck on a permanent error is rechecked
  * @param deleteAttempts attempts to drop indexes on deletion before the finalizer is released anyway
  * @param identity this replica's name in the leader election Lease
+ * @param reconcileThreads schemas reconciled at once; each holds a thread while MongoDB answers
  */
 public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, Duration secretPollInterval,
     Duration unreachableRecheck, Duration permanentErrorRecheck, int deleteAttempts, Duration deleteRetryDelay,
-    int mongoAttempts, boolean leaderElection, String leaseName, String leaseNamespace, String identity) {
+    int mongoAttempts, boolean leaderElection, String leaseName, String leaseNamespace, String identity, int reconcileThreads) {
 
   public static OperatorSettings defaults() {
     return new OperatorSettings(Set.of(), Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
-        Duration.ofMinutes(5), 5, Duration.ofSeconds(2), 3, true, "mongo-steward-operator", null, defaultIdentity());
+        Duration.ofMinutes(5), 5, Duration.ofSeconds(2), 3, true, "mongo-steward-operator", null, defaultIdentity(), 10);
   }
 
   public OperatorSettings {
@@ -32,12 +33,19 @@ public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, 
     requirePositive("delete retry delay", deleteRetryDelay);
     if (deleteAttempts < 1) throw new IllegalArgumentException("delete attempts must be at least 1");
     if (mongoAttempts < 1) throw new IllegalArgumentException("MongoDB attempts must be at least 1");
+    if (reconcileThreads < 1) throw new IllegalArgumentException("reconcile threads must be at least 1");
   }
 
   public OperatorSettings withIdentity(String id) {
     return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
         permanentErrorRecheck, deleteAttempts, deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace,
-        id);
+        id, reconcileThreads);
+  }
+
+  public OperatorSettings withReconcileThreads(int threads) {
+    return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
+        permanentErrorRecheck, deleteAttempts, deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace,
+        identity, threads);
   }
 
   /** The pod name in a cluster (POD_NAME, else HOSTNAME), plus a random part: two replicas never share one. */
@@ -54,21 +62,21 @@ public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, 
 
   public OperatorSettings withNamespaces(Set<String> ns) {
     return new OperatorSettings(ns, resyncInterval, secretPollInterval, unreachableRecheck, permanentErrorRecheck,
-        deleteAttempts, deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace, identity);
+        deleteAttempts, deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace, identity, reconcileThreads);
   }
 
   public OperatorSettings withIntervals(Duration resync, Duration secretPoll, Duration unreachable, Duration permanent) {
     return new OperatorSettings(namespaces, resync, secretPoll, unreachable, permanent, deleteAttempts,
-        deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace, identity);
+        deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace, identity, reconcileThreads);
   }
 
   public OperatorSettings withDeletion(int attempts, Duration delay) {
     return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
-        permanentErrorRecheck, attempts, delay, mongoAttempts, leaderElection, leaseName, leaseNamespace, identity);
+        permanentErrorRecheck, attempts, delay, mongoAttempts, leaderElection, leaseName, leaseNamespace, identity, reconcileThreads);
   }
 
   public OperatorSettings withLeaderElection(boolean enabled, String name, String namespace) {
     return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
-        permanentErrorRecheck, deleteAttempts, deleteRetryDelay, mongoAttempts, enabled, name, namespace, identity);
+        permanentErrorRecheck, deleteAttempts, deleteRetryDelay, mongoAttempts, enabled, name, namespace, identity, reconcileThreads);
   }
 }
