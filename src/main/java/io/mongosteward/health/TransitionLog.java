@@ -33,8 +33,8 @@ final class TransitionLog implements Consumer<ProbeState> {
       return;
     }
     if (r.ready()) {
-      String version = s.serverVersion() == null ? "" : " (server " + s.serverVersion() + ")";
-      LOG.info("{} is {}{}: {}", target, r.status(), version, r.reason());
+      String version = s.serverVersion() == null ? "" : ", server " + s.serverVersion();
+      LOG.info("{} is up: ping {}{}", target, Durations.format(s.lastLatency()), version);
     } else {
       LOG.warn("{} is {}: {}", target, r.status(), r.reason());
     }

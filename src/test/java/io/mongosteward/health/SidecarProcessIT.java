@@ -92,7 +92,7 @@ class SidecarProcessIT {
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Sidecar.SHUTDOWN_BOUND);
       assertThat(p.exitValue()).isEqualTo(143);
       assertThat(status(port, "/livez")).isEqualTo(-1);
-      assertThat(log()).contains(" is up ").contains("stopped in").doesNotContain("Exception in thread");
+      assertThat(log()).contains(" is up: ping ").contains("stopped in").doesNotContain("Exception in thread");
     } finally {
       proxy.delete();
     }
