@@ -64,13 +64,31 @@ final class SchemaSession implements AutoCloseable {
         return null;
       }
       String ns = schema.getMetadata() == null ? null : schema.getMetadata().getNamespace();
-      try (KubernetesClient kube = new KubernetesClientBuilder().build()) {
+      try (KubernetesClient kube = kubeClient(main.env)) {
         return new SecretUriReader(kube).read(ns, ref.getName(), ref.getKey());
       } catch (RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null) root = root.getCause();
+        String why = root == e ? e.getMessage() : e.getMessage() + ": " + root.getMessage();
         throw new InputException(file + ": spec.connection.secretRef: cannot read Secret " + ref.getName()
-            + " through the current kubeconfig (" + e.getMessage() + "); pass --mongo-uri-file or set MONGODB_URI");
+            + " through the current kubeconfig (" + why + "); pass --mongo-uri-file or set MONGODB_URI");
       }
     };
+  }
+
+  /** The kubeconfig named by KUBECONFIG in the given environment (its first file), else fabric8's defaults. */
+  private static KubernetesClient kubeClient(java.util.Map<String, String> env) {
+    String files = env.get("KUBECONFIG");
+    if (files != null && !files.isBlank()) {
+      Path first = Path.of(files.split(java.io.File.pathSeparator)[0]);
+      try {
+        return new KubernetesClientBuilder()
+            .withConfig(io.fabric8.kubernetes.client.Config.fromKubeconfig(java.nio.file.Files.readString(first))).build();
+      } catch (java.io.IOException e) {
+        throw new InputException("KUBECONFIG: cannot read " + first + " (" + e.getClass().getSimpleName() + ")");
+      }
+    }
+    return new KubernetesClientBuilder().build();
   }
 
   @Override

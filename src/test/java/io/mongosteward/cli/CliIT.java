@@ -184,6 +184,36 @@ class CliIT {
   }
 
   @Test
+  void theSecretAFileNamesIsReadThroughTheKubeconfigOnlyWhenNoUriIsGiven() throws IOException {
+    Path kubeconfig = io.mongosteward.testsupport.KubeApi.kubeConfigFile(tmp);
+    String ns;
+    try (var kube = io.mongosteward.testsupport.KubeApi.client()) {
+      ns = io.mongosteward.testsupport.KubeApi.newNamespace(kube, "cli");
+      kube.secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+          .withNewMetadata().withName("bot-mongo").endMetadata()
+          .withStringData(Map.of("uri", MongoBackend.MONGO_JAVA_SERVER.uri())).build()).create();
+    }
+    Path file = write("s.yaml", uniqueDbSpec("cli_secret").replace("namespace: bots", "namespace: " + ns));
+    Run viaSecret = run(Map.of("KUBECONFIG", kubeconfig.toString()), "apply", "-f", file.toString());
+    assertThat(viaSecret.code()).as(viaSecret.err()).isZero();
+    assertThat(viaSecret.err()).doesNotContain("embedded");
+    assertThat(admin.getDatabase("cli_secret").getCollection("posts").listIndexes().into(new ArrayList<>())).hasSize(4);
+
+    // A URI wins: the Secret is not even looked up (this one does not exist).
+    Path other = write("o.yaml", uniqueDbSpec("cli_secret2").replace("name: bot-mongo", "name: nope"));
+    Run viaEnv = run(Map.of("KUBECONFIG", kubeconfig.toString(), "MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()),
+        "plan", "-f", other.toString());
+    assertThat(viaEnv.code()).as(viaEnv.err()).isEqualTo(2);
+
+    // A named Secret that is missing is an error naming it, not a silent fallback.
+    Path missing = write("m.yaml", uniqueDbSpec("cli_secret3").replace("name: bot-mongo", "name: nope")
+        .replace("namespace: bots", "namespace: " + ns));
+    Run absent = run(Map.of("KUBECONFIG", kubeconfig.toString()), "plan", "-f", missing.toString());
+    assertThat(absent.code()).isEqualTo(1);
+    assertThat(absent.err()).contains("spec.connection.secretRef: cannot read Secret nope", "not found");
+  }
+
+  @Test
   void demoShowsTheWholeJob() {
     Run r = run("demo");
     assertThat(r.code()).as(r.err()).isZero();

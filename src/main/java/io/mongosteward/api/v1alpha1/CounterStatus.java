@@ -1,9 +1,12 @@
 package io.mongosteward.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
 public class CounterStatus {
+  @JsonPropertyDescription("The counter name.")
   private String name;
+  @JsonPropertyDescription("Its seq: the last id handed out, at or above the max of its seed field.")
   private Long value;
 
   public CounterStatus() {}

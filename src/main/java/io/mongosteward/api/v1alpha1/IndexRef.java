@@ -1,9 +1,12 @@
 package io.mongosteward.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
 public class IndexRef {
+  @JsonPropertyDescription("The collection holding the index.")
   private String collection;
+  @JsonPropertyDescription("The index name.")
   private String name;
 
   public IndexRef() {}

@@ -1,13 +1,18 @@
 package io.mongosteward.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class IndexStatus {
+  @JsonPropertyDescription("The collection of the index.")
   private String collection;
+  @JsonPropertyDescription("The declared index name.")
   private String name;
+  @JsonPropertyDescription("Present, Created, Modified, Pending, Conflict, Unsupported, BlockedByDuplicates or Failed.")
   private IndexState state;
+  @JsonPropertyDescription("Why the index is not as declared, and what to do.")
   private String message;
 
   public IndexStatus() {}

@@ -26,6 +26,19 @@ public class MongoSchema extends CustomResource<MongoSchemaSpec, MongoSchemaStat
   public static final String GROUP = "mongosteward.io";
   public static final String VERSION = "v1alpha1";
 
+  @Override
+  @com.fasterxml.jackson.annotation.JsonPropertyDescription(
+      "The indexes and counters one database must have, and how to reach it.")
+  public MongoSchemaSpec getSpec() {
+    return super.getSpec();
+  }
+
+  @Override
+  @com.fasterxml.jackson.annotation.JsonPropertyDescription("What the operator last found and did; written by the operator.")
+  public MongoSchemaStatus getStatus() {
+    return super.getStatus();
+  }
+
   // No initSpec(): JOSDK adds its finalizer with a server-side apply of a fresh instance, and a
   // default spec there (empty lists, default policy) would take ownership of those fields and
   // overwrite what the user applied.

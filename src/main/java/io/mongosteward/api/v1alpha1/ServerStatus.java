@@ -1,9 +1,12 @@
 package io.mongosteward.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.Objects;
 
 public class ServerStatus {
+  @JsonPropertyDescription("The server version from buildInfo.")
   private String version;
+  @JsonPropertyDescription("The round trip of one ping, in milliseconds, at the last status change.")
   private Double pingMillis;
 
   public ServerStatus() {}
