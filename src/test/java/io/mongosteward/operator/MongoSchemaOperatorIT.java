@@ -110,6 +110,42 @@ class MongoSchemaOperatorIT {
   }
 
   @Test
+  void rotatingTheSecretReconcilesAgainstTheNewServerAndClosesTheOldClient() {
+    op = new OperatorHarness("rotate");
+    op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+    op.apply("bot", spec("op_rotate", ""));
+    op.awaitReady("bot", "True", Reasons.SYNCED);
+    // Same spec, new Secret value: the poller sees it, the schema converges on the other server.
+    op.secret("mongo", MongoBackend.FERRETDB.uri());
+    try (MongoClient ferret = MongoClients.create(MongoBackend.FERRETDB.uri())) {
+      eventually().until(() -> indexNames(ferret.getDatabase("op_rotate"), "posts").contains("channel_created"));
+    }
+    op.awaitReady("bot", "True", Reasons.SYNCED);
+    assertThat(op.app.health().details(op.app.health().readiness())).containsEntry("mongoClients", 1);
+  }
+
+  @Test
+  void refusedCredentialsAreStalledWithoutAHotLoop() {
+    op = new OperatorHarness("auth");
+    // mongo-java-server implements no authentication: the driver's handshake with credentials fails.
+    op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri().replace("mongodb://", "mongodb://app:wrong@"));
+    op.apply("bot", spec("op_auth", ""));
+    op.awaitReady("bot", "False", Reasons.AUTHENTICATION_FAILED);
+    assertThat(io.mongosteward.api.v1alpha1.Conditions.isTrue(op.get("bot").getStatus().getConditions(), "Stalled"))
+        .isTrue();
+    double before = reconciles(op);
+    assertThat(before).as("reconciles counted").isPositive();
+    // Permanent: rechecked every few seconds at most (5 s here), never in a tight loop.
+    org.awaitility.Awaitility.await().during(java.time.Duration.ofSeconds(3)).atMost(java.time.Duration.ofSeconds(4))
+        .until(() -> reconciles(op) - before <= 1);
+  }
+
+  private static double reconciles(OperatorHarness op) {
+    return op.registry.find("operator.sdk.reconciliations.started").counters().stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+  }
+
+  @Test
   void invalidSpecIsStalledWithoutRetrying() {
     op = new OperatorHarness("invalid");
     op.secret("mongo", "not-a-uri");
