@@ -9,12 +9,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
-    description = {"Brings a database to a MongoSchema: creates, changes (collMod) and, by policy, drops indexes,",
-        "and seeds counters. Idempotent: a second apply does nothing. Prints each action with its duration."},
+    description = {"Brings a database to a MongoSchema: creates, changes (collMod) and, by policy, drops indexes, "
+        + "and seeds counters. Idempotent: a second apply does nothing. Prints each action with its duration.", ""},
     footer = {"", "Examples:", "  mongo-steward apply -f examples/bot-app.yaml --dry-run",
         "  mongo-steward apply -f examples/bot-app.yaml --mongo-uri-file /var/run/secrets/mongo/uri",
-        "", "Exit codes: 0 the database matches the spec; 2 items need attention (conflicts, duplicates,",
-        "unsupported options, unmanaged indexes); 1 error."})
+        "", "Exit codes: 0 the database matches the spec; 2 items need attention (conflicts, duplicates, "
+        + "unsupported options, unmanaged indexes); 1 error."})
 final class ApplyCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Mixin MongoTarget target;

@@ -25,9 +25,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Shows the whole job on an embedded server, nothing to install: loads data with the review's",
-        "problems (duplicate post_id, no message_link_norm, an unmanaged index, events without TTL),",
-        "then plans, applies and plans again."})
+    description = {"Shows the whole job on an embedded server, nothing to install: loads data with the review's "
+        + "problems (duplicate post_id, no message_link_norm, an unmanaged index, events without TTL), then plans, "
+        + "applies and plans again."})
 final class DemoCommand implements Callable<Integer> {
   static final String SCHEMA = "/demo/bot-app.yaml";
 

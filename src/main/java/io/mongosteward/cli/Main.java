@@ -7,13 +7,12 @@ import picocli.CommandLine.Command;
 
 /** The one entry point: `mongo-steward <command>`. Exit codes: 0 done, 2 attention needed, 1 error. */
 @Command(name = "mongo-steward", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = {
-        "Keeps a MongoDB database the way its application needs it: declared indexes and id counters,",
-        "reconciled idempotently, from a MongoSchema file or from Kubernetes.", ""},
+    description = {"Keeps a MongoDB database the way its application needs it: declared indexes and id counters, "
+        + "reconciled idempotently, from a MongoSchema file or from Kubernetes.", ""},
     subcommands = {PlanCommand.class, ApplyCommand.class, DemoCommand.class, OperatorCommand.class, SidecarCommand.class,
         CommandLine.HelpCommand.class},
-    footer = {"", "Exit codes: 0 done or nothing to do; 2 changes pending (plan) or items need attention (apply); 1 error.",
-        "Start with: mongo-steward demo"})
+    footer = {"", "Exit codes: 0 done or nothing to do; 2 changes pending (plan) or items need attention (apply); "
+        + "1 error.", "Start with: mongo-steward demo"})
 public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int ERROR = 1;
@@ -50,6 +49,8 @@ public final class Main implements Runnable {
 
   public static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main(env, out, err));
+    // Wide enough that help paragraphs wrap once, not at every flag.
+    cli.setUsageHelpWidth(100);
     cli.setOut(out).setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof InputException) {

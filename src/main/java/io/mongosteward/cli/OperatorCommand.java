@@ -24,11 +24,10 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "operator", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Runs the Kubernetes operator: keeps every MongoSchema's database as declared.",
         "",
-        "It uses the in-cluster configuration, or the current kubeconfig outside a cluster. It caches only",
-        "MongoSchema resources and the Secrets they name. With leader election (default), replicas elect one",
-        "leader through a Lease; the others wait. It serves /livez, /readyz, /health and /metrics (JOSDK's",
-        "controller metrics plus mongosteward_actions_applied_total{type} and",
-        "mongosteward_reconcile_failures_total{reason}).",
+        "It uses the in-cluster configuration, or the current kubeconfig outside a cluster. It caches only MongoSchema "
+            + "resources and the Secrets they name. With leader election (default), replicas elect one leader through "
+            + "a Lease; the others wait. It serves /livez, /readyz, /health and /metrics (JOSDK's controller metrics "
+            + "plus mongosteward_actions_applied_total{type} and mongosteward_reconcile_failures_total{reason}).",
         "",
         "Every option can also be set by the environment variable named in its description.", ""},
     footer = {"", "Examples:", "  mongo-steward operator                                # all namespaces, kubeconfig",

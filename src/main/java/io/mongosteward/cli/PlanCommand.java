@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
-    description = {"Shows what apply would change to bring a database to a MongoSchema, changing nothing.",
-        "Reads the same YAML you would kubectl apply. Without a URI, runs against an embedded server."},
+    description = {"Shows what apply would change to bring a database to a MongoSchema, changing nothing. Reads the "
+        + "same YAML you would kubectl apply. Without a URI, runs against an embedded server.", ""},
     footer = {"", "Examples:", "  mongo-steward plan -f examples/bot-app.yaml",
         "  MONGODB_URI=mongodb://localhost:27017 mongo-steward plan -f examples/bot-app.yaml --output json",
         "", "Exit codes: 0 nothing to do; 2 changes pending; 1 error."})
