@@ -39,7 +39,11 @@ final class ApplyCommand implements Callable<Integer> {
         main.err.println("spec.policy.paused is true: nothing is written. Set it to false to apply.");
         dryRun = true;
       }
-      SyncResult result = session.engine.sync(session.database, session.schema.getSpec(), dryRun);
+      // Progress goes to stderr, so that stdout stays the result (and valid JSON with -o json).
+      SyncResult result = session.engine.sync(session.database, session.schema.getSpec(), dryRun, step -> {
+        main.err.println("... " + step);
+        main.err.flush();
+      });
       new ResultPrinter(main.out, output).apply(session.schema.getSpec().getDatabase(), result);
       if (dryRun) {
         return result.plan().hasChanges() || !result.remainingReports().isEmpty() ? Main.ATTENTION : Main.OK;

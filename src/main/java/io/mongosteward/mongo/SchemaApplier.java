@@ -35,14 +35,30 @@ public final class SchemaApplier {
     this.redactor = redactor;
   }
 
+  /** Told before each step starts, so that a long index build is not mistaken for a hang. */
+  @FunctionalInterface
+  public interface Progress {
+    Progress NONE = step -> { };
+
+    void starting(String step);
+  }
+
   public List<Outcome> apply(MongoDatabase db, List<Action> changes, ConflictPolicy onConflict) {
+    return apply(db, changes, onConflict, Progress.NONE);
+  }
+
+  public List<Outcome> apply(MongoDatabase db, List<Action> changes, ConflictPolicy onConflict, Progress progress) {
     List<Outcome> outcomes = new ArrayList<>();
     // A collection's creations are contiguous in a plan: batch them into one createIndexes.
     List<Action.CreateIndex> batch = new ArrayList<>();
     for (Action action : changes) {
       if (!batch.isEmpty() && !(action instanceof Action.CreateIndex c && c.collection().equals(batch.get(0).collection()))) {
+        progress.starting(describeBatch(batch));
         outcomes.addAll(createBatch(db, batch.get(0).collection(), List.copyOf(batch)));
         batch.clear();
+      }
+      if (!(action instanceof Action.CreateIndex)) {
+        progress.starting(action.type() + " " + action.collection() + "." + action.name());
       }
       if (action instanceof Action.CreateIndex c) {
         batch.add(c);
@@ -60,10 +76,16 @@ public final class SchemaApplier {
       }
     }
     if (!batch.isEmpty()) {
+      progress.starting(describeBatch(batch));
       outcomes.addAll(createBatch(db, batch.get(0).collection(), batch));
     }
     outcomes.forEach(this::log);
     return outcomes;
+  }
+
+  private static String describeBatch(List<Action.CreateIndex> batch) {
+    return "createIndexes " + batch.get(0).collection() + ": "
+        + batch.stream().map(Action.CreateIndex::name).collect(java.util.stream.Collectors.joining(", "));
   }
 
   /** One createIndexes command for all of a collection's new indexes; on refusal, one by one. */

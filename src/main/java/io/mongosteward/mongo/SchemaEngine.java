@@ -50,10 +50,14 @@ public final class SchemaEngine {
    * @param dryRun plan only; the result holds no outcomes
    */
   public SyncResult sync(MongoDatabase db, MongoSchemaSpec spec, boolean dryRun) {
+    return sync(db, spec, dryRun, SchemaApplier.Progress.NONE);
+  }
+
+  public SyncResult sync(MongoDatabase db, MongoSchemaSpec spec, boolean dryRun, SchemaApplier.Progress progress) {
     ObservedState observed = reader.observe(db, spec);
     Plan plan = planner.plan(spec, observed);
     List<Outcome> outcomes = dryRun || !plan.hasChanges() ? List.of()
-        : applier.apply(db, plan.changes(), spec.getPolicy().getOnConflict());
+        : applier.apply(db, plan.changes(), spec.getPolicy().getOnConflict(), progress);
     return new SyncResult(spec, observed, plan, outcomes, dryRun);
   }
 }

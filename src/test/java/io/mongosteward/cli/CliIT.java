@@ -89,6 +89,8 @@ class CliIT {
     assertThat(apply.code()).as(apply.out() + apply.err()).isZero();
     assertThat(apply.out()).containsPattern("CreateIndex +posts.post_id_unique +\\d+ ms +created")
         .contains("7 applied, 0 need attention.");
+    assertThat(apply.err()).contains("... createIndexes posts: post_id_unique, message_link_norm_1, channel_created",
+        "... SeedCounter counters.post_id");
     Run plan = run(env, "plan", "-f", file.toString());
     assertThat(plan.code()).as(plan.out()).isZero();
     assertThat(plan.out()).contains("matches the spec: nothing to do");
