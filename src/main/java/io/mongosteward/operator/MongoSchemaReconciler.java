@@ -212,6 +212,10 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
     }
   }
 
+  /**
+   * A Normal Event per change applied. Refusals are counted here; their Warning Event comes with
+   * the Ready transition, once, not on every resync that meets the same duplicates again.
+   */
   private void record(MongoSchema schema, SyncResult result) {
     for (Outcome o : result.outcomes()) {
       var a = o.action();
@@ -221,7 +225,6 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
             + o.took().toMillis() + " ms");
       } else {
         metrics.refused(o.result().name());
-        events.warning(schema, o.result().name(), a.collection() + "." + a.name() + ": " + o.message());
       }
     }
   }
