@@ -11,10 +11,6 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
-import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
-import io.javaoperatorsdk.operator.processing.ResourceIDMapper;
-import io.mongosteward.api.v1alpha1.DeletionPolicy;
 import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.api.v1alpha1.MongoSchemaStatus;
 import io.mongosteward.api.v1alpha1.Reasons;
@@ -29,9 +25,6 @@ import io.mongosteward.plan.SpecValidator;
 import io.mongosteward.plan.Violation;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +44,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
   private final SchemaEvents events;
   private final OperatorMetrics metrics;
   private final SpecValidator validator = new SpecValidator();
-  private final Map<String, Integer> deleteAttempts = new ConcurrentHashMap<>();
+  private final SchemaDeletion deletion;
 
   MongoSchemaReconciler(OperatorSettings settings, SchemaConnections connections, SchemaEngine engine,
       SchemaStatuses statuses, SchemaEvents events, OperatorMetrics metrics) {
@@ -61,26 +54,12 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
     this.statuses = statuses;
     this.events = events;
     this.metrics = metrics;
+    this.deletion = new SchemaDeletion(settings, connections, engine, events, metrics);
   }
 
-  /**
-   * The referenced Secret is fetched per schema on a schedule: only the Secrets schemas name are
-   * ever held, and creating or rotating one triggers a reconcile within one poll interval.
-   */
   @Override
   public List<EventSource<?, MongoSchema>> prepareEventSources(EventSourceContext<MongoSchema> context) {
-    var fetcher = (PerResourcePollingEventSource.ResourceFetcher<Secret, MongoSchema>) schema -> {
-      var connection = schema.getSpec().getConnection();
-      if (connection == null || connection.getSecretRef() == null) return Set.of();
-      Secret s = context.getClient().secrets().inNamespace(schema.getMetadata().getNamespace())
-          .withName(connection.getSecretRef().getName()).get();
-      return s == null ? Set.of() : Set.of(s);
-    };
-    var config = new PerResourcePollingConfigurationBuilder<Secret, MongoSchema, io.javaoperatorsdk.operator.processing.event.ResourceID>(
-        fetcher, settings.secretPollInterval())
-        .withResourceIDMapper(ResourceIDMapper.kubernetesResourceIdMapper())
-        .withName("secrets").build();
-    return List.of(new PerResourcePollingEventSource<>(Secret.class, context, config));
+    return List.of(SecretPolling.eventSource(context, settings.secretPollInterval()));
   }
 
   @Override
@@ -179,37 +158,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
 
   @Override
   public DeleteControl cleanup(MongoSchema schema, Context<MongoSchema> context) {
-    String uid = schema.getMetadata().getUid();
-    if (schema.getSpec().getDeletionPolicy() != DeletionPolicy.Delete || schema.getSpec().getPolicy().isPaused()) {
-      connections.release(schema);
-      return DeleteControl.defaultDelete();
-    }
-    int attempt = deleteAttempts.merge(uid, 1, Integer::sum);
-    try {
-      MongoUri uri = connections.uriFor(schema, context.getSecondaryResource(Secret.class));
-      MongoClient client = connections.clientFor(schema, uri);
-      List<Outcome> dropped = engine.dropDeclared(client.getDatabase(schema.getSpec().getDatabase()), schema.getSpec());
-      dropped.stream().filter(Outcome::applied).forEach(o -> metrics.applied("DropIndex"));
-      LOG.info("deleted {}/{}: dropped {} declared index(es)", schema.getMetadata().getNamespace(),
-          schema.getMetadata().getName(), dropped.size());
-      deleteAttempts.remove(uid);
-      connections.release(schema);
-      return DeleteControl.defaultDelete();
-    } catch (RuntimeException e) {
-      String why = e instanceof SecretUriReader.SecretProblem ? e.getMessage()
-          : e instanceof MongoException me ? ErrorClassifier.describe(me, Redactor.none()) : Redactor.scrubUris(String.valueOf(e.getMessage()));
-      if (attempt >= settings.deleteAttempts()) {
-        // Never hang a namespace deletion on an unreachable database.
-        events.warning(schema, Reasons.DELETION_INCOMPLETE, "finalizer released after " + attempt
-            + " attempts without dropping the indexes: " + why);
-        deleteAttempts.remove(uid);
-        connections.release(schema);
-        return DeleteControl.defaultDelete();
-      }
-      LOG.warn("deleting {}/{}: attempt {}/{} failed: {}", schema.getMetadata().getNamespace(),
-          schema.getMetadata().getName(), attempt, settings.deleteAttempts(), why);
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(settings.deleteRetryDelay().multipliedBy(attempt).toMillis());
-    }
+    return deletion.delete(schema, context.getSecondaryResource(Secret.class));
   }
 
   /**
