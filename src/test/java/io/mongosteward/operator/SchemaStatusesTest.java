@@ -1,0 +1,101 @@
+package io.mongosteward.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.mongosteward.api.v1alpha1.Conditions;
+import io.mongosteward.api.v1alpha1.MongoSchema;
+import io.mongosteward.api.v1alpha1.MongoSchemaStatus;
+import io.mongosteward.api.v1alpha1.Reasons;
+import io.mongosteward.mongo.ServerInfo;
+import io.mongosteward.mongo.SyncResult;
+import io.mongosteward.plan.Action;
+import io.mongosteward.plan.ActionType;
+import io.mongosteward.plan.ObservedState;
+import io.mongosteward.plan.Plan;
+import io.mongosteward.plan.Specs;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SchemaStatusesTest {
+  static final String SPEC = """
+      database: bot
+      collections:
+        - name: posts
+          indexes:
+            - {name: a_1, keys: [{field: a}]}
+      """;
+
+  static MongoSchema schema(long generation) {
+    MongoSchema s = new MongoSchema();
+    s.setMetadata(new ObjectMetaBuilder().withName("bot").withNamespace("ns").withGeneration(generation).build());
+    s.setSpec(Specs.spec(SPEC));
+    return s;
+  }
+
+  static SyncResult result(MongoSchema s, Action... planned) {
+    return new SyncResult(s.getSpec(), new ObservedState(Map.of(), Map.of()), new Plan(List.of(planned)), List.of(), false);
+  }
+
+  @Test
+  void readyWhenNothingIsLeftAndTransitionTimeMovesOnlyOnAFlip() {
+    Instant t0 = Instant.parse("2026-11-27T10:00:00Z");
+    MongoSchema s = schema(1);
+    MongoSchemaStatus first = new SchemaStatuses(Clock.fixed(t0, ZoneOffset.UTC)).synced(s, result(s), null, false);
+    assertThat(Conditions.isTrue(first.getConditions(), Conditions.READY)).isTrue();
+    assertThat(Conditions.find(first.getConditions(), Conditions.READY).getReason()).isEqualTo(Reasons.SYNCED);
+    assertThat(first.getObservedGeneration()).isEqualTo(1L);
+    assertThat(first.getIndexSummary()).isEqualTo("1/1");
+
+    s.setStatus(first);
+    MongoSchemaStatus same = new SchemaStatuses(Clock.fixed(t0.plusSeconds(600), ZoneOffset.UTC)).synced(s, result(s), null, false);
+    assertThat(same).as("a steady pass builds an equal status: nothing to write").isEqualTo(first);
+
+    s.setStatus(same);
+    MongoSchemaStatus conflict = new SchemaStatuses(Clock.fixed(t0.plusSeconds(900), ZoneOffset.UTC)).synced(s,
+        result(s, new Action.Reported(ActionType.Conflict, "posts", "a_1", "exists with another definition")), null, false);
+    var ready = Conditions.find(conflict.getConditions(), Conditions.READY);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo(Reasons.CONFLICT);
+    assertThat(ready.getLastTransitionTime()).isEqualTo("2026-11-27T10:15:00Z");
+    assertThat(Conditions.isTrue(conflict.getConditions(), Conditions.STALLED)).isTrue();
+    assertThat(conflict.getIndexSummary()).isEqualTo("0/1");
+  }
+
+  @Test
+  void unmanagedIndexesAreListedButDoNotBlockReady() {
+    MongoSchema s = schema(2);
+    MongoSchemaStatus st = new SchemaStatuses(Clock.systemUTC()).synced(s,
+        result(s, new Action.Reported(ActionType.Unmanaged, "posts", "legacy_1", "not declared")), null, false);
+    assertThat(Conditions.isTrue(st.getConditions(), Conditions.READY)).isTrue();
+    assertThat(Conditions.find(st.getConditions(), Conditions.READY).getMessage()).contains("1 unmanaged index(es) reported");
+    assertThat(st.getUnmanagedIndexes()).extracting(i -> i.getName()).containsExactly("legacy_1");
+  }
+
+  @Test
+  void pausedShowsWhatWaits() {
+    MongoSchema s = schema(1);
+    var create = new Action.CreateIndex("posts", io.mongosteward.plan.IndexDefinitions.fromSpec(
+        s.getSpec().getCollections().get(0).getIndexes().get(0)));
+    SyncResult r = new SyncResult(s.getSpec(), new ObservedState(Map.of(), Map.of()), new Plan(List.of(create)), List.of(), true);
+    MongoSchemaStatus st = new SchemaStatuses(Clock.systemUTC()).synced(s, r, null, true);
+    assertThat(Conditions.find(st.getConditions(), Conditions.READY).getReason()).isEqualTo(Reasons.PAUSED);
+    assertThat(Conditions.find(st.getConditions(), Conditions.READY).getMessage()).contains("1 change(s) wait");
+    assertThat(st.getIndexes()).extracting(i -> i.getState().name()).containsExactly("Pending");
+  }
+
+  @Test
+  void theServerPingIsKeptUntilSomethingElseChanges() {
+    MongoSchema s = schema(1);
+    SchemaStatuses statuses = new SchemaStatuses(Clock.systemUTC());
+    MongoSchemaStatus first = statuses.synced(s, result(s), new ServerInfo("7.0.12", 0.61), false);
+    s.setStatus(first);
+    MongoSchemaStatus next = statuses.synced(s, result(s), new ServerInfo("7.0.12", 0.93), false);
+    assertThat(SchemaStatuses.changed(first, next)).isFalse();
+    assertThat(next.getServer().getPingMillis()).isEqualTo(0.61);
+  }
+}
