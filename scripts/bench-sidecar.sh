@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 DURATION=${DURATION:-30s}
 INTERVAL=${INTERVAL:-5s}
 PORT=${PORT:-18080}
-JVM_FLAGS=${JVM_FLAGS:-"-XX:+UseSerialGC -Xms16m -Xmx32m -Xss256k -XX:MaxMetaspaceSize=48m \
+JVM_FLAGS=${JVM_FLAGS:-"-XX:+UseSerialGC -Xmx40m -Xmn20m -Xss256k -XX:MaxMetaspaceSize=48m \
 -XX:ReservedCodeCacheSize=16m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:MaxDirectMemorySize=8m \
 -XX:+ExitOnOutOfMemoryError"}
 # Fewer glibc malloc arenas: the JVM's threads otherwise each reserve one (documented in docs/sidecar.md).
@@ -116,7 +116,17 @@ row() { # label, wrk output file, pings during the run
   echo "| $1 | $rps | $p50 | $p99 | $3 |"
 }
 
+# Warm up the JIT (C1 only with the recommended flags) so that the runs measure the steady state.
+wrk -t2 -c10 -d10s -s "$WORK/pace.lua" "http://127.0.0.1:$PORT/readyz" >/dev/null
+wrk -t2 -c10 -d5s -s "$WORK/pace.lua" "http://127.0.0.1:$PORT/health" >/dev/null
+
+gc() { # young+old GC pauses so far: count and total seconds, from the sidecar's own metrics
+  curl -s "localhost:$PORT/metrics" | awk '/^jvm_gc_pause_seconds_count/ {c+=$NF} /^jvm_gc_pause_seconds_sum/ {s+=$NF}
+    END {printf "%d %.3f", c, s}'
+}
+GC_BEFORE=$(gc)
 RESULTS=()
+LOADS=()
 for endpoint in /readyz /health; do
   for mode in paced max; do
     before=$(pings)
@@ -128,12 +138,15 @@ for endpoint in /readyz /health; do
       label="$endpoint, as fast as possible (32 connections)"
     fi
     after=$(pings)
+    LOADS+=("$(cut -d' ' -f1 /proc/loadavg)")
     cat "$WORK/wrk.txt" >&2
     grep -q 'Non-2xx' "$WORK/wrk.txt" && { echo "non-2xx answers during $label" >&2; exit 1; }
     RESULTS+=("$(row "$label" "$WORK/wrk.txt" "$((after - before))")")
   done
 done
 LOADED_RSS=$(rss_kb)
+read -r gc_n0 gc_s0 <<<"$GC_BEFORE"
+read -r gc_n1 gc_s1 <<<"$(gc)"
 
 echo
 echo "wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), $(nproc) CPUs shared by wrk and the sidecar, $(java -version 2>&1 | head -1)"
@@ -145,6 +158,8 @@ echo "|---|---|---|---|---|"
 printf '%s\n' "${RESULTS[@]}"
 echo
 echo "Expected pings per run: about $DURATION / $INTERVAL, whatever the request rate."
+echo "1-minute load average after each run: ${LOADS[*]} (2 CPUs; above 2, other processes competed)."
+echo "GC pauses during the runs: $((gc_n1 - gc_n0)), $(awk -v a="$gc_s0" -v b="$gc_s1" 'BEGIN {printf "%.0f", (b - a) * 1000}') ms in total."
 echo "Sidecar RSS: idle $((IDLE_RSS / 1024)) MB; after the runs $((LOADED_RSS / 1024)) MB."
 
 kill -TERM "$SIDECAR"

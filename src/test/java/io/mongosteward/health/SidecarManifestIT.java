@@ -74,7 +74,7 @@ class SidecarManifestIT {
     for (EnvVar e : c.getEnv()) {
       pb.environment().put(e.getName(), e.getValue());
     }
-    assertThat(pb.environment().get("JAVA_TOOL_OPTIONS")).contains("-Xmx32m");
+    assertThat(pb.environment().get("JAVA_TOOL_OPTIONS")).contains("-Xmx40m");
     Process p = pb.start();
     try {
       HttpClient http = HttpClient.newHttpClient();
