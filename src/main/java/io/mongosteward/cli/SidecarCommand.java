@@ -24,23 +24,27 @@ import picocli.CommandLine.ParentCommand;
     description = {
         "Serves MongoDB health for Kubernetes probes and Prometheus, from a container next to your application.",
         "",
-        "It pings MongoDB on its own schedule (every --interval, each ping bounded by --timeout) and answers every",
-        "request from the last result, so probes never reach MongoDB: a thousand probes per second still cost one",
-        "ping per interval. After failures the pings back off exponentially, with jitter, up to --max-backoff.",
+        "It pings MongoDB on its own schedule (every --interval, each ping bounded by --timeout) and answers every "
+            + "request from the last result, so probes never reach MongoDB: a thousand probes per second still cost "
+            + "one ping per interval. After failures the pings back off exponentially, with jitter, up to "
+            + "--max-backoff.",
         "",
-        "  /livez    200 while the process and its probe loop run. Point the livenessProbe here: it does not",
-        "            depend on MongoDB, so an outage never restarts the pod.",
-        "  /readyz   200 while the last ping succeeded, ended less than --stale-after ago and took at most",
-        "            --ready-latency; else 503 with the reason. Point the readinessProbe here.",
-        "  /health   JSON: status, reason, latency (last, p50 and p99 over --latency-window), consecutive",
-        "            failures, last error, checkedAt, server version. 200 or 503 like /readyz.",
+        "  /livez    200 while the process and its probe loop run. Point the livenessProbe here:",
+        "            it does not depend on MongoDB, so an outage never restarts the pod.",
+        "  /readyz   200 while the last ping succeeded, ended less than --stale-after ago and took",
+        "            at most --ready-latency; else 503 with the reason. Point the readinessProbe here.",
+        "  /health   JSON: status, reason, latency (last, p50 and p99 over --latency-window),",
+        "            consecutive failures, last error, checkedAt, server version. 200 or 503 like /readyz.",
         "  /metrics  Prometheus text: mongosteward_ping_latency_seconds (histogram), mongosteward_up,",
-        "            mongosteward_ready, mongosteward_ping_failures_total{reason}, mongosteward_last_success_timestamp_seconds,",
-        "            and JVM metrics.",
+        "            mongosteward_ready, mongosteward_ping_failures_total{reason},",
+        "            mongosteward_last_success_timestamp_seconds, and JVM metrics.",
         "",
-        "MongoDB down at start is not an error: the sidecar stays up, answers 503 on /readyz, and turns ready when",
-        "MongoDB answers. Every option can also be set by the environment variable named in its description; a",
-        "flag wins over the environment.",
+        "The connection string comes from, in order: --mongo-uri, --mongo-uri-file (or MONGODB_URI_FILE), such as "
+            + "a mounted Secret, or MONGODB_URI. Its password never appears in logs, answers or metrics.",
+        "",
+        "MongoDB down at start is not an error: the sidecar stays up, answers 503 on /readyz, and turns ready when "
+            + "MongoDB answers. Every option can also be set by the environment variable named in its description; "
+            + "a flag wins over the environment.",
         ""},
     footer = {"", "Examples:",
         "  MONGODB_URI=mongodb://localhost:27017 mongo-steward sidecar",
@@ -121,8 +125,10 @@ final class SidecarCommand implements Callable<Integer> {
       sidecar = Sidecar.start(probeSettings, new MongoProbe(pinger), MongoProbe.REASONS, mongo.uri().redacted(),
           new InetSocketAddress(listenPort));
     } catch (BindException e) {
-      throw new InputException("--port " + listenPort + ": cannot listen there (" + e.getMessage()
-          + "); another process may hold it. Choose a free port with --port or MONGOSTEWARD_PORT.");
+      String why = String.valueOf(e.getMessage()).contains("in use") ? "another process holds it"
+          : "ports below 1024 need privileges the sidecar should not have";
+      throw new InputException("--port " + listenPort + ": cannot listen there (" + e.getMessage() + "); " + why
+          + ". Choose a free port with --port or MONGOSTEWARD_PORT.");
     } catch (IOException e) {
       throw new InputException("--port " + listenPort + ": cannot start the HTTP server: " + e);
     }
