@@ -5,7 +5,6 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.event.CommandListener;
 import io.mongosteward.api.v1alpha1.ClientOptions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -90,6 +89,11 @@ public final class ClientRegistry implements AutoCloseable {
   }
 
   MongoClientSettings settings(MongoUri uri, ClientOptions o) {
+    return settingsFor(uri, o, listeners);
+  }
+
+  /** The one mapping of a URI and clientOptions to driver settings, for every client the project makes. */
+  static MongoClientSettings settingsFor(MongoUri uri, ClientOptions o, List<CommandListener> listeners) {
     MongoClientSettings.Builder b = MongoClientSettings.builder().applyConnectionString(uri.connectionString())
         .applicationName(Objects.requireNonNullElse(uri.connectionString().getApplicationName(), "mongo-steward"));
     if (o != null) {
@@ -108,7 +112,7 @@ public final class ClientRegistry implements AutoCloseable {
         }
       });
     }
-    new ArrayList<>(listeners).forEach(b::addCommandListener);
+    listeners.forEach(b::addCommandListener);
     return b.build();
   }
 

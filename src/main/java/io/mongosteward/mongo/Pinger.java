@@ -145,8 +145,7 @@ public final class Pinger implements AutoCloseable {
   }
 
   MongoClientSettings settings() {
-    // The one mapping of clientOptions to driver settings lives in ClientRegistry; reuse it.
-    return new ClientRegistry(null, listeners).settings(uri, options);
+    return ClientRegistry.settingsFor(uri, options, listeners);
   }
 
   private String buildVersion(MongoDatabase admin) {
