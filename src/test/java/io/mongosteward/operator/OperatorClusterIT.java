@@ -89,8 +89,8 @@ class OperatorClusterIT {
       String events = op.client.v1().events().inNamespace(op.namespace).list().getItems().stream()
           .map(e -> e.getReason() + ": " + e.getMessage()).collect(Collectors.joining("\n"));
       String statuses = Serialization.asYaml(op.get("auth").getStatus()) + Serialization.asYaml(op.get("broken").getStatus());
-      String logText = logs.list.stream().map(e -> e.getFormattedMessage()
-          + (e.getThrowableProxy() == null ? "" : " " + e.getThrowableProxy().getMessage())).collect(Collectors.joining("\n"));
+      String logText = logs.list.stream().map(e -> e.getFormattedMessage() + causes(e.getThrowableProxy()))
+          .collect(Collectors.joining("\n"));
       assertThat(events).isNotBlank().doesNotContain(PASSWORD);
       assertThat(statuses).contains("Ready").doesNotContain(PASSWORD);
       assertThat(logText).isNotBlank().doesNotContain(PASSWORD);
@@ -119,6 +119,14 @@ class OperatorClusterIT {
       // Low cardinality: no per-resource names in tags.
       assertThat(metrics).doesNotContain("name=\"bot\"");
     }
+  }
+
+  /** Every message down a logged exception's cause chain, and its suppressed ones. */
+  private static String causes(ch.qos.logback.classic.spi.IThrowableProxy t) {
+    if (t == null) return "";
+    StringBuilder sb = new StringBuilder(" ").append(t.getClassName()).append(": ").append(t.getMessage());
+    for (var s : t.getSuppressed()) sb.append(causes(s));
+    return sb.append(causes(t.getCause())).toString();
   }
 
   private static String holder(KubernetesClient client, String ns) {
