@@ -63,7 +63,10 @@ public final class SchemaApplier {
       if (action instanceof Action.CreateIndex c) {
         batch.add(c);
       } else if (action instanceof Action.DropIndex d) {
-        outcomes.add(timed(d, () -> drop(db, d.collection(), d.name())));
+        outcomes.add(timed(d, () -> {
+          drop(db, d.collection(), d.name());
+          return Outcome.applied(d, "dropped", Duration.ZERO);
+        }));
       } else if (action instanceof Action.ModifyIndex m) {
         outcomes.add(modify(db, m, onConflict));
       } else if (action instanceof Action.RecreateIndex r) {
@@ -168,15 +171,13 @@ public final class SchemaApplier {
     }
   }
 
-  private Outcome drop(MongoDatabase db, String collection, String name) {
-    long start = System.nanoTime();
+  private void drop(MongoDatabase db, String collection, String name) {
     try {
       retrier.run("dropIndex " + collection + "." + name, () -> db.getCollection(collection).dropIndex(name));
     } catch (MongoException e) {
       // Gone already (perhaps by an earlier attempt whose reply was lost): the goal holds.
       if (ErrorClassifier.codeOf(e) != ErrorClassifier.INDEX_NOT_FOUND) throw e;
     }
-    return new Outcome(null, ActionType.DropIndex, true, "dropped", since(start));
   }
 
   private Outcome seed(MongoDatabase db, Action.SeedCounter s) {
@@ -195,11 +196,12 @@ public final class SchemaApplier {
     return Outcome.applied(s, "seq >= " + s.target(), since(start));
   }
 
+  /** Runs one step as {@code action}'s outcome, timed as a whole; a permanent error becomes Failed. */
   private Outcome timed(Action action, java.util.function.Supplier<Outcome> step) {
     long start = System.nanoTime();
     try {
       Outcome o = step.get();
-      return new Outcome(action, o.action() == null ? action.type() : o.result(), o.applied(), o.message(), since(start));
+      return new Outcome(action, o.result(), o.applied(), o.message(), since(start));
     } catch (MongoException e) {
       if (ErrorClassifier.isTransient(e)) throw e;
       return Outcome.refused(action, ActionType.Failed, ErrorClassifier.describe(e, redactor), since(start));

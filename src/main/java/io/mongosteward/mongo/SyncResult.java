@@ -15,7 +15,6 @@ import io.mongosteward.plan.ObservedState;
 import io.mongosteward.plan.Plan;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /** One observe-plan-apply pass: what was found, planned and done, and the states that follow. */
 public record SyncResult(MongoSchemaSpec spec, ObservedState observed, Plan plan, List<Outcome> outcomes, boolean dryRun) {
@@ -102,6 +101,6 @@ public record SyncResult(MongoSchemaSpec spec, ObservedState observed, Plan plan
     return (int) indexStates().stream()
         .filter(s -> s.getState() == IndexState.Present || s.getState() == IndexState.Created
             || s.getState() == IndexState.Modified)
-        .filter(Objects::nonNull).count();
+        .count();
   }
 }

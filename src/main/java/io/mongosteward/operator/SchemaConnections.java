@@ -3,12 +3,9 @@ package io.mongosteward.operator;
 import com.mongodb.client.MongoClient;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.mongosteward.api.v1alpha1.MongoSchema;
-import io.mongosteward.api.v1alpha1.Reasons;
 import io.mongosteward.api.v1alpha1.SecretKeyRef;
 import io.mongosteward.mongo.ClientRegistry;
 import io.mongosteward.mongo.MongoUri;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,7 +33,7 @@ final class SchemaConnections implements AutoCloseable {
     SecretKeyRef ref = schema.getSpec().getConnection().getSecretRef();
     String ns = schema.getMetadata().getNamespace();
     String raw = cached.filter(s -> ref.getName().equals(s.getMetadata().getName()))
-        .map(s -> valueOf(s, ref.getKey()))
+        .map(s -> SecretUriReader.valueOf(s, ref.getKey()))
         .orElseGet(() -> secrets.read(ns, ref.getName(), ref.getKey()));
     return MongoUri.parse(raw);
   }
@@ -59,15 +56,6 @@ final class SchemaConnections implements AutoCloseable {
 
   int openClients() {
     return clients.size();
-  }
-
-  private static String valueOf(Secret secret, String key) {
-    String encoded = secret.getData() == null ? null : secret.getData().get(key);
-    if (encoded == null) {
-      throw new SecretUriReader.SecretProblem(Reasons.SECRET_KEY_NOT_FOUND, "Secret "
-          + secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName() + " has no key '" + key + "'");
-    }
-    return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8).strip();
   }
 
   private static String key(MongoSchema schema) {

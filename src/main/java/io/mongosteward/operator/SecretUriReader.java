@@ -2,6 +2,7 @@ package io.mongosteward.operator;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mongosteward.api.v1alpha1.Reasons;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -18,8 +19,13 @@ public final class SecretUriReader {
     String ns = namespace != null ? namespace : client.getNamespace();
     Secret secret = client.secrets().inNamespace(ns).withName(name).get();
     if (secret == null) {
-      throw new SecretProblem(io.mongosteward.api.v1alpha1.Reasons.SECRET_NOT_FOUND, "Secret " + ns + "/" + name + " not found");
+      throw new SecretProblem(Reasons.SECRET_NOT_FOUND, "Secret " + ns + "/" + name + " not found");
     }
+    return valueOf(secret, key);
+  }
+
+  /** The key's value, from data (base64) or stringData, stripped of surrounding whitespace. */
+  static String valueOf(Secret secret, String key) {
     String encoded = secret.getData() == null ? null : secret.getData().get(key);
     if (encoded != null) {
       return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8).strip();
@@ -28,7 +34,8 @@ public final class SecretUriReader {
     if (plain != null) {
       return plain.strip();
     }
-    throw new SecretProblem(io.mongosteward.api.v1alpha1.Reasons.SECRET_KEY_NOT_FOUND, "Secret " + ns + "/" + name + " has no key '" + key + "'");
+    throw new SecretProblem(Reasons.SECRET_KEY_NOT_FOUND, "Secret " + secret.getMetadata().getNamespace() + "/"
+        + secret.getMetadata().getName() + " has no key '" + key + "'");
   }
 
   /** A Secret that is missing or lacks the key: permanent until the Secret changes. */
