@@ -11,8 +11,9 @@ import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /**
- * Where a command finds MongoDB, in order: --mongo-uri, --mongo-uri-file, MONGODB_URI, the
- * Secret the file names (through the current kubeconfig), else an embedded server.
+ * Where a command finds MongoDB, in order: --mongo-uri, --mongo-uri-file, MONGODB_URI_FILE,
+ * MONGODB_URI, the Secret the file names (through the current kubeconfig), else an embedded
+ * server.
  */
 public final class MongoTarget {
   @Option(names = "--mongo-uri", paramLabel = "URI",
@@ -37,16 +38,17 @@ public final class MongoTarget {
       return new Resolved(parse(uri, "--mongo-uri"), "--mongo-uri", null);
     }
     if (uriFile != null) {
-      String text;
-      try {
-        text = Files.readString(uriFile).strip();
-      } catch (IOException e) {
-        throw new InputException("--mongo-uri-file: cannot read " + uriFile + " (" + e.getClass().getSimpleName() + ")");
-      }
-      return new Resolved(parse(text, "--mongo-uri-file " + uriFile), "--mongo-uri-file", null);
+      return new Resolved(parse(readUriFile(uriFile, "--mongo-uri-file"), "--mongo-uri-file " + uriFile),
+          "--mongo-uri-file", null);
+    }
+    String fileFromEnv = env.get("MONGODB_URI_FILE");
+    if (!blank(fileFromEnv)) {
+      Path path = Path.of(fileFromEnv.strip());
+      return new Resolved(parse(readUriFile(path, "MONGODB_URI_FILE"), "MONGODB_URI_FILE " + path), "MONGODB_URI_FILE",
+          null);
     }
     String fromEnv = env.get("MONGODB_URI");
-    if (fromEnv != null && !fromEnv.isBlank()) {
+    if (!blank(fromEnv)) {
       return new Resolved(parse(fromEnv, "MONGODB_URI"), "MONGODB_URI", null);
     }
     String secret = fromSecret.get();
@@ -58,6 +60,23 @@ public final class MongoTarget {
         + "(mongo-java-server, in memory) at " + embedded.uri() + ". Its data is gone when the command ends.");
     err.flush();
     return new Resolved(MongoUri.parse(embedded.uri()), "embedded", embedded);
+  }
+
+  /** Whether any URI source other than the embedded server is given. */
+  boolean given(Map<String, String> env) {
+    return uri != null || uriFile != null || !blank(env.get("MONGODB_URI")) || !blank(env.get("MONGODB_URI_FILE"));
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static String readUriFile(Path path, String source) {
+    try {
+      return Files.readString(path).strip();
+    } catch (IOException e) {
+      throw new InputException(source + ": cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+    }
   }
 
   private static MongoUri parse(String raw, String source) {

@@ -155,12 +155,7 @@ final class SidecarCommand implements Callable<Integer> {
   }
 
   private MongoTarget.Resolved resolveTarget() {
-    String fileFromEnv = main.env.get("MONGODB_URI_FILE");
-    if (target.uriFile == null && fileFromEnv != null && !fileFromEnv.isBlank()) {
-      target.uriFile = Path.of(fileFromEnv.strip());
-    }
-    String fromEnv = main.env.get("MONGODB_URI");
-    if (target.uri == null && target.uriFile == null && (fromEnv == null || fromEnv.isBlank())) {
+    if (!target.given(main.env)) {
       throw new InputException("no MongoDB to probe: set MONGODB_URI, or mount the connection string from a Secret "
           + "and pass --mongo-uri-file PATH (or set MONGODB_URI_FILE). See: mongo-steward sidecar --help");
     }

@@ -68,7 +68,7 @@ class SidecarCommandTest {
     Files.writeString(file, "not-a-uri://" + SECRET + "\n");
     env.put("MONGODB_URI_FILE", file.toString());
     assertThat(run()).isEqualTo(1);
-    assertThat(err.toString()).contains("error: --mongo-uri-file " + file + ": not a valid MongoDB connection string")
+    assertThat(err.toString()).contains("error: MONGODB_URI_FILE " + file + ": not a valid MongoDB connection string")
         .doesNotContain(SECRET);
   }
 
