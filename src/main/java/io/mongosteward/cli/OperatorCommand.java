@@ -11,7 +11,6 @@ import io.mongosteward.operator.OperatorSettings;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -36,68 +35,74 @@ import picocli.CommandLine.ParentCommand;
 final class OperatorCommand implements Callable<Integer> {
   @ParentCommand Main main;
 
-  @Option(names = "--namespaces", paramLabel = "NS[,NS]", defaultValue = "${env:MONGOSTEWARD_NAMESPACES:-}",
+  @Option(names = "--namespaces", paramLabel = "NS[,NS]",
       description = "Namespaces to watch, comma-separated (env MONGOSTEWARD_NAMESPACES); empty watches all.")
   String namespaces;
 
-  @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:MONGOSTEWARD_PORT:-8080}",
+  @Option(names = "--port", paramLabel = "PORT",
       description = "Port of /livez, /readyz, /health and /metrics (env MONGOSTEWARD_PORT; default 8080).")
-  int port;
+  String port;
 
-  @Option(names = "--resync", paramLabel = "DURATION", defaultValue = "${env:MONGOSTEWARD_RESYNC:-10m}",
-      converter = DurationConverter.class,
+  @Option(names = "--resync", paramLabel = "DURATION",
       description = "How often each MongoSchema is checked again for drift, e.g. an index dropped by hand "
-          + "(env MONGOSTEWARD_RESYNC; default 10m).")
-  Duration resync;
+          + "(env MONGOSTEWARD_RESYNC; default 10m). Durations: 500ms, 30s, 10m, 1h.")
+  String resync;
 
-  @Option(names = "--secret-poll", paramLabel = "DURATION", defaultValue = "${env:MONGOSTEWARD_SECRET_POLL:-30s}",
-      converter = DurationConverter.class,
+  @Option(names = "--secret-poll", paramLabel = "DURATION",
       description = "How often each referenced Secret is read, to notice its creation or rotation "
           + "(env MONGOSTEWARD_SECRET_POLL; default 30s).")
-  Duration secretPoll;
+  String secretPoll;
 
   @Option(names = "--unreachable-recheck", paramLabel = "DURATION",
-      defaultValue = "${env:MONGOSTEWARD_UNREACHABLE_RECHECK:-1m}", converter = DurationConverter.class,
       description = "After retries for an unreachable MongoDB are exhausted, how often to try again "
           + "(env MONGOSTEWARD_UNREACHABLE_RECHECK; default 1m).")
-  Duration unreachableRecheck;
+  String unreachableRecheck;
 
-  @Option(names = "--delete-attempts", paramLabel = "N", defaultValue = "${env:MONGOSTEWARD_DELETE_ATTEMPTS:-5}",
+  @Option(names = "--delete-attempts", paramLabel = "N",
       description = "Attempts to drop indexes of a deleted schema with deletionPolicy Delete before its finalizer "
           + "is released anyway (env MONGOSTEWARD_DELETE_ATTEMPTS; default 5).")
-  int deleteAttempts;
+  String deleteAttempts;
 
-  @Option(names = "--reconcile-threads", paramLabel = "N", defaultValue = "${env:MONGOSTEWARD_RECONCILE_THREADS:-10}",
+  @Option(names = "--reconcile-threads", paramLabel = "N",
       description = "Schemas reconciled at once (env MONGOSTEWARD_RECONCILE_THREADS; default 10).")
-  int reconcileThreads;
+  String reconcileThreads;
 
-  @Option(names = "--leader-election", paramLabel = "true|false", defaultValue = "${env:MONGOSTEWARD_LEADER_ELECTION:-true}",
-      arity = "1", description = "Elect one active replica through a Lease (env MONGOSTEWARD_LEADER_ELECTION; default true).")
-  boolean leaderElection;
+  @Option(names = "--leader-election", paramLabel = "true|false",
+      description = "Elect one active replica through a Lease (env MONGOSTEWARD_LEADER_ELECTION; default true).")
+  String leaderElection;
 
-  @Option(names = "--lease-namespace", paramLabel = "NS", defaultValue = "${env:POD_NAMESPACE:-}",
+  @Option(names = "--lease-namespace", paramLabel = "NS",
       description = "Namespace of the Lease (env POD_NAMESPACE); default: the client's namespace.")
   String leaseNamespace;
 
+  /** Every setting, from its flag, else its environment variable, else its default; validated here. */
+  OperatorSettings settings() {
+    FlagOrEnv flags = new FlagOrEnv(main.env);
+    String ns = flags.text(namespaces, "MONGOSTEWARD_NAMESPACES", "");
+    Set<String> watched = Arrays.stream(ns.split(",")).map(String::strip).filter(x -> !x.isEmpty())
+        .collect(Collectors.toSet());
+    OperatorSettings defaults = OperatorSettings.defaults();
+    String lease = flags.text(leaseNamespace, "POD_NAMESPACE", null);
+    return defaults.withNamespaces(watched)
+        .withIntervals(
+            flags.duration("--resync", resync, "MONGOSTEWARD_RESYNC", defaults.resyncInterval()),
+            flags.duration("--secret-poll", secretPoll, "MONGOSTEWARD_SECRET_POLL", defaults.secretPollInterval()),
+            flags.duration("--unreachable-recheck", unreachableRecheck, "MONGOSTEWARD_UNREACHABLE_RECHECK",
+                defaults.unreachableRecheck()),
+            defaults.permanentErrorRecheck())
+        .withDeletion(flags.integer("--delete-attempts", deleteAttempts, "MONGOSTEWARD_DELETE_ATTEMPTS", 1,
+            defaults.deleteAttempts()), defaults.deleteRetryDelay())
+        .withLeaderElection(flags.bool("--leader-election", leaderElection, "MONGOSTEWARD_LEADER_ELECTION", true),
+            defaults.leaseName(), lease)
+        .withReconcileThreads(flags.integer("--reconcile-threads", reconcileThreads, "MONGOSTEWARD_RECONCILE_THREADS", 1,
+            defaults.reconcileThreads()));
+  }
+
   @Override
   public Integer call() throws InterruptedException {
-    if (port < 0 || port > 65535) {
-      throw new InputException("--port " + port + ": not a port; use 1 to 65535 (0 picks a free one)");
-    }
-    if (reconcileThreads < 1) {
-      throw new InputException("--reconcile-threads " + reconcileThreads + ": must be at least 1");
-    }
-    if (deleteAttempts < 1) {
-      throw new InputException("--delete-attempts " + deleteAttempts + ": must be at least 1");
-    }
-    Set<String> watched = namespaces == null || namespaces.isBlank() ? Set.of()
-        : Arrays.stream(namespaces.split(",")).map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
-    OperatorSettings defaults = OperatorSettings.defaults();
-    OperatorSettings settings = defaults.withNamespaces(watched)
-        .withIntervals(resync, secretPoll, unreachableRecheck, defaults.permanentErrorRecheck())
-        .withDeletion(deleteAttempts, defaults.deleteRetryDelay())
-        .withLeaderElection(leaderElection, defaults.leaseName(), leaseNamespace.isBlank() ? null : leaseNamespace)
-        .withReconcileThreads(reconcileThreads);
+    OperatorSettings settings = settings();
+    int listenPort = new FlagOrEnv(main.env).port("--port", port, "MONGOSTEWARD_PORT", 8080);
+    Set<String> watched = settings.namespaces();
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     JvmMetrics jvm = JvmMetrics.bindTo(registry);
@@ -105,11 +110,14 @@ final class OperatorCommand implements Callable<Integer> {
     OperatorApp app = new OperatorApp(client, settings, registry);
     HealthServer http;
     try {
-      http = HealthServer.start(new InetSocketAddress(port), app.health(), registry);
+      http = HealthServer.start(new InetSocketAddress(listenPort), app.health(), registry);
     } catch (BindException e) {
-      throw new InputException("--port " + port + ": cannot listen there (" + e.getMessage() + "); choose another.");
+      app.close();
+      throw new InputException("--port " + listenPort + ": cannot listen there (" + e.getMessage()
+          + "); choose another with --port or MONGOSTEWARD_PORT.");
     } catch (IOException e) {
-      throw new InputException("--port " + port + ": cannot start the HTTP server: " + e);
+      app.close();
+      throw new InputException("--port " + listenPort + ": cannot start the HTTP server: " + e);
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

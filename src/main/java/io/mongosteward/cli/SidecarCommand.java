@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -165,6 +164,8 @@ final class SidecarCommand implements Callable<Integer> {
 
   /** Reads each setting from its flag, else its environment variable, else the default; fails with both names. */
   private final class Settings {
+    private final FlagOrEnv flags = new FlagOrEnv(main.env);
+
     ProbeSettings probeSettings() {
       Duration every = duration("--interval", interval, "MONGOSTEWARD_INTERVAL", ProbeSettings.DEFAULT_INTERVAL);
       Duration bound = duration("--timeout", timeout, "MONGOSTEWARD_TIMEOUT", ProbeSettings.DEFAULT_TIMEOUT);
@@ -206,47 +207,15 @@ final class SidecarCommand implements Callable<Integer> {
     }
 
     int port() {
-      Integer p = value("--port", port, "MONGOSTEWARD_PORT", text -> {
-        int n = Integer.parseInt(text);
-        if (n < 0 || n > 65535) throw new IllegalArgumentException("out of range");
-        return n;
-      }, "is not a port: use a number from 1 to 65535 (0 picks a free one)");
-      return p == null ? 8080 : p;
+      return flags.port("--port", port, "MONGOSTEWARD_PORT", 8080);
     }
 
     private Duration duration(String flag, String raw, String envName, Duration fallback) {
-      Duration d = value(flag, raw, envName, Durations::parse, "is not a duration: write e.g. 500ms, 5s or 1m");
-      if (d == null) {
-        return fallback;
-      }
-      if (d.isZero() || d.isNegative()) {
-        throw new InputException(source(flag, raw, envName) + ": must be longer than zero");
-      }
-      return d;
+      return flags.duration(flag, raw, envName, fallback);
     }
 
     private Integer integer(String flag, String raw, String envName, int min) {
-      return value(flag, raw, envName, text -> {
-        int n = Integer.parseInt(text);
-        if (n < min) throw new IllegalArgumentException("below " + min);
-        return n;
-      }, "is not a whole number of at least " + min);
-    }
-
-    private <T> T value(String flag, String raw, String envName, Function<String, T> parse, String problem) {
-      String text = raw != null ? raw : main.env.get(envName);
-      if (text == null || text.isBlank()) {
-        return null;
-      }
-      try {
-        return parse.apply(text.strip());
-      } catch (IllegalArgumentException e) {
-        throw new InputException(source(flag, raw, envName) + ": '" + text.strip() + "' " + problem + ".");
-      }
-    }
-
-    private String source(String flag, String raw, String envName) {
-      return raw != null ? flag : envName + " (or " + flag + ")";
+      return flags.integer(flag, raw, envName, min);
     }
   }
 }
