@@ -39,10 +39,7 @@ public final class ErrorClassifier {
   public static final int COMMAND_NOT_FOUND = 59;
   public static final int COMMAND_NOT_SUPPORTED = 115;
   public static final int NOT_IMPLEMENTED = 238;
-  public static final int INDEX_OPTIONS_CONFLICT = 85;
-  public static final int INDEX_KEY_SPECS_CONFLICT = 86;
   public static final int INVALID_INDEX_SPECIFICATION_OPTION = 197;
-  public static final int CANNOT_CREATE_INDEX = 67;
   public static final int AUTHENTICATION_FAILED = 18;
   public static final int UNAUTHORIZED = 13;
 

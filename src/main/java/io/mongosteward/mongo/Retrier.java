@@ -33,10 +33,6 @@ public final class Retrier {
     this.redactor = redactor;
   }
 
-  public RetryPolicy policy() {
-    return policy;
-  }
-
   public Retrier withRedactor(Redactor other) {
     return new Retrier(policy, sleeper, random, other);
   }

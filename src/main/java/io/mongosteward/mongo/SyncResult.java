@@ -96,11 +96,4 @@ public record SyncResult(MongoSchemaSpec spec, ObservedState observed, Plan plan
     }
     return out;
   }
-
-  public int presentIndexes() {
-    return (int) indexStates().stream()
-        .filter(s -> s.getState() == IndexState.Present || s.getState() == IndexState.Created
-            || s.getState() == IndexState.Modified)
-        .count();
-  }
 }

@@ -1,6 +1,7 @@
 package io.mongosteward.operator;
 
 import io.mongosteward.api.v1alpha1.Conditions;
+import io.mongosteward.api.v1alpha1.IndexState;
 import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.api.v1alpha1.MongoSchemaStatus;
 import io.mongosteward.api.v1alpha1.Reasons;
@@ -46,7 +47,10 @@ final class SchemaStatuses {
     next.setUnmanagedIndexes(result.unmanagedIndexes());
     next.setCounters(result.counterValues());
     int declared = next.getIndexes().size();
-    next.setIndexSummary(result.presentIndexes() + "/" + declared);
+    // Present, just created or just changed: the index is there as declared.
+    long present = next.getIndexes().stream().filter(i -> i.getState() == IndexState.Present
+        || i.getState() == IndexState.Created || i.getState() == IndexState.Modified).count();
+    next.setIndexSummary(present + "/" + declared);
     if (server != null) {
       next.setServer(keepPingUnlessVersionChanged(next.getServer(), server));
     }

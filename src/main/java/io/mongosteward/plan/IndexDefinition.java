@@ -31,11 +31,6 @@ public record IndexDefinition(
     keys = List.copyOf(keys);
   }
 
-  /** The keys as MongoDB names an index by default, e.g. {@code a_1_b_-1}. */
-  public String keySignature() {
-    return keys.stream().map(k -> k.field() + "_" + k.kind()).collect(Collectors.joining("_"));
-  }
-
   /** Differences between this (desired) and an observed index, ignoring names. */
   public List<Difference> differencesFrom(IndexDefinition observed) {
     List<Difference> diffs = new ArrayList<>();

@@ -5,10 +5,6 @@ package io.mongosteward.plan;
  * "2dsphere", "2d"). Servers return 1, 1.0 or NumberLong(1) for the same key; all become "1".
  */
 public record KeyPart(String field, String kind) {
-  public boolean isSpecial() {
-    return !kind.equals("1") && !kind.equals("-1");
-  }
-
   /** The value to put in a createIndexes key document. */
   public Object mongoValue() {
     return switch (kind) {
