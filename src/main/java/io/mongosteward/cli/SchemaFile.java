@@ -1,10 +1,17 @@
 package io.mongosteward.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.deser.std.NumberDeserializers;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
@@ -39,6 +46,9 @@ public final class SchemaFile {
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
         .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        .addModule(new SimpleModule("whole-numbers")
+            .addDeserializer(Integer.class, new WholeNumber<>(Integer.class, new NumberDeserializers.IntegerDeserializer(Integer.class, null)))
+            .addDeserializer(Long.class, new WholeNumber<>(Long.class, new NumberDeserializers.LongDeserializer(Long.class, null))))
         .build();
     // `database: 42` is a mistake, not a string: the API server would reject it too.
     m.coercionConfigFor(LogicalType.Textual)
@@ -49,6 +59,37 @@ public final class SchemaFile {
   }
 
   private SchemaFile() {}
+
+  /**
+   * Integer fields take whole numbers written as such: Jackson would turn `order: 1.7` into 1 and
+   * `expireAfterSeconds: 1.5` into 1. `1.0` is refused too, which is simplest and never changes a
+   * value silently. The API server is not consistent there (CrdValidationIT pins it): its
+   * `type: integer` accepts 60.0 as 60, but a CEL rule that reads the value fails on it, so
+   * `order: 1.0` is refused and `expireAfterSeconds: 60.0` accepted.
+   */
+  private static final class WholeNumber<T extends Number> extends StdScalarDeserializer<T> {
+    private final JsonDeserializer<T> standard;
+
+    WholeNumber(Class<T> type, JsonDeserializer<T> standard) {
+      super(type);
+      this.standard = standard;
+    }
+
+    @Override
+    public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+      if (p.currentToken() == JsonToken.VALUE_NUMBER_FLOAT) {
+        throw new FractionException(p, p.getText(), handledType());
+      }
+      return standard.deserialize(p, ctxt);
+    }
+  }
+
+  /** A number with a fraction part (or written as one) where a whole number belongs. */
+  private static final class FractionException extends InvalidFormatException {
+    FractionException(JsonParser p, String text, Class<?> type) {
+      super(p, "expected a whole number, not " + text, text, type);
+    }
+  }
 
   public static MongoSchema read(Path file) {
     String text;
@@ -126,6 +167,9 @@ public final class SchemaFile {
     if (e instanceof MismatchedInputException m && path.endsWith("keys") && List.class.isAssignableFrom(m.getTargetType())) {
       return "must be a list such as [{field: a, order: 1}, {field: b, order: -1}], not a map: "
           + "a map's key order is not kept, and key order defines a compound index";
+    }
+    if (e instanceof FractionException f) {
+      return "expected a whole number, not " + f.getValue();
     }
     if (e instanceof InvalidFormatException f) {
       return "expected " + typeName(f.getTargetType()) + ", not '" + f.getValue() + "'";

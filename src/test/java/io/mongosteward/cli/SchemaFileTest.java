@@ -70,6 +70,21 @@ class SchemaFileTest {
     assertThat(message).startsWith("s.yaml").contains(expected);
   }
 
+  // Jackson would truncate 1.7 to 1: a fraction in an integer field is refused, naming the field.
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a, order: 1.7}]}]}]}                    | s.yaml:4: spec.collections[0].indexes[0].keys[0].order: expected a whole number, not 1.7
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a, order: -1.5}]}]}]}                   | spec.collections[0].indexes[0].keys[0].order: expected a whole number, not -1.5
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a}], expireAfterSeconds: 1.5}]}]}       | spec.collections[0].indexes[0].expireAfterSeconds: expected a whole number, not 1.5
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a}], collation: {locale: en, strength: 2.5}}]}]} | spec.collections[0].indexes[0].collation.strength: expected a whole number, not 2.5
+      spec: {database: bot, connection: {clientOptions: {maxPoolSize: 10.25}}}                                                 | spec.connection.clientOptions.maxPoolSize: expected a whole number, not 10.25
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a, order: 1.0}]}]}]}                    | spec.collections[0].indexes[0].keys[0].order: expected a whole number, not 1.0
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a}], expireAfterSeconds: 6.0e-1}]}]}    | spec.collections[0].indexes[0].expireAfterSeconds: expected a whole number, not 6.0e-1
+      """)
+  void fractionsInIntegerFieldsAreRefused(String yaml, String expected) {
+    assertThat(parseError(yaml)).startsWith("s.yaml").contains(expected);
+  }
+
   @Test
   void wrongKindIsRejected() {
     assertThatThrownBy(() -> SchemaFile.parse("s.yaml", "apiVersion: mongosteward.io/v1alpha1\nkind: MongoMigration\n"
