@@ -10,11 +10,13 @@ import io.fabric8.generator.annotation.ValidationRule;
 public class CounterSpec {
   @Required
   @Size(min = 1, max = 255)
-  @JsonPropertyDescription("Counter name, not blank and unique among the counters: the _id of its document {_id: name, seq: <long>}.")
+  // No control characters: the name goes into log lines and Events.
+  @Pattern("^[^\\x00-\\x1F\\x7F]+$")
+  @JsonPropertyDescription("Counter name, not blank, no control characters, and unique among the counters: the _id of its document {_id: name, seq: <long>}.")
   private String name;
 
-  @Pattern("^[^$\\x00][^\\x00]{0,254}$")
-  @JsonPropertyDescription("Collection holding the counter documents; default counters.")
+  @Pattern(CollectionSpec.NAME)
+  @JsonPropertyDescription("Collection holding the counter documents; default counters. 1 to 255 characters, no $ and no control characters.")
   private String collection = "counters";
 
   @JsonPropertyDescription("Keep seq at or above the current max of seedFrom.field in seedFrom.collection; seq is never lowered.")

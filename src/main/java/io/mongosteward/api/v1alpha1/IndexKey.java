@@ -10,11 +10,20 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "!has(self.order) || self.order == 1 || self.order == -1",
     message = "order must be 1 (ascending) or -1 (descending)", fieldPath = ".order")
 public class IndexKey {
+  /**
+   * A field path MongoDB accepts in an index key or an aggregation: dot-separated parts, none empty
+   * ("a..b", ".a", "a."), none starting with $ ("$where", "a.$b"), no NUL; and, our own rule, not
+   * starting with whitespace (which also keeps out blank fields).
+   * https://www.mongodb.com/docs/manual/reference/limits/#Restrictions-on-Field-Names
+   * A pattern rather than a CEL rule: CEL here is evaluated collections x indexes x keys times.
+   * Whitespace is spelled out: Java's \s also holds \x0B, RE2's (the API server's) does not.
+   */
+  public static final String FIELD_PATH = "^[^ \\t\\n\\f\\r.$\\x00][^.\\x00]*(\\.[^.$\\x00][^.\\x00]*)*$";
+
   @Required
   @Size(min = 1, max = 1024)
-  // Not blank. A pattern rather than a CEL rule: CEL here is evaluated collections x indexes x keys times.
-  @Pattern("\\S")
-  @JsonPropertyDescription("Document field, dotted for embedded fields; 1 to 1024 characters, not blank.")
+  @Pattern(FIELD_PATH)
+  @JsonPropertyDescription("Document field, dotted for embedded fields; 1 to 1024 characters. Not starting with a space; no empty part (a..b, .a, a.) and no part starting with $.")
   private String field;
 
   @JsonPropertyDescription("1 ascending (default) or -1 descending. Not with type.")

@@ -19,6 +19,23 @@ import java.util.Map;
     fieldPath = ".expireAfterSeconds")
 @ValidationRule(value = "!(has(self.sparse) && self.sparse && has(self.partialFilterExpression))",
     message = "sparse cannot be combined with partialFilterExpression; use the filter alone", fieldPath = ".sparse")
+// https://www.mongodb.com/docs/manual/core/indexes/index-types/index-hashed/ (hashed: not unique;
+// a compound hashed index holds one hashed field)
+@ValidationRule(value = "!(has(self.unique) && self.unique) || !self.keys.exists(k, has(k.type) && k.type == 'hashed')",
+    message = "a hashed index cannot be unique; enforce uniqueness with a separate ascending index on the field",
+    fieldPath = ".unique")
+@ValidationRule(value = "self.keys.filter(k, has(k.type) && k.type == 'hashed').size() <= 1",
+    message = "an index can hold only one hashed field; make the other keys ascending or descending", fieldPath = ".keys")
+// https://www.mongodb.com/docs/manual/core/index-ttl/#restrictions. keys[0] alone: with more keys
+// the single-field rule above already refuses the TTL, and a scan of all keys would cost more.
+@ValidationRule(value = "!has(self.expireAfterSeconds) || self.keys[0].field != '_id'",
+    message = "_id does not support a TTL; put expireAfterSeconds on an index of a date field", fieldPath = ".expireAfterSeconds")
+// https://www.mongodb.com/docs/manual/core/indexes/index-types/index-text/text-index-restrictions/#collation-option
+// and https://www.mongodb.com/docs/manual/core/indexes/index-types/geospatial/restrictions/#collation-option:
+// text and 2d indexes support only simple binary comparison.
+@ValidationRule(value = "!has(self.collation) || self.collation.locale == 'simple' || !self.keys.exists(k, has(k.type) && (k.type == 'text' || k.type == '2d'))",
+    message = "text and 2d indexes support only simple binary comparison; remove the collation or set locale: simple",
+    fieldPath = ".collation")
 @ValidationRule(value = "self.name.trim() != ''", message = "name must not be blank", fieldPath = ".name")
 @ValidationRule(value = "self.name != '_id_'", message = "_id_ is MongoDB's own index and cannot be declared",
     fieldPath = ".name")
@@ -26,17 +43,19 @@ public class IndexSpec {
   @Required
   // 64 keeps the CEL uniqueness rule on indexes within the API server's cost budget.
   @Size(min = 1, max = 64)
-  @JsonPropertyDescription("Index name (1 to 64 characters, not blank, not _id_), unique within its collection. It identifies the index: a change of keys or options under the same name is a conflict.")
+  // No control characters: the name goes into log lines and Events.
+  @Pattern("^[^\\x00-\\x1F\\x7F]+$")
+  @JsonPropertyDescription("Index name (1 to 64 characters, not blank, no control characters, not _id_), unique within its collection. It identifies the index: a change of keys or options under the same name is a conflict.")
   private String name;
 
   @Required
   @Size(min = 1, max = 32)
   // A field repeated within keys is caught by the operator's own validation: as a CEL rule
   // its estimated cost (collections x indexes x keys^2) exceeds the API server's budget.
-  @JsonPropertyDescription("The index keys, in order. A list, never a map: key order defines the index.")
+  @JsonPropertyDescription("The index keys, in order. A list, never a map: key order defines the index. At most one hashed key.")
   private List<IndexKey> keys = new ArrayList<>();
 
-  @JsonPropertyDescription("Reject documents whose key values duplicate another document's.")
+  @JsonPropertyDescription("Reject documents whose key values duplicate another document's. Not with a hashed key.")
   private Boolean unique;
 
   @JsonPropertyDescription("Only index documents that have the indexed field. Not with partialFilterExpression.")
@@ -46,7 +65,7 @@ public class IndexSpec {
   @JsonPropertyDescription("Only index documents matching this filter (a MongoDB query document).")
   private Map<String, Object> partialFilterExpression;
 
-  @JsonPropertyDescription("Language rules for string comparison; locale is required when given.")
+  @JsonPropertyDescription("Language rules for string comparison; locale is required when given. Text and 2d indexes take only locale: simple.")
   private Collation collation;
 
   @JsonPropertyDescription("Hide the index from the query planner; changed in place with collMod.")
@@ -54,8 +73,9 @@ public class IndexSpec {
 
   @Min(0)
   // MongoDB stores expireAfterSeconds as a 32-bit integer and refuses larger values.
+  // https://www.mongodb.com/docs/manual/core/index-ttl/#create-a-ttl-index
   @Max(2147483647)
-  @JsonPropertyDescription("TTL: delete documents this many seconds (0 to 2147483647) after the indexed date. Single-field indexes on an ascending or descending key only; changed in place with collMod.")
+  @JsonPropertyDescription("TTL: delete documents this many seconds (0 to 2147483647) after the indexed date. Single-field indexes on an ascending or descending key other than _id only; changed in place with collMod.")
   private Long expireAfterSeconds;
 
   public String getName() { return name; }

@@ -8,6 +8,13 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.ArrayList;
 import java.util.List;
 
+// https://www.mongodb.com/docs/manual/reference/local-database/ and .../reference/config-database/:
+// admin, config and local are MongoDB's own. In any letter case: two database names may not differ
+// only by case (https://www.mongodb.com/docs/manual/reference/limits/#Use-of-Case-in-Database-Names),
+// and these three always exist, so "Admin" could never be created either.
+@ValidationRule(value = "!has(self.database) || !(self.database.lowerAscii() in ['admin', 'config', 'local'])",
+    message = "admin, config and local (in any letter case) are reserved by MongoDB; name the application's own database",
+    fieldPath = ".database")
 @ValidationRule(value = "has(self.connection)",
     message = "spec.connection is required in the cluster: set spec.connection.secretRef to the Secret holding the connection string")
 public class MongoSchemaSpec {
@@ -16,7 +23,7 @@ public class MongoSchemaSpec {
 
   @Required
   @Pattern("^[^/\\\\. \"$*<>:|?\\x00]{1,63}$")
-  @JsonPropertyDescription("The database whose collections this schema manages: 1 to 63 characters, without spaces, NUL or any of /\\.\"$*<>:|?")
+  @JsonPropertyDescription("The database whose collections this schema manages: 1 to 63 characters, without spaces, NUL or any of /\\.\"$*<>:|?; not admin, config or local, in any letter case.")
   private String database;
 
   @Size(max = 64)

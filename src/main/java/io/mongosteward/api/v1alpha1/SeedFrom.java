@@ -6,10 +6,12 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 
 public class SeedFrom {
-  @Required @Pattern("^[^$\\x00][^\\x00]{0,254}$") @JsonPropertyDescription("Collection whose documents hold the ids.")
+  @Required @Pattern(CollectionSpec.NAME)
+  @JsonPropertyDescription("Collection whose documents hold the ids: 1 to 255 characters, no $ and no control characters.")
   private String collection;
-  @Required @Size(min = 1, max = 1024) @Pattern("\\S")
-  @JsonPropertyDescription("Numeric field holding the ids, dotted for embedded fields, not blank; an index on it keeps the seed read cheap.")
+  // A bad path here fails only at run time, in the seed read ($where: code 16410).
+  @Required @Size(min = 1, max = 1024) @Pattern(IndexKey.FIELD_PATH)
+  @JsonPropertyDescription("Numeric field holding the ids, dotted for embedded fields; not starting with a space, no empty part (a..b, .a, a.) and no part starting with $. An index on it keeps the seed read cheap.")
   private String field;
 
   public SeedFrom() {}

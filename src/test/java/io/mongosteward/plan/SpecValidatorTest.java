@@ -1,0 +1,209 @@
+package io.mongosteward.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mongosteward.api.v1alpha1.IndexKey;
+import io.mongosteward.api.v1alpha1.SeedFrom;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Specs that mongod refuses must be refused before anything is planned, naming the exact field.
+ * Each row breaks one rule; the valid neighbours show where each rule stops.
+ */
+class SpecValidatorTest {
+
+  /** A spec with one collection "posts" holding these indexes (flow YAML, comma-separated). */
+  static String posts(String indexes) {
+    return "database: app\ncollections: [{name: posts, indexes: [" + indexes + "]}]\n";
+  }
+
+  static String manyIndexes(int n) {
+    return posts(IntStream.range(0, n).mapToObj(i -> "{name: i" + i + ", keys: [{field: f" + i + "}]}")
+        .collect(Collectors.joining(", ")));
+  }
+
+  static String counter(String counter) {
+    return "database: app\ncounters: [" + counter + "]\n";
+  }
+
+  static Stream<Arguments> invalid() {
+    return Stream.of(
+        // 1. https://www.mongodb.com/docs/manual/core/indexes/index-types/index-text/text-index-restrictions/
+        row("two text indexes in one collection",
+            posts("{name: t1, keys: [{field: title, type: text}]}, {name: t2, keys: [{field: a}, {field: body, type: text}]}"),
+            "spec.collections[0].indexes[1].keys[1].type", "only one text index; 't1' is one already"),
+        // 2. https://www.mongodb.com/docs/manual/core/indexes/index-types/index-hashed/
+        row("unique hashed index", posts("{name: h, keys: [{field: a, type: hashed}], unique: true}"),
+            "spec.collections[0].indexes[0].unique", "a hashed index cannot be unique"),
+        // 3.
+        row("two hashed fields in one index",
+            posts("{name: h, keys: [{field: a, type: hashed}, {field: b}, {field: c, type: hashed}]}"),
+            "spec.collections[0].indexes[0].keys[2].type", "only one hashed field"),
+        // 4. https://www.mongodb.com/docs/manual/core/index-ttl/
+        row("TTL on _id", posts("{name: x, keys: [{field: _id}], expireAfterSeconds: 60}"),
+            "spec.collections[0].indexes[0].expireAfterSeconds", "_id does not support a TTL"),
+        row("TTL above 2147483647", posts("{name: x, keys: [{field: ts}], expireAfterSeconds: 2147483648}"),
+            "spec.collections[0].indexes[0].expireAfterSeconds", "at most 2147483647"),
+        // 5. https://www.mongodb.com/docs/manual/reference/collation/
+        row("text index with a collation", posts("{name: t, keys: [{field: title, type: text}], collation: {locale: en}}"),
+            "spec.collections[0].indexes[0].collation", "only simple binary comparison"),
+        row("2d index with a collation", posts("{name: g, keys: [{field: loc, type: 2d}], collation: {locale: fr, strength: 1}}"),
+            "spec.collections[0].indexes[0].collation", "only simple binary comparison"),
+        // 6. code 85 IndexOptionsConflict
+        row("same keys and options under two names",
+            posts("{name: a, keys: [{field: x}, {field: y, order: -1}], unique: true}, "
+                + "{name: b, keys: [{field: x, order: 1}, {field: y, order: -1}], unique: true}"),
+            "spec.collections[0].indexes[1]", "same keys and options as 'a'"),
+        row("same keys and collation, differing only in TTL and hidden",
+            posts("{name: a, keys: [{field: ts}], collation: {locale: en}}, "
+                + "{name: b, keys: [{field: ts}], collation: {locale: en}, expireAfterSeconds: 60, hidden: true}"),
+            "spec.collections[0].indexes[1]", "same keys and options as 'a'"),
+        row("same keys, no collation and the simple collation",
+            posts("{name: a, keys: [{field: x}]}, {name: b, keys: [{field: x}], collation: {locale: simple}}"),
+            "spec.collections[0].indexes[1]", "same keys and options as 'a'"),
+        // 7. https://www.mongodb.com/docs/manual/reference/limits/#Number-of-Indexes-per-Collection
+        row("64 declared indexes", manyIndexes(64),
+            "spec.collections[0].indexes", "at most 63"),
+        // 8. https://www.mongodb.com/docs/manual/reference/limits/#Restriction-on-Collection-Names
+        row("$ inside a collection name", "database: app\ncollections: [{name: 'posts$old'}]\n",
+            "spec.collections[0].name", "must not contain $"),
+        row("$ inside a counters collection", counter("{name: c, collection: 'ids$'}"),
+            "spec.counters[0].collection", "must not contain $"),
+        row("$ inside seedFrom.collection", counter("{name: c, seedFrom: {collection: 'po$ts', field: id}}"),
+            "spec.counters[0].seedFrom.collection", "must not contain $"),
+        // 9.
+        row("database admin", "database: admin\n", "spec.database", "reserved"),
+        row("database Config", "database: Config\n", "spec.database", "reserved"),
+        row("database LOCAL", "database: LOCAL\n", "spec.database", "reserved"),
+        // 10.
+        row("tab in an index name", posts("{name: \"by\\tdate\", keys: [{field: d}]}"),
+            "spec.collections[0].indexes[0].name", "control character"),
+        row("newline in a collection name", "database: app\ncollections: [{name: \"posts\\nx\"}]\n",
+            "spec.collections[0].name", "control character"),
+        row("DEL in a counter name", counter("{name: \"post\\x7fid\"}"),
+            "spec.counters[0].name", "control character"),
+        row("NUL in a counter name", counter("{name: \"post\\0id\"}"),
+            "spec.counters[0].name", "control character"),
+        // 12. https://www.mongodb.com/docs/manual/reference/limits/#Restrictions-on-Field-Names
+        row("seedFrom.field $where", counter("{name: c, seedFrom: {collection: posts, field: $where}}"),
+            "spec.counters[0].seedFrom.field", "must not start with $"),
+        row("key field $a", posts("{name: x, keys: [{field: $a}]}"),
+            "spec.collections[0].indexes[0].keys[0].field", "must not start with $"),
+        row("key field a.$b", posts("{name: x, keys: [{field: a.$b}]}"),
+            "spec.collections[0].indexes[0].keys[0].field", "must not start with $"),
+        row("key field a..b", posts("{name: x, keys: [{field: a..b}]}"),
+            "spec.collections[0].indexes[0].keys[0].field", "empty part"),
+        row("key field .a", posts("{name: x, keys: [{field: .a}]}"),
+            "spec.collections[0].indexes[0].keys[0].field", "empty part"),
+        row("key field a.", posts("{name: x, keys: [{field: a.}]}"),
+            "spec.collections[0].indexes[0].keys[0].field", "empty part"),
+        row("seedFrom.field a..b", counter("{name: c, seedFrom: {collection: posts, field: a..b}}"),
+            "spec.counters[0].seedFrom.field", "empty part"));
+  }
+
+  static Arguments row(String rule, String spec, String path, String message) {
+    return Arguments.of(rule, spec, path, message);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("invalid")
+  void refusedNamingTheField(String rule, String spec, String path, String message) {
+    List<Violation> violations = new SpecValidator().validate(Specs.unvalidated(spec));
+    assertThat(violations).as(rule).singleElement().satisfies(v -> {
+      assertThat(v.path()).isEqualTo(path);
+      assertThat(v.message()).contains(message);
+    });
+  }
+
+  static Stream<Arguments> valid() {
+    return Stream.of(
+        Arguments.of("same keys with different collations",
+            posts("{name: a, keys: [{field: x}]}, {name: b, keys: [{field: x}], collation: {locale: en, strength: 2}}, "
+                + "{name: c, keys: [{field: x}], collation: {locale: fr}}")),
+        Arguments.of("same keys, one unique (unique is part of the index signature since 5.0)",
+            posts("{name: a, keys: [{field: x}]}, {name: b, keys: [{field: x}], unique: true}")),
+        Arguments.of("same fields in another order",
+            posts("{name: a, keys: [{field: x}, {field: y}]}, {name: b, keys: [{field: y}, {field: x}]}")),
+        Arguments.of("same field, other direction",
+            posts("{name: a, keys: [{field: x}]}, {name: b, keys: [{field: x, order: -1}]}")),
+        Arguments.of("one text and one hashed index",
+            posts("{name: t, keys: [{field: title, type: text}, {field: body, type: text}]}, "
+                + "{name: h, keys: [{field: a, type: hashed}]}")),
+        Arguments.of("a compound hashed index with one hashed field",
+            posts("{name: h, keys: [{field: a, type: hashed}, {field: b, order: -1}]}")),
+        Arguments.of("text index with the simple collation",
+            posts("{name: t, keys: [{field: title, type: text}], collation: {locale: simple}}")),
+        Arguments.of("2dsphere index with a collation",
+            posts("{name: g, keys: [{field: loc, type: 2dsphere}, {field: name}], collation: {locale: en}}")),
+        Arguments.of("order 1 and -1", posts("{name: a, keys: [{field: x, order: 1}, {field: y, order: -1}]}")),
+        Arguments.of("expireAfterSeconds 0", posts("{name: a, keys: [{field: ts}], expireAfterSeconds: 0}")),
+        Arguments.of("expireAfterSeconds 2147483647", posts("{name: a, keys: [{field: ts}], expireAfterSeconds: 2147483647}")),
+        Arguments.of("TTL on an embedded field of _id", posts("{name: a, keys: [{field: _id.ts}], expireAfterSeconds: 5}")),
+        Arguments.of("63 declared indexes", manyIndexes(63)),
+        Arguments.of("dots and underscores in collection names",
+            "database: app\ncollections: [{name: _audit.log}]\ncounters: [{name: c, collection: ids.v2, "
+                + "seedFrom: {collection: a.b, field: n}}]\n"),
+        Arguments.of("databases that only start like reserved ones", "database: administration\n"),
+        Arguments.of("field with $ after the start of a part", posts("{name: x, keys: [{field: a$b.c$}]}")),
+        Arguments.of("embedded seedFrom field", counter("{name: c, seedFrom: {collection: posts, field: meta.id}}")),
+        Arguments.of("non-ASCII names", "database: app\ncollections: [{name: posts, indexes: [{name: 'ñame é', "
+            + "keys: [{field: 'título'}]}]}]\ncounters: [{name: 'compteur-é'}]\n"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("valid")
+  void validNeighboursPass(String neighbour, String spec) {
+    assertThat(new SpecValidator().validate(Specs.unvalidated(spec))).as(neighbour).isEmpty();
+  }
+
+  /** The CRD refuses field paths with a @Pattern; the validator must draw the same line. */
+  @ParameterizedTest
+  @ValueSource(strings = {"a", "a.b", "a$b", "_id", "a.b.c", " a", "a. b", "a .b", "$a", "a.$b", "a..b", ".a", "a.",
+      ".", "..", " ", " . ", "a.\u0000b", "$", "a.$", "\u000Ba", "\ta"})
+  void theCrdFieldPatternAndTheValidatorAgree(String field) throws Exception {
+    Pattern crd = Pattern.compile(IndexKey.class.getDeclaredField("field")
+        .getAnnotation(io.fabric8.generator.annotation.Pattern.class).value());
+    Pattern seed = Pattern.compile(SeedFrom.class.getDeclaredField("field")
+        .getAnnotation(io.fabric8.generator.annotation.Pattern.class).value());
+    boolean validatorAccepts = new SpecValidator().validate(
+        Specs.unvalidated(posts("{name: x, keys: [{field: " + quoted(field) + "}]}"))).isEmpty();
+    // matches(), not find(): Java's $ also matches before a final newline, RE2's does not.
+    assertThat(crd.matcher(field).matches()).as("CRD pattern on %s", quoted(field)).isEqualTo(validatorAccepts);
+    assertThat(seed.pattern()).isEqualTo(crd.pattern());
+  }
+
+  @Test
+  void aRepeatedNameIsReportedOnceEvenWithTheSameKeys() {
+    List<Violation> violations = new SpecValidator().validate(Specs.unvalidated(
+        posts("{name: a, keys: [{field: x}]}, {name: a, keys: [{field: x}]}")));
+    assertThat(violations).singleElement().satisfies(v -> {
+      assertThat(v.path()).isEqualTo("spec.collections[0].indexes[1].name");
+      assertThat(v.message()).contains("duplicate index name 'a'");
+    });
+  }
+
+  @Test
+  void everyViolationOfOneIndexIsListed() {
+    List<Violation> violations = new SpecValidator().validate(Specs.unvalidated(
+        posts("{name: h, keys: [{field: $a, type: hashed}, {field: b, type: hashed}], unique: true}")));
+    assertThat(violations).extracting(Violation::path).containsExactlyInAnyOrder(
+        "spec.collections[0].indexes[0].keys[0].field", "spec.collections[0].indexes[0].keys[1].type",
+        "spec.collections[0].indexes[0].unique");
+  }
+
+  /** As a YAML double-quoted string, control characters escaped. */
+  private static String quoted(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    s.chars().forEach(ch -> sb.append(ch < 0x20 ? String.format("\\x%02x", ch) : String.valueOf((char) ch)));
+    return sb.append('"').toString();
+  }
+}
