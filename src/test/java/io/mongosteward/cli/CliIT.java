@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.IndexOptions;
 import io.mongosteward.testsupport.MongoBackend;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
@@ -145,6 +147,66 @@ class CliIT {
     assertThat(r.err()).startsWith("error: " + file).contains("spec.collections[0].indexes[1].keys: must be a list");
     assertThat(db.getCollection("posts").listIndexes().into(new ArrayList<>())).hasSize(1);
     assertThat(admin.getDatabase("cli_invalid").getCollection("counters").countDocuments()).isZero();
+  }
+
+  /**
+   * Specs that mongod would refuse, each broken in one place from the example: apply exits 1, names
+   * the field, and leaves a database that has data and an index exactly as it was.
+   */
+  @Test
+  void specsMongodWouldRefuseExitOneNameTheFieldAndChangeNothing() throws IOException {
+    MongoDatabase db = admin.getDatabase("cli_refused");
+    db.getCollection("posts").insertMany(List.of(new Document("post_id", 1).append("message_link_norm", "a"),
+        new Document("post_id", 2).append("message_link_norm", "b")));
+    db.getCollection("posts").createIndex(new Document("post_id", 1), new IndexOptions().name("post_id_1"));
+    db.getCollection("counters").insertOne(new Document("_id", "post_id").append("seq", 2L));
+    Map<String, Object> before = snapshot(db);
+    assertThat(before.toString()).contains("post_id_1", "posts", "counters");
+
+    String example = uniqueDbSpec("cli_refused");
+    Map<String, String[]> cases = new LinkedHashMap<>();
+    cases.put("two text indexes", new String[] {example
+        .replace("keys: [{field: message_link_norm}]", "keys: [{field: message_link_norm, type: text}]")
+        .replace("keys: [{field: channel, order: 1}, {field: created_at, order: -1}]", "keys: [{field: channel, type: text}]"),
+        "spec.collections[0].indexes[2].keys[0].type: a collection can have only one text index"});
+    cases.put("unique hashed index", new String[] {example
+        .replace("keys: [{field: post_id, order: 1}]", "keys: [{field: post_id, type: hashed}]"),
+        "spec.collections[0].indexes[0].unique: a hashed index cannot be unique"});
+    cases.put("$ in a collection name", new String[] {example.replace("- name: tasks", "- name: tasks$old"),
+        "spec.collections[1].name: 'tasks$old' is not a valid collection name: it must not contain $"});
+    cases.put("seedFrom.field $where", new String[] {example
+        .replace("seedFrom: {collection: posts, field: post_id}", "seedFrom: {collection: posts, field: $where}"),
+        "spec.counters[0].seedFrom.field: '$where' must not start with $"});
+    cases.put("TTL on _id", new String[] {example.replace("keys: [{field: ts}]", "keys: [{field: _id}]"),
+        "spec.collections[2].indexes[0].expireAfterSeconds: _id does not support a TTL"});
+    cases.put("same keys and options under two names", new String[] {example
+        .replace("keys: [{field: channel, order: 1}, {field: created_at, order: -1}]", "keys: [{field: message_link_norm}]"),
+        "spec.collections[0].indexes[2]: has the same keys and options as 'message_link_norm_1'"});
+    cases.put("order 1.7", new String[] {example.replace("{field: post_id, order: 1}", "{field: post_id, order: 1.7}"),
+        "spec.collections[0].indexes[0].keys[0].order: expected a whole number, not 1.7"});
+    cases.put("the admin database", new String[] {example.replace("database: cli_refused", "database: Admin"),
+        "spec.database: 'Admin' is reserved by MongoDB"});
+
+    Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
+    for (var c : cases.entrySet()) {
+      Path file = write("bad.yaml", c.getValue()[0]);
+      Run r = run(env, "apply", "-f", file.toString());
+      assertThat(r.code()).as("%s: %s%s", c.getKey(), r.out(), r.err()).isEqualTo(1);
+      assertThat(r.err()).as(c.getKey()).startsWith("error: " + file).contains(c.getValue()[1]);
+      assertThat(r.out()).as(c.getKey()).doesNotContain("CreateIndex", "SeedCounter");
+      assertThat(snapshot(db)).as("%s changed the database", c.getKey()).isEqualTo(before);
+    }
+    assertThat(admin.listDatabaseNames().into(new ArrayList<>())).doesNotContain("Admin");
+  }
+
+  /** Collections, the indexes of each and every document, in a comparable form. */
+  private static Map<String, Object> snapshot(MongoDatabase db) {
+    Map<String, Object> state = new java.util.TreeMap<>();
+    for (String name : db.listCollectionNames()) {
+      state.put(name + " indexes", db.getCollection(name).listIndexes().into(new ArrayList<>()).toString());
+      state.put(name + " documents", db.getCollection(name).find().into(new ArrayList<>()).toString());
+    }
+    return state;
   }
 
   @Test
