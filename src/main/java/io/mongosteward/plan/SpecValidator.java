@@ -190,7 +190,7 @@ public final class SpecValidator {
         // https://www.mongodb.com/docs/manual/core/indexes/index-types/index-text/text-index-restrictions/#collation-option
         // https://www.mongodb.com/docs/manual/core/indexes/index-types/geospatial/restrictions/#collation-option
         out.add(new Violation(path + ".collation", "text and 2d indexes support only simple binary comparison; remove "
-            + "the collation or set locale: simple"));
+            + "the collation"));
       }
       // A repeated name is reported already; a repeated field makes no key pattern to compare.
       if (!nameRepeated && fields.size() == keys.size() && keys.stream().allMatch(k -> k != null && !blank(k.getField()))) {

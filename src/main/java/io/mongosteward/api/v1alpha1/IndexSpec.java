@@ -34,7 +34,7 @@ import java.util.Map;
 // and https://www.mongodb.com/docs/manual/core/indexes/index-types/geospatial/restrictions/#collation-option:
 // text and 2d indexes support only simple binary comparison.
 @ValidationRule(value = "!has(self.collation) || self.collation.locale == 'simple' || !self.keys.exists(k, has(k.type) && (k.type == 'text' || k.type == '2d'))",
-    message = "text and 2d indexes support only simple binary comparison; remove the collation or set locale: simple",
+    message = "text and 2d indexes support only simple binary comparison; remove the collation",
     fieldPath = ".collation")
 @ValidationRule(value = "self.name.trim() != ''", message = "name must not be blank", fieldPath = ".name")
 @ValidationRule(value = "self.name != '_id_'", message = "_id_ is MongoDB's own index and cannot be declared",
@@ -65,7 +65,7 @@ public class IndexSpec {
   @JsonPropertyDescription("Only index documents matching this filter (a MongoDB query document).")
   private Map<String, Object> partialFilterExpression;
 
-  @JsonPropertyDescription("Language rules for string comparison; locale is required when given. Text and 2d indexes take only locale: simple.")
+  @JsonPropertyDescription("Language rules for string comparison; locale is required when given. Not on text or 2d indexes, which compare binary only.")
   private Collation collation;
 
   @JsonPropertyDescription("Hide the index from the query planner; changed in place with collMod.")
