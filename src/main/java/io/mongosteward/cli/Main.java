@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
         + "reconciled idempotently, from a MongoSchema file or from Kubernetes.", ""},
     subcommands = {PlanCommand.class, ApplyCommand.class, DemoCommand.class, OperatorCommand.class, SidecarCommand.class,
         CommandLine.HelpCommand.class},
-    footer = {"", "Exit codes: 0 done or nothing to do; 2 changes pending (plan) or items need attention (apply); "
-        + "1 error.", "Start with: mongo-steward demo"})
+    footer = {"", "Exit codes (plan, apply): 0 the database matches the spec; 2 changes pending (plan) or items need "
+        + "attention (a conflict, duplicates, an unsupported option, an unmanaged index); 1 error.",
+        "Start with: mongo-steward demo"})
 public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int ERROR = 1;

@@ -13,7 +13,8 @@ import picocli.CommandLine.ParentCommand;
         + "same YAML you would kubectl apply. Without a URI, runs against an embedded server.", ""},
     footer = {"", "Examples:", "  mongo-steward plan -f examples/bot-app.yaml",
         "  MONGODB_URI=mongodb://localhost:27017 mongo-steward plan -f examples/bot-app.yaml --output json",
-        "", "Exit codes: 0 nothing to do; 2 changes pending; 1 error."})
+        "", "Exit codes: 0 the database matches the spec (notes such as NameMismatch aside); 2 changes pending or "
+        + "items to report (a conflict, duplicates, an unsupported option, an unmanaged index); 1 error."})
 final class PlanCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Mixin MongoTarget target;
@@ -34,7 +35,9 @@ final class PlanCommand implements Callable<Integer> {
     try (SchemaSession session = SchemaSession.open(main, file, target, attempts)) {
       Plan plan = session.engine.plan(session.database, session.schema.getSpec());
       new ResultPrinter(main.out, output).plan(session.schema.getSpec().getDatabase(), plan);
-      return plan.hasChanges() ? Main.ATTENTION : Main.OK;
+      // Reports count: a conflict or an unmanaged index means the database does not match the spec,
+      // and a CI gate built on plan must not pass then. Notes (NameMismatch) do not.
+      return plan.hasChanges() || !plan.reports().isEmpty() ? Main.ATTENTION : Main.OK;
     }
   }
 }

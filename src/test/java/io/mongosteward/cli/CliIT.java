@@ -134,6 +134,33 @@ class CliIT {
     assertThat(root.get("actions").get(0).get("result").asText()).isEqualTo("BlockedByDuplicates");
   }
 
+  /** A CI gate built on plan must fail while a constraint is missing, even when there is nothing to create. */
+  @Test
+  void planExitsTwoWhenThereIsSomethingToReportAndZeroForNotes() throws IOException {
+    Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
+    admin.getDatabase("cli_plan_conflict").getCollection("users").createIndex(new Document("email", 1),
+        new com.mongodb.client.model.IndexOptions().name("email_1"));
+    Path conflict = write("c.yaml", SchemaFileTest.HEAD + """
+        spec:
+          database: cli_plan_conflict
+          collections: [{name: users, indexes: [{name: email_1, keys: [{field: email}], unique: true}]}]
+        """);
+    Run plan = run(env, "plan", "-f", conflict.toString());
+    assertThat(plan.code()).as(plan.out() + plan.err()).isEqualTo(2);
+    assertThat(plan.out()).contains("Conflict", "users.email_1", "0 changes, 1 to report.");
+
+    admin.getDatabase("cli_plan_note").getCollection("users").createIndex(new Document("email", 1),
+        new com.mongodb.client.model.IndexOptions().name("legacy_email").unique(true));
+    Path note = write("n.yaml", SchemaFileTest.HEAD + """
+        spec:
+          database: cli_plan_note
+          collections: [{name: users, indexes: [{name: email_unique, keys: [{field: email}], unique: true}]}]
+        """);
+    Run kept = run(env, "plan", "-f", note.toString());
+    assertThat(kept.code()).as(kept.out() + kept.err()).isZero();
+    assertThat(kept.out()).contains("NameMismatch", "0 changes, 0 to report.");
+  }
+
   @Test
   void invalidFileExitsOneNamesFileFieldAndProblemAndChangesNothing() throws IOException {
     MongoDatabase db = admin.getDatabase("cli_invalid");
@@ -229,6 +256,7 @@ class CliIT {
     assertThat(top.code()).isZero();
     assertThat(top.out()).contains("plan", "apply", "demo", "Exit codes");
     Run plan = run("plan", "--help");
-    assertThat(plan.out()).contains("--mongo-uri-file", "MONGODB_URI", "Examples:", "Exit codes: 0 nothing to do");
+    assertThat(plan.out()).contains("--mongo-uri-file", "MONGODB_URI", "Examples:", "Exit codes: 0 the database matches",
+        "items to report");
   }
 }
