@@ -1,7 +1,6 @@
 package io.mongosteward.cli;
 
 import io.mongosteward.mongo.SyncResult;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,8 +18,7 @@ final class ApplyCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Mixin MongoTarget target;
 
-  @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "A MongoSchema YAML file.")
-  Path file;
+  @Mixin SchemaInput input;
 
   @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT", description = "text or json.")
   ResultPrinter.Format output;
@@ -34,18 +32,24 @@ final class ApplyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (SchemaSession session = SchemaSession.open(main, file, target, attempts)) {
-      if (session.schema.getSpec().getPolicy().isPaused() && !dryRun) {
-        main.err.println("spec.policy.paused is true: nothing is written. Set it to false to apply.");
-        dryRun = true;
+    return EachSchema.run(main, input.load(main.in), output, this::apply);
+  }
+
+  private int apply(SchemaFile.Document document, ResultPrinter printer) {
+    try (SchemaSession session = SchemaSession.open(main, document, target, attempts)) {
+      boolean dry = dryRun;
+      if (session.schema.getSpec().getPolicy().isPaused() && !dry) {
+        main.err.println(document.source() + ": spec.policy.paused is true: nothing is written. Set it to false to "
+            + "apply.");
+        dry = true;
       }
       // Progress goes to stderr, so that stdout stays the result (and valid JSON with -o json).
-      SyncResult result = session.engine.sync(session.database, session.schema.getSpec(), dryRun, step -> {
+      SyncResult result = session.engine.sync(session.database, session.schema.getSpec(), dry, step -> {
         main.err.println("... " + step);
         main.err.flush();
       });
-      new ResultPrinter(main.out, output).apply(session.schema.getSpec().getDatabase(), result);
-      if (dryRun) {
+      printer.apply(session.schema.getSpec().getDatabase(), result);
+      if (dry) {
         return result.plan().hasChanges() || !result.remainingReports().isEmpty() ? Main.ATTENTION : Main.OK;
       }
       return result.converged() ? Main.OK : Main.ATTENTION;

@@ -1,5 +1,7 @@
 package io.mongosteward.cli;
 
+import io.mongosteward.mongo.Redactor;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -20,6 +22,7 @@ public final class Main implements Runnable {
   public static final int ATTENTION = 2;
 
   final Map<String, String> env;
+  final InputStream in;
   final PrintWriter out;
   final PrintWriter err;
 
@@ -27,7 +30,12 @@ public final class Main implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public Main(Map<String, String> env, PrintWriter out, PrintWriter err) {
+    this(env, InputStream.nullInputStream(), out, err);
+  }
+
+  public Main(Map<String, String> env, InputStream in, PrintWriter out, PrintWriter err) {
     this.env = env;
+    this.in = in;
     this.out = out;
     this.err = err;
   }
@@ -45,20 +53,21 @@ public final class Main implements Runnable {
     }
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
-    System.exit(run(System.getenv(), out, err, args));
+    System.exit(run(System.getenv(), System.in, out, err, args));
   }
 
+  /** With nothing on standard input: for the commands that do not read it. */
   public static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new Main(env, out, err));
+    return run(env, InputStream.nullInputStream(), out, err, args);
+  }
+
+  public static int run(Map<String, String> env, InputStream in, PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main(env, in, out, err));
     // Wide enough that help paragraphs wrap once, not at every flag.
     cli.setUsageHelpWidth(100);
     cli.setOut(out).setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof InputException) {
-        err.println("error: " + e.getMessage());
-      } else {
-        err.println("error: " + io.mongosteward.mongo.Redactor.scrubUris(String.valueOf(e.getMessage())));
-      }
+      err.println("error: " + messageOf(e));
       err.flush();
       return ERROR;
     });
@@ -72,6 +81,24 @@ public final class Main implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** What to tell the user about an error: ours as is, anyone else's with URIs' passwords masked. */
+  static String messageOf(Throwable e) {
+    if (e instanceof InputException) {
+      return e.getMessage();
+    }
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return Redactor.scrubUris(message);
+  }
+
+  /** The worse of two exit codes: an error (1), then attention (2), then done (0). */
+  static int worse(int a, int b) {
+    return rank(a) >= rank(b) ? a : b;
+  }
+
+  private static int rank(int code) {
+    return code == ERROR ? 2 : code == ATTENTION ? 1 : 0;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -46,13 +46,23 @@ class CliIT {
 
   /** No kubeconfig and no MONGODB_URI unless given: the machine of a newcomer. */
   Run run(Map<String, String> extraEnv, String... args) {
+    return runWithInput("", extraEnv, args);
+  }
+
+  Run runWithInput(String stdin, Map<String, String> extraEnv, String... args) {
     Map<String, String> env = new HashMap<>();
     env.put("HOME", tmp.toString());
     env.putAll(extraEnv);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(env, new PrintWriter(out), new PrintWriter(err), args);
+    int code = Main.run(env, new java.io.ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        new PrintWriter(out), new PrintWriter(err), args);
     return new Run(code, out.toString(), err.toString());
+  }
+
+  static String schema(String name, String db, String collections) {
+    return "apiVersion: mongosteward.io/v1alpha1\nkind: MongoSchema\nmetadata: {name: " + name + ", namespace: cli}\n"
+        + "spec:\n  database: " + db + "\n  collections: " + collections + "\n";
   }
 
   Run run(String... args) {
@@ -159,6 +169,65 @@ class CliIT {
     Run kept = run(env, "plan", "-f", note.toString());
     assertThat(kept.code()).as(kept.out() + kept.err()).isZero();
     assertThat(kept.out()).contains("NameMismatch", "0 changes, 0 to report.");
+  }
+
+  @Test
+  void everyDocumentOfAFileIsPlannedAndAppliedWithItsOwnHeader() throws IOException {
+    Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
+    Path file = write("two.yaml", schema("a", "cli_multi_a", "[{name: p, indexes: [{name: x_1, keys: [{field: x}]}]}]")
+        + "---\n" + schema("b", "cli_multi_b", "[{name: q, indexes: [{name: y_1, keys: [{field: y}]}]}]") + "---\n");
+    Run plan = run(env, "plan", "-f", file.toString());
+    assertThat(plan.code()).as(plan.err()).isEqualTo(2);
+    assertThat(plan.out()).contains("== cli/a: database cli_multi_a, from " + file + " (document 1)", "p.x_1",
+        "== cli/b: database cli_multi_b, from " + file + " (document 2)", "q.y_1");
+    assertThat(plan.out().indexOf("q.y_1")).isGreaterThan(plan.out().indexOf("== cli/b"));
+
+    Run json = run(env, "plan", "-f", file.toString(), "-o", "json");
+    JsonNode list = new ObjectMapper().readTree(json.out());
+    assertThat(list.get("kind").asText()).isEqualTo("List");
+    assertThat(list.get("items")).extracting(i -> i.get("schema").asText()).containsExactly("cli/a", "cli/b");
+    assertThat(list.get("items").get(1).get("actions").get(0).get("index").asText()).isEqualTo("y_1");
+
+    Run apply = run(env, "apply", "-f", file.toString());
+    assertThat(apply.code()).as(apply.out() + apply.err()).isZero();
+    assertThat(admin.getDatabase("cli_multi_b").getCollection("q").listIndexes().into(new ArrayList<>())).hasSize(2);
+    assertThat(run(env, "plan", "-f", file.toString()).code()).isZero();
+  }
+
+  @Test
+  void theExitCodeIsTheWorstOfTheDocumentsAndErrorsAreListedPerSchema() throws IOException {
+    Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
+    admin.getDatabase("cli_worst_b").getCollection("q").createIndex(new Document("y", 1),
+        new com.mongodb.client.model.IndexOptions().name("y_1"));
+    Path file = write("w.yaml", schema("a", "cli_worst_a", "[]") + "---\n"
+        + schema("b", "cli_worst_b", "[{name: q, indexes: [{name: y_1, keys: [{field: y}], unique: true}]}]"));
+    Run plan = run(env, "plan", "-f", file.toString());
+    assertThat(plan.code()).as(plan.out()).isEqualTo(2);
+    assertThat(plan.out()).contains("matches the spec", "Conflict");
+
+    Run down = run(Map.of("MONGODB_URI", "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100"), "plan", "-f",
+        file.toString(), "--attempts", "1", "-o", "json");
+    assertThat(down.code()).isEqualTo(1);
+    JsonNode items = new ObjectMapper().readTree(down.out()).get("items");
+    assertThat(items).hasSize(2);
+    assertThat(items.get(1).get("schema").asText()).isEqualTo("cli/b");
+    assertThat(items.get(1).get("error").asText()).contains("cannot reach MongoDB");
+  }
+
+  @Test
+  void aDirectoryAndStandardInputAreRead() throws IOException {
+    Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
+    Path dir = Files.createDirectory(tmp.resolve("schemas"));
+    Files.writeString(dir.resolve("2.yaml"), schema("two", "cli_dir_2", "[]"));
+    Files.writeString(dir.resolve("1.yml"), schema("one", "cli_dir_1", "[]"));
+    Run fromDir = run(env, "plan", "-f", dir.toString());
+    assertThat(fromDir.code()).as(fromDir.err()).isZero();
+    assertThat(fromDir.out().indexOf("== cli/one")).isLessThan(fromDir.out().indexOf("== cli/two")).isNotNegative();
+
+    Run fromStdin = runWithInput(schema("in", "cli_stdin", "[{name: p, indexes: [{name: x_1, keys: [{field: x}]}]}]"),
+        env, "plan", "-f", "-");
+    assertThat(fromStdin.code()).as(fromStdin.err()).isEqualTo(2);
+    assertThat(fromStdin.out()).contains("p.x_1");
   }
 
   @Test
