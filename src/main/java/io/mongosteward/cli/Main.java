@@ -66,13 +66,14 @@ public final class Main implements Runnable {
     // Wide enough that help paragraphs wrap once, not at every flag.
     cli.setUsageHelpWidth(100);
     cli.setOut(out).setErr(err);
+    boolean json = wantsJson(args);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      err.println("error: " + messageOf(e));
-      err.flush();
+      report(e, json, out, err);
       return ERROR;
     });
     cli.setParameterExceptionHandler((e, a) -> {
-      err.println("error: " + e.getMessage());
+      // A mistyped flag is quoted with its value, which may be a connection string.
+      report(new InputException(Redactor.scrubUris(e.getMessage())), json, out, err);
       CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
       err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
       return ERROR;
@@ -81,6 +82,32 @@ public final class Main implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * With -o json, any error is one JSON object on stdout, so that `| jq` never breaks; else a line
+   * on stderr. Either way stdout holds nothing else, and the exit code is 1.
+   */
+  private static void report(Exception e, boolean json, PrintWriter out, PrintWriter err) {
+    if (json) {
+      new ResultPrinter(out, ResultPrinter.Format.json).write(ResultPrinter.error(e));
+      out.flush();
+    } else {
+      err.println("error: " + messageOf(e));
+      err.flush();
+    }
+  }
+
+  /** Whether -o json is asked for, read from the raw arguments: it holds when parsing them failed too. */
+  static boolean wantsJson(String... args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if ((a.equals("-o") || a.equals("--output")) && i + 1 < args.length && args[i + 1].equals("json")
+          || a.equals("-ojson") || a.equals("-o=json") || a.equals("--output=json")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** What to tell the user about an error: ours as is, anyone else's with URIs' passwords masked. */

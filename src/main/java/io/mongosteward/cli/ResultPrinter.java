@@ -75,6 +75,10 @@ final class ResultPrinter {
     if (format == Format.json) {
       ObjectNode root = JSON.createObjectNode();
       ArrayNode actions = root.putArray("actions");
+      if (result.dryRun()) {
+        // Nothing ran, so there are no outcomes: show the changes that would run, as plan does.
+        result.plan().changes().forEach(a -> actions.add(item(a).put("applied", false)));
+      }
       for (Outcome o : result.outcomes()) {
         ObjectNode n = item(o.action());
         n.put("result", o.result().name());

@@ -125,6 +125,30 @@ class CliIT {
         "SeedCounter", "SeedCounter");
   }
 
+  /** A dry run shows, in JSON too, what apply would do: the changes plan lists, none applied. */
+  @Test
+  void dryRunJsonListsThePlannedChanges() throws IOException {
+    Path file = write("s.yaml", uniqueDbSpec("cli_dry_json"));
+    Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
+    Run dry = run(env, "apply", "-f", file.toString(), "--dry-run", "-o", "json");
+    assertThat(dry.code()).isEqualTo(2);
+    JsonNode root = new ObjectMapper().readTree(dry.out());
+    assertThat(root.get("dryRun").asBoolean()).isTrue();
+    JsonNode plan = new ObjectMapper().readTree(run(env, "plan", "-f", file.toString(), "-o", "json").out());
+    assertThat(root.get("actions")).hasSize(7).hasSameSizeAs(plan.get("actions"));
+    for (int i = 0; i < 7; i++) {
+      JsonNode a = root.get("actions").get(i);
+      JsonNode p = plan.get("actions").get(i);
+      assertThat(a.get("applied").asBoolean()).isFalse();
+      for (String field : List.of("type", "collection", "detail")) {
+        assertThat(a.get(field)).as(field).isEqualTo(p.get(field));
+      }
+      String name = p.has("index") ? "index" : "counter";
+      assertThat(a.get(name)).isEqualTo(p.get(name));
+    }
+    assertThat(admin.getDatabase("cli_dry_json").listCollectionNames().into(new ArrayList<>())).isEmpty();
+  }
+
   @Test
   void applyWithItemsNeedingAttentionExitsTwoAndDryRunChangesNothing() throws IOException {
     MongoDatabase db = admin.getDatabase("cli_attention");
