@@ -12,15 +12,20 @@ import picocli.CommandLine.ParentCommand;
         + "and seeds counters. Idempotent: a second apply does nothing. Prints each action with its duration.", ""},
     footer = {"", "Examples:", "  mongo-steward apply -f examples/bot-app.yaml --dry-run",
         "  mongo-steward apply -f examples/bot-app.yaml --mongo-uri-file /var/run/secrets/mongo/uri",
+        "  mongo-steward apply -f schemas/          (every *.yaml and *.yml in it)",
         "", "Exit codes: 0 the database matches the spec; 2 items need attention (conflicts, duplicates, "
-        + "unsupported options, unmanaged indexes); 1 error."})
+        + "unsupported options, unmanaged indexes; with --dry-run, changes pending too); 1 error. With several "
+        + "schemas, the worst of them."})
 final class ApplyCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Mixin MongoTarget target;
 
   @Mixin SchemaInput input;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT", description = "text or json.")
+  @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT",
+      description = "text (default) or json: the actions, each with \"applied\", the \"reports\", \"dryRun\" and "
+          + "\"converged\"; several schemas: {\"kind\":\"List\",\"items\":[...]}; an error: "
+          + "{\"error\",\"field\",\"file\"}.")
   ResultPrinter.Format output;
 
   @Option(names = "--dry-run", description = "Show what would change, change nothing.")

@@ -15,7 +15,8 @@ import picocli.CommandLine.ParentCommand;
         "  mongo-steward plan -f schemas/            (every *.yaml and *.yml in it)",
         "  cat app.yaml jobs.yaml | mongo-steward plan -f -",
         "", "Exit codes: 0 the database matches the spec (notes such as NameMismatch aside); 2 changes pending or "
-        + "items to report (a conflict, duplicates, an unsupported option, an unmanaged index); 1 error."})
+        + "items to report (a conflict, duplicates, an unsupported option, an unmanaged index); 1 error. With "
+        + "several schemas, the worst of them."})
 final class PlanCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Mixin MongoTarget target;
@@ -23,7 +24,8 @@ final class PlanCommand implements Callable<Integer> {
   @Mixin SchemaInput input;
 
   @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT",
-      description = "text (default) or json: {\"actions\":[{\"type\",\"collection\",\"index\",\"detail\"}]}.")
+      description = "text (default) or json: {\"actions\":[{\"type\",\"collection\",\"index\",\"detail\"}]}; "
+          + "several schemas: {\"kind\":\"List\",\"items\":[...]}; an error: {\"error\",\"field\",\"file\"}.")
   ResultPrinter.Format output;
 
   @Option(names = "--attempts", defaultValue = "5", paramLabel = "N",

@@ -19,9 +19,9 @@ import picocli.CommandLine.Option;
  */
 public final class SchemaInput {
   @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE",
-      description = "A MongoSchema YAML file; several MongoSchemas in one file, separated by ---, are each "
-          + "processed. A directory: its *.yaml and *.yml files (not its subdirectories), by name. "
-          + "- reads standard input.")
+      description = "A MongoSchema YAML file (each document of it, between ---, is one MongoSchema), a "
+          + "directory (its *.yaml and *.yml files by name, not its subdirectories), or - for standard input. "
+          + "All are checked before any is used.")
   Path file;
 
   List<SchemaFile.Document> load(InputStream stdin) {
