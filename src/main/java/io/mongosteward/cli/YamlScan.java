@@ -68,8 +68,11 @@ final class YamlScan {
         scan.token(p, t);
       }
     } catch (JsonProcessingException e) {
+      // SnakeYAML's message goes on to quote the line with a caret; the line and column say as much.
       int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-      throw new InputException(scan.where(line) + ": not valid YAML: " + e.getOriginalMessage(), file, null);
+      String column = e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
+      String why = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("").strip();
+      throw new InputException(scan.where(line) + ": not valid YAML" + column + ": " + why, file, null);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -79,6 +79,14 @@ class CliErrorsTest {
   }
 
   @Test
+  void theWorstExitCodeWinsErrorThenAttentionThenOk() {
+    assertThat(Main.worse(Main.OK, Main.ATTENTION)).isEqualTo(Main.ATTENTION);
+    assertThat(Main.worse(Main.ERROR, Main.ATTENTION)).isEqualTo(Main.ERROR);
+    assertThat(Main.worse(Main.ATTENTION, Main.ERROR)).isEqualTo(Main.ERROR);
+    assertThat(Main.worse(Main.OK, Main.OK)).isEqualTo(Main.OK);
+  }
+
+  @Test
   void withTextOutputErrorsGoToStderrOnly() {
     Run r = run(Map.of(), "plan", "-f", "nope.yaml");
     assertThat(r.code()).isEqualTo(1);

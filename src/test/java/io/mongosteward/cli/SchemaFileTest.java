@@ -188,6 +188,12 @@ class SchemaFileTest {
   }
 
   @Test
+  void brokenYamlNamesItsLineColumnAndDocument() {
+    assertThat(errorOf(doc("a", "db1") + "---\nkind: MongoSchema\n  bad: [\n"))
+        .isEqualTo("s.yaml:7 (document 2): not valid YAML at column 6: mapping values are not allowed here");
+  }
+
+  @Test
   void aFileWithNoDocumentIsAnError() {
     assertThat(errorOf("# only a comment\n---\n")).isEqualTo("s.yaml: is empty; expected a MongoSchema");
   }
