@@ -1,7 +1,6 @@
 package io.mongosteward.cli;
 
 import io.mongosteward.mongo.SyncResult;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,16 +12,20 @@ import picocli.CommandLine.ParentCommand;
         + "and seeds counters. Idempotent: a second apply does nothing. Prints each action with its duration.", ""},
     footer = {"", "Examples:", "  mongo-steward apply -f examples/bot-app.yaml --dry-run",
         "  mongo-steward apply -f examples/bot-app.yaml --mongo-uri-file /var/run/secrets/mongo/uri",
+        "  mongo-steward apply -f schemas/          (every *.yaml and *.yml in it)",
         "", "Exit codes: 0 the database matches the spec; 2 items need attention (conflicts, duplicates, "
-        + "unsupported options, unmanaged indexes); 1 error."})
+        + "unsupported options, unmanaged indexes; with --dry-run, changes pending too); 1 error. With several "
+        + "schemas, the worst of them."})
 final class ApplyCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Mixin MongoTarget target;
 
-  @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "A MongoSchema YAML file.")
-  Path file;
+  @Mixin SchemaInput input;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT", description = "text or json.")
+  @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT",
+      description = "text (default) or json: the actions, each with \"applied\", the \"reports\", \"dryRun\" and "
+          + "\"converged\"; several schemas: {\"kind\":\"List\",\"items\":[...]}; an error: "
+          + "{\"error\",\"field\",\"file\"}.")
   ResultPrinter.Format output;
 
   @Option(names = "--dry-run", description = "Show what would change, change nothing.")
@@ -34,18 +37,24 @@ final class ApplyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (SchemaSession session = SchemaSession.open(main, file, target, attempts)) {
-      if (session.schema.getSpec().getPolicy().isPaused() && !dryRun) {
-        main.err.println("spec.policy.paused is true: nothing is written. Set it to false to apply.");
-        dryRun = true;
+    return EachSchema.run(main, input.load(main.in), output, this::apply);
+  }
+
+  private int apply(SchemaFile.Document document, ResultPrinter printer) {
+    try (SchemaSession session = SchemaSession.open(main, document, target, attempts)) {
+      boolean dry = dryRun;
+      if (session.schema.getSpec().getPolicy().isPaused() && !dry) {
+        main.err.println(document.source() + ": spec.policy.paused is true: nothing is written. Set it to false to "
+            + "apply.");
+        dry = true;
       }
       // Progress goes to stderr, so that stdout stays the result (and valid JSON with -o json).
-      SyncResult result = session.engine.sync(session.database, session.schema.getSpec(), dryRun, step -> {
+      SyncResult result = session.engine.sync(session.database, session.schema.getSpec(), dry, step -> {
         main.err.println("... " + step);
         main.err.flush();
       });
-      new ResultPrinter(main.out, output).apply(session.schema.getSpec().getDatabase(), result);
-      if (dryRun) {
+      printer.apply(session.schema.getSpec().getDatabase(), result);
+      if (dry) {
         return result.plan().hasChanges() || !result.remainingReports().isEmpty() ? Main.ATTENTION : Main.OK;
       }
       return result.converged() ? Main.OK : Main.ATTENTION;

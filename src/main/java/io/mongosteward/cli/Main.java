@@ -1,5 +1,7 @@
 package io.mongosteward.cli;
 
+import io.mongosteward.mongo.Redactor;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine;
@@ -11,14 +13,16 @@ import picocli.CommandLine.Command;
         + "reconciled idempotently, from a MongoSchema file or from Kubernetes.", ""},
     subcommands = {PlanCommand.class, ApplyCommand.class, DemoCommand.class, OperatorCommand.class, SidecarCommand.class,
         CommandLine.HelpCommand.class},
-    footer = {"", "Exit codes: 0 done or nothing to do; 2 changes pending (plan) or items need attention (apply); "
-        + "1 error.", "Start with: mongo-steward demo"})
+    footer = {"", "Exit codes (plan, apply): 0 the database matches the spec; 2 changes pending (plan) or items need "
+        + "attention (a conflict, duplicates, an unsupported option, an unmanaged index); 1 error.",
+        "Start with: mongo-steward demo"})
 public final class Main implements Runnable {
   public static final int OK = 0;
   public static final int ERROR = 1;
   public static final int ATTENTION = 2;
 
   final Map<String, String> env;
+  final InputStream in;
   final PrintWriter out;
   final PrintWriter err;
 
@@ -26,7 +30,12 @@ public final class Main implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public Main(Map<String, String> env, PrintWriter out, PrintWriter err) {
+    this(env, InputStream.nullInputStream(), out, err);
+  }
+
+  public Main(Map<String, String> env, InputStream in, PrintWriter out, PrintWriter err) {
     this.env = env;
+    this.in = in;
     this.out = out;
     this.err = err;
   }
@@ -44,25 +53,27 @@ public final class Main implements Runnable {
     }
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
-    System.exit(run(System.getenv(), out, err, args));
+    System.exit(run(System.getenv(), System.in, out, err, args));
   }
 
+  /** With nothing on standard input: for the commands that do not read it. */
   public static int run(Map<String, String> env, PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new Main(env, out, err));
+    return run(env, InputStream.nullInputStream(), out, err, args);
+  }
+
+  public static int run(Map<String, String> env, InputStream in, PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new Main(env, in, out, err));
     // Wide enough that help paragraphs wrap once, not at every flag.
     cli.setUsageHelpWidth(100);
     cli.setOut(out).setErr(err);
+    boolean json = wantsJson(args);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      if (e instanceof InputException) {
-        err.println("error: " + e.getMessage());
-      } else {
-        err.println("error: " + io.mongosteward.mongo.Redactor.scrubUris(String.valueOf(e.getMessage())));
-      }
-      err.flush();
+      report(e, json, out, err);
       return ERROR;
     });
     cli.setParameterExceptionHandler((e, a) -> {
-      err.println("error: " + e.getMessage());
+      // A mistyped flag is quoted with its value, which may be a connection string.
+      report(new InputException(Redactor.scrubUris(e.getMessage())), json, out, err);
       CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
       err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
       return ERROR;
@@ -71,6 +82,50 @@ public final class Main implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * With -o json, any error is one JSON object on stdout, so that `| jq` never breaks; else a line
+   * on stderr. Either way stdout holds nothing else, and the exit code is 1.
+   */
+  private static void report(Exception e, boolean json, PrintWriter out, PrintWriter err) {
+    if (json) {
+      new ResultPrinter(out, ResultPrinter.Format.json).write(ResultPrinter.error(e));
+      out.flush();
+    } else {
+      err.println("error: " + messageOf(e));
+      err.flush();
+    }
+  }
+
+  /** Whether -o json is asked for, read from the raw arguments: it holds when parsing them failed too. */
+  static boolean wantsJson(String... args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if ((a.equals("-o") || a.equals("--output")) && i + 1 < args.length && args[i + 1].equals("json")
+          || a.equals("-ojson") || a.equals("-o=json") || a.equals("--output=json")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What to tell the user about an error: ours as is, anyone else's with URIs' passwords masked. */
+  static String messageOf(Throwable e) {
+    if (e instanceof InputException) {
+      return e.getMessage();
+    }
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return Redactor.scrubUris(message);
+  }
+
+  /** The worse of two exit codes: an error (1), then attention (2), then done (0). */
+  static int worse(int a, int b) {
+    return rank(a) >= rank(b) ? a : b;
+  }
+
+  private static int rank(int code) {
+    return code == ERROR ? 2 : code == ATTENTION ? 1 : 0;
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -1,7 +1,6 @@
 package io.mongosteward.cli;
 
 import io.mongosteward.plan.Plan;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,16 +12,20 @@ import picocli.CommandLine.ParentCommand;
         + "same YAML you would kubectl apply. Without a URI, runs against an embedded server.", ""},
     footer = {"", "Examples:", "  mongo-steward plan -f examples/bot-app.yaml",
         "  MONGODB_URI=mongodb://localhost:27017 mongo-steward plan -f examples/bot-app.yaml --output json",
-        "", "Exit codes: 0 nothing to do; 2 changes pending; 1 error."})
+        "  mongo-steward plan -f schemas/            (every *.yaml and *.yml in it)",
+        "  cat app.yaml jobs.yaml | mongo-steward plan -f -",
+        "", "Exit codes: 0 the database matches the spec (notes such as NameMismatch aside); 2 changes pending or "
+        + "items to report (a conflict, duplicates, an unsupported option, an unmanaged index); 1 error. With "
+        + "several schemas, the worst of them."})
 final class PlanCommand implements Callable<Integer> {
   @ParentCommand Main main;
   @Mixin MongoTarget target;
 
-  @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "A MongoSchema YAML file.")
-  Path file;
+  @Mixin SchemaInput input;
 
   @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT",
-      description = "text (default) or json: {\"actions\":[{\"type\",\"collection\",\"index\",\"detail\"}]}.")
+      description = "text (default) or json: {\"actions\":[{\"type\",\"collection\",\"index\",\"detail\"}]}; "
+          + "several schemas: {\"kind\":\"List\",\"items\":[...]}; an error: {\"error\",\"field\",\"file\"}.")
   ResultPrinter.Format output;
 
   @Option(names = "--attempts", defaultValue = "5", paramLabel = "N",
@@ -31,10 +34,14 @@ final class PlanCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (SchemaSession session = SchemaSession.open(main, file, target, attempts)) {
-      Plan plan = session.engine.plan(session.database, session.schema.getSpec());
-      new ResultPrinter(main.out, output).plan(session.schema.getSpec().getDatabase(), plan);
-      return plan.hasChanges() ? Main.ATTENTION : Main.OK;
-    }
+    return EachSchema.run(main, input.load(main.in), output, (document, printer) -> {
+      try (SchemaSession session = SchemaSession.open(main, document, target, attempts)) {
+        Plan plan = session.engine.plan(session.database, session.schema.getSpec());
+        printer.plan(session.schema.getSpec().getDatabase(), plan);
+        // Reports count: a conflict or an unmanaged index means the database does not match the
+        // spec, and a CI gate built on plan must not pass then. Notes (NameMismatch) do not.
+        return plan.hasChanges() || !plan.reports().isEmpty() ? Main.ATTENTION : Main.OK;
+      }
+    });
   }
 }

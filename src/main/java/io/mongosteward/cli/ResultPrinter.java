@@ -11,6 +11,7 @@ import io.mongosteward.plan.ActionType;
 import io.mongosteward.plan.Plan;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Text for people, JSON for scripts; the same items either way. */
 final class ResultPrinter {
@@ -19,10 +20,34 @@ final class ResultPrinter {
   private static final ObjectMapper JSON = SchemaFile.json();
   private final PrintWriter out;
   private final Format format;
+  /** Where JSON results go instead of out, to be printed together (several schemas); or null. */
+  private final Consumer<ObjectNode> collect;
 
   ResultPrinter(PrintWriter out, Format format) {
+    this(out, format, null);
+  }
+
+  ResultPrinter(PrintWriter out, Format format, Consumer<ObjectNode> collect) {
     this.out = out;
     this.format = format;
+    this.collect = collect;
+  }
+
+  /** {"error": message, "field": path or null, "file": file or null}: what -o json prints for any error. */
+  static ObjectNode error(Throwable e) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("error", Main.messageOf(e));
+    n.put("field", e instanceof InputException i ? i.field() : null);
+    n.put("file", e instanceof InputException i ? i.file() : null);
+    return n;
+  }
+
+  /** Several schemas' results in one document: {"kind": "List", "items": [...]}, as kubectl prints lists. */
+  void list(List<ObjectNode> items) {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("kind", "List");
+    root.putArray("items").addAll(items);
+    write(root);
   }
 
   void plan(String database, Plan plan) {
@@ -50,6 +75,10 @@ final class ResultPrinter {
     if (format == Format.json) {
       ObjectNode root = JSON.createObjectNode();
       ArrayNode actions = root.putArray("actions");
+      if (result.dryRun()) {
+        // Nothing ran, so there are no outcomes: show the changes that would run, as plan does.
+        result.plan().changes().forEach(a -> actions.add(item(a).put("applied", false)));
+      }
       for (Outcome o : result.outcomes()) {
         ObjectNode n = item(o.action());
         n.put("result", o.result().name());
@@ -99,6 +128,14 @@ final class ResultPrinter {
   }
 
   private void print(ObjectNode root) {
+    if (collect != null) {
+      collect.accept(root);
+    } else {
+      write(root);
+    }
+  }
+
+  void write(ObjectNode root) {
     try {
       out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     } catch (JsonProcessingException e) {

@@ -26,10 +26,13 @@ import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.plan.SpecValidator;
 import io.mongosteward.plan.Violation;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -91,57 +94,156 @@ public final class SchemaFile {
     }
   }
 
-  public static MongoSchema read(Path file) {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new InputException(file + ": no such file");
-    } catch (IOException e) {
-      throw new InputException(file + ": cannot read: " + e.getMessage());
+  /** kubectl's rules for names (DNS subdomain) and namespaces (DNS label). */
+  private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+  private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
+  /**
+   * One MongoSchema of a file and where it came from.
+   *
+   * @param numbered whether messages name the document: the file holds several
+   */
+  public record Document(String file, int number, boolean numbered, MongoSchema schema) {
+    /** "file", or "file (document N)" in a file of several documents. */
+    public String source() {
+      return numbered ? file + " (document " + number + ")" : file;
     }
-    return parse(file.toString(), text);
+
+    /** namespace/name, as kubectl and the operator know the schema. */
+    public String id() {
+      return schema.getMetadata().getNamespace() + "/" + schema.getMetadata().getName();
+    }
   }
 
+  /** Where a document is, for messages: "file:line" then the document when the file holds several. */
+  private record Where(String file, YamlScan.Doc doc, boolean numbered) {
+    String at(int line) {
+      return file + (line > 0 ? ":" + line : "") + (numbered ? " (document " + doc.number() + ")" : "");
+    }
+
+    InputException error(String path, String problem) {
+      return new InputException(at(doc.lineOf(path)) + ": " + (path.isEmpty() ? "" : path + ": ") + problem, file,
+          path.isEmpty() ? null : path);
+    }
+  }
+
+  /** A file of exactly one MongoSchema. */
+  public static MongoSchema read(Path file) {
+    return parse(file.toString(), readText(file));
+  }
+
+  static String readText(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new InputException(file + ": no such file", file.toString(), null);
+    } catch (IOException e) {
+      throw new InputException(file + ": cannot read: " + e.getMessage(), file.toString(), null);
+    }
+  }
+
+  /** Text of exactly one MongoSchema. */
   public static MongoSchema parse(String source, String text) {
+    List<Document> docs = parseAll(source, text);
+    if (docs.size() != 1) {
+      throw new InputException(source + ": holds " + docs.size() + " MongoSchemas; expected one", source, null);
+    }
+    return docs.get(0).schema();
+  }
+
+  /**
+   * Every MongoSchema of a file, as `kubectl apply` would take every document of it; empty
+   * documents (such as after a final ---) are skipped. Each one is checked in full.
+   */
+  public static List<Document> parseAll(String file, String text) {
+    List<YamlScan.Doc> scanned = YamlScan.scan(YAML, file, text);
+    long count = scanned.stream().filter(d -> !d.empty()).count();
+    if (count == 0) {
+      throw new InputException(file + ": is empty; expected a MongoSchema", file, null);
+    }
+    List<Document> out = new ArrayList<>();
+    // Two parsers in step: one for the tree (kind, apiVersion), one for the typed read, whose
+    // errors then carry their line in the whole file.
+    try (JsonParser trees = YAML.createParser(text); JsonParser beans = YAML.createParser(text)) {
+      for (YamlScan.Doc doc : scanned) {
+        trees.nextToken();
+        beans.nextToken();
+        if (!doc.empty()) {
+          Where where = new Where(file, doc, count > 1 || doc.number() > 1);
+          out.add(new Document(file, doc.number(), where.numbered(), map(where, YAML.readTree(trees), beans)));
+        }
+      }
+    } catch (IOException e) {
+      // The scan has read the same text without error.
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  private static MongoSchema map(Where where, JsonNode tree, JsonParser beans) throws IOException {
+    if (!tree.isObject()) {
+      throw where.error("", "expected a MongoSchema (a mapping with apiVersion, kind, metadata and spec), not "
+          + (tree.isArray() ? "a list" : "a " + tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+    }
+    checkType(where, tree);
     MongoSchema schema;
     try {
-      JsonNode tree = YAML.readTree(text);
-      if (tree == null || tree.isMissingNode() || tree.isNull()) {
-        throw new InputException(source + ": is empty; expected a MongoSchema");
-      }
-      checkType(source, tree);
-      schema = YAML.readValue(text, MongoSchema.class);
+      schema = YAML.readValue(beans, MongoSchema.class);
     } catch (JsonMappingException e) {
-      throw new InputException(source + lineOf(e) + ": " + pathOf(e) + ": " + problemOf(e));
-    } catch (JsonProcessingException e) {
-      throw new InputException(source + lineOf(e) + ": not valid YAML: " + e.getOriginalMessage());
+      String path = pathOf(e);
+      throw new InputException(where.at(lineOf(e)) + ": " + path + ": " + problemOf(e), where.file(),
+          e.getPath().isEmpty() ? null : path);
     }
-    if (schema == null) {
-      throw new InputException(source + ": is empty; expected a MongoSchema");
-    }
+    checkMetadata(where, schema);
     List<Violation> violations = new SpecValidator().validate(schema.getSpec());
     if (!violations.isEmpty()) {
-      throw new InputException(violations.stream().map(v -> source + ": " + v)
-          .collect(Collectors.joining(System.lineSeparator())));
+      throw new InputException(violations.stream().map(v -> where.at(where.doc().lineOf(v.path())) + ": " + v)
+          .collect(Collectors.joining(System.lineSeparator())), where.file(), violations.get(0).path());
     }
     return schema;
   }
 
-  private static void checkType(String source, JsonNode tree) {
-    String kind = tree.path("kind").asText(null);
-    if (kind != null && !"MongoSchema".equals(kind)) {
-      throw new InputException(source + ": kind: expected MongoSchema, not " + kind);
-    }
+  private static void checkType(Where where, JsonNode tree) {
     String expectedApi = MongoSchema.GROUP + "/" + MongoSchema.VERSION;
+    String kind = tree.path("kind").asText(null);
+    if (kind == null) {
+      throw where.error("kind", "is required: write kind: MongoSchema");
+    }
+    if (!"MongoSchema".equals(kind)) {
+      throw where.error("kind", "expected MongoSchema, not " + kind + "; mongo-steward reads MongoSchema documents "
+          + "only, so keep other kinds in another file");
+    }
     String api = tree.path("apiVersion").asText(null);
-    if (api != null && !expectedApi.equals(api)) {
-      throw new InputException(source + ": apiVersion: expected " + expectedApi + ", not " + api);
+    if (api == null) {
+      throw where.error("apiVersion", "is required: write apiVersion: " + expectedApi);
+    }
+    if (!expectedApi.equals(api)) {
+      throw where.error("apiVersion", "expected " + expectedApi + ", not " + api);
     }
   }
 
-  private static String lineOf(JsonProcessingException e) {
-    return e.getLocation() == null ? "" : ":" + e.getLocation().getLineNr();
+  /** metadata.name identifies the schema (kubectl and the operator need it); the namespace defaults like kubectl's. */
+  private static void checkMetadata(Where where, MongoSchema schema) {
+    String name = schema.getMetadata() == null ? null : schema.getMetadata().getName();
+    if (name == null || name.isBlank()) {
+      throw where.error("metadata.name", "is required: it names the schema for kubectl and the operator; write "
+          + "metadata: {name: my-app}");
+    }
+    if (name.length() > 253 || !NAME.matcher(name).matches()) {
+      throw where.error("metadata.name", "'" + name + "' is not a valid name: lowercase letters, digits, '-' and "
+          + "'.', starting and ending with a letter or digit, at most 253 characters");
+    }
+    String namespace = schema.getMetadata().getNamespace();
+    if (namespace == null || namespace.isBlank()) {
+      schema.getMetadata().setNamespace("default");
+    } else if (namespace.length() > 63 || !NAMESPACE.matcher(namespace).matches()) {
+      throw where.error("metadata.namespace", "'" + namespace + "' is not a valid namespace: lowercase letters, "
+          + "digits and '-', starting and ending with a letter or digit, at most 63 characters");
+    }
+  }
+
+  private static int lineOf(JsonProcessingException e) {
+    return e.getLocation() == null ? 0 : e.getLocation().getLineNr();
   }
 
   private static String pathOf(JsonMappingException e) {

@@ -34,9 +34,9 @@ final class SchemaSession implements AutoCloseable {
     this.engine = engine;
   }
 
-  static SchemaSession open(Main main, Path file, MongoTarget targetOptions, int attempts) {
-    MongoSchema schema = SchemaFile.read(file);
-    MongoTarget.Resolved target = targetOptions.resolve(main.env, secretOf(main, schema, file), main.err);
+  static SchemaSession open(Main main, SchemaFile.Document document, MongoTarget targetOptions, int attempts) {
+    MongoSchema schema = document.schema();
+    MongoTarget.Resolved target = targetOptions.resolve(main.env, secretOf(main, schema, document.source()), main.err);
     Retrier retrier = new Retrier(new RetryPolicy(attempts, Duration.ofMillis(200), Duration.ofSeconds(5), 2.0),
         target.uri().redactor());
     ClientRegistry clients = new ClientRegistry(retrier);
@@ -78,7 +78,7 @@ final class SchemaSession implements AutoCloseable {
   static final int CLI_SERVER_SELECTION_MS = 5000;
 
   /** The Secret the file names, read through the current kubeconfig, only when asked for. */
-  private static Supplier<String> secretOf(Main main, MongoSchema schema, Path file) {
+  private static Supplier<String> secretOf(Main main, MongoSchema schema, String file) {
     return () -> {
       var connection = schema.getSpec().getConnection();
       SecretKeyRef ref = connection == null ? null : connection.getSecretRef();

@@ -4,6 +4,11 @@ import com.mongodb.ConnectionString;
 
 /** A parsed connection string that knows how to hide its own password. */
 public final class MongoUri {
+  /** Said instead of the driver's reason when the user-info is at fault: that reason may quote it. */
+  public static final String BAD_USERINFO = "the user name or password is not valid in a connection string: "
+      + "percent-encode these characters in them: % as %25, @ as %40, : as %3A, / as %2F (and give a user name "
+      + "before the ':'). They are not shown here, to keep the password secret";
+
   private final ConnectionString connectionString;
   private final Redactor redactor;
 
@@ -13,19 +18,29 @@ public final class MongoUri {
   }
 
   /**
-   * @throws InvalidMongoUriException with a message that never contains the password
+   * @throws InvalidMongoUriException with a message that holds no 3 consecutive characters of the
+   *     user-info, as written or decoded
    */
   public static MongoUri parse(String raw) {
     if (raw == null || raw.isBlank()) {
       throw new InvalidMongoUriException("the connection string is empty");
     }
-    String trimmed = raw.strip();
-    Redactor redactor = Redactor.of(passwordOf(trimmed));
+    Parts parts = Parts.of(raw.strip());
+    ConnectionString cs;
     try {
-      return new MongoUri(new ConnectionString(trimmed), redactor);
+      cs = new ConnectionString(parts.whole());
     } catch (RuntimeException e) {
-      throw new InvalidMongoUriException(redactor.scrub(e.getMessage()));
+      throw new InvalidMongoUriException(parts.explainRefusal());
     }
+    int query = parts.rest().indexOf('?');
+    if (query >= 0) {
+      try {
+        UriOptions.checkKnown(parts.rest().substring(query + 1));
+      } catch (InvalidMongoUriException e) {
+        throw new InvalidMongoUriException(parts.safe(e.getMessage()));
+      }
+    }
+    return new MongoUri(cs, Redactor.of(parts.password(), cs.getProxyPassword()));
   }
 
   public ConnectionString connectionString() {
@@ -51,15 +66,70 @@ public final class MongoUri {
     return redacted();
   }
 
-  private static String passwordOf(String raw) {
-    int scheme = raw.indexOf("://");
-    int at = raw.lastIndexOf('@', raw.indexOf('/', scheme + 3) < 0 ? raw.length() : raw.indexOf('/', scheme + 3));
-    if (scheme < 0 || at < 0) {
-      return null;
+  /**
+   * A connection string cut around its user-info, which is found even when its special characters
+   * are not percent-encoded (the driver then misreads where it ends).
+   *
+   * @param userInfo between "://" and the '@' that ends it, or null when there is no '@'
+   * @param rest hosts, database and options
+   */
+  private record Parts(String scheme, String userInfo, String rest) {
+    static Parts of(String s) {
+      int sep = s.indexOf("://");
+      int start = sep < 0 ? 0 : sep + 3;
+      // The options start at the first '?' after a '/'; a '?' before any '/' is in the password.
+      int slash = s.indexOf('/', start);
+      int query = slash < 0 ? -1 : s.indexOf('?', slash);
+      int at = s.lastIndexOf('@', (query < 0 ? s.length() : query) - 1);
+      if (at < start) {
+        // No '@' before the options: a raw '/' may have cut the user-info; take the last '@' at all.
+        at = s.lastIndexOf('@');
+      }
+      return at < start ? new Parts(s.substring(0, start), null, s.substring(start))
+          : new Parts(s.substring(0, start), s.substring(start, at), s.substring(at + 1));
     }
-    String userinfo = raw.substring(scheme + 3, at);
-    int colon = userinfo.indexOf(':');
-    return colon < 0 ? null : userinfo.substring(colon + 1);
+
+    String whole() {
+      return userInfo == null ? scheme + rest : scheme + userInfo + "@" + rest;
+    }
+
+    String password() {
+      int colon = userInfo == null ? -1 : userInfo.indexOf(':');
+      return colon < 0 ? null : userInfo.substring(colon + 1);
+    }
+
+    /**
+     * Why the driver refused the URI, asking it again about a copy whose user-info is a
+     * placeholder: if that copy passes, only the user-info can be at fault.
+     */
+    String explainRefusal() {
+      String placeholder = userInfo == null ? null : userInfo.contains(":") ? "user:password" : "user";
+      try {
+        new ConnectionString(placeholder == null ? whole() : scheme + placeholder + "@" + rest);
+        return BAD_USERINFO;
+      } catch (RuntimeException e) {
+        return safe(String.valueOf(e.getMessage()).strip());
+      }
+    }
+
+    /**
+     * The message, unless it holds 3 characters in a row of the user-info, then a fixed one: a
+     * guard for a user-info cut in the wrong place, so that the driver saw part of it.
+     */
+    String safe(String message) {
+      if (userInfo == null) {
+        return message;
+      }
+      for (String secret : new String[] {userInfo, Redactor.decodeLeniently(userInfo)}) {
+        for (int i = 0; i + 3 <= secret.length(); i++) {
+          if (message.contains(secret.substring(i, i + 3))) {
+            return "the connection string is not valid (the reason is withheld: it would quote part of the user "
+                + "name or password); check the hosts, the port and the options";
+          }
+        }
+      }
+      return message;
+    }
   }
 
   /** A malformed connection string; the message is already free of credentials. */

@@ -1,6 +1,6 @@
 package io.mongosteward.mongo;
 
-import java.net.URLDecoder;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +31,7 @@ public final class Redactor {
     for (String s : secrets) {
       if (s != null && s.length() >= 3) {
         all.add(s);
-        String decoded = URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        String decoded = decodeLeniently(s);
         if (!decoded.equals(s)) {
           all.add(decoded);
         }
@@ -54,6 +54,31 @@ public final class Redactor {
       out = out.replace(secret, MASK);
     }
     return out;
+  }
+
+  /**
+   * Percent-decodes what is well formed and keeps the rest as written. URLDecoder throws on a raw
+   * '%' and quotes the characters after it, which here would be part of a password. '+' stays a
+   * '+', as in the driver's reading of the user-info.
+   */
+  public static String decodeLeniently(String s) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.length());
+    int i = 0;
+    while (i < s.length()) {
+      if (s.charAt(i) == '%' && i + 2 < s.length() && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
+        bytes.write(hex(s.charAt(i + 1)) * 16 + hex(s.charAt(i + 2)));
+        i += 3;
+      } else {
+        int cp = s.codePointAt(i);
+        bytes.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+        i += Character.charCount(cp);
+      }
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  private static int hex(char c) {
+    return c < 128 ? Character.digit(c, 16) : -1;
   }
 
   /** Scrubs with the URI pattern alone, for text with no known secret at hand. */

@@ -48,13 +48,23 @@ class CliIT {
 
   /** No kubeconfig and no MONGODB_URI unless given: the machine of a newcomer. */
   Run run(Map<String, String> extraEnv, String... args) {
+    return runWithInput("", extraEnv, args);
+  }
+
+  Run runWithInput(String stdin, Map<String, String> extraEnv, String... args) {
     Map<String, String> env = new HashMap<>();
     env.put("HOME", tmp.toString());
     env.putAll(extraEnv);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code = Main.run(env, new PrintWriter(out), new PrintWriter(err), args);
+    int code = Main.run(env, new java.io.ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+        new PrintWriter(out), new PrintWriter(err), args);
     return new Run(code, out.toString(), err.toString());
+  }
+
+  static String schema(String name, String db, String collections) {
+    return "apiVersion: mongosteward.io/v1alpha1\nkind: MongoSchema\nmetadata: {name: " + name + ", namespace: cli}\n"
+        + "spec:\n  database: " + db + "\n  collections: " + collections + "\n";
   }
 
   Run run(String... args) {
@@ -117,6 +127,30 @@ class CliIT {
         "SeedCounter", "SeedCounter");
   }
 
+  /** A dry run shows, in JSON too, what apply would do: the changes plan lists, none applied. */
+  @Test
+  void dryRunJsonListsThePlannedChanges() throws IOException {
+    Path file = write("s.yaml", uniqueDbSpec("cli_dry_json"));
+    Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
+    Run dry = run(env, "apply", "-f", file.toString(), "--dry-run", "-o", "json");
+    assertThat(dry.code()).isEqualTo(2);
+    JsonNode root = new ObjectMapper().readTree(dry.out());
+    assertThat(root.get("dryRun").asBoolean()).isTrue();
+    JsonNode plan = new ObjectMapper().readTree(run(env, "plan", "-f", file.toString(), "-o", "json").out());
+    assertThat(root.get("actions")).hasSize(7).hasSameSizeAs(plan.get("actions"));
+    for (int i = 0; i < 7; i++) {
+      JsonNode a = root.get("actions").get(i);
+      JsonNode p = plan.get("actions").get(i);
+      assertThat(a.get("applied").asBoolean()).isFalse();
+      for (String field : List.of("type", "collection", "detail")) {
+        assertThat(a.get(field)).as(field).isEqualTo(p.get(field));
+      }
+      String name = p.has("index") ? "index" : "counter";
+      assertThat(a.get(name)).isEqualTo(p.get(name));
+    }
+    assertThat(admin.getDatabase("cli_dry_json").listCollectionNames().into(new ArrayList<>())).isEmpty();
+  }
+
   @Test
   void applyWithItemsNeedingAttentionExitsTwoAndDryRunChangesNothing() throws IOException {
     MongoDatabase db = admin.getDatabase("cli_attention");
@@ -134,6 +168,92 @@ class CliIT {
     JsonNode root = new ObjectMapper().readTree(apply.out());
     assertThat(root.get("converged").asBoolean()).isFalse();
     assertThat(root.get("actions").get(0).get("result").asText()).isEqualTo("BlockedByDuplicates");
+  }
+
+  /** A CI gate built on plan must fail while a constraint is missing, even when there is nothing to create. */
+  @Test
+  void planExitsTwoWhenThereIsSomethingToReportAndZeroForNotes() throws IOException {
+    Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
+    admin.getDatabase("cli_plan_conflict").getCollection("users").createIndex(new Document("email", 1),
+        new com.mongodb.client.model.IndexOptions().name("email_1"));
+    Path conflict = write("c.yaml", SchemaFileTest.HEAD + """
+        spec:
+          database: cli_plan_conflict
+          collections: [{name: users, indexes: [{name: email_1, keys: [{field: email}], unique: true}]}]
+        """);
+    Run plan = run(env, "plan", "-f", conflict.toString());
+    assertThat(plan.code()).as(plan.out() + plan.err()).isEqualTo(2);
+    assertThat(plan.out()).contains("Conflict", "users.email_1", "0 changes, 1 to report.");
+
+    admin.getDatabase("cli_plan_note").getCollection("users").createIndex(new Document("email", 1),
+        new com.mongodb.client.model.IndexOptions().name("legacy_email").unique(true));
+    Path note = write("n.yaml", SchemaFileTest.HEAD + """
+        spec:
+          database: cli_plan_note
+          collections: [{name: users, indexes: [{name: email_unique, keys: [{field: email}], unique: true}]}]
+        """);
+    Run kept = run(env, "plan", "-f", note.toString());
+    assertThat(kept.code()).as(kept.out() + kept.err()).isZero();
+    assertThat(kept.out()).contains("NameMismatch", "0 changes, 0 to report.");
+  }
+
+  @Test
+  void everyDocumentOfAFileIsPlannedAndAppliedWithItsOwnHeader() throws IOException {
+    Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
+    Path file = write("two.yaml", schema("a", "cli_multi_a", "[{name: p, indexes: [{name: x_1, keys: [{field: x}]}]}]")
+        + "---\n" + schema("b", "cli_multi_b", "[{name: q, indexes: [{name: y_1, keys: [{field: y}]}]}]") + "---\n");
+    Run plan = run(env, "plan", "-f", file.toString());
+    assertThat(plan.code()).as(plan.err()).isEqualTo(2);
+    assertThat(plan.out()).contains("== cli/a: database cli_multi_a, from " + file + " (document 1)", "p.x_1",
+        "== cli/b: database cli_multi_b, from " + file + " (document 2)", "q.y_1");
+    assertThat(plan.out().indexOf("q.y_1")).isGreaterThan(plan.out().indexOf("== cli/b"));
+
+    Run json = run(env, "plan", "-f", file.toString(), "-o", "json");
+    JsonNode list = new ObjectMapper().readTree(json.out());
+    assertThat(list.get("kind").asText()).isEqualTo("List");
+    assertThat(list.get("items")).extracting(i -> i.get("schema").asText()).containsExactly("cli/a", "cli/b");
+    assertThat(list.get("items").get(1).get("actions").get(0).get("index").asText()).isEqualTo("y_1");
+
+    Run apply = run(env, "apply", "-f", file.toString());
+    assertThat(apply.code()).as(apply.out() + apply.err()).isZero();
+    assertThat(admin.getDatabase("cli_multi_b").getCollection("q").listIndexes().into(new ArrayList<>())).hasSize(2);
+    assertThat(run(env, "plan", "-f", file.toString()).code()).isZero();
+  }
+
+  @Test
+  void theExitCodeIsTheWorstOfTheDocumentsAndErrorsAreListedPerSchema() throws IOException {
+    Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
+    admin.getDatabase("cli_worst_b").getCollection("q").createIndex(new Document("y", 1),
+        new com.mongodb.client.model.IndexOptions().name("y_1"));
+    Path file = write("w.yaml", schema("a", "cli_worst_a", "[]") + "---\n"
+        + schema("b", "cli_worst_b", "[{name: q, indexes: [{name: y_1, keys: [{field: y}], unique: true}]}]"));
+    Run plan = run(env, "plan", "-f", file.toString());
+    assertThat(plan.code()).as(plan.out()).isEqualTo(2);
+    assertThat(plan.out()).contains("matches the spec", "Conflict");
+
+    Run down = run(Map.of("MONGODB_URI", "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100"), "plan", "-f",
+        file.toString(), "--attempts", "1", "-o", "json");
+    assertThat(down.code()).isEqualTo(1);
+    JsonNode items = new ObjectMapper().readTree(down.out()).get("items");
+    assertThat(items).hasSize(2);
+    assertThat(items.get(1).get("schema").asText()).isEqualTo("cli/b");
+    assertThat(items.get(1).get("error").asText()).contains("cannot reach MongoDB");
+  }
+
+  @Test
+  void aDirectoryAndStandardInputAreRead() throws IOException {
+    Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
+    Path dir = Files.createDirectory(tmp.resolve("schemas"));
+    Files.writeString(dir.resolve("2.yaml"), schema("two", "cli_dir_2", "[]"));
+    Files.writeString(dir.resolve("1.yml"), schema("one", "cli_dir_1", "[]"));
+    Run fromDir = run(env, "plan", "-f", dir.toString());
+    assertThat(fromDir.code()).as(fromDir.err()).isZero();
+    assertThat(fromDir.out().indexOf("== cli/one")).isLessThan(fromDir.out().indexOf("== cli/two")).isNotNegative();
+
+    Run fromStdin = runWithInput(schema("in", "cli_stdin", "[{name: p, indexes: [{name: x_1, keys: [{field: x}]}]}]"),
+        env, "plan", "-f", "-");
+    assertThat(fromStdin.code()).as(fromStdin.err()).isEqualTo(2);
+    assertThat(fromStdin.out()).contains("p.x_1");
   }
 
   @Test
@@ -291,6 +411,7 @@ class CliIT {
     assertThat(top.code()).isZero();
     assertThat(top.out()).contains("plan", "apply", "demo", "Exit codes");
     Run plan = run("plan", "--help");
-    assertThat(plan.out()).contains("--mongo-uri-file", "MONGODB_URI", "Examples:", "Exit codes: 0 nothing to do");
+    assertThat(plan.out()).contains("--mongo-uri-file", "MONGODB_URI", "Examples:", "Exit codes: 0 the database matches",
+        "items to report");
   }
 }

@@ -4,13 +4,37 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mongosteward.api.v1alpha1.KeyType;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class SchemaFileTest {
   static final String HEAD = "apiVersion: mongosteward.io/v1alpha1\nkind: MongoSchema\nmetadata: {name: t}\n";
+  static final InputStream NO_INPUT = InputStream.nullInputStream();
+
+  @TempDir Path tmp;
+
+  static String doc(String name, String db) {
+    return "apiVersion: mongosteward.io/v1alpha1\nkind: MongoSchema\nmetadata: {name: " + name + ", namespace: ns}\n"
+        + "spec: {database: " + db + "}\n";
+  }
+
+  static String errorOf(String text) {
+    try {
+      SchemaFile.parseAll("s.yaml", text);
+    } catch (InputException e) {
+      return e.getMessage();
+    }
+    throw new AssertionError("accepted: " + text);
+  }
 
   static String parseError(String yaml) {
     try {
@@ -103,5 +127,124 @@ class SchemaFileTest {
     String message = parseError("spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: []}, "
         + "{name: a, keys: [{field: x}, {field: y}], expireAfterSeconds: 5}]}]}");
     assertThat(message.lines()).hasSize(3);
+  }
+
+  @Test
+  void everyDocumentOfAFileIsRead() {
+    List<SchemaFile.Document> docs = SchemaFile.parseAll("s.yaml", "---\n" + doc("a", "db1") + "---\n" + doc("b", "db2")
+        + "---\n# nothing here\n---\n");
+    assertThat(docs).extracting(SchemaFile.Document::id).containsExactly("ns/a", "ns/b");
+    assertThat(docs).extracting(SchemaFile.Document::source).containsExactly("s.yaml (document 1)", "s.yaml (document 2)");
+    assertThat(docs.get(1).schema().getSpec().getDatabase()).isEqualTo("db2");
+  }
+
+  @Test
+  void aSingleDocumentKeepsPlainNamesAndTheNamespaceDefaultsToDefault() {
+    List<SchemaFile.Document> docs = SchemaFile.parseAll("s.yaml", HEAD + "spec: {database: bot}\n---\n");
+    assertThat(docs).singleElement().satisfies(d -> {
+      assertThat(d.source()).isEqualTo("s.yaml");
+      assertThat(d.id()).isEqualTo("default/t");
+      assertThat(d.schema().getMetadata().getNamespace()).isEqualTo("default");
+    });
+  }
+
+  @Test
+  void errorsInALaterDocumentNameItAndItsLine() {
+    String first = doc("a", "db1");
+    assertThat(errorOf(first + "---\n" + doc("b", "db2").replace("spec: {database: db2}", "spec: {database: db2, colections: []}")))
+        .startsWith("s.yaml:9 (document 2): spec.colections: unknown field 'colections'");
+    assertThat(errorOf(first + "---\napiVersion: mongosteward.io/v1alpha1\nmetadata: {name: b}\nspec: {database: x}\n"))
+        .isEqualTo("s.yaml:6 (document 2): kind: is required: write kind: MongoSchema");
+    assertThat(errorOf(first + "---\nkind: MongoSchema\nmetadata: {name: b}\nspec: {database: x}\n"))
+        .isEqualTo("s.yaml:6 (document 2): apiVersion: is required: write apiVersion: mongosteward.io/v1alpha1");
+    assertThat(errorOf(first + "---\n" + doc("b", "x").replace("v1alpha1", "v1")))
+        .isEqualTo("s.yaml:6 (document 2): apiVersion: expected mongosteward.io/v1alpha1, not mongosteward.io/v1");
+    assertThat(errorOf(first + "---\n" + doc("b", "x").replace("kind: MongoSchema", "kind: Secret")))
+        .startsWith("s.yaml:7 (document 2): kind: expected MongoSchema, not Secret");
+    assertThat(errorOf(first + "---\n" + "- a\n- b\n"))
+        .startsWith("s.yaml:6 (document 2): expected a MongoSchema (a mapping with apiVersion, kind, metadata and spec), not a list");
+  }
+
+  @Test
+  void violationsNameTheirLine() {
+    assertThat(errorOf(HEAD + "spec:\n  database: bot\n  collections:\n    - name: p\n      indexes:\n"
+        + "        - {name: a, keys: []}\n")).startsWith("s.yaml:9: spec.collections[0].indexes[0].keys: must list at least one key");
+  }
+
+  @Test
+  void metadataNameIsRequiredAndMustBeAKubernetesName() {
+    assertThat(errorOf("apiVersion: mongosteward.io/v1alpha1\nkind: MongoSchema\nspec: {database: bot}\n"))
+        .startsWith("s.yaml:1: metadata.name: is required");
+    assertThat(errorOf("apiVersion: mongosteward.io/v1alpha1\nkind: MongoSchema\nmetadata: {namespace: x}\n"
+        + "spec: {database: bot}\n")).startsWith("s.yaml:3: metadata.name: is required");
+    assertThat(errorOf(doc("Bad_Name", "bot"))).startsWith("s.yaml:3: metadata.name: 'Bad_Name' is not a valid name");
+    assertThat(errorOf(doc("ok", "bot").replace("namespace: ns", "namespace: a.b"))).startsWith(
+        "s.yaml:3: metadata.namespace: 'a.b' is not a valid namespace");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      spec: {database: bot, database: other}                                                  | s.yaml:4: spec.database: duplicate key 'database' (first at line 4)
+      spec:\\n  database: bot\\n  database: other                                              | s.yaml:6: spec.database: duplicate key 'database' (first at line 5)
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a}], unique: true, unique: false}]}]} | spec.collections[0].indexes[0].unique: duplicate key 'unique'
+      metadata: {name: u}\\nspec: {database: bot}                                            | s.yaml:4: metadata: duplicate key 'metadata' (first at line 3)
+      """)
+  void duplicateKeysAreRefusedWithTheirLine(String yaml, String expected) {
+    assertThat(errorOf(HEAD + yaml.replace("\\n", "\n"))).contains(expected);
+  }
+
+  @Test
+  void aliasesAndAnchorsAreRefused() {
+    String anchored = HEAD + "spec:\n  database: bot\n  collections:\n    - &p {name: p}\n    - *p\n";
+    assertThat(errorOf(anchored)).isEqualTo("s.yaml:7: spec.collections[0]: a YAML anchor (&p) is not supported: "
+        + "write each value out in full (anchors and aliases let a small file expand into a huge one)");
+    assertThat(errorOf(HEAD + "spec: {database: bot}\nstatus: *nothing\n"))
+        .startsWith("s.yaml:5: status: a YAML alias (*nothing) is not supported");
+  }
+
+  @Test
+  void brokenYamlNamesItsLineColumnAndDocument() {
+    assertThat(errorOf(doc("a", "db1") + "---\nkind: MongoSchema\n  bad: [\n"))
+        .isEqualTo("s.yaml:7 (document 2): not valid YAML at column 6: mapping values are not allowed here");
+  }
+
+  @Test
+  void aFileWithNoDocumentIsAnError() {
+    assertThat(errorOf("# only a comment\n---\n")).isEqualTo("s.yaml: is empty; expected a MongoSchema");
+  }
+
+  @Test
+  void aDirectoryIsReadFileByFileInNameOrderNotRecursively() throws IOException {
+    Files.writeString(tmp.resolve("b.yaml"), doc("b", "db2") + "---\n" + doc("c", "db3"));
+    Files.writeString(tmp.resolve("a.yml"), doc("a", "db1"));
+    Files.writeString(tmp.resolve("notes.txt"), "not yaml: [");
+    Files.createDirectory(tmp.resolve("sub"));
+    Files.writeString(tmp.resolve("sub").resolve("0.yaml"), doc("z", "db0"));
+    List<SchemaFile.Document> docs = SchemaInput.load(tmp, NO_INPUT);
+    assertThat(docs).extracting(SchemaFile.Document::id).containsExactly("ns/a", "ns/b", "ns/c");
+    assertThat(docs.get(2).source()).isEqualTo(tmp.resolve("b.yaml") + " (document 2)");
+  }
+
+  @Test
+  void anEmptyDirectoryIsAnError() throws IOException {
+    Path empty = Files.createDirectory(tmp.resolve("empty"));
+    assertThatThrownBy(() -> SchemaInput.load(empty, NO_INPUT)).isInstanceOf(InputException.class)
+        .hasMessage(empty + ": no *.yaml or *.yml file in this directory");
+  }
+
+  @Test
+  void aDashReadsStandardInput() {
+    InputStream in = new ByteArrayInputStream((doc("a", "db1") + "---\n" + doc("b", "db2")).getBytes(StandardCharsets.UTF_8));
+    assertThat(SchemaInput.load(Path.of("-"), in)).extracting(SchemaFile.Document::source)
+        .containsExactly("stdin (document 1)", "stdin (document 2)");
+  }
+
+  @Test
+  void theSameSchemaTwiceIsAnError() throws IOException {
+    Files.writeString(tmp.resolve("a.yaml"), doc("a", "db1"));
+    Files.writeString(tmp.resolve("b.yaml"), doc("x", "db2") + "---\n" + doc("a", "db3"));
+    assertThatThrownBy(() -> SchemaInput.load(tmp, NO_INPUT)).isInstanceOf(InputException.class)
+        .hasMessage(tmp.resolve("b.yaml") + " (document 2): ns/a is declared twice (first in " + tmp.resolve("a.yaml")
+            + "); give each MongoSchema its own metadata.name");
   }
 }

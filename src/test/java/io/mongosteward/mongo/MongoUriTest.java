@@ -1,13 +1,126 @@
 package io.mongosteward.mongo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.mongodb.ConnectionString;
+import java.lang.reflect.Field;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class MongoUriTest {
+public class MongoUriTest {
+  /**
+   * Malformed connection strings whose user-info must never show in the message: the URI, then
+   * its password as written (it may be percent-encoded). The passwords are distinctive so that
+   * any 3 characters of them in a message are a leak, not a coincidence.
+   */
+  public static final String MALFORMED = """
+      mongodb://Qx7jvk:Pa%ss-w0rd-CANARY@db.example.com/bot                   | Pa%ss-w0rd-CANARY
+      mongodb://Qx7jvk:Pa%zzss-w0rd-CANARY@db.example.com/bot                 | Pa%zzss-w0rd-CANARY
+      mongodb://Qx7jvk:Pa%25ss-w0rd-CANARY@/bot                               | Pa%25ss-w0rd-CANARY
+      mongodb://Qx7jvk:Pa%25ss-w0rd-CANARY@db.example.com/bot?tsl=true        | Pa%25ss-w0rd-CANARY
+      mongodb+srv://Qx7jvk:Pa%25ss-w0rd-CANARY@host.example.com:27017/        | Pa%25ss-w0rd-CANARY
+      mongodb+srv://Qx7jvk:Pa%25ss-w0rd-CANARY@h1.example.com,h2.example.com/ | Pa%25ss-w0rd-CANARY
+      mongodb://Qx7jvk:CANARY/Pa%25ss-w0rd@db.example.com/bot                 | CANARY/Pa%25ss-w0rd
+      mongodb://Qx7jvk:CANARY/Pa?ss-w0rd@db.example.com/bot                   | CANARY/Pa?ss-w0rd
+      mongodb://Qx7jvk:Pa@ss-w0rd-CANARY@db.example.com/bot                   | Pa@ss-w0rd-CANARY
+      mongodb://Qx7jvk:Pa:ss-w0rd-CANARY@db.example.com/bot                   | Pa:ss-w0rd-CANARY
+      mongodb://:Pa%25ss-w0rd-CANARY@db.example.com/bot                       | Pa%25ss-w0rd-CANARY
+      mongodb://Qx7jvk:Pa%25ss-w0rd-CANARY@db.example.com:notaport/bot        | Pa%25ss-w0rd-CANARY
+      mongodb://Qx7jvk:Pa%25ss-w0rd-CANARY@db.example.com/?maxPoolSize=lots   | Pa%25ss-w0rd-CANARY
+      mongodb://Qx7jvk:Pa%25ss-w0rd-CANARY@db.example.com/?tls=true&ssl=false | Pa%25ss-w0rd-CANARY
+      mongodb://Qx7jvk:Pa%25ss-w0rd-CANARY@db.example.com/?authMechanism=NOPE | Pa%25ss-w0rd-CANARY
+      mongo://Qx7jvk:Pa%25ss-w0rd-CANARY@db.example.com/bot                   | Pa%25ss-w0rd-CANARY
+      Qx7jvk:Pa%25ss-w0rd-CANARY@db.example.com:27017                         | Pa%25ss-w0rd-CANARY
+      """;
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = MALFORMED)
+  void malformedUrisAreRefusedWithoutAnyPieceOfTheCredentials(String raw, String password) {
+    assertThatThrownBy(() -> MongoUri.parse(raw))
+        .isInstanceOf(MongoUri.InvalidMongoUriException.class)
+        .satisfies(e -> assertNoPieceOf(password, e.getMessage()))
+        .satisfies(e -> assertNoPieceOf("Qx7jvk", e.getMessage()));
+  }
+
+  /**
+   * Fails if any 3 consecutive characters of the secret, as written or percent-decoded, are in the
+   * text. The fixed advice on percent-encoding is left out: it is the same for every password
+   * (and quotes %25, which a password may hold).
+   */
+  public static void assertNoPieceOf(String secret, String message) {
+    String text = message.replace(MongoUri.BAD_USERINFO, "");
+    for (String s : new java.util.LinkedHashSet<>(java.util.List.of(secret, Redactor.decodeLeniently(secret)))) {
+      for (int i = 0; i + 3 <= s.length(); i++) {
+        assertThat(text).as("'%s' of %s", s.substring(i, i + 3), s).doesNotContain(s.substring(i, i + 3));
+      }
+    }
+  }
+
+  @Test
+  void aBrokenPasswordIsExplainedWithoutBeingShown() {
+    assertThatThrownBy(() -> MongoUri.parse("mongodb://app:Pa%ss-w0rd-CANARY@db/bot"))
+        .hasMessageContaining("user name or password")
+        .hasMessageContaining("% as %25").hasMessageContaining("@ as %40").hasMessageContaining(": as %3A")
+        .hasMessageContaining("/ as %2F");
+  }
+
+  @Test
+  void aProblemElsewhereKeepsTheDriversExplanation() {
+    assertThatThrownBy(() -> MongoUri.parse("mongodb+srv://app:Pa%25ss@host.example.com:27017/"))
+        .hasMessageContaining("can not contain a port");
+    assertThatThrownBy(() -> MongoUri.parse("mongodb://app:Pa%25ss@/bot")).hasMessageContaining("empty host");
+  }
+
+  @Test
+  void unknownOptionsAreRefusedByNameNeverByValue() {
+    assertThatThrownBy(() -> MongoUri.parse("mongodb://app:pw@db/?tsl=CANARYVALUE"))
+        .isInstanceOf(MongoUri.InvalidMongoUriException.class)
+        .hasMessageContaining("unknown option 'tsl' (did you mean 'ssl' or 'tls'?)")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("CANARYVALUE"));
+    assertThatThrownBy(() -> MongoUri.parse("mongodb://db/bot?replicaSet=rs0&serverSelectionTimeout=5000"))
+        .hasMessageContaining("unknown option 'serverSelectionTimeout'")
+        .hasMessageContaining("did you mean 'serverSelectionTimeoutMS'?");
+  }
+
+  @Test
+  void optionNamesAreCaseInsensitive() {
+    MongoUri uri = MongoUri.parse("mongodb://db/bot?TLS=false&replicaset=rs0;MAXPOOLSIZE=3");
+    assertThat(uri.connectionString().getRequiredReplicaSetName()).isEqualTo("rs0");
+    assertThat(uri.connectionString().getMaxConnectionPoolSize()).isEqualTo(3);
+  }
+
+  /** The list must follow the driver: an option a new driver adds must not be refused as unknown. */
+  @Test
+  void theKnownOptionsAreExactlyTheDriversOwn() throws ReflectiveOperationException {
+    Field f = ConnectionString.class.getDeclaredField("ALL_KEYS");
+    f.setAccessible(true);
+    @SuppressWarnings("unchecked")
+    Set<String> driver = new TreeSet<>((Set<String>) f.get(null));
+    Set<String> ours = UriOptions.KNOWN.stream().map(o -> o.toLowerCase(java.util.Locale.ROOT))
+        .collect(Collectors.toCollection(TreeSet::new));
+    assertThat(ours).isEqualTo(driver);
+  }
+
+  @Test
+  void redactorNeverThrowsOnMalformedEscapes() {
+    assertThatCode(() -> Redactor.of("Pa%ss-w0rd", "%zz", "%", "abc%", "%E9%")).doesNotThrowAnyException();
+    assertThat(Redactor.of("Pa%ss-w0rd").scrub("auth failed for Pa%ss-w0rd")).isEqualTo("auth failed for ***");
+    assertThat(Redactor.of("p%40ss%zz").scrub("p@ss%zz and p%40ss%zz")).isEqualTo("*** and ***");
+  }
+
+  @Test
+  void theProxyPasswordIsRedactedToo() {
+    MongoUri uri = MongoUri.parse("mongodb://app:pw1@db/?proxyHost=px&proxyUsername=pu&proxyPassword=Pr0xyS3cret");
+    assertThat(uri.redacted()).doesNotContain("Pr0xyS3cret").doesNotContain("pw1");
+  }
+
   @Test
   void redactedHidesThePasswordOnly() {
     MongoUri uri = MongoUri.parse("mongodb://app:p%40ss-W0rd@db1:27017,db2:27017/bot?replicaSet=rs0");
