@@ -1,5 +1,7 @@
 package io.mongosteward.cli;
 
+import io.mongosteward.mongo.SchemaApplier;
+import io.mongosteward.mongo.SchemaEngine;
 import io.mongosteward.mongo.SyncResult;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -49,10 +51,14 @@ final class ApplyCommand implements Callable<Integer> {
         dry = true;
       }
       // Progress goes to stderr, so that stdout stays the result (and valid JSON with -o json).
-      SyncResult result = session.engine.sync(session.database, session.schema.getSpec(), dry, step -> {
+      SchemaApplier.Progress progress = step -> {
         main.err.println("... " + step);
         main.err.flush();
-      });
+      };
+      // A dry run counts duplicates first, so it shows BlockedByDuplicates before any build; an
+      // apply builds straight away, and counts only when a build fails.
+      SyncResult result = session.engine.sync(session.database, session.schema.getSpec(), new SchemaEngine.Pass(
+          session.owner, dry, dry ? SchemaEngine.DuplicateCheck.ALL : SchemaEngine.DuplicateCheck.NONE, progress));
       printer.apply(session.schema.getSpec().getDatabase(), result);
       if (dry) {
         return result.plan().hasChanges() || !result.remainingReports().isEmpty() ? Main.ATTENTION : Main.OK;

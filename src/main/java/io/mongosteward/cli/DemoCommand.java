@@ -1,17 +1,16 @@
 package io.mongosteward.cli;
 
-import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.mongosteward.api.v1alpha1.MongoSchema;
-import io.mongosteward.mongo.ClientRegistry;
+import io.mongosteward.mongo.MongoSessions;
 import io.mongosteward.mongo.EmbeddedMongo;
 import io.mongosteward.mongo.MongoUri;
-import io.mongosteward.mongo.Retrier;
 import io.mongosteward.mongo.RetryPolicy;
 import io.mongosteward.mongo.SchemaEngine;
 import io.mongosteward.mongo.SyncResult;
+import io.mongosteward.plan.Owner;
 import io.mongosteward.plan.Plan;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,12 +37,11 @@ final class DemoCommand implements Callable<Integer> {
     MongoSchema schema = SchemaFile.parse("demo:bot-app.yaml", resource(SCHEMA));
     try (EmbeddedMongo server = EmbeddedMongo.start()) {
       MongoUri uri = MongoUri.parse(server.uri());
-      Retrier retrier = new Retrier(RetryPolicy.DEFAULT, uri.redactor());
-      try (ClientRegistry clients = new ClientRegistry(retrier)) {
-        MongoClient client = clients.connect(uri, null);
-        MongoDatabase db = client.getDatabase(schema.getSpec().getDatabase());
+      try (MongoSessions sessions = MongoSessions.interactive(RetryPolicy.DEFAULT.maxAttempts(), uri.redactor())) {
+        MongoDatabase db = sessions.open(uri, null, schema.getSpec().getDatabase());
         int loaded = loadSampleData(db);
-        SchemaEngine engine = new SchemaEngine(retrier, uri.redactor());
+        SchemaEngine engine = sessions.engine();
+        Owner owner = new Owner(schema.getMetadata().getNamespace(), schema.getMetadata().getName(), null);
         ResultPrinter printer = new ResultPrinter(main.out, ResultPrinter.Format.text);
         String database = schema.getSpec().getDatabase();
 
@@ -54,14 +52,14 @@ final class DemoCommand implements Callable<Integer> {
         main.out.println("The schema:");
         main.out.println(indent(resource(SCHEMA)));
         main.out.println("== 1. plan");
-        printer.plan(database, engine.plan(db, schema.getSpec()));
+        printer.plan(database, engine.plan(db, schema.getSpec(), owner));
         main.out.println();
         main.out.println("== 2. apply");
-        SyncResult applied = engine.sync(db, schema.getSpec(), false);
+        SyncResult applied = engine.sync(db, schema.getSpec(), SchemaEngine.Pass.apply(owner));
         printer.apply(database, applied);
         main.out.println();
         main.out.println("== 3. plan again");
-        Plan after = engine.plan(db, schema.getSpec());
+        Plan after = engine.plan(db, schema.getSpec(), owner);
         printer.plan(database, after);
         main.out.println();
         main.out.println("What to do next:");

@@ -63,6 +63,12 @@ final class OperatorCommand implements Callable<Integer> {
           + "is released anyway (env MONGOSTEWARD_DELETE_ATTEMPTS; default 5).")
   String deleteAttempts;
 
+  @Option(names = "--blocked-recheck", paramLabel = "DURATION",
+      description = "How long a unique index that existing duplicates block waits before it is built again; "
+          + "meanwhile each resync only recounts the duplicates, and builds as soon as they are gone "
+          + "(env MONGOSTEWARD_BLOCKED_RECHECK; default 1h).")
+  String blockedRecheck;
+
   @Option(names = "--reconcile-threads", paramLabel = "N",
       description = "Schemas reconciled at once (env MONGOSTEWARD_RECONCILE_THREADS; default 10).")
   String reconcileThreads;
@@ -95,7 +101,9 @@ final class OperatorCommand implements Callable<Integer> {
         .withLeaderElection(flags.bool("--leader-election", leaderElection, "MONGOSTEWARD_LEADER_ELECTION", true),
             defaults.leaseName(), lease)
         .withReconcileThreads(flags.integer("--reconcile-threads", reconcileThreads, "MONGOSTEWARD_RECONCILE_THREADS", 1,
-            defaults.reconcileThreads()));
+            defaults.reconcileThreads()))
+        .withBlockedRecheck(flags.duration("--blocked-recheck", blockedRecheck, "MONGOSTEWARD_BLOCKED_RECHECK",
+            defaults.blockedRecheck()));
   }
 
   @Override

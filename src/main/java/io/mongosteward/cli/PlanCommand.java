@@ -36,7 +36,7 @@ final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     return EachSchema.run(main, input.load(main.in), output, (document, printer) -> {
       try (SchemaSession session = SchemaSession.open(main, document, target, attempts)) {
-        Plan plan = session.engine.plan(session.database, session.schema.getSpec());
+        Plan plan = session.engine.plan(session.database, session.schema.getSpec(), session.owner);
         printer.plan(session.schema.getSpec().getDatabase(), plan);
         // Reports count: a conflict or an unmanaged index means the database does not match the
         // spec, and a CI gate built on plan must not pass then. Notes (NameMismatch) do not.

@@ -118,13 +118,16 @@ final class ResultPrinter {
     ObjectNode n = JSON.createObjectNode();
     n.put("type", a.type().name());
     n.put("collection", a.collection());
-    n.put(a.type() == ActionType.SeedCounter ? "counter" : "index", a.name());
+    if (!a.name().isEmpty()) {
+      boolean counter = a.type() == ActionType.SeedCounter || a instanceof Action.Claim || a instanceof Action.Release;
+      n.put(counter ? "counter" : "index", a.name());
+    }
     n.put("detail", a.detail());
     return n;
   }
 
   private static String target(Action a) {
-    return a.collection() + "." + a.name();
+    return a.subject();
   }
 
   private void print(ObjectNode root) {

@@ -6,50 +6,48 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mongosteward.api.v1alpha1.ClientOptions;
 import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.api.v1alpha1.SecretKeyRef;
-import io.mongosteward.mongo.ClientRegistry;
-import io.mongosteward.mongo.ErrorClassifier;
+import io.mongosteward.failure.Failure;
+import io.mongosteward.kube.SecretUriReader;
+import io.mongosteward.mongo.MongoSessions;
 import io.mongosteward.mongo.MongoUri;
-import io.mongosteward.mongo.Retrier;
-import io.mongosteward.mongo.RetryPolicy;
 import io.mongosteward.mongo.SchemaEngine;
-import io.mongosteward.operator.SecretUriReader;
+import io.mongosteward.plan.Owner;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.function.Supplier;
 
 /** What `plan` and `apply` share: the file, the target, one client, the engine; closed together. */
 final class SchemaSession implements AutoCloseable {
   final MongoSchema schema;
   final MongoTarget.Resolved target;
-  final ClientRegistry clients;
   final MongoDatabase database;
   final SchemaEngine engine;
+  /** The CLI acts as the schema its file names: namespace/name, without a uid. */
+  final Owner owner;
+  private final MongoSessions sessions;
 
-  private SchemaSession(MongoSchema schema, MongoTarget.Resolved target, ClientRegistry clients,
-      MongoDatabase database, SchemaEngine engine) {
+  private SchemaSession(MongoSchema schema, MongoTarget.Resolved target, MongoSessions sessions, MongoDatabase database) {
     this.schema = schema;
     this.target = target;
-    this.clients = clients;
+    this.sessions = sessions;
     this.database = database;
-    this.engine = engine;
+    this.engine = sessions.engine();
+    this.owner = new Owner(schema.getMetadata().getNamespace(), schema.getMetadata().getName(), null);
   }
 
   static SchemaSession open(Main main, SchemaFile.Document document, MongoTarget targetOptions, int attempts) {
     MongoSchema schema = document.schema();
     MongoTarget.Resolved target = targetOptions.resolve(main.env, secretOf(main, schema, document.source()), main.err);
-    Retrier retrier = new Retrier(new RetryPolicy(attempts, Duration.ofMillis(200), Duration.ofSeconds(5), 2.0),
-        target.uri().redactor());
-    ClientRegistry clients = new ClientRegistry(retrier);
+    MongoSessions sessions = MongoSessions.interactive(attempts, target.uri().redactor());
     try {
-      var client = clients.connect(target.uri(), interactive(target.uri(),
-          schema.getSpec().getConnection() == null ? null : schema.getSpec().getConnection().getClientOptions()));
-      MongoDatabase db = client.getDatabase(schema.getSpec().getDatabase());
-      return new SchemaSession(schema, target, clients, db, new SchemaEngine(retrier, target.uri().redactor()));
-    } catch (RuntimeException e) {
-      clients.close();
+      MongoDatabase db = sessions.open(target.uri(), interactive(target.uri(),
+          schema.getSpec().getConnection() == null ? null : schema.getSpec().getConnection().getClientOptions()),
+          schema.getSpec().getDatabase());
+      return new SchemaSession(schema, target, sessions, db);
+    } catch (Failure e) {
+      sessions.close();
       target.close();
       throw new InputException("cannot reach MongoDB at " + target.uri().redacted() + " (" + target.source() + "): "
-          + ErrorClassifier.describe(e, target.uri().redactor()));
+          + e.getMessage());
     }
   }
 
@@ -63,14 +61,7 @@ final class SchemaSession implements AutoCloseable {
     if (set) {
       return declared;
     }
-    ClientOptions o = new ClientOptions();
-    if (declared != null) {
-      o.setMaxPoolSize(declared.getMaxPoolSize());
-      o.setMinPoolSize(declared.getMinPoolSize());
-      o.setConnectTimeoutMS(declared.getConnectTimeoutMS());
-      o.setSocketTimeoutMS(declared.getSocketTimeoutMS());
-      o.setWaitQueueTimeoutMS(declared.getWaitQueueTimeoutMS());
-    }
+    ClientOptions o = declared == null ? new ClientOptions() : declared.copy();
     o.setServerSelectionTimeoutMS(CLI_SERVER_SELECTION_MS);
     return o;
   }
@@ -119,7 +110,7 @@ final class SchemaSession implements AutoCloseable {
 
   @Override
   public void close() {
-    clients.close();
+    sessions.close();
     target.close();
   }
 }

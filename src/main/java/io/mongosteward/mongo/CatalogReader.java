@@ -1,5 +1,6 @@
 package io.mongosteward.mongo;
 
+import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
@@ -8,91 +9,114 @@ import io.mongosteward.api.v1alpha1.CollectionSpec;
 import io.mongosteward.api.v1alpha1.CounterSpec;
 import io.mongosteward.api.v1alpha1.MongoSchemaSpec;
 import io.mongosteward.plan.CounterObservation;
+import io.mongosteward.plan.DefaultCollation;
 import io.mongosteward.plan.IndexDefinition;
 import io.mongosteward.plan.IndexDefinitions;
+import io.mongosteward.plan.ManagedRecord;
 import io.mongosteward.plan.ObservedState;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
+import io.mongosteward.plan.Owner;
+import io.mongosteward.plan.Planner;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.bson.Document;
-import org.bson.types.Decimal128;
 
 /**
- * Reads what the planner needs, and nothing else: one listIndexes per managed collection and,
- * per counter, its document and the max of its seed field, both with projections.
+ * Reads what the planner needs, and nothing else: one listIndexes per managed collection, per
+ * counter its document and the max of its seed field (both with projections), and the metadata
+ * records in one find.
  */
 public final class CatalogReader {
   private final Retrier retrier;
+  private final MetadataStore metadata;
+  private final SeedMaxReader seeds;
 
   public CatalogReader(Retrier retrier) {
     this.retrier = retrier;
+    this.metadata = new MetadataStore(retrier);
+    this.seeds = new SeedMaxReader();
   }
 
-  public ObservedState observe(MongoDatabase db, MongoSchemaSpec spec) {
+  /**
+   * @param owner whose records to read besides the declared ones; null reads none
+   */
+  public ObservedState observe(MongoDatabase db, MongoSchemaSpec spec, Owner owner) {
     Map<String, List<IndexDefinition>> indexes = new HashMap<>();
+    Map<String, Map<String, Object>> collations = new HashMap<>();
     for (CollectionSpec c : spec.getCollections()) {
-      indexes.put(c.getName(), listIndexes(db, c.getName()));
+      List<Document> entries = listIndexes(db, c.getName());
+      indexes.put(c.getName(), entries.stream().map(IndexDefinitions::fromListIndexes).toList());
+      Map<String, Object> collation = defaultCollation(db, c, entries);
+      if (collation != null) collations.put(c.getName(), collation);
     }
     Map<String, CounterObservation> counters = new HashMap<>();
     for (CounterSpec counter : spec.getCounters()) {
       counters.put(counter.getName(), observeCounter(db, counter));
     }
-    return new ObservedState(indexes, counters);
+    Map<String, ManagedRecord> records = owner == null ? Map.of() : metadata.read(db, recordIds(spec), owner);
+    return new ObservedState(indexes, collations, counters, records);
   }
 
-  public List<IndexDefinition> listIndexes(MongoDatabase db, String collection) {
+  static Set<String> recordIds(MongoSchemaSpec spec) {
+    Set<String> ids = new LinkedHashSet<>();
+    spec.getCollections().forEach(c -> ids.add(ManagedRecord.collectionId(c.getName())));
+    spec.getCounters().forEach(c -> ids.add(ManagedRecord.counterId(c.getCollection(), c.getName())));
+    return ids;
+  }
+
+  public List<Document> listIndexes(MongoDatabase db, String collection) {
     // The driver answers an empty list for a collection that does not exist yet.
-    return retrier.call("listIndexes " + collection, () -> {
-      List<IndexDefinition> out = new ArrayList<>();
-      for (Document d : db.getCollection(collection).listIndexes()) {
-        out.add(IndexDefinitions.fromListIndexes(d));
+    return retrier.call(Op.of("listIndexes", collection), () -> db.getCollection(collection).listIndexes()
+        .into(new ArrayList<>()));
+  }
+
+  /**
+   * The collection's default collation, which an index declared without one inherits. mongod
+   * gives the _id index the collection's default (index_catalog_impl.cpp, getDefaultIdIndexSpec),
+   * so listIndexes already tells it; listCollections is asked only when there is no _id index to
+   * read and a declared index leaves its collation unset.
+   * https://www.mongodb.com/docs/manual/reference/collation/#collation-and-index-use
+   */
+  private Map<String, Object> defaultCollation(MongoDatabase db, CollectionSpec c, List<Document> entries) {
+    for (Document e : entries) {
+      if (Planner.ID_INDEX.equals(e.getString("name"))) {
+        return DefaultCollation.fromIdIndex(e);
       }
-      return out;
-    });
+    }
+    boolean inherits = c.getIndexes().stream().anyMatch(i -> i.getCollation() == null);
+    if (entries.isEmpty() || !inherits) {
+      return null;
+    }
+    Document info = retrier.call(Op.of("listCollections", c.getName()),
+        () -> db.listCollections().filter(Filters.eq("name", c.getName())).first());
+    return DefaultCollation.fromListCollections(info);
   }
 
   public CounterObservation observeCounter(MongoDatabase db, CounterSpec counter) {
-    Long seq = retrier.call("read counter " + counter.getName(), () -> {
+    Long seq = retrier.call(Op.of("find", counter.getCollection()), () -> {
       Document doc = db.getCollection(counter.getCollection()).find(Filters.eq("_id", counter.getName()))
           .projection(Projections.include("seq")).first();
-      return doc == null ? null : toLong(doc.get("seq"), 0L);
+      return doc == null ? null : SeedMaxReader.toLong(doc.get("seq"), 0L);
     });
-    Long max = null;
-    String source = null;
-    if (counter.getSeedFrom() != null) {
-      String field = counter.getSeedFrom().getField();
-      source = counter.getSeedFrom().getCollection() + "." + field;
-      // Index-backed when the field is indexed: sort(-1).limit(1), numbers only, one field back.
-      max = retrier.call("read max " + source, () -> {
-        Document top = db.getCollection(counter.getSeedFrom().getCollection())
-            .find(Filters.type(field, "number"))
-            .sort(Sorts.descending(field))
-            .projection(Projections.fields(Projections.include(field), Projections.excludeId()))
-            .limit(1).first();
-        return top == null ? null : toLong(valueAt(top, field), null);
-      });
+    if (counter.getSeedFrom() == null) {
+      return new CounterObservation(counter.getCollection(), counter.getName(), seq, null, null);
     }
-    return new CounterObservation(counter.getCollection(), counter.getName(), seq, max, source);
-  }
-
-  private static Object valueAt(Document doc, String dottedField) {
-    Object current = doc;
-    for (String part : dottedField.split("\\.")) {
-      if (!(current instanceof Document d)) return null;
-      current = d.get(part);
-    }
-    return current;
-  }
-
-  /** Whole ids stay whole; a fractional max rounds up, so the next id is still above it. */
-  static Long toLong(Object value, Long otherwise) {
-    if (value instanceof Integer || value instanceof Long) return ((Number) value).longValue();
-    if (value instanceof Double d) return (long) Math.ceil(d);
-    if (value instanceof Decimal128 d) return d.bigDecimalValue().setScale(0, RoundingMode.CEILING).longValue();
-    if (value instanceof BigDecimal d) return d.setScale(0, RoundingMode.CEILING).longValue();
-    return otherwise;
+    String collection = counter.getSeedFrom().getCollection();
+    String field = counter.getSeedFrom().getField();
+    SeedMaxReader.SeedMax max = retrier.call(Op.of("find", collection), () -> {
+      // Index-backed when the field is indexed: descending, one field back, read until the
+      // first document whose value is one plain number (see SeedMaxReader).
+      try (MongoCursor<Document> cursor = db.getCollection(collection).find()
+          .sort(Sorts.descending(field))
+          .projection(Projections.fields(Projections.include(field), Projections.excludeId()))
+          .batchSize(SeedMaxReader.BATCH).limit(SeedMaxReader.MAX_DOCUMENTS).cursor()) {
+        return seeds.read(cursor, field);
+      }
+    });
+    return new CounterObservation(counter.getCollection(), counter.getName(), seq, max.max(),
+        collection + "." + field, max.ignoredTypes(), max.undetermined());
   }
 }

@@ -6,8 +6,10 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.event.CommandListener;
 import io.mongosteward.api.v1alpha1.ClientOptions;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.bson.Document;
@@ -18,13 +20,16 @@ import org.slf4j.LoggerFactory;
  * One MongoClient per connection string and options per process (the review's Low 3), built
  * with the spec's clientOptions, and closed with the registry or when no one uses it any more.
  * Creating a client and its first ping are retried with backoff (the review's High 1).
+ *
+ * <p>No I/O runs under a lock shared by all keys: each key's first connect is a future that
+ * only callers of that same key wait for, so one unreachable database never delays another.
  */
 public final class ClientRegistry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ClientRegistry.class);
 
   private final Retrier retrier;
   private final List<CommandListener> listeners;
-  private final Map<Key, MongoClient> clients = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Key, CompletableFuture<MongoClient>> clients = new ConcurrentHashMap<>();
 
   public ClientRegistry(Retrier retrier) {
     this(retrier, List.of());
@@ -35,55 +40,66 @@ public final class ClientRegistry implements AutoCloseable {
     this.listeners = List.copyOf(listeners);
   }
 
-  private record Key(String uri, Options options) {}
+  /** What makes two clients the same: the connection string and every option that shapes the client. */
+  public record Key(String uri, Options options) {}
 
-  private record Options(Integer maxPool, Integer minPool, Integer connect, Integer socket, Integer selection,
-      Integer waitQueue) {
+  record Options(Integer maxPool, Integer minPool, Integer connect, Integer socket, Integer selection,
+      Integer waitQueue, Long timeout) {
     static Options of(ClientOptions o) {
-      return o == null ? new Options(null, null, null, null, null, null)
+      return o == null ? new Options(null, null, null, null, null, null, null)
           : new Options(o.getMaxPoolSize(), o.getMinPoolSize(), o.getConnectTimeoutMS(), o.getSocketTimeoutMS(),
-              o.getServerSelectionTimeoutMS(), o.getWaitQueueTimeoutMS());
+              o.getServerSelectionTimeoutMS(), o.getWaitQueueTimeoutMS(), o.getTimeoutMS());
     }
   }
 
-  /** A connected client: created on first use, its first ping retried; shared afterwards. */
+  public static Key keyOf(MongoUri uri, ClientOptions options) {
+    return new Key(uri.connectionString().getConnectionString(), Options.of(options));
+  }
+
+  /**
+   * A connected client: created on first use, its first ping retried; shared afterwards. Callers
+   * of the same key wait for one connect; callers of other keys do not wait at all.
+   *
+   * @throws io.mongosteward.failure.Failure when the first ping fails for good
+   */
   public MongoClient connect(MongoUri uri, ClientOptions options) {
-    Key key = new Key(uri.connectionString().getConnectionString(), Options.of(options));
-    MongoClient existing = clients.get(key);
+    Key key = keyOf(uri, options);
+    CompletableFuture<MongoClient> mine = new CompletableFuture<>();
+    CompletableFuture<MongoClient> existing = clients.putIfAbsent(key, mine);
     if (existing != null) {
-      return existing;
-    }
-    Retrier scoped = retrier.withRedactor(uri.redactor());
-    synchronized (this) {
-      MongoClient client = clients.get(key);
-      if (client == null) {
-        long start = System.nanoTime();
-        client = MongoClients.create(settings(uri, options));
-        MongoClient created = client;
-        try {
-          scoped.run("first ping " + uri.redacted(), () -> created.getDatabase("admin").runCommand(new Document("ping", 1)));
-        } catch (RuntimeException e) {
-          client.close();
-          throw e;
-        }
-        LOG.info("connected to {} in {} ms", uri.redacted(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        clients.put(key, client);
-      }
-      return client;
-    }
-  }
-
-  /** Closes and forgets the clients whose connection strings are not in {@code inUse}. */
-  public void retainOnly(java.util.Set<String> inUse) {
-    for (var it = clients.entrySet().iterator(); it.hasNext(); ) {
-      var e = it.next();
-      if (!inUse.contains(e.getKey().uri())) {
-        it.remove();
-        e.getValue().close();
+      try {
+        return existing.join();
+      } catch (CompletionException e) {
+        // That connect failed and was forgotten: this caller gets the same answer.
+        throw (RuntimeException) e.getCause();
       }
     }
+    long start = System.nanoTime();
+    MongoClient client = MongoClients.create(settings(uri, options));
+    try {
+      retrier.withRedactor(uri.redactor()).run(Op.of("ping", ""),
+          () -> client.getDatabase("admin").runCommand(new Document("ping", 1)));
+    } catch (RuntimeException e) {
+      clients.remove(key, mine);
+      client.close();
+      mine.completeExceptionally(e);
+      throw e;
+    }
+    LOG.info("connected to {} in {} ms", uri.redacted(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    mine.complete(client);
+    return client;
   }
 
+  /** Closes and forgets the clients whose keys are not in {@code inUse}. */
+  public void retainOnly(Set<Key> inUse) {
+    clients.forEach((key, future) -> {
+      if (!inUse.contains(key) && clients.remove(key, future)) {
+        future.thenAccept(MongoClient::close);
+      }
+    });
+  }
+
+  /** Open clients, a connect in progress included. */
   public int size() {
     return clients.size();
   }
@@ -92,10 +108,20 @@ public final class ClientRegistry implements AutoCloseable {
     return settingsFor(uri, o, listeners);
   }
 
-  /** The one mapping of a URI and clientOptions to driver settings, for every client the project makes. */
+  /**
+   * The one mapping of a URI and clientOptions to driver settings, for every client the project
+   * makes. Every operation is bounded (timeoutMS) unless the URI sets its own bound.
+   */
   static MongoClientSettings settingsFor(MongoUri uri, ClientOptions o, List<CommandListener> listeners) {
     MongoClientSettings.Builder b = MongoClientSettings.builder().applyConnectionString(uri.connectionString())
         .applicationName(Objects.requireNonNullElse(uri.connectionString().getApplicationName(), "mongo-steward"));
+    if (o == null || o.getTimeoutMS() == null) {
+      if (uri.connectionString().getTimeout() == null) {
+        b.timeout(Timeouts.DEFAULT_OPERATION.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } else {
+      b.timeout(o.getTimeoutMS(), TimeUnit.MILLISECONDS);
+    }
     if (o != null) {
       b.applyToConnectionPoolSettings(p -> {
         if (o.getMaxPoolSize() != null) p.maxSize(o.getMaxPoolSize());
@@ -118,7 +144,6 @@ public final class ClientRegistry implements AutoCloseable {
 
   @Override
   public void close() {
-    clients.values().forEach(MongoClient::close);
-    clients.clear();
+    retainOnly(Set.of());
   }
 }

@@ -5,6 +5,7 @@ import com.mongodb.client.model.Filters;
 import io.mongosteward.plan.IndexDefinition;
 import io.mongosteward.plan.KeyPart;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -17,10 +18,11 @@ import org.bson.conversions.Bson;
  */
 public final class DuplicateFinder {
   public static final int SAMPLES = 5;
-  private final long maxTimeMs;
+  private final Duration limit;
 
-  public DuplicateFinder(long maxTimeMs) {
-    this.maxTimeMs = maxTimeMs;
+  /** @param limit the bound on each of its two aggregations, client and server side */
+  public DuplicateFinder(Duration limit) {
+    this.limit = limit;
   }
 
   public record Duplicates(long groups, List<String> samples) {
@@ -29,7 +31,15 @@ public final class DuplicateFinder {
     }
   }
 
-  public Duplicates find(MongoCollection<Document> collection, IndexDefinition index) {
+  /** The message of a unique index that duplicates block, with what to do about it. */
+  public static String blockedMessage(Duplicates found, IndexDefinition index) {
+    return found.describe() + "; run a MongoMigration with deduplicate.keys "
+        + index.keys().stream().map(KeyPart::field).toList() + ", then apply again";
+  }
+
+  public Duplicates find(MongoCollection<Document> source, IndexDefinition index) {
+    // withTimeout bounds the command on both sides: the driver sends it on as maxTimeMS.
+    MongoCollection<Document> collection = source.withTimeout(limit.toMillis(), TimeUnit.MILLISECONDS);
     List<KeyPart> keys = index.keys();
     Document groupId = new Document();
     for (int i = 0; i < keys.size(); i++) {
@@ -43,17 +53,17 @@ public final class DuplicateFinder {
 
     List<Bson> count = new ArrayList<>(base);
     count.add(new Document("$group", new Document("_id", null).append("groups", new Document("$sum", 1))));
-    Document counted = collection.aggregate(count).allowDiskUse(true).maxTime(maxTimeMs, TimeUnit.MILLISECONDS).first();
+    Document counted = collection.aggregate(count).allowDiskUse(true).first();
     long groups = counted == null ? 0 : ((Number) counted.get("groups")).longValue();
 
     List<Bson> sample = new ArrayList<>(base);
     sample.add(new Document("$sort", new Document("n", -1)));
     sample.add(new Document("$limit", SAMPLES));
     List<String> samples = new ArrayList<>();
-    for (Document d : collection.aggregate(sample).allowDiskUse(true).maxTime(maxTimeMs, TimeUnit.MILLISECONDS)) {
+    for (Document d : collection.aggregate(sample).allowDiskUse(true)) {
       Document id = d.get("_id", Document.class);
-      String key = new ArrayList<>(keys).stream()
-          .map(k -> k.field() + "=" + id.get("k" + keys.indexOf(k)))
+      String key = keys.stream()
+          .map(k -> io.mongosteward.plan.Quoting.name(k.field()) + "=" + id.get("k" + keys.indexOf(k)))
           .collect(Collectors.joining(", "));
       samples.add("{" + key + "} x" + d.get("n"));
     }

@@ -3,18 +3,23 @@ package io.mongosteward.mongo;
 import com.mongodb.MongoClientException;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
+import com.mongodb.MongoExecutionTimeoutException;
 import com.mongodb.MongoNodeIsRecoveringException;
 import com.mongodb.MongoNotPrimaryException;
 import com.mongodb.MongoSecurityException;
 import com.mongodb.MongoSocketException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.MongoWriteConcernException;
+import io.mongosteward.api.v1alpha1.Reason;
+import io.mongosteward.failure.Failure;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The one place that decides whether a MongoDB error is worth retrying. Transient: network and
- * timeout errors, primary changes, shutdowns, and anything the server labels retryable.
- * Everything else (bad spec, duplicates, missing commands, authentication) is permanent.
+ * The one place that decides what a MongoDB error means: {@link #classify} turns any error into a
+ * {@link Failure} with its reason. Transient: network and client-side timeout errors, primary
+ * changes, shutdowns, and anything the server labels retryable. Everything else (duplicates,
+ * missing commands, authentication, privileges, a server-side time limit) is permanent.
  */
 public final class ErrorClassifier {
   /** The retryable codes of MongoDB's retryable-writes specification, plus ExceededTimeLimit. */
@@ -42,11 +47,74 @@ public final class ErrorClassifier {
   public static final int INVALID_INDEX_SPECIFICATION_OPTION = 197;
   public static final int AUTHENTICATION_FAILED = 18;
   public static final int UNAUTHORIZED = 13;
+  public static final int MAX_TIME_MS_EXPIRED = 50;
+
+  /**
+   * The privilege action each command needs, for a refusal with code 13 to name it
+   * (https://www.mongodb.com/docs/manual/reference/privilege-actions/).
+   */
+  private static final Map<String, String> PRIVILEGES = Map.ofEntries(
+      Map.entry("listIndexes", "listIndexes"),
+      Map.entry("listCollections", "listCollections"),
+      Map.entry("createIndexes", "createIndex"),
+      Map.entry("collMod", "collMod"),
+      Map.entry("dropIndexes", "dropIndex"),
+      Map.entry("find", "find"),
+      Map.entry("aggregate", "find"),
+      Map.entry("update", "update and insert"),
+      Map.entry("findAndModify", "find, update and insert"),
+      Map.entry("insert", "insert"),
+      Map.entry("delete", "remove"));
 
   private ErrorClassifier() {}
 
+  /**
+   * What {@code t}, met while running {@code op}, means. A Failure stays as it is; anything that is
+   * not a MongoDB error is transient (a client closed under a rotation, say), so it is retried
+   * with backoff and then rechecked slowly, never taken for a refusal.
+   */
+  public static Failure classify(Throwable t, Op op, Redactor redactor) {
+    if (t instanceof Failure f) {
+      return f;
+    }
+    if (t instanceof MongoUri.InvalidMongoUriException) {
+      return new Failure.Invalid(Reason.InvalidConnectionString, t.getMessage());
+    }
+    String what = op + ": " + describe(t, redactor);
+    int code = codeOf(t);
+    if (t instanceof MongoSecurityException || code == AUTHENTICATION_FAILED) {
+      return new Failure.Permanent(Reason.AuthenticationFailed, AUTHENTICATION_FAILED,
+          op + ": MongoDB refused the credentials: " + describe(t, redactor));
+    }
+    if (code == UNAUTHORIZED) {
+      String privilege = PRIVILEGES.get(op.command());
+      return new Failure.Permanent(Reason.NotAuthorized, code, what
+          + (privilege == null ? "" : "; grant the user the " + privilege + " privilege action on this database "
+              + "(the readWrite role has it; dbAdmin adds collMod)"));
+    }
+    if (serverTimeLimit(t)) {
+      // The server answered: the operation is too slow for its time limit, and would be again.
+      return new Failure.Permanent(Reason.Failed, MAX_TIME_MS_EXPIRED, what
+          + "; the server stopped it at its time limit: index the field it reads, or raise clientOptions.timeoutMS");
+    }
+    if (!(t instanceof MongoException) || isTransient(t)) {
+      return new Failure.Transient(t instanceof MongoException ? Reason.MongoUnreachable : Reason.Failed, what);
+    }
+    return new Failure.Permanent(isUnsupported(t) ? Reason.Unsupported : Reason.Failed, code, what);
+  }
+
+  /** A server-side time limit (maxTimeMS, code 50), also when the driver reports it as its own timeout. */
+  static boolean serverTimeLimit(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof MongoExecutionTimeoutException || codeOf(c) == MAX_TIME_MS_EXPIRED) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   public static boolean isTransient(Throwable t) {
-    if (t instanceof MongoSecurityException) {
+    if (t instanceof MongoSecurityException || serverTimeLimit(t)) {
       return false;
     }
     if (t instanceof MongoSocketException || t instanceof MongoTimeoutException
@@ -78,8 +146,9 @@ public final class ErrorClassifier {
     return codeOf(t) == DUPLICATE_KEY;
   }
 
+  /** Credentials refused; a missing privilege (13) is not this, see {@link #classify}. */
   public static boolean isAuthentication(Throwable t) {
-    return t instanceof MongoSecurityException || codeOf(t) == AUTHENTICATION_FAILED || codeOf(t) == UNAUTHORIZED;
+    return t instanceof MongoSecurityException || codeOf(t) == AUTHENTICATION_FAILED;
   }
 
   public static int codeOf(Throwable t) {

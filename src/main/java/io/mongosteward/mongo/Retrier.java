@@ -1,5 +1,6 @@
 package io.mongosteward.mongo;
 
+import io.mongosteward.failure.Failure;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -7,7 +8,10 @@ import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs an operation, retrying transient MongoDB errors under a {@link RetryPolicy}. */
+/**
+ * Runs an operation, retrying transient MongoDB errors under a {@link RetryPolicy}. What it
+ * finally throws is always a {@link Failure}, classified once, here.
+ */
 public final class Retrier {
   private static final Logger LOG = LoggerFactory.getLogger(Retrier.class);
 
@@ -38,34 +42,33 @@ public final class Retrier {
   }
 
   /**
-   * @param what a short identifier for logs, such as "createIndexes posts"
-   * @throws RuntimeException the last error, when it is permanent or attempts are exhausted
+   * @param op the operation, for logs and for the error's message
+   * @throws Failure when the error is not transient, or attempts are exhausted
    */
-  public <T> T call(String what, Callable<T> operation) {
+  public <T> T call(Op op, Callable<T> operation) {
     for (int attempt = 1; ; attempt++) {
       try {
         return operation.call();
-      } catch (RuntimeException e) {
-        if (!ErrorClassifier.isTransient(e) || attempt >= policy.maxAttempts()) {
-          throw e;
+      } catch (Exception e) {
+        Failure failure = ErrorClassifier.classify(e, op, redactor);
+        if (!(failure instanceof Failure.Transient) || attempt >= policy.maxAttempts()) {
+          throw failure;
         }
         Duration wait = Duration.ofMillis((long) (policy.ceilingFor(attempt).toMillis() * random.getAsDouble()));
-        LOG.warn("{}: transient error on attempt {}/{}, retrying in {} ms: {}", what, attempt, policy.maxAttempts(),
-            wait.toMillis(), ErrorClassifier.describe(e, redactor));
+        LOG.warn("{}: transient error on attempt {}/{}, retrying in {} ms: {}", op, attempt, policy.maxAttempts(),
+            wait.toMillis(), failure.getMessage());
         try {
           sleeper.sleep(wait);
         } catch (InterruptedException ie) {
           Thread.currentThread().interrupt();
-          throw e;
+          throw failure;
         }
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
       }
     }
   }
 
-  public void run(String what, Runnable operation) {
-    call(what, () -> {
+  public void run(Op op, Runnable operation) {
+    call(op, () -> {
       operation.run();
       return null;
     });

@@ -1,38 +1,56 @@
 package io.mongosteward.mongo;
 
-import com.mongodb.MongoException;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.mongosteward.api.v1alpha1.ConflictPolicy;
+import io.mongosteward.api.v1alpha1.Reason;
+import io.mongosteward.failure.Failure;
 import io.mongosteward.plan.Action;
 import io.mongosteward.plan.ActionType;
 import io.mongosteward.plan.IndexDefinition;
 import io.mongosteward.plan.IndexDefinitions;
+import io.mongosteward.plan.ManagedRecord;
+import io.mongosteward.plan.ObservedState;
+import io.mongosteward.plan.Owner;
+import io.mongosteward.plan.Quoting;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a plan's changes to one database. Transient errors are retried by the {@link Retrier}
- * and, once exhausted, thrown; a permanent refusal of one action becomes its {@link Outcome} and
- * the other actions still run. Every operation is safe to repeat after a lost reply.
+ * Applies a plan's changes to one database. Each action is isolated: a permanent refusal
+ * becomes that action's {@link Outcome} and the other actions still run. A transient failure
+ * (retries exhausted) and refused credentials end the pass: the server is gone for all of them.
+ * Every operation is safe to repeat after a lost reply.
  */
 public final class SchemaApplier {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaApplier.class);
+  /** collMod refusals that mean "this server cannot do that in place" for prepareUnique: unknown field, bad option. */
+  private static final Set<Integer> NO_PREPARE_UNIQUE = Set.of(40415, 72);
+  private static final int CANNOT_CONVERT_INDEX_TO_UNIQUE = 359;
 
   private final Retrier retrier;
   private final DuplicateFinder duplicates;
-  private final Redactor redactor;
+  private final MetadataStore metadata;
+  private final CatalogReader reader;
 
-  public SchemaApplier(Retrier retrier, DuplicateFinder duplicates, Redactor redactor) {
+  public SchemaApplier(Retrier retrier, DuplicateFinder duplicates) {
     this.retrier = retrier;
     this.duplicates = duplicates;
-    this.redactor = redactor;
+    this.metadata = new MetadataStore(retrier);
+    this.reader = new CatalogReader(retrier);
   }
 
   /** Told before each step starts, so that a long index build is not mistaken for a hang. */
@@ -43,179 +61,322 @@ public final class SchemaApplier {
     void starting(String step);
   }
 
-  public List<Outcome> apply(MongoDatabase db, List<Action> changes, ConflictPolicy onConflict) {
-    return apply(db, changes, onConflict, Progress.NONE);
+  /**
+   * @param observed what the plan was made from: the collections' default collations, for the
+   *     read-back of what was built
+   */
+  public record Context(ConflictPolicy onConflict, Owner owner, ObservedState observed, Timeouts timeouts,
+      Progress progress) {}
+
+  public List<Outcome> apply(MongoDatabase db, List<Action> changes, Context ctx) {
+    return new Run(db, ctx).apply(changes);
   }
 
-  public List<Outcome> apply(MongoDatabase db, List<Action> changes, ConflictPolicy onConflict, Progress progress) {
-    List<Outcome> outcomes = new ArrayList<>();
-    // A collection's creations are contiguous in a plan: batch them into one createIndexes.
-    List<Action.CreateIndex> batch = new ArrayList<>();
-    for (Action action : changes) {
-      if (!batch.isEmpty() && !(action instanceof Action.CreateIndex c && c.collection().equals(batch.get(0).collection()))) {
-        progress.starting(describeBatch(batch));
-        outcomes.addAll(createBatch(db, batch.get(0).collection(), List.copyOf(batch)));
-        batch.clear();
+  /** One apply: what it has done so far decides what comes next (a lost claim, a failed build). */
+  private final class Run {
+    private final MongoDatabase db;
+    private final Context ctx;
+    private final List<Outcome> outcomes = new ArrayList<>();
+    /** Collections and counters another schema claimed first: nothing in them is touched. */
+    private final Map<String, Owner> lost = new LinkedHashMap<>();
+    /** Collections where a creation or rebuild failed: their old indexes stay. */
+    private final Set<String> failedBuilds = new HashSet<>();
+
+    Run(MongoDatabase db, Context ctx) {
+      this.db = db;
+      this.ctx = ctx;
+    }
+
+    List<Outcome> apply(List<Action> changes) {
+      // A collection's creations are contiguous in a plan: batch them into one createIndexes.
+      List<Action.CreateIndex> batch = new ArrayList<>();
+      for (Action action : changes) {
+        if (!batch.isEmpty() && !(action instanceof Action.CreateIndex c && c.collection().equals(batch.get(0).collection()))) {
+          createBatch(List.copyOf(batch));
+          batch.clear();
+        }
+        Owner holder = lost.get(targetOf(action));
+        if (holder != null) {
+          outcomes.add(Outcome.refused(action, ActionType.ManagedElsewhere, "managed by MongoSchema " + holder, Duration.ZERO));
+        } else if (action instanceof Action.CreateIndex c) {
+          batch.add(c);
+        } else {
+          ctx.progress().starting(action.type() + " " + action.subject());
+          outcomes.add(one(action));
+        }
       }
-      if (!(action instanceof Action.CreateIndex)) {
-        progress.starting(action.type() + " " + action.collection() + "." + action.name());
+      if (!batch.isEmpty()) {
+        createBatch(batch);
       }
-      if (action instanceof Action.CreateIndex c) {
-        batch.add(c);
+      readBack(changes);
+      outcomes.forEach(SchemaApplier::log);
+      return outcomes;
+    }
+
+    private Outcome one(Action action) {
+      if (action instanceof Action.Claim c) {
+        return timed(c, () -> claim(c));
+      } else if (action instanceof Action.Release r) {
+        return timed(r, () -> {
+          metadata.release(db, r.recordId(), ctx.owner());
+          return Outcome.applied(r, "released", Duration.ZERO);
+        });
       } else if (action instanceof Action.DropIndex d) {
-        outcomes.add(timed(d, () -> {
-          drop(db, d.collection(), d.name());
+        if (d.afterCreates() && failedBuilds.contains(d.collection())) {
+          return Outcome.refused(d, ActionType.Failed, "kept: a new index of " + Quoting.name(d.collection())
+              + " was not built, and this one may be what still enforces its constraint", Duration.ZERO);
+        }
+        return timed(d, () -> {
+          drop(d.collection(), d.name());
           return Outcome.applied(d, "dropped", Duration.ZERO);
-        }));
+        });
       } else if (action instanceof Action.ModifyIndex m) {
-        outcomes.add(modify(db, m, onConflict));
+        return timed(m, () -> modify(m));
       } else if (action instanceof Action.RecreateIndex r) {
-        outcomes.add(timed(r, () -> {
-          drop(db, r.collection(), r.name());
-          return createOne(db, r, r.collection(), r.index());
-        }));
+        return timed(r, () -> rebuild(r, r.index(), "rebuilt"
+            + (r.uniquenessGap() ? "; uniqueness was NOT enforced while it rebuilt" : "")));
       } else if (action instanceof Action.SeedCounter s) {
-        outcomes.add(timed(s, () -> seed(db, s)));
+        return timed(s, () -> seed(s));
+      }
+      throw new IllegalArgumentException("not a change: " + action.type());
+    }
+
+    private Outcome claim(Action.Claim c) {
+      Owner holder = metadata.claim(db, c.recordId(), c.owner());
+      if (holder == null) {
+        return Outcome.applied(c, "claimed", Duration.ZERO);
+      }
+      lost.put(targetOf(c), holder);
+      return Outcome.refused(c, ActionType.ManagedElsewhere, "managed by MongoSchema " + holder
+          + ", which claimed it first", Duration.ZERO);
+    }
+
+    /** One createIndexes command for all of a collection's new indexes; on refusal, one by one. */
+    private void createBatch(List<Action.CreateIndex> batch) {
+      String collection = batch.get(0).collection();
+      ctx.progress().starting("createIndexes " + Quoting.name(collection) + ": "
+          + batch.stream().map(c -> Quoting.name(c.name())).collect(Collectors.joining(", ")));
+      long start = System.nanoTime();
+      try {
+        runCreate(collection, batch.stream().map(Action.CreateIndex::index).toList());
+        Duration took = since(start);
+        batch.forEach(c -> outcomes.add(Outcome.applied(c, "created", took)));
+      } catch (Failure.Permanent e) {
+        if (batch.size() == 1) {
+          outcomes.add(refusal(batch.get(0), collection, batch.get(0).index(), e, since(start)));
+        } else {
+          // The command is all or nothing: find out which index the server refuses.
+          batch.forEach(c -> outcomes.add(timed(c, () -> createOne(c, collection, c.index()))));
+        }
+      }
+      if (outcomes.stream().anyMatch(o -> !o.applied() && batch.contains(o.action()))) {
+        failedBuilds.add(collection);
       }
     }
-    if (!batch.isEmpty()) {
-      progress.starting(describeBatch(batch));
-      outcomes.addAll(createBatch(db, batch.get(0).collection(), batch));
-    }
-    outcomes.forEach(this::log);
-    return outcomes;
-  }
 
-  private static String describeBatch(List<Action.CreateIndex> batch) {
-    return "createIndexes " + batch.get(0).collection() + ": "
-        + batch.stream().map(Action.CreateIndex::name).collect(java.util.stream.Collectors.joining(", "));
-  }
-
-  /** One createIndexes command for all of a collection's new indexes; on refusal, one by one. */
-  private List<Outcome> createBatch(MongoDatabase db, String collection, List<Action.CreateIndex> batch) {
-    long start = System.nanoTime();
-    try {
-      runCreate(db, collection, batch.stream().map(Action.CreateIndex::index).toList());
-      Duration took = since(start);
-      return batch.stream().map(c -> Outcome.applied(c, "created", took)).toList();
-    } catch (MongoException e) {
-      if (ErrorClassifier.isTransient(e)) throw e;
-      if (batch.size() == 1) {
-        return List.of(refusal(db, batch.get(0), collection, batch.get(0).index(), e, since(start)));
-      }
-      // The command is all or nothing: find out which index the server refuses.
-      return batch.stream().map(c -> timed(c, () -> createOne(db, c, collection, c.index()))).toList();
-    }
-  }
-
-  private Outcome createOne(MongoDatabase db, Action action, String collection, IndexDefinition index) {
-    long start = System.nanoTime();
-    try {
-      runCreate(db, collection, List.of(index));
-      return Outcome.applied(action, "created", since(start));
-    } catch (MongoException e) {
-      if (ErrorClassifier.isTransient(e)) throw e;
-      return refusal(db, action, collection, index, e, since(start));
-    }
-  }
-
-  private void runCreate(MongoDatabase db, String collection, List<IndexDefinition> indexes) {
-    Document cmd = new Document("createIndexes", collection)
-        .append("indexes", indexes.stream().map(IndexDefinitions::toCreateDocument).toList());
-    retrier.run("createIndexes " + collection, () -> db.runCommand(cmd));
-  }
-
-  private Outcome refusal(MongoDatabase db, Action action, String collection, IndexDefinition index,
-      MongoException e, Duration took) {
-    String server = ErrorClassifier.describe(e, redactor);
-    // Servers word a unique build over duplicates differently (mongod 11000, FerretDB code 1
-    // "UNIQUE constraint failed"): counting the duplicates is the one reliable answer.
-    if (index.unique() && !ErrorClassifier.isUnsupported(e)) {
-      DuplicateFinder.Duplicates found = retrier.call("find duplicates " + collection + "." + index.name(),
-          () -> duplicates.find(db.getCollection(collection), index));
-      if (found.groups() > 0) {
-        return Outcome.refused(action, ActionType.BlockedByDuplicates, found.describe()
-            + "; run a MongoMigration with deduplicate.keys " + index.keys().stream().map(k -> k.field()).toList()
-            + ", then apply again", took);
+    private Outcome createOne(Action action, String collection, IndexDefinition index) {
+      long start = System.nanoTime();
+      try {
+        runCreate(collection, List.of(index));
+        return Outcome.applied(action, "created", since(start));
+      } catch (Failure.Permanent e) {
+        return refusal(action, collection, index, e, since(start));
       }
     }
-    if (ErrorClassifier.isUnsupported(e)) {
-      return Outcome.refused(action, ActionType.Unsupported, "the server does not support this index: " + server, took);
-    }
-    return Outcome.refused(action, ActionType.Failed, server, took);
-  }
 
-  private Outcome modify(MongoDatabase db, Action.ModifyIndex m, ConflictPolicy onConflict) {
-    long start = System.nanoTime();
-    Document index = new Document("name", m.name());
-    for (IndexDefinition.Difference d : m.changes()) {
-      index.append(d.property(), d.desired());
+    private void runCreate(String collection, List<IndexDefinition> indexes) {
+      Document cmd = new Document("createIndexes", collection)
+          .append("indexes", indexes.stream().map(IndexDefinitions::toCreateDocument).toList());
+      MongoDatabase bounded = db.withTimeout(ctx.timeouts().indexBuild().toMillis(), TimeUnit.MILLISECONDS);
+      retrier.run(Op.of("createIndexes", collection), () -> bounded.runCommand(cmd));
     }
-    try {
-      retrier.run("collMod " + m.collection() + "." + m.name(),
-          () -> db.runCommand(new Document("collMod", m.collection()).append("index", index)));
-      return Outcome.applied(m, "changed in place", since(start));
-    } catch (MongoException e) {
-      if (ErrorClassifier.isTransient(e)) throw e;
-      if (ErrorClassifier.isUnsupported(e) && onConflict == ConflictPolicy.Recreate) {
-        drop(db, m.collection(), m.name());
-        Outcome rebuilt = createOne(db, m, m.collection(), m.index());
-        return rebuilt.applied() ? Outcome.applied(m, "rebuilt: the server has no collMod (policy Recreate)", since(start))
-            : rebuilt;
+
+    private Outcome refusal(Action action, String collection, IndexDefinition index, Failure.Permanent e, Duration took) {
+      if (e.reason() == Reason.AuthenticationFailed) {
+        throw e;
       }
-      if (ErrorClassifier.isUnsupported(e)) {
-        return Outcome.refused(m, ActionType.Unsupported, "cannot change in place: " + ErrorClassifier.describe(e, redactor)
-            + "; set policy.onConflict: Recreate to rebuild instead", since(start));
+      // Servers word a unique build over duplicates differently (mongod 11000, FerretDB code 1
+      // "UNIQUE constraint failed"): counting the duplicates is the one reliable answer.
+      if (index.unique() && e.reason() == Reason.Failed) {
+        try {
+          DuplicateFinder.Duplicates found = retrier.call(Op.of("aggregate", collection),
+              () -> duplicates.find(db.getCollection(collection), index));
+          if (found.groups() > 0) {
+            return Outcome.refused(action, ActionType.BlockedByDuplicates, DuplicateFinder.blockedMessage(found, index),
+                took);
+          }
+        } catch (Failure.Permanent counting) {
+          return Outcome.refused(action, ActionType.Failed, e.getMessage() + "; counting its duplicates failed too: "
+              + counting.getMessage(), took);
+        }
       }
-      return Outcome.refused(m, ActionType.Failed, ErrorClassifier.describe(e, redactor), since(start));
+      return Outcome.refused(action, resultOf(e), e.getMessage(), took);
+    }
+
+    private Outcome modify(Action.ModifyIndex m) {
+      long start = System.nanoTime();
+      Document change = new Document("name", m.name());
+      boolean toUnique = false;
+      for (IndexDefinition.Difference d : m.changes()) {
+        if (d.property().equals("unique")) {
+          toUnique = true;
+        } else {
+          change.append(d.property(), d.desired());
+        }
+      }
+      try {
+        if (change.size() > 1) {
+          collMod(m.collection(), change);
+        }
+        if (toUnique) {
+          // prepareUnique first: new duplicates are refused from then on; then the conversion,
+          // which fails with 359 and changes nothing while old duplicates remain.
+          // https://www.mongodb.com/docs/manual/reference/command/collMod/#convert-an-existing-index-to-a-unique-index
+          collMod(m.collection(), new Document("name", m.name()).append("prepareUnique", true));
+          collMod(m.collection(), new Document("name", m.name()).append("unique", true));
+        }
+        return Outcome.applied(m, "changed in place (collMod)", since(start));
+      } catch (Failure.Permanent e) {
+        boolean unsupported = e.reason() == Reason.Unsupported || (toUnique && NO_PREPARE_UNIQUE.contains(e.code()));
+        if (toUnique && e.code() == CANNOT_CONVERT_INDEX_TO_UNIQUE) {
+          return refusal(m, m.collection(), m.index(), new Failure.Permanent(Reason.Failed, e.code(), e.getMessage()),
+              since(start));
+        }
+        if (unsupported && ctx.onConflict() == ConflictPolicy.Recreate) {
+          return rebuild(m, m.index(), "rebuilt: the server cannot change it in place (policy Recreate)"
+              + (toUnique || m.index().unique() ? "; uniqueness was not enforced while it rebuilt" : ""));
+        }
+        if (unsupported) {
+          return Outcome.refused(m, ActionType.Unsupported, "cannot change in place: " + e.getMessage()
+              + "; set policy.onConflict: Recreate to rebuild instead", since(start));
+        }
+        return refusal(m, m.collection(), m.index(), e, since(start));
+      }
+    }
+
+    private void collMod(String collection, Document index) {
+      retrier.run(Op.of("collMod", collection), () -> db.runCommand(new Document("collMod", collection).append("index", index)));
+    }
+
+    private Outcome rebuild(Action action, IndexDefinition index, String message) {
+      drop(action.collection(), index.name());
+      Outcome built = createOne(action, action.collection(), index);
+      if (!built.applied()) {
+        failedBuilds.add(action.collection());
+        return built;
+      }
+      return Outcome.applied(action, message, built.took());
+    }
+
+    private void drop(String collection, String name) {
+      try {
+        retrier.run(Op.of("dropIndexes", collection + "." + name), () -> db.getCollection(collection).dropIndex(name));
+      } catch (Failure.Permanent e) {
+        // Gone already (perhaps by an earlier attempt whose reply was lost): the goal holds.
+        if (e.code() != ErrorClassifier.INDEX_NOT_FOUND) throw e;
+      }
+    }
+
+    private Outcome seed(Action.SeedCounter s) {
+      // $max never lowers seq, so an application's concurrent $inc is never undone.
+      var update = Updates.max("seq", s.target());
+      var filter = Filters.eq("_id", s.name());
+      Op op = Op.of("update", s.collection() + "." + s.name());
+      try {
+        retrier.run(op, () -> db.getCollection(s.collection()).updateOne(filter, update, new UpdateOptions().upsert(true)));
+      } catch (Failure.Permanent e) {
+        // Two upserts raced to insert the document; it exists now, so the plain update applies.
+        if (e.code() != ErrorClassifier.DUPLICATE_KEY) throw e;
+        retrier.run(op, () -> db.getCollection(s.collection()).updateOne(filter, update));
+      }
+      return Outcome.applied(s, "seq >= " + s.target(), Duration.ZERO);
+    }
+
+    /**
+     * Reads each changed collection's indexes back once: an option the server accepted but did
+     * not keep (FerretDB drops sparse) is reported as Unsupported, and recorded, so that no later
+     * pass rebuilds for it.
+     */
+    private void readBack(List<Action> changes) {
+      Map<String, List<Integer>> built = new LinkedHashMap<>();
+      for (int i = 0; i < outcomes.size(); i++) {
+        Outcome o = outcomes.get(i);
+        if (o.applied() && indexOf(o.action()) != null) {
+          built.computeIfAbsent(o.action().collection(), k -> new ArrayList<>()).add(i);
+        }
+      }
+      for (var entry : built.entrySet()) {
+        String collection = entry.getKey();
+        Map<String, IndexDefinition> listed = new LinkedHashMap<>();
+        reader.listIndexes(db, collection).forEach(d -> {
+          IndexDefinition def = IndexDefinitions.fromListIndexes(d);
+          listed.put(def.name(), def);
+        });
+        List<ManagedRecord.Unkept> unkept = new ArrayList<>();
+        for (int i : entry.getValue()) {
+          Outcome o = outcomes.get(i);
+          IndexDefinition wanted = indexOf(o.action());
+          IndexDefinition got = listed.get(wanted.name());
+          if (got == null) {
+            outcomes.set(i, Outcome.refused(o.action(), ActionType.Failed, "the server acknowledged it, but does not list it",
+                o.took()));
+            continue;
+          }
+          List<String> dropped = wanted.differencesFrom(got, ctx.observed().defaultCollationOf(collection)).stream()
+              .map(IndexDefinition.Difference::property).toList();
+          if (!dropped.isEmpty()) {
+            unkept.add(new ManagedRecord.Unkept(wanted.name(), IndexDefinitions.fingerprint(wanted), dropped));
+            outcomes.set(i, Outcome.refused(o.action(), ActionType.Unsupported, "the server accepted it but did not keep "
+                + String.join(", ", dropped) + "; it is kept without, and not rebuilt for it", o.took()));
+          }
+        }
+        if (!unkept.isEmpty() && ctx.owner() != null && !lost.containsKey(collection)) {
+          metadata.recordUnkept(db, collection, ctx.owner(), unkept);
+        }
+      }
+    }
+
+    private Outcome timed(Action action, Supplier<Outcome> step) {
+      long start = System.nanoTime();
+      try {
+        Outcome o = step.get();
+        return new Outcome(action, o.result(), o.applied(), o.message(), since(start));
+      } catch (Failure.Permanent e) {
+        if (e.reason() == Reason.AuthenticationFailed) throw e;
+        return Outcome.refused(action, resultOf(e), e.getMessage(), since(start));
+      }
     }
   }
 
-  private void drop(MongoDatabase db, String collection, String name) {
-    try {
-      retrier.run("dropIndex " + collection + "." + name, () -> db.getCollection(collection).dropIndex(name));
-    } catch (MongoException e) {
-      // Gone already (perhaps by an earlier attempt whose reply was lost): the goal holds.
-      if (ErrorClassifier.codeOf(e) != ErrorClassifier.INDEX_NOT_FOUND) throw e;
-    }
+  private static IndexDefinition indexOf(Action a) {
+    if (a instanceof Action.CreateIndex c) return c.index();
+    if (a instanceof Action.RecreateIndex r) return r.index();
+    if (a instanceof Action.ModifyIndex m) return m.index();
+    return null;
   }
 
-  private Outcome seed(MongoDatabase db, Action.SeedCounter s) {
-    long start = System.nanoTime();
-    // $max never lowers seq, so an application's concurrent $inc is never undone.
-    var update = Updates.max("seq", s.target());
-    var filter = Filters.eq("_id", s.name());
-    try {
-      retrier.run("seed counter " + s.name(),
-          () -> db.getCollection(s.collection()).updateOne(filter, update, new UpdateOptions().upsert(true)));
-    } catch (MongoException e) {
-      // Two upserts raced to insert the document; it exists now, so the plain update applies.
-      if (!ErrorClassifier.isDuplicateKey(e)) throw e;
-      retrier.run("seed counter " + s.name(), () -> db.getCollection(s.collection()).updateOne(filter, update));
-    }
-    return Outcome.applied(s, "seq >= " + s.target(), since(start));
+  /** The record key of what an action touches: its collection, or for a counter, the counter. */
+  private static String targetOf(Action a) {
+    boolean counter = a instanceof Action.SeedCounter || ((a instanceof Action.Claim || a instanceof Action.Release)
+        && !a.name().isEmpty());
+    return counter ? ManagedRecord.counterId(a.collection(), a.name()) : ManagedRecord.collectionId(a.collection());
   }
 
-  /** Runs one step as {@code action}'s outcome, timed as a whole; a permanent error becomes Failed. */
-  private Outcome timed(Action action, java.util.function.Supplier<Outcome> step) {
-    long start = System.nanoTime();
-    try {
-      Outcome o = step.get();
-      return new Outcome(action, o.result(), o.applied(), o.message(), since(start));
-    } catch (MongoException e) {
-      if (ErrorClassifier.isTransient(e)) throw e;
-      return Outcome.refused(action, ActionType.Failed, ErrorClassifier.describe(e, redactor), since(start));
-    }
+  private static ActionType resultOf(Failure.Permanent e) {
+    return switch (e.reason()) {
+      case Unsupported -> ActionType.Unsupported;
+      case NotAuthorized -> ActionType.NotAuthorized;
+      default -> ActionType.Failed;
+    };
   }
 
-  private void log(Outcome o) {
+  private static void log(Outcome o) {
     Action a = o.action();
     if (o.applied()) {
-      LOG.info("{} {}.{} {} in {} ms", a.type(), a.collection(), a.name(), o.result() == a.type() ? "done" : o.result(),
-          o.took().toMillis());
+      LOG.info("{} {} {} in {} ms", a.type(), a.subject(), o.result() == a.type() ? "done" : o.result(), o.took().toMillis());
     } else {
       // The message may hold sample key values: those stay in the command's output, not the log.
-      LOG.info("{} {}.{} refused ({}) in {} ms", a.type(), a.collection(), a.name(), o.result(), o.took().toMillis());
+      LOG.info("{} {} refused ({}) in {} ms", a.type(), a.subject(), o.result(), o.took().toMillis());
     }
   }
 

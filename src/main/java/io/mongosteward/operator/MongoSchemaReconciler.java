@@ -1,6 +1,5 @@
 package io.mongosteward.operator;
 
-import com.mongodb.MongoException;
 import com.mongodb.client.MongoClient;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -11,19 +10,25 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.mongosteward.api.v1alpha1.Conditions;
 import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.api.v1alpha1.MongoSchemaStatus;
-import io.mongosteward.api.v1alpha1.Reasons;
+import io.mongosteward.api.v1alpha1.Reason;
+import io.mongosteward.failure.Failure;
 import io.mongosteward.mongo.ErrorClassifier;
 import io.mongosteward.mongo.MongoUri;
+import io.mongosteward.mongo.Op;
 import io.mongosteward.mongo.Outcome;
 import io.mongosteward.mongo.Redactor;
+import io.mongosteward.mongo.SchemaApplier;
 import io.mongosteward.mongo.SchemaEngine;
 import io.mongosteward.mongo.ServerInfo;
 import io.mongosteward.mongo.SyncResult;
+import io.mongosteward.plan.Owner;
 import io.mongosteward.plan.SpecValidator;
 import io.mongosteward.plan.Violation;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -31,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one database the way its MongoSchema says: validate, connect, observe-plan-apply,
- * status. Transient MongoDB errors are thrown to the framework's retry with backoff; permanent
- * ones set Ready=False with a reason and wait for a change (of the spec or the Secret).
+ * status. Whatever stops a pass is a {@link Failure}, classified once and handled in one place:
+ * transient ones are thrown to the framework's retry with backoff; the others set Ready=False
+ * with their reason and wait for a change (of the spec or the Secret) or a slow recheck.
  */
 public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cleaner<MongoSchema> {
   private static final Logger LOG = LoggerFactory.getLogger(MongoSchemaReconciler.class);
@@ -43,17 +49,19 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
   private final SchemaStatuses statuses;
   private final SchemaEvents events;
   private final OperatorMetrics metrics;
+  private final BlockedBuilds blocked;
   private final SpecValidator validator = new SpecValidator();
   private final SchemaDeletion deletion;
 
   MongoSchemaReconciler(OperatorSettings settings, SchemaConnections connections, SchemaEngine engine,
-      SchemaStatuses statuses, SchemaEvents events, OperatorMetrics metrics) {
+      SchemaStatuses statuses, SchemaEvents events, OperatorMetrics metrics, BlockedBuilds blocked) {
     this.settings = settings;
     this.connections = connections;
     this.engine = engine;
     this.statuses = statuses;
     this.events = events;
     this.metrics = metrics;
+    this.blocked = blocked;
     this.deletion = new SchemaDeletion(settings, connections, engine, events, metrics);
   }
 
@@ -64,59 +72,52 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
 
   @Override
   public UpdateControl<MongoSchema> reconcile(MongoSchema schema, Context<MongoSchema> context) {
-    String id = schema.getMetadata().getNamespace() + "/" + schema.getMetadata().getName();
     long start = System.nanoTime();
+    try {
+      validate(schema);
+      MongoUri uri = connections.uriFor(schema, context.getSecondaryResource(Secret.class));
+      MongoClient client = connections.clientFor(schema, uri);
+      boolean paused = schema.getSpec().getPolicy().isPaused();
+      SyncResult result = engine.sync(client.getDatabase(schema.getSpec().getDatabase()), schema.getSpec(),
+          new SchemaEngine.Pass(owner(schema), paused, paused ? SchemaEngine.DuplicateCheck.ALL : blocked.checkFor(schema),
+              SchemaApplier.Progress.NONE));
+      blocked.record(schema, result);
+      record(schema, result);
+      LOG.info("reconciled {} in {} ms: {} change(s), {} to report", id(schema), (System.nanoTime() - start) / 1_000_000,
+          result.outcomes().size(), result.remainingReports().size());
+      return synced(schema, result, ServerInfo.tryRead(client), paused);
+    } catch (RuntimeException e) {
+      Failure failure = ErrorClassifier.classify(e, Op.of("reconcile", ""), Redactor.none());
+      if (failure instanceof Failure.Transient) {
+        throw failure;
+      }
+      // A missing Secret is noticed by the poller; a bad spec or URI waits for an edit; a
+      // refusal by the server is rechecked slowly, as a privilege may be granted meanwhile.
+      boolean stalled = !(failure instanceof Failure.Waiting);
+      Duration recheck = failure instanceof Failure.Invalid ? null : settings.permanentErrorRecheck();
+      return failed(schema, statuses.failed(schema, failure.reason(), failure.getMessage(), stalled), recheck);
+    }
+  }
 
-    List<Violation> violations = validator.validate(schema.getSpec());
+  private void validate(MongoSchema schema) {
+    List<Violation> violations = new ArrayList<>(validator.validate(schema.getSpec()));
     if (schema.getSpec().getConnection() == null || schema.getSpec().getConnection().getSecretRef() == null) {
-      violations = new java.util.ArrayList<>(violations);
       violations.add(new Violation("spec.connection.secretRef", "is required: the Secret holding the connection string"));
     }
     if (!violations.isEmpty()) {
-      String message = violations.stream().map(Violation::toString).collect(Collectors.joining("; "));
-      return permanent(schema, Reasons.INVALID_SPEC, message, null);
+      throw new Failure.Invalid(Reason.InvalidSpec, violations.stream().map(Violation::toString)
+          .collect(Collectors.joining("; ")));
     }
+  }
 
-    MongoUri uri;
-    try {
-      uri = connections.uriFor(schema, context.getSecondaryResource(Secret.class));
-    } catch (SecretUriReader.SecretProblem p) {
-      // Not stalled: the poller notices the Secret when it appears.
-      return waiting(schema, p.reason(), p.getMessage() + "; create it, or fix spec.connection.secretRef");
-    } catch (MongoUri.InvalidMongoUriException e) {
-      return permanent(schema, Reasons.INVALID_URI, "the Secret's value is not a MongoDB connection string: "
-          + e.getMessage(), null);
-    }
+  /** The schema's identity in the databases it manages: the same in every cluster, and in the CLI. */
+  static Owner owner(MongoSchema schema) {
+    var meta = schema.getMetadata();
+    return new Owner(meta.getNamespace(), meta.getName(), meta.getUid());
+  }
 
-    MongoClient client;
-    try {
-      client = connections.clientFor(schema, uri);
-    } catch (MongoException e) {
-      if (ErrorClassifier.isAuthentication(e)) {
-        return permanent(schema, Reasons.AUTHENTICATION_FAILED, "MongoDB refused the credentials in the Secret: "
-            + ErrorClassifier.describe(e, uri.redactor()), settings.permanentErrorRecheck());
-      }
-      throw new TransientMongoError(ErrorClassifier.describe(e, uri.redactor()), e);
-    }
-
-    boolean paused = schema.getSpec().getPolicy().isPaused();
-    SyncResult result;
-    ServerInfo server;
-    try {
-      result = engine.sync(client.getDatabase(schema.getSpec().getDatabase()), schema.getSpec(), paused);
-      server = ServerInfo.read(client);
-    } catch (MongoException e) {
-      if (ErrorClassifier.isAuthentication(e)) {
-        return permanent(schema, Reasons.AUTHENTICATION_FAILED, ErrorClassifier.describe(e, uri.redactor()),
-            settings.permanentErrorRecheck());
-      }
-      throw new TransientMongoError(ErrorClassifier.describe(e, uri.redactor()), e);
-    }
-
-    record(schema, result);
+  private UpdateControl<MongoSchema> synced(MongoSchema schema, SyncResult result, ServerInfo server, boolean paused) {
     MongoSchemaStatus next = statuses.synced(schema, result, server, paused);
-    LOG.info("reconciled {} in {} ms: {} change(s), {} to report", id, (System.nanoTime() - start) / 1_000_000,
-        result.outcomes().size(), result.remainingReports().size());
     UpdateControl<MongoSchema> control;
     if (SchemaStatuses.changed(schema.getStatus(), next)) {
       SchemaStatuses.freshPing(next, server);
@@ -134,21 +135,18 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
   public ErrorStatusUpdateControl<MongoSchema> updateErrorStatus(MongoSchema schema, Context<MongoSchema> context,
       Exception e) {
     // The framework wraps what reconcile threw.
-    Throwable cause = e;
-    while (cause.getCause() != null && !(cause instanceof TransientMongoError)) {
-      cause = cause.getCause();
+    Failure failure = Failure.find(e);
+    if (failure == null) {
+      failure = ErrorClassifier.classify(e, Op.of("reconcile", ""), Redactor.none());
     }
-    boolean transientError = cause instanceof TransientMongoError;
-    String message = transientError ? cause.getMessage() : Redactor.scrubUris(String.valueOf(cause.getMessage()));
-    String reason = transientError ? Reasons.MONGO_UNREACHABLE : Reasons.FAILED;
-    metrics.failure(reason);
-    MongoSchemaStatus next = statuses.failed(schema, reason, message, false);
+    String message = Redactor.scrubUris(failure.getMessage());
+    metrics.failure(failure.reason());
+    MongoSchemaStatus next = statuses.failed(schema, failure.reason(), message, false);
     boolean lastAttempt = context.getRetryInfo().map(r -> r.isLastAttempt()).orElse(true);
-    LOG.warn("reconcile of {}/{} failed ({}, attempt {}{}): {}", schema.getMetadata().getNamespace(),
-        schema.getMetadata().getName(), reason, context.getRetryInfo().map(r -> r.getAttemptCount()).orElse(1),
-        lastAttempt ? ", retries exhausted" : "", message);
+    LOG.warn("reconcile of {} failed ({}, attempt {}{}): {}", id(schema), failure.reason(),
+        context.getRetryInfo().map(r -> r.getAttemptCount()).orElse(1), lastAttempt ? ", retries exhausted" : "", message);
     if (SchemaStatuses.changed(schema.getStatus(), next)) {
-      events.warning(schema, reason, message);
+      events.warning(schema, failure.reason().name(), message);
     }
     schema.setStatus(next);
     ErrorStatusUpdateControl<MongoSchema> control = ErrorStatusUpdateControl.patchStatus(schema);
@@ -158,6 +156,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
 
   @Override
   public DeleteControl cleanup(MongoSchema schema, Context<MongoSchema> context) {
+    blocked.forget(schema);
     return deletion.delete(schema, context.getSecondaryResource(Secret.class));
   }
 
@@ -170,8 +169,12 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
       var a = o.action();
       if (o.applied()) {
         metrics.applied(a.type().name());
-        events.normal(schema, a.type().name(), a.collection() + "." + a.name() + ": " + o.message() + " in "
-            + o.took().toMillis() + " ms");
+        String message = a.subject() + ": " + o.message() + " in " + o.took().toMillis() + " ms";
+        if (a instanceof io.mongosteward.plan.Action.RecreateIndex r && r.uniquenessGap()) {
+          events.warning(schema, a.type().name(), message);
+        } else {
+          events.normal(schema, a.type().name(), message);
+        }
       } else {
         metrics.refused(o.result().name());
       }
@@ -180,30 +183,19 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
 
   /** A Warning Event when Ready turns False or its reason changes. */
   private void noteTransition(MongoSchema schema, MongoSchemaStatus next) {
-    var before = schema.getStatus() == null ? null
-        : io.mongosteward.api.v1alpha1.Conditions.find(schema.getStatus().getConditions(), "Ready");
-    var after = io.mongosteward.api.v1alpha1.Conditions.find(next.getConditions(), "Ready");
+    var before = schema.getStatus() == null ? null : Conditions.find(schema.getStatus().getConditions(), Conditions.READY);
+    var after = Conditions.find(next.getConditions(), Conditions.READY);
     if (after != null && "False".equals(after.getStatus())
         && (before == null || !"False".equals(before.getStatus()) || !after.getReason().equals(before.getReason()))) {
-      metrics.failure(after.getReason());
-      if (!Reasons.PAUSED.equals(after.getReason())) {
-        events.warning(schema, after.getReason(), after.getMessage());
+      Reason reason = Reason.valueOf(after.getReason());
+      metrics.failure(reason);
+      if (reason != Reason.Paused) {
+        events.warning(schema, reason.name(), after.getMessage());
       }
     }
   }
 
-  /** Waits for a person: no retry until the spec or the Secret changes (or a slow recheck). */
-  private UpdateControl<MongoSchema> permanent(MongoSchema schema, String reason, String message, Duration recheck) {
-    MongoSchemaStatus next = statuses.failed(schema, reason, message, true);
-    return failedControl(schema, next, recheck);
-  }
-
-  private UpdateControl<MongoSchema> waiting(MongoSchema schema, String reason, String message) {
-    MongoSchemaStatus next = statuses.failed(schema, reason, message, false);
-    return failedControl(schema, next, settings.permanentErrorRecheck());
-  }
-
-  private UpdateControl<MongoSchema> failedControl(MongoSchema schema, MongoSchemaStatus next, Duration recheck) {
+  private UpdateControl<MongoSchema> failed(MongoSchema schema, MongoSchemaStatus next, Duration recheck) {
     UpdateControl<MongoSchema> control;
     if (SchemaStatuses.changed(schema.getStatus(), next)) {
       noteTransition(schema, next);
@@ -215,11 +207,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
     return recheck == null ? control : control.rescheduleAfter(recheck);
   }
 
-  /** A MongoDB error worth retrying, with a message already free of credentials. */
-  static final class TransientMongoError extends RuntimeException {
-    TransientMongoError(String message, Throwable cause) {
-      super(message, cause);
-    }
+  private static String id(MongoSchema schema) {
+    return schema.getMetadata().getNamespace() + "/" + schema.getMetadata().getName();
   }
-
 }

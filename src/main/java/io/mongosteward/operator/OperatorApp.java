@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mongosteward.health.HealthSource;
+import io.mongosteward.kube.SecretUriReader;
 import io.mongosteward.mongo.ClientRegistry;
 import io.mongosteward.mongo.Redactor;
 import io.mongosteward.mongo.Retrier;
@@ -40,9 +41,9 @@ public final class OperatorApp implements AutoCloseable {
         Duration.ofSeconds(2), 2.0), Redactor.none());
     this.connections = new SchemaConnections(new SecretUriReader(client), new ClientRegistry(retrier));
     Clock clock = Clock.systemUTC();
-    MongoSchemaReconciler reconciler = new MongoSchemaReconciler(settings, connections,
-        new SchemaEngine(retrier, Redactor.none()), new SchemaStatuses(clock), new SchemaEvents(client, clock),
-        new OperatorMetrics(registry));
+    MongoSchemaReconciler reconciler = new MongoSchemaReconciler(settings, connections, new SchemaEngine(retrier),
+        new SchemaStatuses(clock), new SchemaEvents(client, clock), new OperatorMetrics(registry),
+        new BlockedBuilds(clock, settings.blockedRecheck()));
     this.operator = new Operator(o -> {
       o.withKubernetesClient(client)
           .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))

@@ -21,8 +21,8 @@ final class OperatorMetrics {
         .tag("result", result).register(registry).increment();
   }
 
-  void failure(String reason) {
+  void failure(io.mongosteward.api.v1alpha1.Reason reason) {
     Counter.builder("mongosteward.reconcile.failures").description("Reconciles that did not reach Ready, by reason")
-        .tag("reason", reason).register(registry).increment();
+        .tag("reason", reason.name()).register(registry).increment();
   }
 }

@@ -14,14 +14,18 @@ import java.util.Set;
  * @param deleteAttempts attempts to drop indexes on deletion before the finalizer is released anyway
  * @param identity this replica's name in the leader election Lease
  * @param reconcileThreads schemas reconciled at once; each holds a thread while MongoDB answers
+ * @param blockedRecheck how long a unique build that duplicates blocked waits before it is tried
+ *     again; until then each resync only recounts the duplicates
  */
 public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, Duration secretPollInterval,
     Duration unreachableRecheck, Duration permanentErrorRecheck, int deleteAttempts, Duration deleteRetryDelay,
-    int mongoAttempts, boolean leaderElection, String leaseName, String leaseNamespace, String identity, int reconcileThreads) {
+    int mongoAttempts, boolean leaderElection, String leaseName, String leaseNamespace, String identity, int reconcileThreads,
+    Duration blockedRecheck) {
 
   public static OperatorSettings defaults() {
     return new OperatorSettings(Set.of(), Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
-        Duration.ofMinutes(5), 5, Duration.ofSeconds(2), 3, true, "mongo-steward-operator", null, defaultIdentity(), 10);
+        Duration.ofMinutes(5), 5, Duration.ofSeconds(2), 3, true, "mongo-steward-operator", null, defaultIdentity(), 10,
+        Duration.ofHours(1));
   }
 
   public OperatorSettings {
@@ -31,6 +35,7 @@ public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, 
     requirePositive("unreachable recheck", unreachableRecheck);
     requirePositive("permanent error recheck", permanentErrorRecheck);
     requirePositive("delete retry delay", deleteRetryDelay);
+    requirePositive("blocked build recheck", blockedRecheck);
     if (deleteAttempts < 1) throw new IllegalArgumentException("delete attempts must be at least 1");
     if (mongoAttempts < 1) throw new IllegalArgumentException("MongoDB attempts must be at least 1");
     if (reconcileThreads < 1) throw new IllegalArgumentException("reconcile threads must be at least 1");
@@ -39,13 +44,13 @@ public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, 
   public OperatorSettings withIdentity(String id) {
     return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
         permanentErrorRecheck, deleteAttempts, deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace,
-        id, reconcileThreads);
+        id, reconcileThreads, blockedRecheck);
   }
 
   public OperatorSettings withReconcileThreads(int threads) {
     return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
         permanentErrorRecheck, deleteAttempts, deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace,
-        identity, threads);
+        identity, threads, blockedRecheck);
   }
 
   /** The pod name in a cluster (POD_NAME, else HOSTNAME), plus a random part: two replicas never share one. */
@@ -60,23 +65,29 @@ public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, 
     }
   }
 
+  public OperatorSettings withBlockedRecheck(Duration d) {
+    return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
+        permanentErrorRecheck, deleteAttempts, deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace,
+        identity, reconcileThreads, d);
+  }
+
   public OperatorSettings withNamespaces(Set<String> ns) {
     return new OperatorSettings(ns, resyncInterval, secretPollInterval, unreachableRecheck, permanentErrorRecheck,
-        deleteAttempts, deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace, identity, reconcileThreads);
+        deleteAttempts, deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace, identity, reconcileThreads, blockedRecheck);
   }
 
   public OperatorSettings withIntervals(Duration resync, Duration secretPoll, Duration unreachable, Duration permanent) {
     return new OperatorSettings(namespaces, resync, secretPoll, unreachable, permanent, deleteAttempts,
-        deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace, identity, reconcileThreads);
+        deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace, identity, reconcileThreads, blockedRecheck);
   }
 
   public OperatorSettings withDeletion(int attempts, Duration delay) {
     return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
-        permanentErrorRecheck, attempts, delay, mongoAttempts, leaderElection, leaseName, leaseNamespace, identity, reconcileThreads);
+        permanentErrorRecheck, attempts, delay, mongoAttempts, leaderElection, leaseName, leaseNamespace, identity, reconcileThreads, blockedRecheck);
   }
 
   public OperatorSettings withLeaderElection(boolean enabled, String name, String namespace) {
     return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
-        permanentErrorRecheck, deleteAttempts, deleteRetryDelay, mongoAttempts, enabled, name, namespace, identity, reconcileThreads);
+        permanentErrorRecheck, deleteAttempts, deleteRetryDelay, mongoAttempts, enabled, name, namespace, identity, reconcileThreads, blockedRecheck);
   }
 }

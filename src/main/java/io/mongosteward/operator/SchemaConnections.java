@@ -2,22 +2,29 @@ package io.mongosteward.operator;
 
 import com.mongodb.client.MongoClient;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.mongosteward.api.v1alpha1.ClientOptions;
 import io.mongosteward.api.v1alpha1.MongoSchema;
+import io.mongosteward.api.v1alpha1.Reason;
 import io.mongosteward.api.v1alpha1.SecretKeyRef;
+import io.mongosteward.failure.Failure;
+import io.mongosteward.kube.SecretUriReader;
 import io.mongosteward.mongo.ClientRegistry;
 import io.mongosteward.mongo.MongoUri;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * From a schema's Secret to a shared MongoClient: one client per connection string in the
- * process, closed once no schema uses it (a rotated Secret closes the old one).
+ * From a schema's Secret to a shared MongoClient: one client per connection string and options
+ * in the process, closed once no schema uses it (a rotated Secret or edited clientOptions close
+ * the old one).
  */
 final class SchemaConnections implements AutoCloseable {
   private final SecretUriReader secrets;
   private final ClientRegistry clients;
-  private final Map<String, String> uriBySchema = new ConcurrentHashMap<>();
+  /** Each schema's client, by the very key the registry keeps it under. */
+  private final Map<String, ClientRegistry.Key> keyBySchema = new ConcurrentHashMap<>();
 
   SchemaConnections(SecretUriReader secrets, ClientRegistry clients) {
     this.secrets = secrets;
@@ -26,8 +33,8 @@ final class SchemaConnections implements AutoCloseable {
 
   /**
    * @param cached the Secret as the poller last saw it, if it has
-   * @throws SecretUriReader.SecretProblem when the Secret or its key is missing
-   * @throws MongoUri.InvalidMongoUriException when the value is not a connection string
+   * @throws io.mongosteward.failure.Failure Waiting when the Secret or its key is missing,
+   *     Invalid when the value is not a connection string
    */
   MongoUri uriFor(MongoSchema schema, Optional<Secret> cached) {
     SecretKeyRef ref = schema.getSpec().getConnection().getSecretRef();
@@ -35,22 +42,30 @@ final class SchemaConnections implements AutoCloseable {
     String raw = cached.filter(s -> ref.getName().equals(s.getMetadata().getName()))
         .map(s -> SecretUriReader.valueOf(s, ref.getKey()))
         .orElseGet(() -> secrets.read(ns, ref.getName(), ref.getKey()));
-    return MongoUri.parse(raw);
+    try {
+      return MongoUri.parse(raw);
+    } catch (MongoUri.InvalidMongoUriException e) {
+      throw new Failure.Invalid(Reason.InvalidConnectionString, "Secret " + ns + "/" + ref.getName() + " key '"
+          + ref.getKey() + "' is not a MongoDB connection string: " + e.getMessage());
+    }
   }
 
   MongoClient clientFor(MongoSchema schema, MongoUri uri) {
-    MongoClient client = clients.connect(uri, schema.getSpec().getConnection().getClientOptions());
-    String previous = uriBySchema.put(key(schema), uri.connectionString().getConnectionString());
-    if (previous != null && !previous.equals(uri.connectionString().getConnectionString())) {
-      clients.retainOnly(java.util.Set.copyOf(uriBySchema.values()));
+    ClientOptions options = schema.getSpec().getConnection().getClientOptions();
+    ClientRegistry.Key key = ClientRegistry.keyOf(uri, options);
+    // Known before the connect, so that another schema's retainOnly never closes it midway.
+    ClientRegistry.Key previous = keyBySchema.put(id(schema), key);
+    MongoClient client = clients.connect(uri, options);
+    if (previous != null && !previous.equals(key)) {
+      clients.retainOnly(Set.copyOf(keyBySchema.values()));
     }
     return client;
   }
 
   /** The schema is gone: close its client if no other schema shares it. */
   void release(MongoSchema schema) {
-    if (uriBySchema.remove(key(schema)) != null) {
-      clients.retainOnly(java.util.Set.copyOf(uriBySchema.values()));
+    if (keyBySchema.remove(id(schema)) != null) {
+      clients.retainOnly(Set.copyOf(keyBySchema.values()));
     }
   }
 
@@ -58,13 +73,13 @@ final class SchemaConnections implements AutoCloseable {
     return clients.size();
   }
 
-  private static String key(MongoSchema schema) {
+  private static String id(MongoSchema schema) {
     return schema.getMetadata().getNamespace() + "/" + schema.getMetadata().getName();
   }
 
   @Override
   public void close() {
-    uriBySchema.clear();
+    keyBySchema.clear();
     clients.close();
   }
 }

@@ -1,17 +1,20 @@
 package io.mongosteward.operator;
 
-import com.mongodb.MongoException;
 import com.mongodb.client.MongoClient;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.mongosteward.api.v1alpha1.DeletionPolicy;
 import io.mongosteward.api.v1alpha1.MongoSchema;
-import io.mongosteward.api.v1alpha1.Reasons;
+import io.mongosteward.api.v1alpha1.Reason;
+import io.mongosteward.failure.Failure;
 import io.mongosteward.mongo.ErrorClassifier;
+import io.mongosteward.mongo.MetadataStore;
 import io.mongosteward.mongo.MongoUri;
+import io.mongosteward.mongo.Op;
 import io.mongosteward.mongo.Outcome;
 import io.mongosteward.mongo.Redactor;
 import io.mongosteward.mongo.SchemaEngine;
+import io.mongosteward.plan.ActionType;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,9 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a deleted MongoSchema leaves behind. Retain (and a paused schema) leaves MongoDB alone;
- * Delete drops the declared indexes, with bounded attempts: when MongoDB or the Secret is gone
- * the finalizer is released anyway, with a Warning Event, so a namespace deletion never hangs.
+ * What a deleted MongoSchema leaves behind. It releases the collections and counters it managed
+ * (the records in the metadata collection), and with deletionPolicy Delete it drops its
+ * declared indexes first. A paused schema leaves MongoDB alone. Attempts are bounded: when
+ * MongoDB or the Secret is gone the finalizer is released anyway, with a Warning Event that says
+ * what was left, so a namespace deletion never hangs.
  */
 final class SchemaDeletion {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaDeletion.class);
@@ -46,29 +51,33 @@ final class SchemaDeletion {
 
   DeleteControl delete(MongoSchema schema, Optional<Secret> secret) {
     String id = schema.getMetadata().getNamespace() + "/" + schema.getMetadata().getName();
-    if (schema.getSpec().getDeletionPolicy() != DeletionPolicy.Delete || schema.getSpec().getPolicy().isPaused()) {
+    if (schema.getSpec().getPolicy().isPaused()) {
       return released(schema);
     }
+    boolean dropIndexes = schema.getSpec().getDeletionPolicy() == DeletionPolicy.Delete;
     String uid = schema.getMetadata().getUid();
     int attempt = attempts.merge(uid, 1, Integer::sum);
     try {
       MongoUri uri = connections.uriFor(schema, secret);
       MongoClient client = connections.clientFor(schema, uri);
-      List<Outcome> dropped = engine.dropDeclared(client.getDatabase(schema.getSpec().getDatabase()), schema.getSpec());
-      dropped.stream().filter(Outcome::applied).forEach(o -> metrics.applied("DropIndex"));
-      LOG.info("deleted {}: dropped {} declared index(es)", id, dropped.size());
+      List<Outcome> done = engine.delete(client.getDatabase(schema.getSpec().getDatabase()), schema.getSpec(),
+          MongoSchemaReconciler.owner(schema), dropIndexes);
+      long dropped = done.stream().filter(o -> o.applied() && o.result() == ActionType.DropIndex).count();
+      for (long i = 0; i < dropped; i++) metrics.applied(ActionType.DropIndex.name());
+      LOG.info("deleted {}: dropped {} declared index(es), released {} record(s)", id, dropped,
+          done.stream().filter(o -> o.applied() && o.result() == ActionType.Release).count());
       attempts.remove(uid);
       return released(schema);
     } catch (RuntimeException e) {
-      String why = e instanceof MongoException me ? ErrorClassifier.describe(me, Redactor.none())
-          : Redactor.scrubUris(String.valueOf(e.getMessage()));
+      Failure failure = ErrorClassifier.classify(e, Op.of("delete", ""), Redactor.none());
       if (attempt >= settings.deleteAttempts()) {
-        events.warning(schema, Reasons.DELETION_INCOMPLETE, "finalizer released after " + attempt
-            + " attempts without dropping the indexes: " + why);
+        events.warning(schema, Reason.DeletionIncomplete.name(), "finalizer released after " + attempt
+            + " attempts without " + (dropIndexes ? "dropping the indexes or " : "") + "releasing its collections in "
+            + schema.getSpec().getDatabase() + "." + MetadataStore.COLLECTION + ": " + failure.getMessage());
         attempts.remove(uid);
         return released(schema);
       }
-      LOG.warn("deleting {}: attempt {}/{} failed: {}", id, attempt, settings.deleteAttempts(), why);
+      LOG.warn("deleting {}: attempt {}/{} failed: {}", id, attempt, settings.deleteAttempts(), failure.getMessage());
       return DeleteControl.noFinalizerRemoval()
           .rescheduleAfter(settings.deleteRetryDelay().multipliedBy(attempt).toMillis());
     }

@@ -4,7 +4,7 @@ import io.mongosteward.api.v1alpha1.Conditions;
 import io.mongosteward.api.v1alpha1.IndexState;
 import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.api.v1alpha1.MongoSchemaStatus;
-import io.mongosteward.api.v1alpha1.Reasons;
+import io.mongosteward.api.v1alpha1.Reason;
 import io.mongosteward.api.v1alpha1.ServerStatus;
 import io.mongosteward.mongo.ServerInfo;
 import io.mongosteward.mongo.SyncResult;
@@ -57,11 +57,11 @@ final class SchemaStatuses {
     var conditions = next.getConditions();
     if (paused) {
       boolean pending = result.plan().hasChanges();
-      Conditions.set(conditions, Conditions.READY, !pending && blocking(result).isEmpty(), Reasons.PAUSED,
+      Conditions.set(conditions, Conditions.READY, !pending && blocking(result).isEmpty(), Reason.Paused.name(),
           pending ? "policy.paused: " + result.plan().changes().size() + " change(s) wait; nothing is written"
               : "policy.paused: nothing is written", gen, clock.instant());
-      Conditions.set(conditions, Conditions.RECONCILING, false, Reasons.PAUSED, "", gen, clock.instant());
-      Conditions.set(conditions, Conditions.STALLED, false, Reasons.PAUSED, "", gen, clock.instant());
+      Conditions.set(conditions, Conditions.RECONCILING, false, Reason.Paused.name(), "", gen, clock.instant());
+      Conditions.set(conditions, Conditions.STALLED, false, Reason.Paused.name(), "", gen, clock.instant());
       return next;
     }
     List<Action> blocking = blocking(result);
@@ -69,27 +69,28 @@ final class SchemaStatuses {
       long unmanaged = result.unmanagedIndexes().size();
       String message = declared + " index(es) present, " + next.getCounters().size() + " counter(s) seeded"
           + (unmanaged == 0 ? "" : "; " + unmanaged + " unmanaged index(es) reported");
-      Conditions.set(conditions, Conditions.READY, true, Reasons.SYNCED, message, gen, clock.instant());
-      Conditions.set(conditions, Conditions.STALLED, false, Reasons.SYNCED, "", gen, clock.instant());
+      Conditions.set(conditions, Conditions.READY, true, Reason.Synced.name(), message, gen, clock.instant());
+      Conditions.set(conditions, Conditions.STALLED, false, Reason.Synced.name(), "", gen, clock.instant());
     } else {
       Action first = blocking.get(0);
-      String reason = reasonOf(first.type());
+      String reason = reasonOf(first.type()).name();
       String message = blocking.size() + " item(s) need attention; first: " + first.collection() + "." + first.name()
           + ": " + first.detail();
       Conditions.set(conditions, Conditions.READY, false, reason, message, gen, clock.instant());
       // A conflict or duplicates wait for a person: no amount of retrying helps.
       Conditions.set(conditions, Conditions.STALLED, true, reason, message, gen, clock.instant());
     }
-    Conditions.set(conditions, Conditions.RECONCILING, false, Reasons.SYNCED, "", gen, clock.instant());
+    Conditions.set(conditions, Conditions.RECONCILING, false, Reason.Synced.name(), "", gen, clock.instant());
     return next;
   }
 
   /** A failure before or during the sync. */
-  MongoSchemaStatus failed(MongoSchema schema, String reason, String message, boolean stalled) {
+  MongoSchemaStatus failed(MongoSchema schema, Reason why, String message, boolean stalled) {
+    String reason = why.name();
     MongoSchemaStatus next = start(schema);
     Long gen = schema.getMetadata().getGeneration();
     Conditions.set(next.getConditions(), Conditions.READY, false, reason, message, gen, clock.instant());
-    Conditions.set(next.getConditions(), Conditions.RECONCILING, !stalled, stalled ? reason : Reasons.RECONCILING,
+    Conditions.set(next.getConditions(), Conditions.RECONCILING, !stalled, stalled ? reason : Reason.Reconciling.name(),
         stalled ? "" : "retrying: " + message, gen, clock.instant());
     Conditions.set(next.getConditions(), Conditions.STALLED, stalled, reason, stalled ? message : "", gen, clock.instant());
     return next;
@@ -100,12 +101,15 @@ final class SchemaStatuses {
     return result.remainingReports().stream().filter(a -> a.type() != ActionType.Unmanaged).toList();
   }
 
-  private static String reasonOf(ActionType type) {
+  /** The one condition reason of each kind of report. */
+  static Reason reasonOf(ActionType type) {
     return switch (type) {
-      case Conflict -> Reasons.CONFLICT;
-      case BlockedByDuplicates -> Reasons.BLOCKED_BY_DUPLICATES;
-      case Unsupported -> Reasons.UNSUPPORTED;
-      default -> Reasons.FAILED;
+      case Conflict -> Reason.Conflict;
+      case BlockedByDuplicates -> Reason.BlockedByDuplicates;
+      case Unsupported -> Reason.Unsupported;
+      case ManagedElsewhere -> Reason.CollectionManagedElsewhere;
+      case NotAuthorized -> Reason.NotAuthorized;
+      default -> Reason.Failed;
     };
   }
 

@@ -16,6 +16,11 @@ public sealed interface Action {
   /** A one-line human description, free of document contents and credentials. */
   String detail();
 
+  /** "collection.name" (or the collection alone), each quoted when it holds odd characters. */
+  default String subject() {
+    return name().isEmpty() ? Quoting.name(collection()) : Quoting.name(collection()) + "." + Quoting.name(name());
+  }
+
   record CreateIndex(String collection, IndexDefinition index) implements Action {
     public ActionType type() { return ActionType.CreateIndex; }
     public String name() { return index.name(); }
@@ -30,16 +35,32 @@ public sealed interface Action {
     public String detail() { return "collMod " + join(changes); }
   }
 
-  record DropIndex(String collection, String name, String reason) implements Action {
+  /**
+   * @param afterCreates dropped only once the collection's new indexes exist (and kept when one of
+   *     them fails), so a replacement is in place before the old index goes; false when the old
+   *     index must go first to free its key pattern
+   */
+  record DropIndex(String collection, String name, String reason, boolean afterCreates) implements Action {
+    public DropIndex(String collection, String name, String reason) {
+      this(collection, name, reason, false);
+    }
+
     public ActionType type() { return ActionType.DropIndex; }
     public String detail() { return "drop: " + reason; }
   }
 
-  record RecreateIndex(String collection, IndexDefinition index, List<IndexDefinition.Difference> differences)
-      implements Action {
+  /**
+   * @param uniquenessGap the old or the new index is unique, so uniqueness is not enforced while
+   *     it rebuilds: MongoDB cannot rename an index, and the same name cannot exist twice
+   */
+  record RecreateIndex(String collection, IndexDefinition index, List<IndexDefinition.Difference> differences,
+      boolean uniquenessGap) implements Action {
     public ActionType type() { return ActionType.RecreateIndex; }
     public String name() { return index.name(); }
-    public String detail() { return "drop and rebuild (policy Recreate): " + join(differences); }
+    public String detail() {
+      return "drop and rebuild (policy Recreate): " + join(differences)
+          + (uniquenessGap ? "; uniqueness is NOT enforced while it rebuilds" : "");
+    }
   }
 
   /**
@@ -54,12 +75,27 @@ public sealed interface Action {
     }
   }
 
+  /**
+   * Record {@code owner} as the manager of a collection (name empty) or a counter, in the
+   * metadata collection: claimed before anything in it changes, refused when another holds it.
+   */
+  record Claim(String collection, String name, String recordId, Owner owner) implements Action {
+    public ActionType type() { return ActionType.Claim; }
+    public String detail() { return "record " + owner + " as the manager"; }
+  }
+
+  /** Forget a record this schema holds for a collection or counter it no longer declares. */
+  record Release(String collection, String name, String recordId) implements Action {
+    public ActionType type() { return ActionType.Release; }
+    public String detail() { return "no longer declared: release it for other schemas"; }
+  }
+
   /** Something that changes nothing but must be seen: a conflict, an unmanaged index, ... */
   record Reported(ActionType type, String collection, String name, String detail) implements Action {}
 
   static String describe(IndexDefinition index) {
     StringBuilder sb = new StringBuilder("{");
-    sb.append(index.keys().stream().map(k -> k.field() + ": " + k.kind()).collect(Collectors.joining(", ")));
+    sb.append(index.keys().stream().map(k -> Quoting.name(k.field()) + ": " + k.kind()).collect(Collectors.joining(", ")));
     sb.append("}");
     index.createOptions().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
     return sb.toString();

@@ -7,6 +7,10 @@ public enum ActionType {
   DropIndex(Category.CHANGE),
   RecreateIndex(Category.CHANGE),
   SeedCounter(Category.CHANGE),
+  /** Record this schema as the manager of a collection or counter, in the metadata collection. */
+  Claim(Category.CHANGE),
+  /** Forget the record of a collection or counter this schema no longer declares. */
+  Release(Category.CHANGE),
   /** Same name, other definition, under policy Report. */
   Conflict(Category.REPORT),
   /** In a managed collection but not declared, under policy Report. */
@@ -15,6 +19,10 @@ public enum ActionType {
   BlockedByDuplicates(Category.REPORT),
   /** The server cannot do what is declared (no collMod, an option it does not implement). */
   Unsupported(Category.REPORT),
+  /** Another MongoSchema manages the collection or counter: nothing in it is touched. */
+  ManagedElsewhere(Category.REPORT),
+  /** The server's user lacks a privilege for the change (code 13). */
+  NotAuthorized(Category.REPORT),
   /** The server refused a change for another, permanent reason. */
   Failed(Category.REPORT),
   /** The declared index exists with the same keys and options under another name: kept as is. */

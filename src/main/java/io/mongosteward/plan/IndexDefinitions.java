@@ -30,7 +30,7 @@ public final class IndexDefinitions {
     if (spec.getExpireAfterSeconds() != null) options.put("expireAfterSeconds", spec.getExpireAfterSeconds());
     return new IndexDefinition(spec.getName(), keys, isTrue(spec.getUnique()), isTrue(spec.getSparse()),
         isTrue(spec.getHidden()), spec.getExpireAfterSeconds(), canonicalMap(spec.getPartialFilterExpression()),
-        canonicalMap(collation), options);
+        canonicalMap(collation), typeOptions(keys, new Document()), options);
   }
 
   /** From one listIndexes entry, as any MongoDB 4.2 to 8.0 (or a stand-in) returns it. */
@@ -54,7 +54,39 @@ public final class IndexDefinitions {
     Map<String, Object> options = new LinkedHashMap<>(entry);
     options.keySet().removeAll(List.of("v", "key", "name", "ns"));
     return new IndexDefinition(entry.getString("name"), keys, isTrue(entry.get("unique")), isTrue(entry.get("sparse")),
-        isTrue(entry.get("hidden")), ttl, canonicalMap(partial), canonicalMap(collation), options);
+        isTrue(entry.get("hidden")), ttl, canonicalMap(partial), canonicalMap(collation), typeOptions(keys, entry),
+        options);
+  }
+
+  /**
+   * The options that change what a text or 2d index does, with mongod's defaults filled in, so
+   * that a spec (which cannot set them) matches an index built from it and not one built with
+   * other weights or another language. Version fields ({@code textIndexVersion},
+   * {@code 2dsphereIndexVersion}) are bookkeeping and left out.
+   * https://www.mongodb.com/docs/manual/core/indexes/index-types/index-text/specify-text-index-language/
+   * https://www.mongodb.com/docs/manual/core/indexes/index-types/geospatial/2d/
+   */
+  private static Map<String, Object> typeOptions(List<KeyPart> keys, Document entry) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (keys.stream().anyMatch(k -> k.kind().equals("text"))) {
+      Map<String, Object> defaultWeights = new LinkedHashMap<>();
+      keys.stream().filter(k -> k.kind().equals("text")).forEach(k -> defaultWeights.put(k.field(), 1));
+      Object weights = entry.get("weights");
+      out.put("weights", Canonical.of(weights instanceof Map<?, ?> ? weights : defaultWeights));
+      out.put("default_language", entry.get("default_language") instanceof String l ? l : "english");
+      out.put("language_override", entry.get("language_override") instanceof String l ? l : "language");
+    }
+    if (keys.stream().anyMatch(k -> k.kind().equals("2d"))) {
+      out.put("bits", Canonical.of(entry.get("bits") instanceof Number n ? n : 26));
+      out.put("min", Canonical.of(entry.get("min") instanceof Number n ? n : -180));
+      out.put("max", Canonical.of(entry.get("max") instanceof Number n ? n : 180));
+    }
+    return out;
+  }
+
+  /** A stable text of a declaration, to tell whether a record made about it still holds. */
+  public static String fingerprint(IndexDefinition index) {
+    return toCreateDocument(index).toJson();
   }
 
   /** The document createIndexes takes for this index. */

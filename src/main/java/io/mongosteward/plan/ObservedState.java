@@ -4,16 +4,30 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What one database holds for the planner: the listIndexes output per managed collection
- * (an absent or empty list for a collection that does not exist) and each counter.
+ * What one database holds for the planner: the listIndexes output per managed collection (an
+ * absent or empty list for a collection that does not exist), each collection's default
+ * collation where it has one, each counter, and the metadata records by id.
  */
-public record ObservedState(Map<String, List<IndexDefinition>> indexes, Map<String, CounterObservation> counters) {
+public record ObservedState(Map<String, List<IndexDefinition>> indexes,
+    Map<String, Map<String, Object>> defaultCollations, Map<String, CounterObservation> counters,
+    Map<String, ManagedRecord> records) {
   public ObservedState {
     indexes = Map.copyOf(indexes);
+    defaultCollations = Map.copyOf(defaultCollations);
     counters = Map.copyOf(counters);
+    records = Map.copyOf(records);
+  }
+
+  public ObservedState(Map<String, List<IndexDefinition>> indexes, Map<String, CounterObservation> counters) {
+    this(indexes, Map.of(), counters, Map.of());
   }
 
   public List<IndexDefinition> indexesOf(String collection) {
     return indexes.getOrDefault(collection, List.of());
+  }
+
+  /** The collection's default collation (canonical), or null for simple. */
+  public Map<String, Object> defaultCollationOf(String collection) {
+    return defaultCollations.get(collection);
   }
 }

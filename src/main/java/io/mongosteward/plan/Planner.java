@@ -11,56 +11,144 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Desired spec + observed state -> ordered plan. Pure: no I/O, no clock, so every case is a
- * unit test. Per collection, drops come first (they free names and key patterns), then rebuilds,
- * in-place changes and creations; counters come last.
+ * Desired spec + observed state -> ordered plan. Pure: no I/O, no clock, so every case is a unit
+ * test. Per collection: the claim, drops that free a key pattern, rebuilds, in-place changes,
+ * creations, then drops of indexes whose replacement now exists; counters come last.
  */
 public final class Planner {
   /** MongoDB's own index on _id: never reported, never dropped. */
   public static final String ID_INDEX = "_id_";
+  /** Properties that tell two indexes with the same keys apart (mongod 5.0 and later). */
+  private static final Set<String> SIGNATURE = Set.of("keys", "collation", "partialFilterExpression", "unique", "sparse");
 
-  public Plan plan(MongoSchemaSpec spec, ObservedState observed) {
+  /**
+   * @param owner the schema this plan is for: collections and counters another schema manages
+   *     are reported and left alone, and unclaimed ones are claimed first
+   */
+  public Plan plan(MongoSchemaSpec spec, ObservedState observed, Owner owner) {
+    return plan(spec, observed, Objects.requireNonNull(owner, "owner"), true);
+  }
+
+  /** Without ownership records, for tests of the index logic alone. */
+  Plan plan(MongoSchemaSpec spec, ObservedState observed) {
+    return plan(spec, observed, null, false);
+  }
+
+  private Plan plan(MongoSchemaSpec spec, ObservedState observed, Owner owner, boolean owned) {
     List<Action> actions = new ArrayList<>();
+    Set<String> declared = new HashSet<>();
     for (CollectionSpec collection : spec.getCollections()) {
-      actions.addAll(planCollection(collection, observed.indexesOf(collection.getName()), spec));
+      String id = ManagedRecord.collectionId(collection.getName());
+      declared.add(id);
+      ManagedRecord record = observed.records().get(id);
+      if (owned && !ownership(id, collection.getName(), "", record, owner, actions)) {
+        continue;
+      }
+      actions.addAll(planCollection(collection, observed, record, spec));
     }
     for (CounterSpec counter : spec.getCounters()) {
-      planCounter(counter, observed.counters().get(counter.getName())).ifPresent(actions::add);
+      String id = ManagedRecord.counterId(counter.getCollection(), counter.getName());
+      declared.add(id);
+      if (owned && !ownership(id, counter.getCollection(), counter.getName(), observed.records().get(id), owner, actions)) {
+        continue;
+      }
+      actions.addAll(planCounter(counter, observed.counters().get(counter.getName())));
+    }
+    if (owned) {
+      observed.records().values().stream()
+          .filter(r -> !declared.contains(r.id()) && r.owner().sameAs(owner))
+          .forEach(r -> actions.add(release(r.id())));
     }
     return new Plan(actions);
   }
 
-  private List<Action> planCollection(CollectionSpec collection, List<IndexDefinition> observed, MongoSchemaSpec spec) {
+  /**
+   * What deleting the schema does: with {@code dropIndexes} (deletionPolicy Delete) drop the
+   * declared indexes that exist, in the collections this schema manages; then release every
+   * record it holds. Undeclared indexes and _id_ stay.
+   */
+  public Plan planDeletion(MongoSchemaSpec spec, ObservedState observed, Owner owner, boolean dropIndexes) {
+    List<Action> actions = new ArrayList<>();
+    if (dropIndexes) {
+      for (CollectionSpec c : spec.getCollections()) {
+        ManagedRecord record = observed.records().get(ManagedRecord.collectionId(c.getName()));
+        if (record != null && !record.owner().sameAs(owner)) {
+          continue;
+        }
+        Set<String> existing = new HashSet<>();
+        observed.indexesOf(c.getName()).forEach(i -> existing.add(i.name()));
+        c.getIndexes().stream().filter(i -> existing.contains(i.getName()))
+            .forEach(i -> actions.add(new Action.DropIndex(c.getName(), i.getName(), "deletionPolicy: Delete")));
+      }
+    }
+    observed.records().values().stream().filter(r -> r.owner().sameAs(owner)).forEach(r -> actions.add(release(r.id())));
+    return new Plan(actions);
+  }
+
+  /** Adds a claim or a report; false when another schema manages the target. */
+  private static boolean ownership(String id, String collection, String name, ManagedRecord record, Owner owner,
+      List<Action> actions) {
+    if (record != null && !record.owner().sameAs(owner)) {
+      actions.add(new Action.Reported(ActionType.ManagedElsewhere, collection, name, "managed by MongoSchema "
+          + record.owner() + "; one schema manages a " + (name.isEmpty() ? "collection" : "counter")
+          + ": declare it there, or delete that schema first"));
+      return false;
+    }
+    // A record the CLI wrote has no uid: the operator stamps its own.
+    if (record == null || (record.owner().uid() == null && owner.uid() != null)) {
+      actions.add(new Action.Claim(collection, name, id, owner));
+    }
+    return true;
+  }
+
+  private static Action release(String id) {
+    String target = id.substring(id.indexOf(':') + 1);
+    if (id.startsWith("counter:")) {
+      int slash = target.indexOf('/');
+      return new Action.Release(target.substring(0, slash), target.substring(slash + 1), id);
+    }
+    return new Action.Release(target, "", id);
+  }
+
+  private List<Action> planCollection(CollectionSpec collection, ObservedState state, ManagedRecord record,
+      MongoSchemaSpec spec) {
     String coll = collection.getName();
+    List<IndexDefinition> observed = state.indexesOf(coll);
+    Map<String, Object> defaultCollation = state.defaultCollationOf(coll);
     Map<String, IndexDefinition> observedByName = new LinkedHashMap<>();
     observed.forEach(o -> observedByName.put(o.name(), o));
     Set<String> declaredNames = new HashSet<>();
     collection.getIndexes().forEach(i -> declaredNames.add(i.getName()));
 
-    List<Action> drops = new ArrayList<>();
     List<Action> rebuilds = new ArrayList<>();
     List<Action> modifies = new ArrayList<>();
-    List<Action> creates = new ArrayList<>();
+    List<Action.CreateIndex> creates = new ArrayList<>();
     List<Action> reports = new ArrayList<>();
     Set<String> accounted = new HashSet<>(Set.of(ID_INDEX));
 
     for (IndexSpec indexSpec : collection.getIndexes()) {
-      IndexDefinition desired = IndexDefinitions.fromSpec(indexSpec);
+      IndexDefinition desired = forCollection(IndexDefinitions.fromSpec(indexSpec), defaultCollation);
       IndexDefinition existing = observedByName.get(desired.name());
       if (existing != null) {
         accounted.add(existing.name());
-        List<IndexDefinition.Difference> diffs = desired.differencesFrom(existing);
+        List<IndexDefinition.Difference> diffs = desired.differencesFrom(existing, defaultCollation);
         if (diffs.isEmpty()) {
           continue;
         }
-        if (diffs.stream().allMatch(IndexDefinition.Difference::modifiable)) {
+        Optional<ManagedRecord.Unkept> unkept = unkept(record, desired, diffs);
+        if (unkept.isPresent()) {
+          reports.add(new Action.Reported(ActionType.Unsupported, coll, desired.name(), "the server does not keep "
+              + String.join(", ", unkept.get().options()) + ": it accepted the index and dropped "
+              + (unkept.get().options().size() == 1 ? "that option" : "those options") + "; it is not rebuilt for it"));
+        } else if (diffs.stream().allMatch(IndexDefinition.Difference::modifiable)) {
           modifies.add(new Action.ModifyIndex(coll, desired, diffs));
         } else if (spec.getPolicy().getOnConflict() == ConflictPolicy.Recreate) {
-          rebuilds.add(new Action.RecreateIndex(coll, desired, diffs));
+          rebuilds.add(new Action.RecreateIndex(coll, desired, diffs, desired.unique() || existing.unique()));
         } else {
           reports.add(new Action.Reported(ActionType.Conflict, coll, desired.name(),
               "exists with another definition: " + diffs
@@ -70,48 +158,112 @@ public final class Planner {
       }
       Optional<IndexDefinition> twin = observed.stream()
           .filter(o -> !declaredNames.contains(o.name()) && !accounted.contains(o.name()))
-          .filter(o -> desired.differencesFrom(o).isEmpty())
+          .filter(o -> desired.differencesFrom(o, defaultCollation).isEmpty())
           .findFirst();
       if (twin.isPresent()) {
         accounted.add(twin.get().name());
         reports.add(new Action.Reported(ActionType.NameMismatch, coll, desired.name(),
-            "present as " + twin.get().name() + " with the same keys and options; kept as is"));
+            "present as " + Quoting.name(twin.get().name()) + " with the same keys and options; kept as is"));
       } else {
         creates.add(new Action.CreateIndex(coll, desired));
       }
     }
 
+    List<Action> earlyDrops = new ArrayList<>();
+    List<Action> lateDrops = new ArrayList<>();
     for (IndexDefinition o : observed) {
       if (accounted.contains(o.name())) {
         continue;
       }
       if (spec.getPolicy().getUnmanagedIndexes() == UnmanagedIndexPolicy.Drop) {
-        drops.add(new Action.DropIndex(coll, o.name(), "not declared (policy.unmanagedIndexes: Drop)"));
+        Optional<Action.CreateIndex> replacedBy = creates.stream()
+            .filter(c -> collides(c.index(), o, defaultCollation)).findFirst();
+        if (replacedBy.isPresent()) {
+          // The new index cannot stand beside it (same key pattern and options): it must go first.
+          earlyDrops.add(new Action.DropIndex(coll, o.name(), "not declared (policy.unmanagedIndexes: Drop); it must go "
+              + "before " + Quoting.name(replacedBy.get().name()) + " can be built"
+              + (o.unique() ? ", so uniqueness is NOT enforced until that build ends" : ""), false));
+        } else {
+          lateDrops.add(new Action.DropIndex(coll, o.name(), "not declared (policy.unmanagedIndexes: Drop)"
+              + (creates.isEmpty() ? "" : "; dropped after the new indexes exist"), true));
+        }
       } else {
         reports.add(new Action.Reported(ActionType.Unmanaged, coll, o.name(),
             "not declared; " + Action.describe(o) + "; add it to the spec or set policy.unmanagedIndexes: Drop"));
       }
     }
 
-    List<Action> out = new ArrayList<>(drops);
+    List<Action> out = new ArrayList<>(earlyDrops);
     out.addAll(rebuilds);
     out.addAll(modifies);
     out.addAll(creates);
+    out.addAll(lateDrops);
     out.addAll(reports);
     return out;
   }
 
-  private Optional<Action> planCounter(CounterSpec counter, CounterObservation seen) {
+  /**
+   * On a collection whose default collation is not simple, a text or 2d index must be created
+   * with {locale: "simple"} or mongod refuses it (code 67).
+   */
+  private static IndexDefinition forCollection(IndexDefinition desired, Map<String, Object> defaultCollation) {
+    if (desired.simpleCollationOnly() && desired.collation() == null && !IndexDefinition.isSimple(defaultCollation)) {
+      Map<String, Object> options = new LinkedHashMap<>(desired.createOptions());
+      options.put("collation", Map.of("locale", "simple"));
+      return new IndexDefinition(desired.name(), desired.keys(), desired.unique(), desired.sparse(), desired.hidden(),
+          desired.expireAfterSeconds(), desired.partialFilter(), desired.collation(), desired.typeOptions(), options);
+    }
+    return desired;
+  }
+
+  /**
+   * Whether two indexes cannot exist together: the same keys with the same collation, partial
+   * filter, unique and sparse (mongod 5.0 and later tell indexes apart by these), or two text
+   * indexes, of which a collection holds one.
+   * https://www.mongodb.com/docs/manual/core/indexes/create-index/#index-names
+   */
+  private static boolean collides(IndexDefinition desired, IndexDefinition observed, Map<String, Object> defaultCollation) {
+    if (desired.isText() && observed.isText()) {
+      return true;
+    }
+    return desired.differencesFrom(observed, defaultCollation).stream().noneMatch(d -> SIGNATURE.contains(d.property()));
+  }
+
+  /** The record of options this server dropped from this very declaration, if they are all that differ. */
+  private static Optional<ManagedRecord.Unkept> unkept(ManagedRecord record, IndexDefinition desired,
+      List<IndexDefinition.Difference> diffs) {
+    if (record == null) {
+      return Optional.empty();
+    }
+    String fingerprint = IndexDefinitions.fingerprint(desired);
+    return record.unkept().stream()
+        .filter(u -> u.index().equals(desired.name()) && u.fingerprint().equals(fingerprint))
+        .filter(u -> diffs.stream().allMatch(d -> u.options().contains(d.property())))
+        .findFirst();
+  }
+
+  private List<Action> planCounter(CounterSpec counter, CounterObservation seen) {
+    List<Action> out = new ArrayList<>();
     Long seq = seen == null ? null : seen.seq();
     Long max = seen == null ? null : seen.seedMax();
     String source = seen == null ? null : seen.seedSource();
+    if (seen != null && seen.undetermined() != null) {
+      // Seeding below the true max would hand out ids twice: better no seed, and a person told.
+      out.add(new Action.Reported(ActionType.Unsupported, counter.getCollection(), counter.getName(),
+          "cannot find the max of " + source + ": " + seen.undetermined() + "; the counter is not seeded"));
+      return out;
+    }
     if (seq == null) {
-      return Optional.of(new Action.SeedCounter(counter.getCollection(), counter.getName(), null,
+      out.add(new Action.SeedCounter(counter.getCollection(), counter.getName(), null,
           max == null ? 0 : Math.max(max, 0), source));
+    } else if (max != null && seq < max) {
+      out.add(new Action.SeedCounter(counter.getCollection(), counter.getName(), seq, max, source));
     }
-    if (max != null && seq < max) {
-      return Optional.of(new Action.SeedCounter(counter.getCollection(), counter.getName(), seq, max, source));
+    if (seen != null && !seen.ignoredTypes().isEmpty()) {
+      out.add(new Action.Reported(ActionType.Unsupported, counter.getCollection(), counter.getName(),
+          source + " also holds values that are not numbers (" + String.join(", ", seen.ignoredTypes())
+              + "); they are left out of the max: make the field numeric in every document"));
     }
-    return Optional.empty();
+    return out;
   }
 }

@@ -87,7 +87,7 @@ class CliIT {
     assertThat(r.code()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).contains("embedded MongoDB-compatible server").contains("names Secret bot-mongo");
     assertThat(r.out()).contains("CreateIndex", "posts.post_id_unique", "posts.channel_created", "events.ts_ttl",
-        "SeedCounter", "counters.post_id", "7 changes, 0 to report.");
+        "SeedCounter", "counters.post_id", "Claim", "record bots/bot-app as the manager", "12 changes, 0 to report.");
   }
 
   @ParameterizedTest
@@ -100,7 +100,7 @@ class CliIT {
     Run apply = run(env, "apply", "-f", file.toString());
     assertThat(apply.code()).as(apply.out() + apply.err()).isZero();
     assertThat(apply.out()).containsPattern("CreateIndex +posts.post_id_unique +\\d+ ms +created")
-        .contains("7 applied, 0 need attention.");
+        .contains("12 applied, 0 need attention.");
     assertThat(apply.err()).contains("... createIndexes posts: post_id_unique, message_link_norm_1, channel_created",
         "... SeedCounter counters.post_id");
     Run plan = run(env, "plan", "-f", file.toString());
@@ -116,15 +116,19 @@ class CliIT {
     assertThat(r.code()).isEqualTo(2);
     JsonNode root = new ObjectMapper().readTree(r.out());
     assertThat(root.fieldNames()).toIterable().containsExactly("actions");
-    JsonNode first = root.get("actions").get(0);
+    JsonNode claim = root.get("actions").get(0);
+    assertThat(claim.get("type").asText()).isEqualTo("Claim");
+    assertThat(claim.get("collection").asText()).isEqualTo("posts");
+    assertThat(claim.has("index")).isFalse();
+    JsonNode first = root.get("actions").get(1);
     assertThat(first.get("type").asText()).isEqualTo("CreateIndex");
     assertThat(first.get("collection").asText()).isEqualTo("posts");
     assertThat(first.get("index").asText()).isEqualTo("post_id_unique");
     assertThat(first.get("detail").asText()).contains("post_id");
     List<String> types = new ArrayList<>();
     root.get("actions").forEach(a -> types.add(a.get("type").asText()));
-    assertThat(types).containsExactly("CreateIndex", "CreateIndex", "CreateIndex", "CreateIndex", "CreateIndex",
-        "SeedCounter", "SeedCounter");
+    assertThat(types).containsExactly("Claim", "CreateIndex", "CreateIndex", "CreateIndex", "Claim", "CreateIndex",
+        "Claim", "CreateIndex", "Claim", "SeedCounter", "Claim", "SeedCounter");
   }
 
   /** A dry run shows, in JSON too, what apply would do: the changes plan lists, none applied. */
@@ -137,16 +141,17 @@ class CliIT {
     JsonNode root = new ObjectMapper().readTree(dry.out());
     assertThat(root.get("dryRun").asBoolean()).isTrue();
     JsonNode plan = new ObjectMapper().readTree(run(env, "plan", "-f", file.toString(), "-o", "json").out());
-    assertThat(root.get("actions")).hasSize(7).hasSameSizeAs(plan.get("actions"));
-    for (int i = 0; i < 7; i++) {
+    assertThat(root.get("actions")).hasSize(12).hasSameSizeAs(plan.get("actions"));
+    for (int i = 0; i < 12; i++) {
       JsonNode a = root.get("actions").get(i);
       JsonNode p = plan.get("actions").get(i);
       assertThat(a.get("applied").asBoolean()).isFalse();
       for (String field : List.of("type", "collection", "detail")) {
         assertThat(a.get(field)).as(field).isEqualTo(p.get(field));
       }
-      String name = p.has("index") ? "index" : "counter";
-      assertThat(a.get(name)).isEqualTo(p.get(name));
+      for (String name : List.of("index", "counter")) {
+        assertThat(a.get(name)).as(name).isEqualTo(p.get(name));
+      }
     }
     assertThat(admin.getDatabase("cli_dry_json").listCollectionNames().into(new ArrayList<>())).isEmpty();
   }
@@ -167,20 +172,25 @@ class CliIT {
     assertThat(apply.code()).isEqualTo(2);
     JsonNode root = new ObjectMapper().readTree(apply.out());
     assertThat(root.get("converged").asBoolean()).isFalse();
-    assertThat(root.get("actions").get(0).get("result").asText()).isEqualTo("BlockedByDuplicates");
+    JsonNode unique = null;
+    for (JsonNode a : root.get("actions")) {
+      if ("post_id_unique".equals(a.path("index").asText())) unique = a;
+    }
+    assertThat(unique.get("result").asText()).isEqualTo("BlockedByDuplicates");
   }
 
   /** A CI gate built on plan must fail while a constraint is missing, even when there is nothing to create. */
   @Test
   void planExitsTwoWhenThereIsSomethingToReportAndZeroForNotes() throws IOException {
     Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
-    admin.getDatabase("cli_plan_conflict").getCollection("users").createIndex(new Document("email", 1),
+    admin.getDatabase("cli_plan_conflict").getCollection("users").createIndex(new Document("mail", 1),
         new com.mongodb.client.model.IndexOptions().name("email_1"));
     Path conflict = write("c.yaml", SchemaFileTest.HEAD + """
         spec:
           database: cli_plan_conflict
           collections: [{name: users, indexes: [{name: email_1, keys: [{field: email}], unique: true}]}]
         """);
+    assertThat(run(env, "apply", "-f", conflict.toString()).code()).isEqualTo(2);
     Run plan = run(env, "plan", "-f", conflict.toString());
     assertThat(plan.code()).as(plan.out() + plan.err()).isEqualTo(2);
     assertThat(plan.out()).contains("Conflict", "users.email_1", "0 changes, 1 to report.");
@@ -192,6 +202,8 @@ class CliIT {
           database: cli_plan_note
           collections: [{name: users, indexes: [{name: email_unique, keys: [{field: email}], unique: true}]}]
         """);
+    // The first apply records which schema manages the collection; then nothing is left to do.
+    assertThat(run(env, "apply", "-f", note.toString()).code()).isZero();
     Run kept = run(env, "plan", "-f", note.toString());
     assertThat(kept.code()).as(kept.out() + kept.err()).isZero();
     assertThat(kept.out()).contains("NameMismatch", "0 changes, 0 to report.");
@@ -212,7 +224,7 @@ class CliIT {
     JsonNode list = new ObjectMapper().readTree(json.out());
     assertThat(list.get("kind").asText()).isEqualTo("List");
     assertThat(list.get("items")).extracting(i -> i.get("schema").asText()).containsExactly("cli/a", "cli/b");
-    assertThat(list.get("items").get(1).get("actions").get(0).get("index").asText()).isEqualTo("y_1");
+    assertThat(list.get("items").get(1).get("actions").get(1).get("index").asText()).isEqualTo("y_1");
 
     Run apply = run(env, "apply", "-f", file.toString());
     assertThat(apply.code()).as(apply.out() + apply.err()).isZero();
@@ -223,7 +235,7 @@ class CliIT {
   @Test
   void theExitCodeIsTheWorstOfTheDocumentsAndErrorsAreListedPerSchema() throws IOException {
     Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
-    admin.getDatabase("cli_worst_b").getCollection("q").createIndex(new Document("y", 1),
+    admin.getDatabase("cli_worst_b").getCollection("q").createIndex(new Document("z", 1),
         new com.mongodb.client.model.IndexOptions().name("y_1"));
     Path file = write("w.yaml", schema("a", "cli_worst_a", "[]") + "---\n"
         + schema("b", "cli_worst_b", "[{name: q, indexes: [{name: y_1, keys: [{field: y}], unique: true}]}]"));
@@ -359,11 +371,15 @@ class CliIT {
 
   @Test
   void missingFileAndUnknownFlagExitOne() {
-    assertThat(run("plan", "-f", "nope.yaml").err()).contains("nope.yaml: no such file");
+    Run absent = run("plan", "-f", "nope.yaml");
+    assertThat(absent.code()).isEqualTo(1);
+    assertThat(absent.err()).contains("nope.yaml: no such file");
+    assertThat(run("apply", "-f", "nope.yaml").code()).isEqualTo(1);
     Run unknown = run("plan", "-f", EXAMPLE, "--dry-rn");
     assertThat(unknown.code()).isEqualTo(1);
     assertThat(unknown.err()).contains("Unknown option: '--dry-rn'", "Run 'mongo-steward plan --help' for usage.");
     Run missing = run("apply");
+    assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).contains("Missing required option: '--file=FILE'");
   }
 

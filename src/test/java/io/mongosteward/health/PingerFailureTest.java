@@ -42,7 +42,8 @@ class PingerFailureTest {
     assertThat(Failure.of(new MongoSecurityException(MongoCredential.createCredential("u", "admin",
         "p".toCharArray()), "bad password"))).isEqualTo(Failure.AUTH);
     assertThat(Failure.of(command(18))).isEqualTo(Failure.AUTH);
-    assertThat(Failure.of(command(13))).isEqualTo(Failure.AUTH);
+    // A missing privilege (13) is not a refused login: the server answered.
+    assertThat(Failure.of(command(13))).isEqualTo(Failure.SERVER);
     assertThat(Failure.of(command(59))).isEqualTo(Failure.SERVER);
     assertThat(Failure.of(new IllegalStateException("closed"))).isEqualTo(Failure.CLIENT);
     assertThat(Failure.TIMEOUT.label()).isEqualTo("timeout");

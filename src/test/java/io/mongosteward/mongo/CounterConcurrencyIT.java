@@ -1,5 +1,7 @@
 package io.mongosteward.mongo;
 
+import io.mongosteward.testsupport.Engines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.MongoCollection;
@@ -47,8 +49,8 @@ class CounterConcurrencyIT {
           - name: post_id
             seedFrom: {collection: posts, field: post_id}
         """);
-    SchemaEngine engine = new SchemaEngine(new Retrier(RetryPolicy.DEFAULT, Redactor.none()), Redactor.none());
-    engine.sync(db, spec, false);
+    SchemaEngine engine = new SchemaEngine(new Retrier(RetryPolicy.DEFAULT, Redactor.none()));
+    engine.sync(db, spec, Engines.APPLY);
 
     ConcurrentLinkedQueue<Long> allocated = new ConcurrentLinkedQueue<>();
     ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
@@ -58,7 +60,7 @@ class CounterConcurrencyIT {
     }
     int syncs = 0;
     while (syncs < 3 || writers.stream().anyMatch(f -> !f.isDone())) {
-      engine.sync(db, spec, false);
+      engine.sync(db, spec, Engines.APPLY);
       syncs++;
     }
     pool.shutdown();

@@ -1,5 +1,7 @@
 package io.mongosteward.mongo;
 
+import io.mongosteward.testsupport.Engines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,7 +36,7 @@ class RealMongoIT {
 
   static ClientRegistry clients;
   static MongoClient client;
-  final SchemaEngine engine = new SchemaEngine(new Retrier(RetryPolicy.DEFAULT, Redactor.none()), Redactor.none());
+  final SchemaEngine engine = new SchemaEngine(new Retrier(RetryPolicy.DEFAULT, Redactor.none()));
 
   @BeforeAll
   static void connect() {
@@ -55,21 +57,21 @@ class RealMongoIT {
   void changedTtlIsAppliedInPlaceWithCollMod() {
     MongoDatabase db = db("real_ttl");
     String ttl = "collections:\n  - name: events\n    indexes:\n      - {name: ts_ttl, keys: [{field: ts}], expireAfterSeconds: %d}\n";
-    assertThat(engine.sync(db, SchemaEngineIT.spec(db, ttl.formatted(3600)), false).converged()).isTrue();
-    SyncResult changed = engine.sync(db, SchemaEngineIT.spec(db, ttl.formatted(60)), false);
+    assertThat(engine.sync(db, SchemaEngineIT.spec(db, ttl.formatted(3600)), Engines.APPLY).converged()).isTrue();
+    SyncResult changed = engine.sync(db, SchemaEngineIT.spec(db, ttl.formatted(60)), Engines.APPLY);
     assertThat(changed.outcomes()).extracting(Outcome::result).containsExactly(ActionType.ModifyIndex);
     assertThat(SchemaEngineIT.states(changed)).containsEntry("events.ts_ttl", IndexState.Modified);
     Document index = db.getCollection("events").listIndexes().into(new ArrayList<>()).get(1);
     assertThat(index.get("expireAfterSeconds", Number.class).longValue()).isEqualTo(60L);
-    assertThat(engine.plan(db, SchemaEngineIT.spec(db, ttl.formatted(60))).actions()).isEmpty();
+    assertThat(engine.plan(db, SchemaEngineIT.spec(db, ttl.formatted(60)), Engines.OWNER).actions()).isEmpty();
   }
 
   @Test
   void hiddenIsToggledWithCollMod() {
     MongoDatabase db = db("real_hidden");
     String spec = "collections:\n  - name: posts\n    indexes:\n      - {name: a_1, keys: [{field: a}], hidden: %s}\n";
-    engine.sync(db, SchemaEngineIT.spec(db, spec.formatted("false")), false);
-    SyncResult hidden = engine.sync(db, SchemaEngineIT.spec(db, spec.formatted("true")), false);
+    engine.sync(db, SchemaEngineIT.spec(db, spec.formatted("false")), Engines.APPLY);
+    SyncResult hidden = engine.sync(db, SchemaEngineIT.spec(db, spec.formatted("true")), Engines.APPLY);
     assertThat(hidden.outcomes()).extracting(Outcome::result).containsExactly(ActionType.ModifyIndex);
     assertThat(db.getCollection("posts").listIndexes().into(new ArrayList<>()).get(1).getBoolean("hidden")).isTrue();
   }
@@ -79,7 +81,7 @@ class RealMongoIT {
     MongoDatabase db = db("real_expiry");
     db.getCollection("events").insertOne(new Document("ts", new Date(System.currentTimeMillis() - 3_600_000)));
     engine.sync(db, SchemaEngineIT.spec(db,
-        "collections:\n  - name: events\n    indexes:\n      - {name: ts_ttl, keys: [{field: ts}], expireAfterSeconds: 1}\n"), false);
+        "collections:\n  - name: events\n    indexes:\n      - {name: ts_ttl, keys: [{field: ts}], expireAfterSeconds: 1}\n"), Engines.APPLY);
     // The TTL monitor runs every 60 s by default.
     Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(1, TimeUnit.SECONDS)
         .until(() -> db.getCollection("events").countDocuments() == 0);
@@ -92,7 +94,7 @@ class RealMongoIT {
     assertThatThrownBy(() -> db.getCollection("p").createIndex(Indexes.ascending("x"), new IndexOptions().name("other")))
         .isInstanceOfSatisfying(MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(85));
     SyncResult r = engine.sync(db, SchemaEngineIT.spec(db,
-        "collections:\n  - name: p\n    indexes:\n      - {name: other, keys: [{field: x}]}\n"), false);
+        "collections:\n  - name: p\n    indexes:\n      - {name: other, keys: [{field: x}]}\n"), Engines.APPLY);
     assertThat(r.plan().actions()).extracting(a -> a.type()).containsExactly(ActionType.NameMismatch);
     assertThat(r.converged()).isTrue();
   }
@@ -104,7 +106,7 @@ class RealMongoIT {
     assertThatThrownBy(() -> db.getCollection("p").createIndex(Indexes.ascending("y"), new IndexOptions().name("idx")))
         .isInstanceOfSatisfying(MongoCommandException.class, e -> assertThat(e.getErrorCode()).isEqualTo(86));
     SyncResult r = engine.sync(db, SchemaEngineIT.spec(db,
-        "collections:\n  - name: p\n    indexes:\n      - {name: idx, keys: [{field: y}]}\n"), false);
+        "collections:\n  - name: p\n    indexes:\n      - {name: idx, keys: [{field: y}]}\n"), Engines.APPLY);
     assertThat(r.plan().actions()).extracting(a -> a.type()).containsExactly(ActionType.Conflict);
   }
 
@@ -113,7 +115,7 @@ class RealMongoIT {
     MongoDatabase db = db("real_dup");
     db.getCollection("posts").insertMany(java.util.List.of(new Document("post_id", 1), new Document("post_id", 1)));
     SyncResult r = engine.sync(db, SchemaEngineIT.spec(db,
-        "collections:\n  - name: posts\n    indexes:\n      - {name: u, keys: [{field: post_id}], unique: true}\n"), false);
+        "collections:\n  - name: posts\n    indexes:\n      - {name: u, keys: [{field: post_id}], unique: true}\n"), Engines.APPLY);
     assertThat(SchemaEngineIT.states(r)).containsEntry("posts.u", IndexState.BlockedByDuplicates);
   }
 }

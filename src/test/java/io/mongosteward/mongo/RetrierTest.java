@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoSocketReadException;
 import com.mongodb.ServerAddress;
+import io.mongosteward.failure.Failure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,7 @@ class RetrierTest {
   @Test
   void transientErrorsAreRetriedWithExponentialBackoffUpToTheCeiling() {
     AtomicInteger calls = new AtomicInteger();
-    String result = retrier(6, 1.0).call("op", () -> {
+    String result = retrier(6, 1.0).call(Op.of("op", ""), () -> {
       if (calls.incrementAndGet() < 6) throw new MongoSocketReadException("reset", new ServerAddress());
       return "ok";
     });
@@ -40,7 +41,7 @@ class RetrierTest {
   @Test
   void jitterScalesTheWaitDown() {
     AtomicInteger calls = new AtomicInteger();
-    retrier(3, 0.5).call("op", () -> {
+    retrier(3, 0.5).call(Op.of("op", ""), () -> {
       if (calls.incrementAndGet() < 3) throw commandError(10107);
       return null;
     });
@@ -50,10 +51,10 @@ class RetrierTest {
   @Test
   void attemptsAreBounded() {
     AtomicInteger calls = new AtomicInteger();
-    assertThatThrownBy(() -> retrier(3, 1.0).call("op", () -> {
+    assertThatThrownBy(() -> retrier(3, 1.0).call(Op.of("op", ""), () -> {
       calls.incrementAndGet();
       throw commandError(91);
-    })).isInstanceOf(MongoCommandException.class);
+    })).isInstanceOf(Failure.Transient.class).hasMessageContaining("code 91");
     assertThat(calls).hasValue(3);
     assertThat(waits).hasSize(2);
   }
@@ -61,10 +62,10 @@ class RetrierTest {
   @Test
   void permanentErrorsAreNotRetried() {
     AtomicInteger calls = new AtomicInteger();
-    assertThatThrownBy(() -> retrier(5, 1.0).call("op", () -> {
+    assertThatThrownBy(() -> retrier(5, 1.0).call(Op.of("op", ""), () -> {
       calls.incrementAndGet();
       throw commandError(11000);
-    })).isInstanceOf(MongoCommandException.class);
+    })).isInstanceOfSatisfying(Failure.Permanent.class, f -> assertThat(f.code()).isEqualTo(11000));
     assertThat(calls).hasValue(1);
     assertThat(waits).isEmpty();
   }

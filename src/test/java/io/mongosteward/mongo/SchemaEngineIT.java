@@ -1,5 +1,7 @@
 package io.mongosteward.mongo;
 
+import io.mongosteward.testsupport.Engines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.MongoClient;
@@ -30,7 +32,7 @@ class SchemaEngineIT {
   private static final CommandRecorder COMMANDS = new CommandRecorder();
   private static final ClientRegistry CLIENTS =
       new ClientRegistry(new Retrier(RetryPolicy.DEFAULT, Redactor.none()), List.of(COMMANDS));
-  private final SchemaEngine engine = new SchemaEngine(new Retrier(RetryPolicy.DEFAULT, Redactor.none()), Redactor.none());
+  private final SchemaEngine engine = new SchemaEngine(new Retrier(RetryPolicy.DEFAULT, Redactor.none()));
 
   @AfterAll
   static void close() {
@@ -76,10 +78,12 @@ class SchemaEngineIT {
     db.getCollection("posts").insertMany(List.of(new Document("post_id", 7), new Document("post_id", 41)));
     MongoSchemaSpec spec = spec(db, BOT);
 
-    SyncResult first = engine.sync(db, spec, false);
+    SyncResult first = engine.sync(db, spec, Engines.APPLY);
     assertThat(first.outcomes()).allMatch(Outcome::applied);
-    assertThat(first.outcomes()).extracting(o -> o.action().type()).containsExactly(ActionType.CreateIndex,
-        ActionType.CreateIndex, ActionType.CreateIndex, ActionType.CreateIndex, ActionType.SeedCounter);
+    // Each collection and counter is claimed for this schema before anything in it changes.
+    assertThat(first.outcomes()).extracting(o -> o.action().type()).containsExactly(ActionType.Claim,
+        ActionType.CreateIndex, ActionType.CreateIndex, ActionType.CreateIndex, ActionType.Claim, ActionType.CreateIndex,
+        ActionType.Claim, ActionType.SeedCounter);
     assertThat(first.converged()).isTrue();
     assertThat(states(first)).containsEntry("posts.post_id_unique", IndexState.Created);
 
@@ -90,7 +94,7 @@ class SchemaEngineIT {
         .isEqualTo(41L);
 
     COMMANDS.clear();
-    SyncResult second = engine.sync(db, spec, false);
+    SyncResult second = engine.sync(db, spec, Engines.APPLY);
     assertThat(second.plan().actions()).isEmpty();
     assertThat(second.converged()).isTrue();
     assertThat(states(second).values()).containsOnly(IndexState.Present);
@@ -98,9 +102,11 @@ class SchemaEngineIT {
     assertThat(mine.stream().filter(c -> c.name().equals("listIndexes")).map(c -> c.collection()))
         .containsExactly("posts", "tasks");
     assertThat(mine.stream().filter(c -> CommandRecorder.WRITES.contains(c.name()))).isEmpty();
-    // Counter reads: one for the counter document, one for the max of the seed field.
-    assertThat(mine.stream().filter(c -> c.name().equals("find"))).hasSize(2);
-    assertThat(mine).hasSize(4);
+    // Counter reads: one for the counter document, one for the max of the seed field; and one
+    // read of the metadata records that say which schema manages what.
+    assertThat(mine.stream().filter(c -> c.name().equals("find")).map(c -> c.collection()))
+        .containsExactlyInAnyOrder("counters", "posts", MetadataStore.COLLECTION);
+    assertThat(mine).hasSize(5);
   }
 
   @ParameterizedTest
@@ -108,7 +114,7 @@ class SchemaEngineIT {
   void createIndexesIsOneCommandPerCollection(MongoBackend backend) {
     MongoDatabase db = freshDatabase(backend);
     COMMANDS.clear();
-    engine.sync(db, spec(db, BOT), false);
+    engine.sync(db, spec(db, BOT), Engines.APPLY);
     assertThat(COMMANDS.named("createIndexes").stream().filter(c -> db.getName().equals(c.database())).map(c -> c.collection()))
         .containsExactly("posts", "tasks");
   }
@@ -124,7 +130,7 @@ class SchemaEngineIT {
     posts.add(new Document("post_id", 11));
     db.getCollection("posts").insertMany(posts);
 
-    SyncResult r = engine.sync(db, spec(db, BOT), false);
+    SyncResult r = engine.sync(db, spec(db, BOT), Engines.APPLY);
 
     assertThat(states(r)).containsEntry("posts.post_id_unique", IndexState.BlockedByDuplicates)
         .containsEntry("posts.message_link_norm_1", IndexState.Created)
@@ -150,20 +156,47 @@ class SchemaEngineIT {
             indexes:
               - {name: task_id_unique, keys: [{field: task_id}], unique: true}
         """;
-    SyncResult reported = engine.sync(db, spec(db, body), false);
+    SyncResult reported = engine.sync(db, spec(db, body), Engines.APPLY);
     assertThat(reported.unmanagedIndexes()).extracting(i -> i.getName()).containsExactly("legacy_1");
     assertThat(reported.converged()).isFalse();
 
-    SyncResult dropped = engine.sync(db, spec(db, body + "policy: {unmanagedIndexes: Drop}\n"), false);
+    SyncResult dropped = engine.sync(db, spec(db, body + "policy: {unmanagedIndexes: Drop}\n"), Engines.APPLY);
     assertThat(dropped.outcomes()).extracting(o -> o.action().type() + " " + o.action().name())
         .containsExactly("DropIndex legacy_1");
     assertThat(indexes(db, "tasks")).extracting(d -> d.getString("name")).containsExactlyInAnyOrder("_id_", "task_id_unique");
-    assertThat(engine.plan(db, spec(db, body + "policy: {unmanagedIndexes: Drop}\n")).actions()).isEmpty();
+    assertThat(engine.plan(db, spec(db, body + "policy: {unmanagedIndexes: Drop}\n"), Engines.OWNER).actions()).isEmpty();
   }
 
   @ParameterizedTest
   @EnumSource(MongoBackend.class)
   void conflictIsReportedUnderReportAndRebuiltUnderRecreate(MongoBackend backend) {
+    MongoDatabase db = freshDatabase(backend);
+    db.getCollection("tasks").createIndex(Indexes.ascending("task_no"), new IndexOptions().name("task_id_unique"));
+    String body = """
+        collections:
+          - name: tasks
+            indexes:
+              - {name: task_id_unique, keys: [{field: task_id}], unique: true}
+        """;
+    SyncResult report = engine.sync(db, spec(db, body), Engines.APPLY);
+    assertThat(report.plan().actions()).extracting(a -> a.type()).containsExactly(ActionType.Claim, ActionType.Conflict);
+    assertThat(states(report)).containsEntry("tasks.task_id_unique", IndexState.Conflict);
+    assertThat(report.outcomes()).extracting(o -> o.action().type()).containsExactly(ActionType.Claim);
+
+    SyncResult rebuilt = engine.sync(db, spec(db, body + "policy: {onConflict: Recreate}\n"), Engines.APPLY);
+    assertThat(rebuilt.outcomes()).extracting(Outcome::result).containsExactly(ActionType.RecreateIndex);
+    assertThat(rebuilt.outcomes().get(0).message()).contains("uniqueness was NOT enforced while it rebuilt");
+    Document index = indexes(db, "tasks").stream().filter(d -> d.getString("name").equals("task_id_unique")).findFirst().orElseThrow();
+    assertThat(index.getBoolean("unique")).isTrue();
+    assertThat(index.get("key", Document.class).keySet()).containsExactly("task_id");
+    assertThat(engine.plan(db, spec(db, body), Engines.OWNER).actions()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void makingAnIndexUniqueIsTriedInPlaceAndRebuiltOnlyUnderRecreateWhereTheServerCannot(MongoBackend backend) {
+    // Neither stand-in has collMod: Report leaves the index alone and says why; Recreate rebuilds
+    // and says that uniqueness lapsed meanwhile. (Real mongod converts in place: RealMongoIT.)
     MongoDatabase db = freshDatabase(backend);
     db.getCollection("tasks").createIndex(Indexes.ascending("task_id"), new IndexOptions().name("task_id_unique"));
     String body = """
@@ -172,16 +205,15 @@ class SchemaEngineIT {
             indexes:
               - {name: task_id_unique, keys: [{field: task_id}], unique: true}
         """;
-    SyncResult report = engine.sync(db, spec(db, body), false);
-    assertThat(report.plan().actions()).extracting(a -> a.type()).containsExactly(ActionType.Conflict);
-    assertThat(states(report)).containsEntry("tasks.task_id_unique", IndexState.Conflict);
-    assertThat(report.outcomes()).isEmpty();
+    SyncResult report = engine.sync(db, spec(db, body), Engines.APPLY);
+    assertThat(report.plan().changes()).extracting(a -> a.type()).contains(ActionType.ModifyIndex);
+    assertThat(states(report)).containsEntry("tasks.task_id_unique", IndexState.Unsupported);
+    assertThat(report.remainingReports().get(0).detail()).contains("cannot change in place").contains("onConflict: Recreate");
 
-    SyncResult rebuilt = engine.sync(db, spec(db, body + "policy: {onConflict: Recreate}\n"), false);
-    assertThat(rebuilt.outcomes()).extracting(Outcome::result).containsExactly(ActionType.RecreateIndex);
-    Document index = indexes(db, "tasks").stream().filter(d -> d.getString("name").equals("task_id_unique")).findFirst().orElseThrow();
-    assertThat(index.getBoolean("unique")).isTrue();
-    assertThat(engine.plan(db, spec(db, body)).actions()).isEmpty();
+    SyncResult rebuilt = engine.sync(db, spec(db, body + "policy: {onConflict: Recreate}\n"), Engines.APPLY);
+    assertThat(rebuilt.outcomes()).allMatch(Outcome::applied);
+    assertThat(rebuilt.outcomes().get(0).message()).contains("uniqueness was not enforced while it rebuilt");
+    assertThat(engine.plan(db, spec(db, body), Engines.OWNER).actions()).isEmpty();
   }
 
   @ParameterizedTest
@@ -196,20 +228,20 @@ class SchemaEngineIT {
         """;
     if (!backend.acceptsAdvancedIndexOptions()) {
       // FerretDB v1 refuses TTL indexes outright (code 238).
-      SyncResult r = engine.sync(db, spec(db, ttl.formatted(3600)), false);
+      SyncResult r = engine.sync(db, spec(db, ttl.formatted(3600)), Engines.APPLY);
       assertThat(states(r)).containsEntry("events.ts_ttl", IndexState.Unsupported);
       assertThat(r.remainingReports().get(0).detail()).contains("238");
       return;
     }
-    assertThat(engine.sync(db, spec(db, ttl.formatted(3600)), false).converged()).isTrue();
+    assertThat(engine.sync(db, spec(db, ttl.formatted(3600)), Engines.APPLY).converged()).isTrue();
     // mongo-java-server has no collMod (59): the change is reported, not forced.
-    SyncResult changed = engine.sync(db, spec(db, ttl.formatted(60)), false);
+    SyncResult changed = engine.sync(db, spec(db, ttl.formatted(60)), Engines.APPLY);
     assertThat(changed.plan().actions()).extracting(a -> a.type()).containsExactly(ActionType.ModifyIndex);
     assertThat(states(changed)).containsEntry("events.ts_ttl", IndexState.Unsupported);
     assertThat(changed.remainingReports().get(0).detail()).contains("code 59").contains("onConflict: Recreate");
     assertThat(indexes(db, "events").get(1).get("expireAfterSeconds", Number.class).longValue()).isEqualTo(3600L);
 
-    SyncResult rebuilt = engine.sync(db, spec(db, ttl.formatted(60) + "policy: {onConflict: Recreate}\n"), false);
+    SyncResult rebuilt = engine.sync(db, spec(db, ttl.formatted(60) + "policy: {onConflict: Recreate}\n"), Engines.APPLY);
     assertThat(rebuilt.converged()).isTrue();
     assertThat(indexes(db, "events").get(1).get("expireAfterSeconds", Number.class).longValue()).isEqualTo(60L);
   }
@@ -235,27 +267,43 @@ class SchemaEngineIT {
               - {name: nick_unique, keys: [{field: nick}], unique: true}
               - {name: multi, keys: [{field: a}, {field: b, order: -1}, {field: c}]}
         """;
-    SyncResult r = engine.sync(db, spec(db, body), false);
+    SyncResult r = engine.sync(db, spec(db, body), Engines.APPLY);
     assertThat(r.converged()).as(r.remainingReports().toString()).isTrue();
-    Plan again = engine.plan(db, spec(db, body));
+    Plan again = engine.plan(db, spec(db, body), Engines.OWNER);
     assertThat(again.actions()).as("second plan after apply").isEmpty();
   }
 
   @org.junit.jupiter.api.Test
-  void anOptionTheServerSilentlyDropsIsReportedNotHidden() {
-    // FerretDB v1 accepts sparse: true and builds a plain index: the next plan must say so.
+  void anOptionTheServerSilentlyDropsIsReportedOnceBuiltAndNeverRebuiltFor() {
+    // FerretDB v1 accepts sparse: true and builds a plain index. The apply reads it back and says
+    // so; later passes report it, and even under Recreate never rebuild for it.
     MongoDatabase db = freshDatabase(MongoBackend.FERRETDB);
     String body = """
         collections:
           - name: users
             indexes:
               - {name: nick_sparse, keys: [{field: nick}], sparse: true}
+        policy: {onConflict: Recreate}
         """;
-    assertThat(engine.sync(db, spec(db, body), false).outcomes()).allMatch(Outcome::applied);
-    Plan after = engine.plan(db, spec(db, body));
-    assertThat(after.actions()).extracting(a -> a.type() + " " + a.detail())
-        .containsExactly("Conflict exists with another definition: [sparse false -> true]; "
-            + "set policy.onConflict: Recreate to rebuild it, or rename the index in the spec");
+    SyncResult first = engine.sync(db, spec(db, body), Engines.APPLY);
+    Outcome built = first.outcomes().stream().filter(o -> o.action().type() == ActionType.CreateIndex).findFirst()
+        .orElseThrow();
+    assertThat(built.result()).isEqualTo(ActionType.Unsupported);
+    assertThat(built.message()).contains("did not keep sparse");
+    assertThat(states(first)).containsEntry("users.nick_sparse", IndexState.Unsupported);
+
+    for (int pass = 0; pass < 2; pass++) {
+      COMMANDS.clear();
+      SyncResult again = engine.sync(db, spec(db, body), Engines.APPLY);
+      assertThat(again.plan().actions()).extracting(a -> a.type() + " " + a.name())
+          .containsExactly("Unsupported nick_sparse");
+      assertThat(again.plan().actions().get(0).detail()).contains("does not keep sparse");
+      assertThat(COMMANDS.commands().stream().filter(c -> db.getName().equals(c.database()))
+          .filter(c -> CommandRecorder.WRITES.contains(c.name()))).as("writes on pass " + pass).isEmpty();
+    }
+    // Another declaration of the same index is planned afresh: the record was about the old one.
+    Plan changed = engine.plan(db, spec(db, body.replace("sparse: true", "sparse: true, unique: true")), Engines.OWNER);
+    assertThat(changed.changes()).extracting(a -> a.type()).containsExactly(ActionType.RecreateIndex);
   }
 
   @ParameterizedTest
@@ -264,7 +312,7 @@ class SchemaEngineIT {
     MongoDatabase db = freshDatabase(backend);
     db.getCollection("posts").insertOne(new Document("post_id", 10));
     db.getCollection("counters").insertOne(new Document("_id", "post_id").append("seq", 500L));
-    SyncResult r = engine.sync(db, spec(db, BOT), false);
+    SyncResult r = engine.sync(db, spec(db, BOT), Engines.APPLY);
     assertThat(r.plan().actions()).extracting(a -> a.type()).doesNotContain(ActionType.SeedCounter);
     assertThat(r.counterValues()).extracting(c -> c.getValue()).containsExactly(500L);
     assertThat(db.getCollection("counters").find().first().get("seq", Number.class).longValue()).isEqualTo(500L);
@@ -275,7 +323,7 @@ class SchemaEngineIT {
   void dryRunChangesNothing(MongoBackend backend) {
     MongoDatabase db = freshDatabase(backend);
     db.getCollection("posts").insertOne(new Document("post_id", 1));
-    SyncResult r = engine.sync(db, spec(db, BOT), true);
+    SyncResult r = engine.sync(db, spec(db, BOT), Engines.DRY_RUN);
     assertThat(r.plan().hasChanges()).isTrue();
     assertThat(r.outcomes()).isEmpty();
     assertThat(indexes(db, "posts")).hasSize(1);

@@ -72,6 +72,13 @@ class DeployManifestsIT {
         admin.resources(io.mongosteward.api.v1alpha1.MongoSchema.class).inNamespace(ns).withName("bot").delete();
         OperatorHarness.eventually().until(() -> OperatorHarness.readyIn(admin, ns, "bot") == null
             && admin.resources(io.mongosteward.api.v1alpha1.MongoSchema.class).inNamespace(ns).withName("bot").get() == null);
+        // deletionPolicy Delete dropped the declared indexes, and the collection is free for another schema.
+        try (var mongo = com.mongodb.client.MongoClients.create(MongoBackend.MONGO_JAVA_SERVER.uri())) {
+          var db = mongo.getDatabase("op_rbac");
+          assertThat(db.getCollection("posts").listIndexes().into(new java.util.ArrayList<>()))
+              .extracting(d -> d.getString("name")).containsExactly("_id_");
+          assertThat(db.getCollection(io.mongosteward.mongo.MetadataStore.COLLECTION).countDocuments()).isZero();
+        }
       }
     }
   }

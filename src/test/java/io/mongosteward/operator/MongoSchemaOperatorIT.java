@@ -8,7 +8,7 @@ import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import io.mongosteward.api.v1alpha1.IndexState;
 import io.mongosteward.api.v1alpha1.MongoSchema;
-import io.mongosteward.api.v1alpha1.Reasons;
+import io.mongosteward.api.v1alpha1.Reason;
 import eu.rekawek.toxiproxy.Proxy;
 import io.mongosteward.testsupport.MongoBackend;
 import io.mongosteward.testsupport.Toxiproxy;
@@ -73,7 +73,7 @@ class MongoSchemaOperatorIT {
     op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
     op.apply("bot", spec(db.getName(), ""));
 
-    op.awaitReady("bot", "True", Reasons.SYNCED);
+    op.awaitReady("bot", "True", Reason.Synced.name());
     MongoSchema s = op.get("bot");
     assertThat(s.getStatus().getObservedGeneration()).isEqualTo(s.getMetadata().getGeneration());
     assertThat(s.getStatus().getIndexSummary()).isEqualTo("2/2");
@@ -102,11 +102,11 @@ class MongoSchemaOperatorIT {
   void missingSecretIsReportedThenCreatingItConverges() {
     op = new OperatorHarness("secret");
     op.apply("bot", spec("op_secret", ""));
-    op.awaitReady("bot", "False", Reasons.SECRET_NOT_FOUND);
+    op.awaitReady("bot", "False", Reason.SecretNotFound.name());
     assertThat(op.ready("bot").getMessage()).contains("Secret " + op.namespace + "/mongo not found");
 
     op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
-    op.awaitReady("bot", "True", Reasons.SYNCED);
+    op.awaitReady("bot", "True", Reason.Synced.name());
   }
 
   @Test
@@ -114,13 +114,13 @@ class MongoSchemaOperatorIT {
     op = new OperatorHarness("rotate");
     op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
     op.apply("bot", spec("op_rotate", ""));
-    op.awaitReady("bot", "True", Reasons.SYNCED);
+    op.awaitReady("bot", "True", Reason.Synced.name());
     // Same spec, new Secret value: the poller sees it, the schema converges on the other server.
     op.secret("mongo", MongoBackend.FERRETDB.uri());
     try (MongoClient ferret = MongoClients.create(MongoBackend.FERRETDB.uri())) {
       eventually().until(() -> indexNames(ferret.getDatabase("op_rotate"), "posts").contains("channel_created"));
     }
-    op.awaitReady("bot", "True", Reasons.SYNCED);
+    op.awaitReady("bot", "True", Reason.Synced.name());
     assertThat(op.app.health().details(op.app.health().readiness())).containsEntry("mongoClients", 1);
   }
 
@@ -130,7 +130,7 @@ class MongoSchemaOperatorIT {
     // mongo-java-server implements no authentication: the driver's handshake with credentials fails.
     op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri().replace("mongodb://", "mongodb://app:wrong@"));
     op.apply("bot", spec("op_auth", ""));
-    op.awaitReady("bot", "False", Reasons.AUTHENTICATION_FAILED);
+    op.awaitReady("bot", "False", Reason.AuthenticationFailed.name());
     assertThat(io.mongosteward.api.v1alpha1.Conditions.isTrue(op.get("bot").getStatus().getConditions(), "Stalled"))
         .isTrue();
     double before = reconciles(op);
@@ -153,7 +153,7 @@ class MongoSchemaOperatorIT {
     db.getCollection("posts").insertMany(List.of(new Document("post_id", 1), new Document("post_id", 1)));
     op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
     op.apply("bot", spec(db.getName(), ""));
-    op.awaitReady("bot", "False", Reasons.BLOCKED_BY_DUPLICATES);
+    op.awaitReady("bot", "False", Reason.BlockedByDuplicates.name());
     // The pass after a change turns Created into Present; from then on nothing changes.
     eventually().until(() -> op.get("bot").getStatus().getIndexes().stream().noneMatch(i -> i.getState() == IndexState.Created));
     String version = op.get("bot").getMetadata().getResourceVersion();
@@ -163,16 +163,45 @@ class MongoSchemaOperatorIT {
     assertThat(op.get("bot").getMetadata().getResourceVersion()).as("no status write when nothing changed")
         .isEqualTo(version);
     assertThat(op.client.v1().events().inNamespace(op.namespace).list().getItems().stream()
-        .filter(e -> Reasons.BLOCKED_BY_DUPLICATES.equals(e.getReason()))).hasSize(1);
+        .filter(e -> Reason.BlockedByDuplicates.name().equals(e.getReason()))).hasSize(1);
   }
 
   @Test
   void invalidSpecIsStalledWithoutRetrying() {
     op = new OperatorHarness("invalid");
+    op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+    // The API server accepts it; only the operator's validation can see the two names for one index.
+    op.apply("bot", spec("op_invalid", "").replace("- {name: channel_created, keys: [{field: created_at, order: -1}, "
+        + "{field: channel}]}", "- {name: post_id_again, keys: [{field: post_id}], unique: true}"));
+    op.awaitReady("bot", "False", Reason.InvalidSpec.name());
+    MongoSchema s = op.get("bot");
+    assertThat(op.ready("bot").getMessage()).contains("spec.collections[0].indexes[1]").contains("post_id_unique");
+    assertThat(io.mongosteward.api.v1alpha1.Conditions.isTrue(s.getStatus().getConditions(), "Stalled")).isTrue();
+    assertThat(io.mongosteward.api.v1alpha1.Conditions.isTrue(s.getStatus().getConditions(), "Reconciling")).isFalse();
+    assertThat(indexNames(mongo.getDatabase("op_invalid"), "posts")).as("nothing written").isEmpty();
+    // No retry: only the periodic resync (2 s here) comes back, never the framework's backoff,
+    // which would count a reconcile per second at first.
+    assertThat(retries(op)).isZero();
+    double before = reconciles(op);
+    org.awaitility.Awaitility.await().during(java.time.Duration.ofSeconds(3)).atMost(java.time.Duration.ofSeconds(4))
+        .until(() -> reconciles(op) - before <= 2 && retries(op) == 0);
+  }
+
+  @Test
+  void aSecretThatIsNotAConnectionStringIsStalledWithItsReason() {
+    op = new OperatorHarness("baduri");
     op.secret("mongo", "not-a-uri");
-    op.apply("bot", spec("op_invalid", ""));
-    op.awaitReady("bot", "False", Reasons.INVALID_URI);
-    assertThat(op.ready("bot").getMessage()).contains("not a MongoDB connection string");
+    op.apply("bot", spec("op_baduri", ""));
+    op.awaitReady("bot", "False", Reason.InvalidConnectionString.name());
+    assertThat(op.ready("bot").getMessage()).contains("Secret " + op.namespace + "/mongo key 'uri' is not a MongoDB "
+        + "connection string");
+    assertThat(io.mongosteward.api.v1alpha1.Conditions.isTrue(op.get("bot").getStatus().getConditions(), "Stalled"))
+        .isTrue();
+  }
+
+  private static double retries(OperatorHarness op) {
+    return op.registry.find("operator.sdk.reconciliations.retries.number").counters().stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
   }
 
   @Test
@@ -181,14 +210,15 @@ class MongoSchemaOperatorIT {
     MongoDatabase db = mongo.getDatabase("op_pause");
     op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
     op.apply("bot", spec(db.getName(), "policy: {paused: true}\n"));
-    op.awaitReady("bot", "False", Reasons.PAUSED);
-    assertThat(op.ready("bot").getMessage()).contains("3 change(s) wait");
+    op.awaitReady("bot", "False", Reason.Paused.name());
+    // 3 indexes and a counter seed, and the claims of the collection and the counter.
+    assertThat(op.ready("bot").getMessage()).contains("5 change(s) wait");
     assertThat(indexNames(db, "posts")).isEmpty();
     assertThat(db.getCollection("counters").countDocuments()).isZero();
     assertThat(op.get("bot").getStatus().getIndexes()).extracting(i -> i.getState()).containsOnly(IndexState.Pending);
 
     op.apply("bot", spec(db.getName(), "policy: {paused: false}\n"));
-    op.awaitReady("bot", "True", Reasons.SYNCED);
+    op.awaitReady("bot", "True", Reason.Synced.name());
     assertThat(indexNames(db, "posts")).contains("post_id_unique", "channel_created");
   }
 
@@ -196,11 +226,11 @@ class MongoSchemaOperatorIT {
   void conflictUnderPolicyReportIsStalled() {
     op = new OperatorHarness("conflict");
     MongoDatabase db = mongo.getDatabase("op_conflict");
-    db.getCollection("posts").createIndex(new Document("post_id", 1),
+    db.getCollection("posts").createIndex(new Document("post_no", 1),
         new com.mongodb.client.model.IndexOptions().name("post_id_unique"));
     op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
     op.apply("bot", spec(db.getName(), ""));
-    op.awaitReady("bot", "False", Reasons.CONFLICT);
+    op.awaitReady("bot", "False", Reason.Conflict.name());
     MongoSchema s = op.get("bot");
     assertThat(io.mongosteward.api.v1alpha1.Conditions.isTrue(s.getStatus().getConditions(), "Stalled")).isTrue();
     assertThat(s.getStatus().getIndexes()).anySatisfy(i -> assertThat(i.getState()).isEqualTo(IndexState.Conflict));
@@ -215,8 +245,8 @@ class MongoSchemaOperatorIT {
     op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
     op.apply("keep", spec(retained.getName(), ""));
     op.apply("drop", spec(deleted.getName(), "deletionPolicy: Delete\n"));
-    op.awaitReady("keep", "True", Reasons.SYNCED);
-    op.awaitReady("drop", "True", Reasons.SYNCED);
+    op.awaitReady("keep", "True", Reason.Synced.name());
+    op.awaitReady("drop", "True", Reason.Synced.name());
     assertThat(op.get("drop").getStatus().getUnmanagedIndexes()).extracting(i -> i.getName()).containsExactly("legacy_1");
 
     op.client.resource(op.get("keep")).delete();
@@ -234,10 +264,10 @@ class MongoSchemaOperatorIT {
       proxy.disable();
       op.secret("mongo", Toxiproxy.uriOf(proxy) + "/?serverSelectionTimeoutMS=300&connectTimeoutMS=300");
       op.apply("bot", spec("op_unreachable", ""));
-      op.awaitReady("bot", "False", Reasons.MONGO_UNREACHABLE);
-      assertThat(op.ready("bot").getMessage()).contains("MongoTimeoutException");
+      op.awaitReady("bot", "False", Reason.MongoUnreachable.name());
+      assertThat(op.ready("bot").getMessage()).contains("ping").containsIgnoringCase("timed out");
       proxy.enable();
-      op.awaitReady("bot", "True", Reasons.SYNCED);
+      op.awaitReady("bot", "True", Reason.Synced.name());
       assertThat(indexNames(mongo.getDatabase("op_unreachable"), "posts")).contains("post_id_unique");
     } finally {
       proxy.delete();
@@ -251,12 +281,12 @@ class MongoSchemaOperatorIT {
     try {
       op.secret("mongo", Toxiproxy.uriOf(proxy) + "/?serverSelectionTimeoutMS=300&connectTimeoutMS=300");
       op.apply("bot", spec("op_gone", "deletionPolicy: Delete\n"));
-      op.awaitReady("bot", "True", Reasons.SYNCED);
+      op.awaitReady("bot", "True", Reason.Synced.name());
       proxy.disable();
       op.client.resource(op.get("bot")).delete();
       eventually().until(() -> op.get("bot") == null);
       eventually().until(() -> op.client.v1().events().inNamespace(op.namespace).list().getItems().stream()
-          .anyMatch(e -> Reasons.DELETION_INCOMPLETE.equals(e.getReason())
+          .anyMatch(e -> Reason.DeletionIncomplete.name().equals(e.getReason())
               && e.getMessage().contains("finalizer released after 2 attempts")));
       // The indexes were left in place, as the Event says.
       assertThat(indexNames(mongo.getDatabase("op_gone"), "posts")).contains("post_id_unique");

@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.mongosteward.api.v1alpha1.Conditions;
 import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.api.v1alpha1.MongoSchemaStatus;
-import io.mongosteward.api.v1alpha1.Reasons;
+import io.mongosteward.api.v1alpha1.Reason;
 import io.mongosteward.mongo.ServerInfo;
 import io.mongosteward.mongo.SyncResult;
 import io.mongosteward.plan.Action;
@@ -47,7 +47,7 @@ class SchemaStatusesTest {
     MongoSchema s = schema(1);
     MongoSchemaStatus first = new SchemaStatuses(Clock.fixed(t0, ZoneOffset.UTC)).synced(s, result(s), null, false);
     assertThat(Conditions.isTrue(first.getConditions(), Conditions.READY)).isTrue();
-    assertThat(Conditions.find(first.getConditions(), Conditions.READY).getReason()).isEqualTo(Reasons.SYNCED);
+    assertThat(Conditions.find(first.getConditions(), Conditions.READY).getReason()).isEqualTo(Reason.Synced.name());
     assertThat(first.getObservedGeneration()).isEqualTo(1L);
     assertThat(first.getIndexSummary()).isEqualTo("1/1");
 
@@ -60,7 +60,7 @@ class SchemaStatusesTest {
         result(s, new Action.Reported(ActionType.Conflict, "posts", "a_1", "exists with another definition")), null, false);
     var ready = Conditions.find(conflict.getConditions(), Conditions.READY);
     assertThat(ready.getStatus()).isEqualTo("False");
-    assertThat(ready.getReason()).isEqualTo(Reasons.CONFLICT);
+    assertThat(ready.getReason()).isEqualTo(Reason.Conflict.name());
     assertThat(ready.getLastTransitionTime()).isEqualTo("2026-11-27T10:15:00Z");
     assertThat(Conditions.isTrue(conflict.getConditions(), Conditions.STALLED)).isTrue();
     assertThat(conflict.getIndexSummary()).isEqualTo("0/1");
@@ -83,7 +83,7 @@ class SchemaStatusesTest {
         s.getSpec().getCollections().get(0).getIndexes().get(0)));
     SyncResult r = new SyncResult(s.getSpec(), new ObservedState(Map.of(), Map.of()), new Plan(List.of(create)), List.of(), true);
     MongoSchemaStatus st = new SchemaStatuses(Clock.systemUTC()).synced(s, r, null, true);
-    assertThat(Conditions.find(st.getConditions(), Conditions.READY).getReason()).isEqualTo(Reasons.PAUSED);
+    assertThat(Conditions.find(st.getConditions(), Conditions.READY).getReason()).isEqualTo(Reason.Paused.name());
     assertThat(Conditions.find(st.getConditions(), Conditions.READY).getMessage()).contains("1 change(s) wait");
     assertThat(st.getIndexes()).extracting(i -> i.getState().name()).containsExactly("Pending");
   }

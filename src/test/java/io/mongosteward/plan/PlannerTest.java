@@ -281,17 +281,64 @@ class PlannerTest {
     }
 
     @Test
-    void sameNameOtherOptionsIsARebuildUnderRecreate() {
+    void sameNameOtherOptionsIsARebuildUnderRecreateThatSaysUniquenessIsNotEnforcedMeanwhile() {
       var spec = Specs.spec("""
           database: bot
           collections:
             - name: posts
               indexes:
-                - {name: post_id_1, keys: [{field: post_id}], unique: true}
+                - {name: post_id_1, keys: [{field: post_id}], unique: true, sparse: true}
           policy: {onConflict: Recreate}
           """);
-      Plan plan = planner.plan(spec, observed("posts", ID, "{v: 2, key: {post_id: 1}, name: 'post_id_1'}"));
+      Plan plan = planner.plan(spec, observed("posts", ID, "{v: 2, key: {post_id: 1}, name: 'post_id_1', unique: true}"));
       assertThat(types(plan)).containsExactly("RecreateIndex posts.post_id_1");
+      assertThat(plan.actions().get(0).detail()).contains("sparse").contains("uniqueness is NOT enforced while it rebuilds");
+    }
+
+    @Test
+    void aRebuildOfANonUniqueIndexSaysNothingAboutUniqueness() {
+      var spec = Specs.spec("""
+          database: bot
+          collections:
+            - name: posts
+              indexes:
+                - {name: a_1, keys: [{field: a}], sparse: true}
+          policy: {onConflict: Recreate}
+          """);
+      Plan plan = planner.plan(spec, observed("posts", ID, "{v: 2, key: {a: 1}, name: 'a_1'}"));
+      assertThat(plan.actions().get(0).detail()).doesNotContain("uniqueness");
+    }
+
+    @Test
+    void makingAnIndexUniqueIsInPlaceUnderEitherPolicy() {
+      // collMod prepareUnique, then unique (MongoDB 6.0+): no rebuild, no window without the constraint.
+      for (String policy : List.of("Report", "Recreate")) {
+        var spec = Specs.spec("""
+            database: bot
+            collections:
+              - name: posts
+                indexes:
+                  - {name: post_id_1, keys: [{field: post_id}], unique: true}
+            policy: {onConflict: %s}
+            """.formatted(policy));
+        Plan plan = planner.plan(spec, observed("posts", ID, "{v: 2, key: {post_id: 1}, name: 'post_id_1'}"));
+        assertThat(types(plan)).as(policy).containsExactly("ModifyIndex posts.post_id_1");
+        assertThat(((Action.ModifyIndex) plan.actions().get(0)).changes()).extracting(IndexDefinition.Difference::property)
+            .containsExactly("unique");
+      }
+    }
+
+    @Test
+    void makingAUniqueIndexNonUniqueIsNotInPlace() {
+      var spec = Specs.spec("""
+          database: bot
+          collections:
+            - name: posts
+              indexes:
+                - {name: post_id_1, keys: [{field: post_id}]}
+          """);
+      Plan plan = planner.plan(spec, observed("posts", ID, "{v: 2, key: {post_id: 1}, name: 'post_id_1', unique: true}"));
+      assertThat(types(plan)).containsExactly("Conflict posts.post_id_1");
     }
 
     @Test
@@ -326,17 +373,56 @@ class PlannerTest {
     }
 
     @Test
-    void dropsComeBeforeCreationsInACollection() {
+    void aReplacedIndexIsDroppedOnlyAfterItsReplacementIsBuilt() {
+      // Renamed with another collation: the new unique index can stand beside the old one, so it
+      // is built first, and the old one goes after: uniqueness holds throughout.
+      var spec = Specs.spec("""
+          database: bot
+          collections:
+            - name: users
+              indexes:
+                - {name: email_ci_unique, keys: [{field: email}], unique: true, collation: {locale: en, strength: 2}}
+          policy: {unmanagedIndexes: Drop}
+          """);
+      Plan plan = planner.plan(spec, observed("users", ID, "{v: 2, key: {email: 1}, name: 'email_1', unique: true}"));
+      assertThat(types(plan)).containsExactly("CreateIndex users.email_ci_unique", "DropIndex users.email_1");
+      Action.DropIndex drop = (Action.DropIndex) plan.actions().get(1);
+      assertThat(drop.afterCreates()).isTrue();
+      assertThat(drop.detail()).contains("after the new indexes exist");
+    }
+
+    @Test
+    void anIndexWhoseKeyPatternTheNewOneNeedsIsDroppedFirstAndTheDetailSaysUniquenessLapses() {
+      // Same keys, collation, partial filter, unique and sparse under another name: mongod refuses
+      // the two side by side (85), so the old one must go first.
+      var spec = Specs.spec("""
+          database: bot
+          collections:
+            - name: users
+              indexes:
+                - {name: email_unique, keys: [{field: email}], unique: true, hidden: true}
+          policy: {unmanagedIndexes: Drop}
+          """);
+      Plan plan = planner.plan(spec, observed("users", ID, "{v: 2, key: {email: 1}, name: 'email_1', unique: true}"));
+      assertThat(types(plan)).containsExactly("DropIndex users.email_1", "CreateIndex users.email_unique");
+      Action.DropIndex drop = (Action.DropIndex) plan.actions().get(0);
+      assertThat(drop.afterCreates()).isFalse();
+      assertThat(drop.detail()).contains("before email_unique can be built").contains("uniqueness is NOT enforced");
+    }
+
+    @Test
+    void aSecondTextIndexReplacesTheFirstAfterItIsDropped() {
       var spec = Specs.spec("""
           database: bot
           collections:
             - name: posts
               indexes:
-                - {name: b_1, keys: [{field: b}]}
+                - {name: body_text, keys: [{field: body, type: text}]}
           policy: {unmanagedIndexes: Drop}
           """);
-      Plan plan = planner.plan(spec, observed("posts", ID, "{v: 2, key: {a: 1}, name: 'a_1'}"));
-      assertThat(types(plan)).containsExactly("DropIndex posts.a_1", "CreateIndex posts.b_1");
+      Plan plan = planner.plan(spec, observed("posts", ID, "{v: 2, key: {_fts: 'text', _ftsx: 1}, name: 'title_text', "
+          + "weights: {title: 1}, default_language: 'english', language_override: 'language', textIndexVersion: 3}"));
+      assertThat(types(plan)).containsExactly("DropIndex posts.title_text", "CreateIndex posts.body_text");
     }
 
     @Test

@@ -20,6 +20,10 @@ public class ClientOptions {
   private Integer serverSelectionTimeoutMS;
   @Min(0) @JsonPropertyDescription("Milliseconds an operation waits for a free pooled connection.")
   private Integer waitQueueTimeoutMS;
+  @Min(1) @JsonPropertyDescription("Milliseconds any one MongoDB operation may take, server selection and the reply included (the driver's timeoutMS); default 15000. A server that goes silent fails the operation after this long, and it is retried.")
+  private Long timeoutMS;
+  @Min(1) @JsonPropertyDescription("Milliseconds one createIndexes may take; default 3600000 (1 hour): index builds on large collections legitimately take minutes.")
+  private Long indexBuildTimeoutMS;
 
   public Integer getMaxPoolSize() { return maxPoolSize; }
   public void setMaxPoolSize(Integer v) { this.maxPoolSize = v; }
@@ -33,4 +37,22 @@ public class ClientOptions {
   public void setServerSelectionTimeoutMS(Integer v) { this.serverSelectionTimeoutMS = v; }
   public Integer getWaitQueueTimeoutMS() { return waitQueueTimeoutMS; }
   public void setWaitQueueTimeoutMS(Integer v) { this.waitQueueTimeoutMS = v; }
+  public Long getTimeoutMS() { return timeoutMS; }
+  public void setTimeoutMS(Long v) { this.timeoutMS = v; }
+  public Long getIndexBuildTimeoutMS() { return indexBuildTimeoutMS; }
+  public void setIndexBuildTimeoutMS(Long v) { this.indexBuildTimeoutMS = v; }
+
+  /** A copy, so that a caller can change a default without touching the spec. */
+  public ClientOptions copy() {
+    ClientOptions o = new ClientOptions();
+    o.maxPoolSize = maxPoolSize;
+    o.minPoolSize = minPoolSize;
+    o.connectTimeoutMS = connectTimeoutMS;
+    o.socketTimeoutMS = socketTimeoutMS;
+    o.serverSelectionTimeoutMS = serverSelectionTimeoutMS;
+    o.waitQueueTimeoutMS = waitQueueTimeoutMS;
+    o.timeoutMS = timeoutMS;
+    o.indexBuildTimeoutMS = indexBuildTimeoutMS;
+    return o;
+  }
 }

@@ -1,0 +1,31 @@
+package io.mongosteward.api.v1alpha1;
+
+/**
+ * Every reason a condition or an Event can carry: CamelCase and stable, documented in
+ * docs/operator.md. One enum, so that a reason is never spelled twice.
+ */
+public enum Reason {
+  Synced,
+  Reconciling,
+  Paused,
+  /** The spec breaks a rule; nothing is written until it is edited. */
+  InvalidSpec,
+  SecretNotFound,
+  SecretKeyNotFound,
+  /** The Secret's value is not a MongoDB connection string. */
+  InvalidConnectionString,
+  /** MongoDB refused the credentials (code 18). */
+  AuthenticationFailed,
+  /** The user lacks a privilege for an action (code 13). */
+  NotAuthorized,
+  /** Network, timeouts, elections: retried with backoff. */
+  MongoUnreachable,
+  Conflict,
+  BlockedByDuplicates,
+  Unsupported,
+  /** Another MongoSchema already manages a collection or counter this one declares. */
+  CollectionManagedElsewhere,
+  /** The server refused for another, permanent reason. */
+  Failed,
+  DeletionIncomplete
+}

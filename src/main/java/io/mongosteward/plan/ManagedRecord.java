@@ -1,0 +1,37 @@
+package io.mongosteward.plan;
+
+import java.util.List;
+
+/**
+ * One document of the metadata collection ({@code mongosteward}) in a managed database: which
+ * schema manages a collection or a counter, and what the server did not keep of its indexes.
+ * Migrations keep their leases and ledger in the same collection, as other kinds.
+ *
+ * @param id {@code collection:<name>} or {@code counter:<collection>/<name>}
+ * @param unkept options the server accepted but did not keep, per index, so that they are
+ *     reported, never rebuilt for
+ */
+public record ManagedRecord(String id, Owner owner, List<Unkept> unkept) {
+  public ManagedRecord {
+    unkept = List.copyOf(unkept);
+  }
+
+  public static String collectionId(String collection) {
+    return "collection:" + collection;
+  }
+
+  public static String counterId(String countersCollection, String counter) {
+    return "counter:" + countersCollection + "/" + counter;
+  }
+
+  /**
+   * @param fingerprint the declared index as it was sent (its createIndexes document): a record
+   *     holds only while the declaration is the same
+   * @param options the option names the server dropped
+   */
+  public record Unkept(String index, String fingerprint, List<String> options) {
+    public Unkept {
+      options = List.copyOf(options);
+    }
+  }
+}
