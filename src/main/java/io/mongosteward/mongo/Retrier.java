@@ -51,8 +51,12 @@ public final class Retrier {
         return operation.call();
       } catch (Exception e) {
         Failure failure = ErrorClassifier.classify(e, op, redactor);
-        if (!(failure instanceof Failure.Transient) || attempt >= policy.maxAttempts()) {
+        if (!(failure instanceof Failure.Transient)) {
           throw failure;
+        }
+        if (attempt >= policy.maxAttempts()) {
+          throw attempt == 1 ? failure : new Failure.Transient(failure.reason(), failure.getMessage()
+              + " (gave up after " + attempt + " attempts)");
         }
         Duration wait = Duration.ofMillis((long) (policy.ceilingFor(attempt).toMillis() * random.getAsDouble()));
         LOG.warn("{}: transient error on attempt {}/{}, retrying in {} ms: {}", op, attempt, policy.maxAttempts(),

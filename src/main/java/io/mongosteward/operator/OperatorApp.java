@@ -8,11 +8,7 @@ import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mongosteward.health.HealthSource;
 import io.mongosteward.kube.SecretUriReader;
-import io.mongosteward.mongo.ClientRegistry;
-import io.mongosteward.mongo.Redactor;
-import io.mongosteward.mongo.Retrier;
-import io.mongosteward.mongo.RetryPolicy;
-import io.mongosteward.mongo.SchemaEngine;
+import io.mongosteward.mongo.MongoSessions;
 import java.time.Clock;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -23,6 +19,7 @@ public final class OperatorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorApp.class);
 
   private final Operator operator;
+  private final MongoSessions mongo;
   private final SchemaConnections connections;
   private final OperatorHealth health;
 
@@ -36,12 +33,10 @@ public final class OperatorApp implements AutoCloseable {
    */
   public OperatorApp(KubernetesClient client, OperatorSettings settings, PrometheusMeterRegistry registry,
       boolean exitOnLostLease) {
-    // Inside a reconcile, MongoDB gets a few quick attempts; longer waits are the framework's retry.
-    Retrier retrier = new Retrier(new RetryPolicy(settings.mongoAttempts(), Duration.ofMillis(200),
-        Duration.ofSeconds(2), 2.0), Redactor.none());
-    this.connections = new SchemaConnections(new SecretUriReader(client), new ClientRegistry(retrier));
+    this.mongo = MongoSessions.operator(settings.mongoAttempts());
+    this.connections = new SchemaConnections(new SecretUriReader(client), mongo.clients());
     Clock clock = Clock.systemUTC();
-    MongoSchemaReconciler reconciler = new MongoSchemaReconciler(settings, connections, new SchemaEngine(retrier),
+    MongoSchemaReconciler reconciler = new MongoSchemaReconciler(settings, connections, mongo.engine(),
         new SchemaStatuses(clock), new SchemaEvents(client, clock), new OperatorMetrics(registry),
         new BlockedBuilds(clock, settings.blockedRecheck()));
     this.operator = new Operator(o -> {

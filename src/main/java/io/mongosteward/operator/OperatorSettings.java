@@ -65,6 +65,12 @@ public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, 
     }
   }
 
+  public OperatorSettings withMongoAttempts(int attempts) {
+    return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
+        permanentErrorRecheck, deleteAttempts, deleteRetryDelay, attempts, leaderElection, leaseName, leaseNamespace,
+        identity, reconcileThreads, blockedRecheck);
+  }
+
   public OperatorSettings withBlockedRecheck(Duration d) {
     return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
         permanentErrorRecheck, deleteAttempts, deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace,

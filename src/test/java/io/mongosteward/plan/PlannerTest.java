@@ -440,6 +440,288 @@ class PlannerTest {
     }
   }
 
+  /**
+   * Collations and type options as real mongod stores them (5.0 to 8.0), where the stand-ins differ.
+   * Sources: https://www.mongodb.com/docs/manual/reference/collation/#collation-and-index-use and
+   * the server's index_key_validate.cpp (a simple collation is stored as none; an index declared
+   * without one inherits the collection's default, every field filled in).
+   */
+  @Nested
+  class MongodRules {
+    /** listIndexes of a collection created with {locale: "fr_CA"}: the _id index carries the default. */
+    static final String FR_CA = "{locale: 'fr_CA', caseLevel: false, caseFirst: 'off', strength: 3, "
+        + "numericOrdering: false, alternate: 'non-ignorable', maxVariable: 'punct', normalization: false, "
+        + "backwards: true, version: '57.1'}";
+    static final String ID_FR_CA = "{v: 2, key: {_id: 1}, name: '_id_', collation: " + FR_CA + "}";
+
+    /** What CatalogReader builds: indexes, and the default collation read off the _id index. */
+    ObservedState withDefault(String collection, String... entries) {
+      List<IndexDefinition> defs = Arrays.stream(entries).map(j -> IndexDefinitions.fromListIndexes(Document.parse(j)))
+          .toList();
+      Map<String, Object> collation = DefaultCollation.fromIdIndex(Document.parse(entries[0]));
+      return new ObservedState(Map.of(collection, defs), collation == null ? Map.of() : Map.of(collection, collation),
+          Map.of(), Map.of());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Report", "Recreate"})
+    void simpleCollationIsStoredAsNoneAndMatches(String policy) {
+      // Before: {locale: simple} never matched what mongod lists, so Recreate rebuilt it every pass.
+      var spec = Specs.spec("""
+          database: bot
+          collections:
+            - name: users
+              indexes:
+                - {name: email_unique, keys: [{field: email}], unique: true, collation: {locale: simple}}
+          policy: {onConflict: %s}
+          """.formatted(policy));
+      assertThat(planner.plan(spec, observed("users", ID, "{v: 2, key: {email: 1}, name: 'email_unique', unique: true}"))
+          .actions()).isEmpty();
+      // On a collection with a default collation too: simple is still stored as none.
+      assertThat(planner.plan(spec, withDefault("users", ID_FR_CA,
+          "{v: 2, key: {email: 1}, name: 'email_unique', unique: true}")).actions()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Report", "Recreate"})
+    void anIndexWithoutCollationOnACollectionWithADefaultInheritsItAndMatches(String policy) {
+      var spec = Specs.spec("""
+          database: bot
+          collections:
+            - name: users
+              indexes:
+                - {name: email_unique, keys: [{field: email}], unique: true}
+          policy: {onConflict: %s}
+          """.formatted(policy));
+      String inherited = "{v: 2, key: {email: 1}, name: 'email_unique', unique: true, collation: " + FR_CA + "}";
+      assertThat(planner.plan(spec, withDefault("users", ID_FR_CA, inherited)).actions()).isEmpty();
+      // The same index on a collection without a default is another index: it compares strings differently.
+      assertThat(types(planner.plan(spec, observed("users", ID, inherited))))
+          .containsExactly(policy.equals("Report") ? "Conflict users.email_unique" : "RecreateIndex users.email_unique");
+    }
+
+    @Test
+    void anIndexCreatedSimpleOnACollectionWithADefaultDoesNotMatchAnUnsetCollation() {
+      var spec = Specs.spec("""
+          database: bot
+          collections:
+            - name: users
+              indexes:
+                - {name: email_unique, keys: [{field: email}], unique: true}
+          """);
+      Plan plan = planner.plan(spec, withDefault("users", ID_FR_CA,
+          "{v: 2, key: {email: 1}, name: 'email_unique', unique: true}"));
+      assertThat(types(plan)).containsExactly("Conflict users.email_unique");
+      assertThat(plan.actions().get(0).detail()).contains("collation");
+    }
+
+    @Test
+    void aPartlyDeclaredCollationMatchesTheLocaleDefaultsTheServerFillsIn() {
+      var spec = Specs.spec("""
+          database: bot
+          collections:
+            - name: users
+              indexes:
+                - {name: name_fr, keys: [{field: name}], collation: {locale: fr_CA}}
+          """);
+      assertThat(planner.plan(spec, observed("users", ID, "{v: 2, key: {name: 1}, name: 'name_fr', collation: "
+          + FR_CA + "}")).actions()).isEmpty();
+      assertThat(types(planner.plan(spec, observed("users", ID, "{v: 2, key: {name: 1}, name: 'name_fr'}"))))
+          .containsExactly("Conflict users.name_fr");
+    }
+
+    @Test
+    void theDefaultCollationComesFromTheIdIndexOrListCollections() {
+      assertThat(DefaultCollation.fromIdIndex(Document.parse(ID))).isNull();
+      assertThat(DefaultCollation.fromIdIndex(Document.parse(ID_FR_CA))).containsEntry("locale", "fr_CA")
+          .containsEntry("strength", new java.math.BigDecimal("3"));
+      // listCollections: options.collation, and nothing for a simple collection.
+      assertThat(DefaultCollation.fromListCollections(Document.parse("{name: 'users', type: 'collection', options: "
+          + "{collation: " + FR_CA + "}, info: {readOnly: false}}"))).containsEntry("locale", "fr_CA");
+      assertThat(DefaultCollation.fromListCollections(Document.parse("{name: 'users', type: 'collection', options: {}}")))
+          .isNull();
+      assertThat(DefaultCollation.fromListCollections(null)).isNull();
+    }
+
+    @Test
+    void aTextIndexOnACollectionWithADefaultIsCreatedWithTheSimpleCollation() {
+      // mongod refuses a text index that would inherit a non-simple default (code 67).
+      var spec = Specs.spec("""
+          database: blog
+          collections:
+            - name: articles
+              indexes:
+                - {name: search, keys: [{field: title, type: text}]}
+          """);
+      Plan plan = planner.plan(spec, withDefault("articles", ID_FR_CA));
+      assertThat(IndexDefinitions.toCreateDocument(((Action.CreateIndex) plan.actions().get(0)).index()).toJson())
+          .contains("\"collation\": {\"locale\": \"simple\"}");
+      // And matches the index so built, which lists no collation.
+      String built = "{v: 2, key: {_fts: 'text', _ftsx: 1}, name: 'search', weights: {title: 1}, "
+          + "default_language: 'english', language_override: 'language', textIndexVersion: 3}";
+      assertThat(planner.plan(spec, withDefault("articles", ID_FR_CA, built)).actions()).isEmpty();
+      assertThat(planner.plan(spec, observed("articles", ID, built)).actions()).isEmpty();
+    }
+
+    @Test
+    void textIndexWeightsAndLanguagesAreCompared() {
+      var spec = Specs.spec("""
+          database: blog
+          collections:
+            - name: articles
+              indexes:
+                - {name: search, keys: [{field: title, type: text}, {field: body, type: text}]}
+          """);
+      String entry = "{v: 2, key: {_fts: 'text', _ftsx: 1}, name: 'search', weights: {body: 1, title: 1}, "
+          + "default_language: 'english', language_override: 'language', textIndexVersion: 3}";
+      // textIndexVersion 2 or 3 is bookkeeping.
+      assertThat(planner.plan(spec, observed("articles", ID, entry.replace("textIndexVersion: 3", "textIndexVersion: 2")))
+          .actions()).isEmpty();
+      assertThat(planner.plan(spec, observed("articles", ID, entry.replace("title: 1", "title: 10"))).actions())
+          .extracting(Action::detail).singleElement().asString().contains("weights");
+      assertThat(planner.plan(spec, observed("articles", ID, entry.replace("'english'", "'spanish'"))).actions())
+          .extracting(Action::detail).singleElement().asString().contains("default_language");
+      assertThat(planner.plan(spec, observed("articles", ID, entry.replace("'language'", "'lang'"))).actions())
+          .extracting(Action::detail).singleElement().asString().contains("language_override");
+    }
+
+    @Test
+    void sparseMeansNothingOnTextAnd2dsphereIndexes() {
+      // They are always sparse; mongod lists no sparse field for them.
+      var spec = Specs.spec("""
+          database: geo
+          collections:
+            - name: places
+              indexes:
+                - {name: loc, keys: [{field: loc, type: 2dsphere}], sparse: true}
+          """);
+      assertThat(planner.plan(spec, observed("places", ID, "{v: 2, key: {loc: '2dsphere'}, name: 'loc', "
+          + "'2dsphereIndexVersion': 3}")).actions()).isEmpty();
+    }
+
+    @Test
+    void a2dIndexWithOtherBoundsIsAnotherIndex() {
+      var spec = Specs.spec("""
+          database: geo
+          collections:
+            - name: grid
+              indexes:
+                - {name: xy, keys: [{field: xy, type: 2d}]}
+          """);
+      assertThat(planner.plan(spec, observed("grid", ID, "{v: 2, key: {xy: '2d'}, name: 'xy'}")).actions()).isEmpty();
+      assertThat(planner.plan(spec, observed("grid", ID, "{v: 2, key: {xy: '2d'}, name: 'xy', bits: 26, min: -180.0, "
+          + "max: 180.0}")).actions()).isEmpty();
+      assertThat(types(planner.plan(spec, observed("grid", ID, "{v: 2, key: {xy: '2d'}, name: 'xy', min: 0, max: 1000}"))))
+          .containsExactly("Conflict grid.xy");
+    }
+  }
+
+  /** Which schema manages what, from the records of the metadata collection. */
+  @Nested
+  class Ownership {
+    final Owner me = new Owner("bots", "bot-app", "uid-1");
+    final String body = """
+        database: bot
+        collections:
+          - name: posts
+            indexes:
+              - {name: a_1, keys: [{field: a}]}
+        counters:
+          - {name: post_id}
+        policy: {unmanagedIndexes: Drop}
+        """;
+
+    ObservedState state(ManagedRecord... records) {
+      Map<String, ManagedRecord> byId = new java.util.HashMap<>();
+      for (ManagedRecord r : records) byId.put(r.id(), r);
+      return new ObservedState(Map.of("posts", List.of(IndexDefinitions.fromListIndexes(Document.parse(ID)),
+          IndexDefinitions.fromListIndexes(Document.parse("{v: 2, key: {legacy: 1}, name: 'legacy_1'}")))), Map.of(),
+          Map.of("post_id", new CounterObservation("counters", "post_id", 5L, null, null)), byId);
+    }
+
+    @Test
+    void unclaimedCollectionsAndCountersAreClaimedFirst() {
+      Plan plan = planner.plan(Specs.spec(body), state(), me);
+      assertThat(types(plan)).containsExactly("Claim posts.", "CreateIndex posts.a_1", "DropIndex posts.legacy_1",
+          "Claim counters.post_id");
+      assertThat(((Action.Claim) plan.actions().get(0)).recordId()).isEqualTo("collection:posts");
+      assertThat(((Action.Claim) plan.actions().get(3)).recordId()).isEqualTo("counter:counters/post_id");
+    }
+
+    @Test
+    void aCollectionAnotherSchemaManagesIsReportedAndLeftAlone() {
+      Owner other = new Owner("shop", "orders", "uid-9");
+      Plan plan = planner.plan(Specs.spec(body), state(new ManagedRecord("collection:posts", other, List.of()),
+          new ManagedRecord("counter:counters/post_id", other, List.of())), me);
+      assertThat(types(plan)).containsExactly("ManagedElsewhere posts.", "ManagedElsewhere counters.post_id");
+      assertThat(plan.actions().get(0).detail()).contains("shop/orders");
+      assertThat(plan.hasChanges()).isFalse();
+    }
+
+    @Test
+    void theSameNameWithAnotherUidIsAnotherObject() {
+      Plan plan = planner.plan(Specs.spec(body), state(new ManagedRecord("collection:posts",
+          new Owner("bots", "bot-app", "uid-old"), List.of())), me);
+      assertThat(types(plan)).startsWith("ManagedElsewhere posts.");
+    }
+
+    @Test
+    void aRecordTheCliWroteIsStampedWithTheUidAndTheCliActsAsItsSchema() {
+      Owner cli = new Owner("bots", "bot-app", null);
+      ObservedState byCli = state(new ManagedRecord("collection:posts", cli, List.of()),
+          new ManagedRecord("counter:counters/post_id", cli, List.of()));
+      assertThat(types(planner.plan(Specs.spec(body), byCli, me))).contains("Claim posts.", "Claim counters.post_id");
+      ObservedState byOperator = state(new ManagedRecord("collection:posts", me, List.of()),
+          new ManagedRecord("counter:counters/post_id", me, List.of()));
+      assertThat(types(planner.plan(Specs.spec(body), byOperator, cli))).doesNotContain("Claim posts.")
+          .contains("CreateIndex posts.a_1");
+    }
+
+    @Test
+    void whatTheSchemaNoLongerDeclaresIsReleased() {
+      Plan plan = planner.plan(Specs.spec(body), state(new ManagedRecord("collection:posts", me, List.of()),
+          new ManagedRecord("counter:counters/post_id", me, List.of()), new ManagedRecord("collection:old", me, List.of()),
+          new ManagedRecord("counter:ids/gone", me, List.of())), me);
+      assertThat(types(plan)).contains("Release old.", "Release ids.gone").doesNotContain("Claim posts.");
+    }
+
+    @Test
+    void deletionDropsDeclaredIndexesOnlyWhereItIsTheOwnerAndReleasesItsRecords() {
+      var spec = Specs.spec(body.replace("- {name: a_1, keys: [{field: a}]}", "- {name: legacy_1, keys: [{field: legacy}]}"));
+      Plan mine = planner.planDeletion(spec, state(new ManagedRecord("collection:posts", me, List.of())), me, true);
+      assertThat(types(mine)).containsExactly("DropIndex posts.legacy_1", "Release posts.");
+      Plan retain = planner.planDeletion(spec, state(new ManagedRecord("collection:posts", me, List.of())), me, false);
+      assertThat(types(retain)).containsExactly("Release posts.");
+      Plan theirs = planner.planDeletion(spec, state(new ManagedRecord("collection:posts",
+          new Owner("shop", "orders", null), List.of())), me, true);
+      assertThat(theirs.actions()).isEmpty();
+    }
+
+    @Test
+    void anOptionTheServerDidNotKeepIsReportedNotRebuiltWhileTheDeclarationIsTheSame() {
+      String sparse = """
+          database: bot
+          collections:
+            - name: users
+              indexes:
+                - {name: nick, keys: [{field: nick}], sparse: true}
+          policy: {onConflict: Recreate}
+          """;
+      IndexDefinition declared = IndexDefinitions.fromSpec(Specs.spec(sparse).getCollections().get(0).getIndexes().get(0));
+      ManagedRecord record = new ManagedRecord("collection:users", me, List.of(
+          new ManagedRecord.Unkept("nick", IndexDefinitions.fingerprint(declared), List.of("sparse"))));
+      ObservedState seen = new ObservedState(Map.of("users", List.of(IndexDefinitions.fromListIndexes(Document.parse(ID)),
+          IndexDefinitions.fromListIndexes(Document.parse("{v: 2, key: {nick: 1}, name: 'nick'}")))), Map.of(), Map.of(),
+          Map.of(record.id(), record));
+      Plan plan = planner.plan(Specs.spec(sparse), seen, me);
+      assertThat(types(plan)).containsExactly("Unsupported users.nick");
+      assertThat(plan.actions().get(0).detail()).contains("does not keep sparse");
+      // Another declaration is planned afresh.
+      Plan changed = planner.plan(Specs.spec(sparse.replace("sparse: true", "sparse: true, hidden: true")), seen, me);
+      assertThat(types(changed)).containsExactly("RecreateIndex users.nick");
+    }
+  }
+
   @Nested
   class Counters {
     static final String SPEC = """
@@ -475,6 +757,23 @@ class PlannerTest {
     void counterAtOrAboveTheMaxIsLeftAlone() {
       assertThat(plan(18231L, 18231L).actions()).isEmpty();
       assertThat(plan(20000L, 18231L).actions()).isEmpty();
+    }
+
+    @Test
+    void valuesThatAreNotNumbersAreReportedBesideTheSeed() {
+      Plan p = planner.plan(Specs.spec(SPEC), new ObservedState(Map.of(), Map.of("post_id", new CounterObservation(
+          "counters", "post_id", null, 900L, "posts.post_id", List.of("objectid", "string"), null))));
+      assertThat(types(p)).containsExactly("SeedCounter counters.post_id", "Unsupported counters.post_id");
+      assertThat(((Action.SeedCounter) p.actions().get(0)).target()).isEqualTo(900L);
+      assertThat(p.actions().get(1).detail()).contains("objectid, string");
+    }
+
+    @Test
+    void anUnknownMaxIsNeverSeeded() {
+      Plan p = planner.plan(Specs.spec(SPEC), new ObservedState(Map.of(), Map.of("post_id", new CounterObservation(
+          "counters", "post_id", null, 12L, "posts.post_id", List.of(), "too many arrays"))));
+      assertThat(types(p)).containsExactly("Unsupported counters.post_id");
+      assertThat(p.actions().get(0).detail()).contains("too many arrays").contains("not seeded");
     }
   }
 }
