@@ -46,6 +46,10 @@ public record SyncResult(MongoSchemaSpec spec, ObservedState observed, Plan plan
   }
 
   private IndexStatus stateOf(String collection, String name) {
+    String elsewhere = managedElsewhere(collection);
+    if (elsewhere != null) {
+      return new IndexStatus(collection, name, IndexState.ManagedElsewhere, elsewhere);
+    }
     for (Outcome o : outcomes) {
       Action a = o.action();
       if (isIndexAction(a) && a.collection().equals(collection) && a.name().equals(name)) {
@@ -69,6 +73,16 @@ public record SyncResult(MongoSchemaSpec spec, ObservedState observed, Plan plan
       }
     }
     return new IndexStatus(collection, name, IndexState.Present, null);
+  }
+
+  /** Why another schema holds the collection, planned or found out when the claim lost a race; else null. */
+  private String managedElsewhere(String collection) {
+    for (Action a : remainingReports()) {
+      if (a.type() == ActionType.ManagedElsewhere && a.collection().equals(collection) && a.name().isEmpty()) {
+        return a.detail();
+      }
+    }
+    return null;
   }
 
   private static boolean isIndexAction(Action a) {

@@ -16,6 +16,8 @@ public enum IndexState {
   Unsupported,
   /** A unique index that existing duplicate keys prevent; run a deduplicate migration. */
   BlockedByDuplicates,
+  /** Another MongoSchema manages its collection: not checked, not touched. */
+  ManagedElsewhere,
   /** The server refused it for another reason; see the message. */
   Failed
 }
