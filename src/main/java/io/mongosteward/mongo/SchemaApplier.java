@@ -42,11 +42,11 @@ public final class SchemaApplier {
   private static final int CANNOT_CONVERT_INDEX_TO_UNIQUE = 359;
 
   private final Retrier retrier;
-  private final DuplicateFinder duplicates;
+  private final DuplicateCounter duplicates;
   private final MetadataStore metadata;
   private final CatalogReader reader;
 
-  public SchemaApplier(Retrier retrier, DuplicateFinder duplicates) {
+  public SchemaApplier(Retrier retrier, DuplicateCounter duplicates) {
     this.retrier = retrier;
     this.duplicates = duplicates;
     this.metadata = new MetadataStore(retrier);
