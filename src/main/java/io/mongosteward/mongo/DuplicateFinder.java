@@ -16,7 +16,7 @@ import org.bson.conversions.Bson;
  * Counts the duplicate key groups that keep a unique index from being built, with a few sample
  * keys: a bounded aggregation (time limit, allowDiskUse) over the index's fields only.
  */
-public final class DuplicateFinder {
+public final class DuplicateFinder implements DuplicateCounter {
   public static final int SAMPLES = 5;
   private final Duration limit;
 
@@ -37,6 +37,7 @@ public final class DuplicateFinder {
         + index.keys().stream().map(KeyPart::field).toList() + ", then apply again";
   }
 
+  @Override
   public Duplicates find(MongoCollection<Document> source, IndexDefinition index) {
     // withTimeout bounds the command on both sides: the driver sends it on as maxTimeMS.
     MongoCollection<Document> collection = source.withTimeout(limit.toMillis(), TimeUnit.MILLISECONDS);

@@ -42,11 +42,11 @@ public final class SchemaApplier {
   private static final int CANNOT_CONVERT_INDEX_TO_UNIQUE = 359;
 
   private final Retrier retrier;
-  private final DuplicateFinder duplicates;
+  private final DuplicateCounter duplicates;
   private final MetadataStore metadata;
   private final CatalogReader reader;
 
-  public SchemaApplier(Retrier retrier, DuplicateFinder duplicates) {
+  public SchemaApplier(Retrier retrier, DuplicateCounter duplicates) {
     this.retrier = retrier;
     this.duplicates = duplicates;
     this.metadata = new MetadataStore(retrier);
@@ -97,7 +97,8 @@ public final class SchemaApplier {
         }
         Owner holder = lost.get(targetOf(action));
         if (holder != null) {
-          outcomes.add(Outcome.refused(action, ActionType.ManagedElsewhere, "managed by MongoSchema " + holder, Duration.ZERO));
+          outcomes.add(Outcome.refused(action, ActionType.ManagedElsewhere, "managed by " + holder.describeTo(ctx.owner()),
+              Duration.ZERO));
         } else if (action instanceof Action.CreateIndex c) {
           batch.add(c);
         } else {
@@ -147,7 +148,7 @@ public final class SchemaApplier {
         return Outcome.applied(c, "claimed", Duration.ZERO);
       }
       lost.put(targetOf(c), holder);
-      return Outcome.refused(c, ActionType.ManagedElsewhere, "managed by MongoSchema " + holder
+      return Outcome.refused(c, ActionType.ManagedElsewhere, "managed by " + holder.describeTo(ctx.owner())
           + ", which claimed it first", Duration.ZERO);
     }
 

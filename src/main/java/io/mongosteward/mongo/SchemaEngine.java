@@ -23,14 +23,19 @@ public final class SchemaEngine {
   private final CatalogReader reader;
   private final Planner planner;
   private final SchemaApplier applier;
-  private final DuplicateFinder duplicates;
+  private final DuplicateCounter duplicates;
   private final Retrier retrier;
 
   public SchemaEngine(Retrier retrier) {
+    this(retrier, new DuplicateFinder(Timeouts.DUPLICATE_SEARCH));
+  }
+
+  /** @param duplicates counts what blocks a unique build: {@link DuplicateFinder} but in tests */
+  public SchemaEngine(Retrier retrier, DuplicateCounter duplicates) {
     this.retrier = retrier;
     this.reader = new CatalogReader(retrier);
     this.planner = new Planner();
-    this.duplicates = new DuplicateFinder(Timeouts.DUPLICATE_SEARCH);
+    this.duplicates = duplicates;
     this.applier = new SchemaApplier(retrier, duplicates);
   }
 

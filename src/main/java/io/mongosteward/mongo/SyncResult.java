@@ -68,6 +68,10 @@ public record SyncResult(MongoSchemaSpec spec, ObservedState observed, Plan plan
         return switch (a.type()) {
           case Conflict -> new IndexStatus(collection, name, IndexState.Conflict, a.detail());
           case NameMismatch -> new IndexStatus(collection, name, IndexState.Present, a.detail());
+          // Found before any build: the count of a plan or dry run, or of a resync that recounts
+          // instead of rebuilding; and options the server did not keep, found by an earlier build.
+          case BlockedByDuplicates -> new IndexStatus(collection, name, IndexState.BlockedByDuplicates, a.detail());
+          case Unsupported -> new IndexStatus(collection, name, IndexState.Unsupported, a.detail());
           default -> new IndexStatus(collection, name, IndexState.Pending, a.detail());
         };
       }

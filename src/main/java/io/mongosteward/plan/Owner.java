@@ -17,6 +17,23 @@ public record Owner(String namespace, String name, String uid) {
         && (uid == null || other.uid == null || uid.equals(other.uid));
   }
 
+  /**
+   * How this owner, holding a record, is named to {@code other}, which may not act on it: "MongoSchema
+   * ns/name (uid ...)", and when {@code other} has the same namespace and name, that it is another
+   * object by that name, so that the refusal does not read as a schema refusing itself.
+   */
+  public String describeTo(Owner other) {
+    String holder = "MongoSchema " + this;
+    if (other == null || sameAs(other) || !namespace.equals(other.namespace) || !name.equals(other.name)) {
+      return holder;
+    }
+    String quotedUid = Quoting.name(uid);
+    if (!quotedUid.startsWith("\"")) quotedUid = "\"" + quotedUid + "\"";
+    return holder + ": another object with that name (this one has uid " + Quoting.name(other.uid) + "): the "
+        + "schema was deleted and created again, or the name is used in another cluster too; if that object is "
+        + "gone, delete its records from the mongosteward collection: {\"owner.uid\": " + quotedUid + "}";
+  }
+
   @Override
   public String toString() {
     return Quoting.name(namespace) + "/" + Quoting.name(name) + (uid == null ? "" : " (uid " + uid + ")");

@@ -94,8 +94,8 @@ public final class Planner {
   private static boolean ownership(String id, String collection, String name, ManagedRecord record, Owner owner,
       List<Action> actions) {
     if (record != null && !record.owner().sameAs(owner)) {
-      actions.add(new Action.Reported(ActionType.ManagedElsewhere, collection, name, "managed by MongoSchema "
-          + record.owner() + "; one schema manages a " + (name.isEmpty() ? "collection" : "counter")
+      actions.add(new Action.Reported(ActionType.ManagedElsewhere, collection, name, "managed by "
+          + record.owner().describeTo(owner) + "; one schema manages a " + (name.isEmpty() ? "collection" : "counter")
           + ": declare it there, or delete that schema first"));
       return false;
     }

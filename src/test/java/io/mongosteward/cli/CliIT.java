@@ -8,6 +8,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexOptions;
+import io.mongosteward.testsupport.CommandRecorder;
 import io.mongosteward.testsupport.MongoBackend;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -177,6 +178,70 @@ class CliIT {
       if ("post_id_unique".equals(a.path("index").asText())) unique = a;
     }
     assertThat(unique.get("result").asText()).isEqualTo("BlockedByDuplicates");
+  }
+
+  /**
+   * plan and apply --dry-run count the duplicates before any build: they show BlockedByDuplicates
+   * where a unique index cannot be built, and never send createIndexes (the in-process server
+   * records what it receives, from the CLI's own client too).
+   */
+  @Test
+  void planAndDryRunRevealDuplicatesBeforeAnyBuildAndSendNoCreateIndexes() throws IOException {
+    String name = "cli_dups_first";
+    MongoDatabase db = admin.getDatabase(name);
+    db.getCollection("posts").insertMany(List.of(new Document("post_id", 1), new Document("post_id", 1),
+        new Document("post_id", 2)));
+    Path file = write("s.yaml", uniqueDbSpec(name));
+    Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
+    var server = MongoBackend.MONGO_JAVA_SERVER.serverCommands();
+    int setUp = server.in(name).size();
+
+    Run plan = run(env, "plan", "-f", file.toString());
+    assertThat(plan.code()).as(plan.out() + plan.err()).isEqualTo(2);
+    assertThat(plan.out()).containsPattern("BlockedByDuplicates +posts.post_id_unique +1 duplicate key group, "
+        + "e.g. \\{post_id=1\\} x2").doesNotContainPattern("CreateIndex +posts.post_id_unique")
+        .containsPattern("CreateIndex +posts.message_link_norm_1");
+
+    Run dry = run(env, "apply", "-f", file.toString(), "--dry-run", "-o", "json");
+    assertThat(dry.code()).isEqualTo(2);
+    JsonNode root = new ObjectMapper().readTree(dry.out());
+    List<String> changes = new ArrayList<>();
+    root.get("actions").forEach(a -> changes.add(a.get("type").asText() + " " + a.path("index").asText()));
+    assertThat(changes).contains("CreateIndex message_link_norm_1").doesNotContain("CreateIndex post_id_unique");
+    List<JsonNode> blocked = new ArrayList<>();
+    root.get("reports").forEach(r -> {
+      if ("post_id_unique".equals(r.path("index").asText())) blocked.add(r);
+    });
+    assertThat(blocked).singleElement().satisfies(r -> {
+      assertThat(r.get("type").asText()).isEqualTo("BlockedByDuplicates");
+      assertThat(r.get("detail").asText()).startsWith("1 duplicate key group");
+    });
+
+    List<CommandRecorder.Command> sent = server.in(name).subList(setUp, server.in(name).size());
+    assertThat(sent).as("each run counted").filteredOn(c -> c.name().equals("aggregate")
+        && "posts".equals(c.collection())).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(sent).as("no build, no write").noneMatch(c -> CommandRecorder.WRITES.contains(c.name()));
+    assertThat(db.getCollection("posts").listIndexes().into(new ArrayList<>())).hasSize(1);
+  }
+
+  /** One schema manages a collection: another file declaring it is told which, and changes nothing. */
+  @Test
+  void aSecondSchemaDeclaringAManagedCollectionExitsTwoAndNamesItsOwner() throws IOException {
+    Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
+    Path first = write("a.yaml", schema("a", "cli_owned", "[{name: users, indexes: [{name: email_1, keys: [{field: email}]}]}]"));
+    Path second = write("b.yaml", schema("b", "cli_owned", "[{name: users, indexes: [{name: name_1, keys: [{field: name}]}]}]"));
+    Run owner = run(env, "apply", "-f", first.toString());
+    assertThat(owner.code()).as(owner.out() + owner.err()).isZero();
+
+    Run plan = run(env, "plan", "-f", second.toString());
+    assertThat(plan.code()).as(plan.out() + plan.err()).isEqualTo(2);
+    assertThat(plan.out()).containsPattern("ManagedElsewhere +users +managed by MongoSchema cli/a;")
+        .doesNotContain("CreateIndex");
+    Run apply = run(env, "apply", "-f", second.toString());
+    assertThat(apply.code()).as(apply.out() + apply.err()).isEqualTo(2);
+    assertThat(apply.out()).contains("managed by MongoSchema cli/a").contains("0 applied, 1 need attention.");
+    assertThat(admin.getDatabase("cli_owned").getCollection("users").listIndexes().into(new ArrayList<>()))
+        .extracting(d -> d.getString("name")).containsExactlyInAnyOrder("_id_", "email_1");
   }
 
   /** A CI gate built on plan must fail while a constraint is missing, even when there is nothing to create. */

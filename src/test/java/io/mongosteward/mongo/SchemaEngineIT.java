@@ -9,9 +9,13 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.mongosteward.api.v1alpha1.IndexState;
+import io.mongosteward.api.v1alpha1.Reason;
 import io.mongosteward.api.v1alpha1.IndexStatus;
 import io.mongosteward.api.v1alpha1.MongoSchemaSpec;
+import io.mongosteward.failure.Failure;
+import io.mongosteward.plan.Action;
 import io.mongosteward.plan.ActionType;
+import io.mongosteward.plan.Owner;
 import io.mongosteward.plan.Plan;
 import io.mongosteward.plan.Specs;
 import io.mongosteward.testsupport.CommandRecorder;
@@ -19,9 +23,16 @@ import io.mongosteward.testsupport.MongoBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.bson.Document;
+import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -54,6 +65,31 @@ class SchemaEngineIT {
 
   static Map<String, IndexState> states(SyncResult r) {
     return r.indexStates().stream().collect(Collectors.toMap(s -> s.getCollection() + "." + s.getName(), IndexStatus::getState));
+  }
+
+  static List<String> indexNames(MongoDatabase db, String collection) {
+    return indexes(db, collection).stream().map(d -> d.getString("name")).toList();
+  }
+
+  /** The counter's seq as stored, or null when its document does not exist. */
+  static Long seq(MongoDatabase db, String counter) {
+    Document d = db.getCollection("counters").find(new Document("_id", counter)).first();
+    return d == null ? null : d.get("seq", Number.class).longValue();
+  }
+
+  /** The metadata records: id -> owner as "namespace/name" or "namespace/name uid". */
+  static Map<String, String> owners(MongoDatabase db) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (Document d : db.getCollection(MetadataStore.COLLECTION).find()) {
+      Document o = d.get("owner", Document.class);
+      out.put(d.getString("_id"), o.getString("namespace") + "/" + o.getString("name")
+          + (o.getString("uid") == null ? "" : " " + o.getString("uid")));
+    }
+    return out;
+  }
+
+  static Outcome outcomeOf(SyncResult r, String name) {
+    return r.outcomes().stream().filter(o -> o.action().name().equals(name)).findFirst().orElseThrow();
   }
 
   static final String BOT = """
@@ -328,5 +364,338 @@ class SchemaEngineIT {
     assertThat(r.outcomes()).isEmpty();
     assertThat(indexes(db, "posts")).hasSize(1);
     assertThat(db.getCollection("counters").countDocuments()).isZero();
+  }
+
+  // ---- counters over arrays and values that are not numbers
+
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void countersSeedAboveTheNumbersInArraysAndReportValuesThatAreNotNumbers(MongoBackend backend) {
+    MongoDatabase db = freshDatabase(backend);
+    // Every order holds its lines in an array, so any order of these documents gives the same
+    // answer (for FerretDB's sort of such paths, see the next test).
+    db.getCollection("orders").insertMany(List.of(
+        new Document("lines", List.of(new Document("id", 5), new Document("id", 900))),
+        new Document("lines", List.of(new Document("id", 17)))));
+    db.getCollection("items").insertMany(List.of(new Document("ids", 12), new Document("ids", List.of(3, 4000)),
+        new Document("ids", 7)));
+    db.getCollection("refs").insertMany(List.of(new Document("ref", 5), new Document("ref", "A-17"),
+        new Document("ref", 77), new Document("ref", new ObjectId())));
+    String body = """
+        counters:
+          - {name: line_id, seedFrom: {collection: orders, field: lines.id}}
+          - {name: item_id, seedFrom: {collection: items, field: ids}}
+          - {name: ref_id, seedFrom: {collection: refs, field: ref}}
+        """;
+
+    SyncResult r = engine.sync(db, spec(db, body), Engines.APPLY);
+
+    assertThat(seq(db, "line_id")).isEqualTo(900L);
+    assertThat(seq(db, "item_id")).isEqualTo(4000L);
+    assertThat(seq(db, "ref_id")).as("the numeric max, the string and the ObjectId left out").isEqualTo(77L);
+    assertThat(r.remainingReports()).extracting(a -> a.type() + " " + a.subject())
+        .containsExactly("Unsupported counters.ref_id");
+    assertThat(r.remainingReports().get(0).detail()).contains("refs.ref", "not numbers (objectid, string)");
+    assertThat(r.converged()).isFalse();
+    assertThat(engine.plan(db, spec(db, body), Engines.OWNER).changes()).as("seeded: nothing left to change").isEmpty();
+  }
+
+  /**
+   * lines.id over arrays of subdocuments, next to a plain subdocument and an order without lines.
+   * mongod sorts [{id: 5}, {id: 900}] by its largest element, first; mongo-java-server does too.
+   * FerretDB v1.24 does not follow a dotted path into arrays when it sorts: such documents sort as
+   * if the field were missing (ties in insertion order), so the reader would stop at the order
+   * without lines (seed 0) or at {id: 300} (seed 300). That is a stand-in gap (reported, see
+   * FACTS), not mongod's behaviour, so this case runs where the sort is mongod's.
+   */
+  @org.junit.jupiter.api.Test
+  void aNestedSeedFieldInArraysBesidePlainValuesAndMissingOnesSeedsTheLargest() {
+    MongoDatabase db = freshDatabase(MongoBackend.MONGO_JAVA_SERVER);
+    db.getCollection("orders").insertMany(List.of(new Document("note", "no lines yet"),
+        new Document("lines", new Document("id", 300)),
+        new Document("lines", List.of(new Document("id", 5), new Document("id", 900))),
+        new Document("lines", List.of(new Document("id", 17)))));
+    String body = """
+        counters:
+          - {name: line_id, seedFrom: {collection: orders, field: lines.id}}
+        """;
+    SyncResult r = engine.sync(db, spec(db, body), Engines.APPLY);
+    assertThat(r.converged()).as(r.remainingReports().toString()).isTrue();
+    assertThat(seq(db, "line_id")).isEqualTo(900L);
+  }
+
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void aCounterWhoseMaxABoundedReadCannotTellIsNotSeededAndIsReported(MongoBackend backend) {
+    MongoDatabase db = freshDatabase(backend);
+    // 1000 arrays, each sorting above the one plain number: the bounded read ends on arrays.
+    List<Document> batches = new ArrayList<>();
+    for (int i = 0; i < SeedMaxReader.MAX_DOCUMENTS; i++) {
+      batches.add(new Document("ids", List.of(i, 10_000 + i)));
+    }
+    batches.add(new Document("ids", 5));
+    db.getCollection("batches").insertMany(batches);
+    String body = """
+        counters:
+          - {name: batch_id, seedFrom: {collection: batches, field: ids}}
+        """;
+
+    SyncResult r = engine.sync(db, spec(db, body), Engines.APPLY);
+
+    assertThat(r.plan().actions()).extracting(Action::type).doesNotContain(ActionType.SeedCounter);
+    assertThat(seq(db, "batch_id")).as("no counter document").isNull();
+    assertThat(r.remainingReports()).extracting(a -> a.type() + " " + a.subject())
+        .containsExactly("Unsupported counters.batch_id");
+    assertThat(r.remainingReports().get(0).detail()).contains("cannot find the max of batches.ids",
+        "the counter is not seeded");
+    assertThat(r.converged()).isFalse();
+  }
+
+  // ---- one permanent error does not end the apply
+
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void aDuplicateCountThatFailsTooFailsThatIndexAloneAndTheRestIsApplied(MongoBackend backend) {
+    MongoDatabase db = freshDatabase(backend);
+    db.getCollection("posts").insertMany(List.of(new Document("post_id", 3), new Document("post_id", 3),
+        new Document("post_id", 8)));
+    AtomicInteger counts = new AtomicInteger();
+    DuplicateCounter overTimeLimit = (collection, index) -> {
+      counts.incrementAndGet();
+      throw new Failure.Permanent(Reason.Failed, 50, "aggregate posts: operation exceeded time limit");
+    };
+    SchemaEngine slowCount = new SchemaEngine(new Retrier(RetryPolicy.DEFAULT, Redactor.none()), overTimeLimit);
+    String body = """
+        collections:
+          - name: posts
+            indexes:
+              - {name: post_id_unique, keys: [{field: post_id}], unique: true}
+              - {name: message_link_norm_1, keys: [{field: message_link_norm}]}
+              - {name: channel_created, keys: [{field: created_at, order: -1}, {field: channel, order: 1}]}
+        counters:
+          - name: post_id
+            seedFrom: {collection: posts, field: post_id}
+        """;
+
+    SyncResult r = slowCount.sync(db, spec(db, body), Engines.APPLY);
+
+    assertThat(counts).as("the count behind the refused build ran").hasPositiveValue();
+    assertThat(states(r)).containsEntry("posts.post_id_unique", IndexState.Failed)
+        .containsEntry("posts.message_link_norm_1", IndexState.Created)
+        .containsEntry("posts.channel_created", IndexState.Created);
+    Outcome failed = outcomeOf(r, "post_id_unique");
+    assertThat(failed.result()).isEqualTo(ActionType.Failed);
+    assertThat(failed.message()).startsWith("createIndexes posts: ")
+        .contains("; counting its duplicates failed too: aggregate posts: operation exceeded time limit");
+    assertThat(indexNames(db, "posts")).containsExactlyInAnyOrder("_id_", "message_link_norm_1", "channel_created");
+    assertThat(seq(db, "post_id")).isEqualTo(8L);
+    assertThat(r.converged()).isFalse();
+  }
+
+  // ---- a build that duplicates blocked is counted, not rebuilt
+
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void aBuildTheCheckSelectsIsCountedInsteadOfBuiltWhileDuplicatesRemainAndBuiltOnceTheyAreGone(MongoBackend backend) {
+    MongoDatabase db = freshDatabase(backend);
+    db.getCollection("posts").insertMany(List.of(new Document("post_id", 1), new Document("post_id", 1),
+        new Document("post_id", 2)));
+    String body = """
+        collections:
+          - name: posts
+            indexes:
+              - {name: post_id_unique, keys: [{field: post_id}], unique: true}
+              - {name: message_link_norm_1, keys: [{field: message_link_norm}]}
+        """;
+    // As the operator passes it for an index whose last build duplicates blocked.
+    SchemaEngine.Pass recount = new SchemaEngine.Pass(Engines.OWNER, false, a -> a.name().equals("post_id_unique"),
+        SchemaApplier.Progress.NONE);
+
+    COMMANDS.clear();
+    SyncResult blocked = engine.sync(db, spec(db, body), recount);
+
+    List<String> built = createdIndexes(db);
+    assertThat(built).as("createIndexes sent").contains("message_link_norm_1").doesNotContain("post_id_unique");
+    assertThat(COMMANDS.in(db.getName())).as("the bounded count ran instead")
+        .anyMatch(c -> c.name().equals("aggregate") && "posts".equals(c.collection()));
+    Action report = blocked.plan().actions().stream().filter(a -> a.name().equals("post_id_unique")).findFirst()
+        .orElseThrow();
+    assertThat(report.type()).isEqualTo(ActionType.BlockedByDuplicates);
+    assertThat(report.detail()).startsWith("1 duplicate key group, e.g. {post_id=1} x2");
+    assertThat(blocked.outcomes()).extracting(o -> o.action().name()).doesNotContain("post_id_unique");
+    assertThat(states(blocked)).containsEntry("posts.post_id_unique", IndexState.BlockedByDuplicates)
+        .containsEntry("posts.message_link_norm_1", IndexState.Created);
+    assertThat(indexNames(db, "posts")).doesNotContain("post_id_unique");
+
+    db.getCollection("posts").deleteOne(new Document("post_id", 1));
+    COMMANDS.clear();
+    SyncResult clean = engine.sync(db, spec(db, body), recount);
+
+    assertThat(createdIndexes(db)).containsExactly("post_id_unique");
+    assertThat(outcomeOf(clean, "post_id_unique").result()).isEqualTo(ActionType.CreateIndex);
+    assertThat(states(clean)).containsEntry("posts.post_id_unique", IndexState.Created);
+    assertThat(clean.converged()).isTrue();
+    assertThat(indexNames(db, "posts")).contains("post_id_unique");
+  }
+
+  /** The index names of the createIndexes commands sent to {@code db} since the last clear. */
+  static List<String> createdIndexes(MongoDatabase db) {
+    return COMMANDS.in(db.getName()).stream().filter(c -> c.name().equals("createIndexes"))
+        .flatMap(c -> c.indexes().stream()).toList();
+  }
+
+  // ---- two schemas, one collection
+
+  static final Owner TEAM_A = new Owner("team-a", "users-app", null);
+  static final Owner TEAM_B = new Owner("team-b", "reports", null);
+
+  static final String USERS_A = """
+      collections:
+        - name: users
+          indexes:
+            - {name: email_unique, keys: [{field: email}], unique: true}
+      counters:
+        - {name: user_id, seedFrom: {collection: users, field: user_id}}
+      """;
+
+  /** Would drop A's index, build its own and raise A's counter, if it managed them. */
+  static final String USERS_B = """
+      collections:
+        - name: users
+          indexes:
+            - {name: name_1, keys: [{field: name}]}
+      counters:
+        - {name: user_id, seedFrom: {collection: legacy_users, field: user_id}}
+      policy: {unmanagedIndexes: Drop}
+      """;
+
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void aSecondSchemaLeavesWhatAnotherManagesAloneUntilThatOneIsDeleted(MongoBackend backend) {
+    MongoDatabase db = freshDatabase(backend);
+    db.getCollection("users").insertMany(List.of(new Document("email", "a@x").append("user_id", 7),
+        new Document("email", "b@x").append("user_id", 9)));
+    db.getCollection("legacy_users").insertOne(new Document("user_id", 10_000));
+    assertThat(engine.sync(db, spec(db, USERS_A), SchemaEngine.Pass.apply(TEAM_A)).converged()).isTrue();
+    List<Document> before = indexes(db, "users");
+
+    COMMANDS.clear();
+    SyncResult b = engine.sync(db, spec(db, USERS_B), SchemaEngine.Pass.apply(TEAM_B));
+
+    assertThat(b.plan().actions()).extracting(a -> a.type() + " " + a.subject())
+        .containsExactly("ManagedElsewhere users", "ManagedElsewhere counters.user_id");
+    assertThat(b.plan().actions()).allSatisfy(a -> assertThat(a.detail())
+        .startsWith("managed by MongoSchema team-a/users-app;"));
+    assertThat(b.outcomes()).isEmpty();
+    assertThat(b.converged()).isFalse();
+    assertThat(COMMANDS.in(db.getName())).as("no write at all").noneMatch(c -> CommandRecorder.WRITES.contains(c.name()));
+    assertThat(indexes(db, "users")).isEqualTo(before);
+    assertThat(seq(db, "user_id")).isEqualTo(9L);
+
+    // A is deleted, keeping its indexes (deletionPolicy Retain): its records go, and B takes over.
+    List<Outcome> released = engine.delete(db, spec(db, USERS_A), TEAM_A, false);
+    assertThat(released).extracting(o -> o.action().type() + " " + o.action().subject())
+        .containsExactlyInAnyOrder("Release users", "Release counters.user_id");
+    assertThat(released).allMatch(Outcome::applied);
+    assertThat(owners(db)).isEmpty();
+    assertThat(indexNames(db, "users")).contains("email_unique");
+
+    SyncResult taken = engine.sync(db, spec(db, USERS_B), SchemaEngine.Pass.apply(TEAM_B));
+    assertThat(taken.converged()).as(taken.remainingReports().toString()).isTrue();
+    assertThat(indexNames(db, "users")).containsExactlyInAnyOrder("_id_", "name_1");
+    assertThat(seq(db, "user_id")).isEqualTo(10_000L);
+    assertThat(owners(db)).containsExactly(Map.entry("collection:users", "team-b/reports"),
+        Map.entry("counter:counters/user_id", "team-b/reports"));
+  }
+
+  /**
+   * Both plan before either claims (a barrier in the progress callback holds each at its claim),
+   * so the one atomic claim decides: the loser learns at the claim itself and touches nothing.
+   */
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void twoSchemasClaimingAFreshCollectionAtOnceOneWinsAndTheOtherIsToldWhich(MongoBackend backend) throws Exception {
+    SchemaEngine other = new SchemaEngine(new Retrier(RetryPolicy.DEFAULT, Redactor.none()));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 3; round++) {
+        MongoDatabase db = freshDatabase(backend);
+        MongoSchemaSpec a = spec(db, "collections: [{name: users, indexes: [{name: a_1, keys: [{field: a}]}]}]\n");
+        MongoSchemaSpec b = spec(db, "collections: [{name: users, indexes: [{name: b_1, keys: [{field: b}]}]}]\n");
+        CountDownLatch go = new CountDownLatch(1);
+        CyclicBarrier bothPlanned = new CyclicBarrier(2);
+        SchemaApplier.Progress atClaim = step -> {
+          if (step.startsWith("Claim")) {
+            try {
+              bothPlanned.await(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              throw new IllegalStateException("the other schema never reached its claim", e);
+            }
+          }
+        };
+        Future<SyncResult> fa = pool.submit(() -> {
+          go.await();
+          return engine.sync(db, a, new SchemaEngine.Pass(TEAM_A, false, SchemaEngine.DuplicateCheck.NONE, atClaim));
+        });
+        Future<SyncResult> fb = pool.submit(() -> {
+          go.await();
+          return other.sync(db, b, new SchemaEngine.Pass(TEAM_B, false, SchemaEngine.DuplicateCheck.NONE, atClaim));
+        });
+        go.countDown();
+        SyncResult ra = fa.get(60, TimeUnit.SECONDS);
+        SyncResult rb = fb.get(60, TimeUnit.SECONDS);
+
+        assertThat(List.of(ra.converged(), rb.converged())).as("round %d", round).containsExactlyInAnyOrder(true, false);
+        boolean aWon = ra.converged();
+        SyncResult loser = aWon ? rb : ra;
+        Owner winner = aWon ? TEAM_A : TEAM_B;
+        assertThat(loser.plan().actions()).extracting(Action::type).containsExactly(ActionType.Claim,
+            ActionType.CreateIndex);
+        assertThat(loser.outcomes()).extracting(o -> o.result() + ": " + o.message()).as("round %d", round)
+            .containsExactly("ManagedElsewhere: managed by MongoSchema " + winner + ", which claimed it first",
+                "ManagedElsewhere: managed by MongoSchema " + winner);
+        assertThat(indexNames(db, "users")).as("round %d", round)
+            .containsExactlyInAnyOrder("_id_", aWon ? "a_1" : "b_1");
+        assertThat(owners(db)).containsExactly(Map.entry("collection:users", winner.toString()));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void theOperatorTakesOverWhatTheCliRecordedButNotWhatAnotherObjectOfTheSameNameHolds(MongoBackend backend) {
+    MongoDatabase db = freshDatabase(backend);
+    db.getCollection("users").insertOne(new Document("email", "a@x").append("user_id", 7));
+    Owner cli = new Owner("apps", "shop", null);
+    Owner operator = new Owner("apps", "shop", "uid-1");
+    Owner recreated = new Owner("apps", "shop", "uid-2");
+
+    assertThat(engine.sync(db, spec(db, USERS_A), SchemaEngine.Pass.apply(cli)).converged()).isTrue();
+    assertThat(owners(db)).containsOnlyKeys("collection:users", "counter:counters/user_id").containsValue("apps/shop");
+
+    SyncResult stamped = engine.sync(db, spec(db, USERS_A), SchemaEngine.Pass.apply(operator));
+    assertThat(stamped.outcomes()).extracting(o -> o.action().type() + " " + o.action().subject())
+        .containsExactly("Claim users", "Claim counters.user_id");
+    assertThat(stamped.outcomes()).allMatch(Outcome::applied);
+    assertThat(owners(db)).containsOnly(Map.entry("collection:users", "apps/shop uid-1"),
+        Map.entry("counter:counters/user_id", "apps/shop uid-1"));
+    assertThat(engine.plan(db, spec(db, USERS_A), operator).actions()).as("stamped once").isEmpty();
+
+    List<Document> before = indexes(db, "users");
+    COMMANDS.clear();
+    SyncResult refused = engine.sync(db, spec(db, USERS_B), SchemaEngine.Pass.apply(recreated));
+    assertThat(refused.plan().actions()).extracting(a -> a.type() + " " + a.subject())
+        .containsExactly("ManagedElsewhere users", "ManagedElsewhere counters.user_id");
+    assertThat(refused.plan().actions()).allSatisfy(a -> assertThat(a.detail())
+        .startsWith("managed by MongoSchema apps/shop (uid uid-1): another object with that name (this one has uid "
+            + "uid-2)"));
+    assertThat(COMMANDS.in(db.getName())).noneMatch(c -> CommandRecorder.WRITES.contains(c.name()));
+    assertThat(indexes(db, "users")).isEqualTo(before);
+    assertThat(owners(db)).containsValues("apps/shop uid-1");
+
+    // The CLI, which has no uid, still acts as that schema.
+    assertThat(engine.plan(db, spec(db, USERS_A), cli).actions()).isEmpty();
   }
 }

@@ -20,7 +20,21 @@ public enum MongoBackend {
     @Override
     synchronized String startOnce() {
       if (server == null) {
-        server = new MongoServer(new MemoryBackend());
+        server = new MongoServer(new MemoryBackend() {
+          @Override
+          public de.bwaldvogel.mongo.bson.Document handleCommand(io.netty.channel.Channel channel, String database,
+              String command, de.bwaldvogel.mongo.bson.Document query) {
+            Object target = query.get(command);
+            List<String> indexes = List.of();
+            if (command.equals("createIndexes") && query.get("indexes") instanceof List<?> list) {
+              indexes = list.stream().filter(i -> i instanceof de.bwaldvogel.mongo.bson.Document)
+                  .map(i -> String.valueOf(((de.bwaldvogel.mongo.bson.Document) i).get("name"))).toList();
+            }
+            SERVER_COMMANDS.add(new CommandRecorder.Command(database, command, target instanceof String s ? s : null,
+                indexes));
+            return super.handleCommand(channel, database, command, query);
+          }
+        });
         server.bind("127.0.0.1", 0);
         Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow));
       }
@@ -48,7 +62,22 @@ public enum MongoBackend {
     }
   };
 
+  /** What the in-process server received, from every client: also from those a test cannot reach (the CLI's). */
+  private static final CommandRecorder SERVER_COMMANDS = new CommandRecorder();
+
   abstract String startOnce();
+
+  /**
+   * Every command this server has received, as it received it; only the in-process server can
+   * tell. Filter by database: tests share the server.
+   */
+  public CommandRecorder serverCommands() {
+    if (this != MONGO_JAVA_SERVER) {
+      throw new UnsupportedOperationException(this + " runs in another process: record on the client instead");
+    }
+    startOnce();
+    return SERVER_COMMANDS;
+  }
 
   /** The server's connection string, starting it on first use. */
   public String uri() {
