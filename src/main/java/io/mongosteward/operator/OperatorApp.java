@@ -36,6 +36,17 @@ public final class OperatorApp implements AutoCloseable {
    */
   public OperatorApp(KubernetesClient client, OperatorSettings settings, PrometheusMeterRegistry registry,
       boolean exitOnLostLease) {
+    this(client, settings, registry, exitOnLostLease, defaultRetry());
+  }
+
+  /** The framework's retry of transient failures: 1 s doubling to 30 s, 6 retries. */
+  static GenericRetry defaultRetry() {
+    return new GenericRetry().setMaxAttempts(6).setInitialInterval(1000).setIntervalMultiplier(2).setMaxInterval(30_000);
+  }
+
+  /** @param retry the framework's retry; tests shorten it */
+  OperatorApp(KubernetesClient client, OperatorSettings settings, PrometheusMeterRegistry registry,
+      boolean exitOnLostLease, GenericRetry retry) {
     // Inside a reconcile, MongoDB gets a few quick attempts; longer waits are the framework's retry.
     Retrier retrier = new Retrier(new RetryPolicy(settings.mongoAttempts(), Duration.ofMillis(200),
         Duration.ofSeconds(2), 2.0), Redactor.none());
@@ -63,8 +74,7 @@ public final class OperatorApp implements AutoCloseable {
       } else {
         c.settingNamespaces(settings.namespaces());
       }
-      c.withRetry(new GenericRetry().setMaxAttempts(6).setInitialInterval(1000).setIntervalMultiplier(2)
-          .setMaxInterval(30_000));
+      c.withRetry(retry);
       c.withReconciliationMaxInterval(settings.resyncInterval());
     });
     this.health = new OperatorHealth(operator, connections);

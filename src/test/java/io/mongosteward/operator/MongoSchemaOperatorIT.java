@@ -199,8 +199,15 @@ class MongoSchemaOperatorIT {
         .isTrue();
   }
 
-  private static double retries(OperatorHarness op) {
-    return op.registry.find("operator.sdk.reconciliations.retries.number").counters().stream()
+  /**
+   * Reconciles the framework started as retries. JOSDK counts every start in one counter, tagged
+   * with the retry's attempt number ("reconciliations.retries.number"): a retry is a start whose
+   * attempt is not 0. (There is no counter of that name: a lookup by it always finds 0.)
+   */
+  static double retries(OperatorHarness op) {
+    var starts = op.registry.find("operator.sdk.reconciliations.started").counters();
+    assertThat(starts).as("JOSDK's start counter").isNotEmpty();
+    return starts.stream().filter(c -> !"0".equals(c.getId().getTag("reconciliations.retries.number")))
         .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
   }
 
@@ -377,6 +384,34 @@ class MongoSchemaOperatorIT {
       proxy.enable();
       op.awaitReady("bot", "True", Reason.Synced.name());
       assertThat(indexNames(mongo.getDatabase("op_unreachable"), "posts")).contains("post_id_unique");
+    } finally {
+      proxy.delete();
+    }
+  }
+
+  @Test
+  void afterTheRetriesAreExhaustedAnUnreachableMongoIsRecheckedAndRecoversWithoutARestart() throws Exception {
+    // Two quick framework retries, exhausted within seconds; --unreachable-recheck is 2 s here.
+    // The resync (JOSDK's max reconciliation interval) is long here, so that only the recheck can bring it back soon.
+    op = new OperatorHarness("exhausted", s -> s.withIntervals(java.time.Duration.ofSeconds(60),
+        java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5)),
+        new io.javaoperatorsdk.operator.processing.retry.GenericRetry().setMaxAttempts(2).setInitialInterval(200));
+    Proxy proxy = Toxiproxy.proxy("exhausted", MongoBackend.MONGO_JAVA_SERVER.uri().substring("mongodb://".length()));
+    try {
+      proxy.disable();
+      op.secret("mongo", Toxiproxy.uriOf(proxy) + "/?serverSelectionTimeoutMS=300&connectTimeoutMS=300");
+      op.apply("bot", spec("op_exhausted", ""));
+      op.awaitReady("bot", "False", Reason.MongoUnreachable.name());
+      eventually().until(() -> retries(op) >= 2);
+      // The framework gives up here. Rechecks go on, each a single attempt, not a new round of retries.
+      double after = reconciles(op);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+          .until(() -> reconciles(op) >= after + 2);
+      assertThat(retries(op)).isEqualTo(2);
+      assertThat(op.ready("bot").getReason()).isEqualTo(Reason.MongoUnreachable.name());
+      proxy.enable();
+      op.awaitReady("bot", "True", Reason.Synced.name());
+      assertThat(indexNames(mongo.getDatabase("op_exhausted"), "posts")).contains("post_id_unique");
     } finally {
       proxy.delete();
     }
