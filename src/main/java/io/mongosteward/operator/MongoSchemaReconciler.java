@@ -30,6 +30,8 @@ import io.mongosteward.plan.Violation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +54,12 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
   private final BlockedBuilds blocked;
   private final SpecValidator validator = new SpecValidator();
   private final SchemaDeletion deletion;
+  /**
+   * Schemas (by uid) whose framework retries ran out. A reschedule from updateErrorStatus ends
+   * JOSDK's retry as if the pass had succeeded, so each recheck would start a new round of
+   * retries; instead each recheck is one attempt, until a pass ends without a transient failure.
+   */
+  private final Set<String> exhausted = ConcurrentHashMap.newKeySet();
 
   MongoSchemaReconciler(OperatorSettings settings, SchemaConnections connections, SchemaEngine engine,
       SchemaStatuses statuses, SchemaEvents events, OperatorMetrics metrics, BlockedBuilds blocked) {
@@ -81,6 +89,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
       SyncResult result = engine.sync(client.getDatabase(schema.getSpec().getDatabase()), schema.getSpec(),
           new SchemaEngine.Pass(owner(schema), paused, paused ? SchemaEngine.DuplicateCheck.ALL : blocked.checkFor(schema),
               SchemaApplier.Progress.NONE));
+      exhausted.remove(schema.getMetadata().getUid());
       blocked.record(schema, result);
       record(schema, result);
       LOG.info("reconciled {} in {} ms: {} change(s), {} to report", id(schema), (System.nanoTime() - start) / 1_000_000,
@@ -91,6 +100,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
       if (failure instanceof Failure.Transient) {
         throw failure;
       }
+      exhausted.remove(schema.getMetadata().getUid());
       // A missing Secret is noticed by the poller; a bad spec or URI waits for an edit; a
       // refusal by the server is rechecked slowly, as a privilege may be granted meanwhile.
       boolean stalled = !(failure instanceof Failure.Waiting);
@@ -142,21 +152,30 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
     String message = Redactor.scrubUris(failure.getMessage());
     metrics.failure(failure.reason());
     MongoSchemaStatus next = statuses.failed(schema, failure.reason(), message, false);
+    String uid = schema.getMetadata().getUid();
     boolean lastAttempt = context.getRetryInfo().map(r -> r.isLastAttempt()).orElse(true);
+    boolean recheck = lastAttempt || exhausted.contains(uid);
     LOG.warn("reconcile of {} failed ({}, attempt {}{}): {}", id(schema), failure.reason(),
-        context.getRetryInfo().map(r -> r.getAttemptCount()).orElse(1), lastAttempt ? ", retries exhausted" : "", message);
+        context.getRetryInfo().map(r -> r.getAttemptCount()).orElse(1),
+        recheck ? ", retries exhausted, next attempt in " + settings.unreachableRecheck() : "", message);
     if (SchemaStatuses.changed(schema.getStatus(), next)) {
       events.warning(schema, failure.reason().name(), message);
     }
     schema.setStatus(next);
     ErrorStatusUpdateControl<MongoSchema> control = ErrorStatusUpdateControl.patchStatus(schema);
-    // Retries exhausted: keep checking on a slower beat, so recovery needs no restart.
-    return lastAttempt ? control.rescheduleAfter(settings.unreachableRecheck()) : control;
+    if (!recheck) {
+      return control;
+    }
+    // Retries exhausted: keep checking on a slower beat, one attempt each, so recovery needs no
+    // restart. No retry: JOSDK then takes the reschedule, and starts no new round of backoff.
+    exhausted.add(uid);
+    return control.withNoRetry().rescheduleAfter(settings.unreachableRecheck());
   }
 
   @Override
   public DeleteControl cleanup(MongoSchema schema, Context<MongoSchema> context) {
     blocked.forget(schema);
+    exhausted.remove(schema.getMetadata().getUid());
     return deletion.delete(schema, context.getSecondaryResource(Secret.class));
   }
 

@@ -33,6 +33,17 @@ public final class OperatorApp implements AutoCloseable {
    */
   public OperatorApp(KubernetesClient client, OperatorSettings settings, PrometheusMeterRegistry registry,
       boolean exitOnLostLease) {
+    this(client, settings, registry, exitOnLostLease, defaultRetry());
+  }
+
+  /** The framework's retry of transient failures: 1 s doubling to 30 s, 6 retries. */
+  static GenericRetry defaultRetry() {
+    return new GenericRetry().setMaxAttempts(6).setInitialInterval(1000).setIntervalMultiplier(2).setMaxInterval(30_000);
+  }
+
+  /** @param retry the framework's retry; tests shorten it */
+  OperatorApp(KubernetesClient client, OperatorSettings settings, PrometheusMeterRegistry registry,
+      boolean exitOnLostLease, GenericRetry retry) {
     this.mongo = MongoSessions.operator(settings.mongoAttempts());
     this.connections = new SchemaConnections(new SecretUriReader(client), mongo.clients());
     Clock clock = Clock.systemUTC();
@@ -58,8 +69,7 @@ public final class OperatorApp implements AutoCloseable {
       } else {
         c.settingNamespaces(settings.namespaces());
       }
-      c.withRetry(new GenericRetry().setMaxAttempts(6).setInitialInterval(1000).setIntervalMultiplier(2)
-          .setMaxInterval(30_000));
+      c.withRetry(retry);
       c.withReconciliationMaxInterval(settings.resyncInterval());
     });
     this.health = new OperatorHealth(operator, connections);

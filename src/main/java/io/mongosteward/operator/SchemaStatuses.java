@@ -74,8 +74,8 @@ final class SchemaStatuses {
     } else {
       Action first = blocking.get(0);
       String reason = reasonOf(first.type()).name();
-      String message = blocking.size() + " item(s) need attention; first: " + first.collection() + "." + first.name()
-          + ": " + first.detail();
+      // subject(): the collection alone for a collection-wide report, names quoted when odd.
+      String message = blocking.size() + " item(s) need attention; first: " + first.subject() + ": " + first.detail();
       Conditions.set(conditions, Conditions.READY, false, reason, message, gen, clock.instant());
       // A conflict or duplicates wait for a person: no amount of retrying helps.
       Conditions.set(conditions, Conditions.STALLED, true, reason, message, gen, clock.instant());

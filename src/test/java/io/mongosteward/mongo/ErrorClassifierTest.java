@@ -4,13 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.MongoCommandException;
 import com.mongodb.MongoCredential;
+import com.mongodb.MongoExecutionTimeoutException;
+import com.mongodb.MongoNodeIsRecoveringException;
+import com.mongodb.MongoNotPrimaryException;
+import com.mongodb.MongoOperationTimeoutException;
 import com.mongodb.MongoSecurityException;
 import com.mongodb.MongoSocketOpenException;
+import com.mongodb.MongoSocketReadException;
 import com.mongodb.MongoTimeoutException;
 import com.mongodb.ServerAddress;
+import io.mongosteward.api.v1alpha1.Reason;
+import io.mongosteward.failure.Failure;
+import java.util.stream.Stream;
 import org.bson.BsonDocument;
+import org.bson.BsonInt32;
+import org.bson.BsonString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Error replies as real servers send them (codes from MongoDB's error_codes.yml). */
@@ -62,5 +75,153 @@ class ErrorClassifierTest {
     String d = ErrorClassifier.describe(reply("{ok: 0, code: 86, codeName: 'IndexKeySpecsConflict', "
         + "errmsg: 'conflict seen via mongodb://app:s3cret@db:27017'}"), Redactor.of("s3cret"));
     assertThat(d).isEqualTo("code 86 (IndexKeySpecsConflict): conflict seen via mongodb://app:***@db:27017");
+  }
+
+  // classify: each error, as the driver hands it over, to one kind and one reason. The replies
+  // are shaped as mongod sends them; the codes and names are those of
+  // https://www.mongodb.com/docs/manual/reference/error-codes/
+
+  static final ServerAddress DB = new ServerAddress("db.example.com", 27017);
+
+  static Failure classify(Throwable t, String command, String target) {
+    return ErrorClassifier.classify(t, Op.of(command, target), Redactor.none());
+  }
+
+  /** mongod's reply to a command the user has no privilege for (code 13, Unauthorized). */
+  static MongoCommandException unauthorized(String db, String command) {
+    String errmsg = "not authorized on " + db + " to execute command { " + command + ": \"posts\", $db: \"" + db
+        + "\", lsid: { id: UUID(\"9d2c1f3e-52a5-4c7f-9a55-6b3f4c2a1e07\") } }";
+    return new MongoCommandException(new BsonDocument("ok", new BsonInt32(0)).append("errmsg", new BsonString(errmsg))
+        .append("code", new BsonInt32(13)).append("codeName", new BsonString("Unauthorized")), DB);
+  }
+
+  /** Each command the engine runs, and the privilege action its refusal must name. */
+  @ParameterizedTest
+  @CsvSource({
+      "createIndexes, createIndex",
+      "listIndexes,   listIndexes",
+      "find,          find",
+      "collMod,       collMod",
+      "dropIndexes,   dropIndex"})
+  void unauthorizedIsPermanentNotAuthorizedNamingTheCommandAndThePrivilegeAction(String command, String action) {
+    Failure f = classify(unauthorized("bot", command), command, "posts");
+    assertThat(f).isInstanceOf(Failure.Permanent.class);
+    assertThat(f.reason()).isEqualTo(Reason.NotAuthorized);
+    assertThat(((Failure.Permanent) f).code()).isEqualTo(13);
+    assertThat(f.getMessage())
+        .startsWith(command + " posts: code 13 (Unauthorized): not authorized on bot to execute command { " + command)
+        .contains("grant the user the " + action + " privilege action on this database");
+  }
+
+  @Test
+  void refusedCredentialsAreAuthenticationFailedWhateverTheDriverWrapsThemIn() {
+    MongoCommandException reply = reply("{ok: 0, errmsg: 'Authentication failed.', code: 18, codeName: 'AuthenticationFailed'}");
+    MongoCredential credential = MongoCredential.createScramSha256Credential("app", "admin", "Kv7-CANARY-pw".toCharArray());
+    // What the driver throws from its handshake: the server's reply as the cause.
+    MongoSecurityException handshake = new MongoSecurityException(credential, "Exception authenticating " + credential, reply);
+    for (Throwable t : new Throwable[] {reply, handshake}) {
+      Failure f = classify(t, "ping", "");
+      assertThat(f).as(t.getClass().getSimpleName()).isInstanceOf(Failure.Permanent.class);
+      assertThat(f.reason()).isEqualTo(Reason.AuthenticationFailed);
+      assertThat(f.getMessage()).contains("MongoDB refused the credentials").doesNotContain("CANARY");
+    }
+  }
+
+  static Stream<Arguments> networkAndElections() {
+    return Stream.of(
+        Arguments.of(new MongoSocketReadException("Prematurely reached end of stream", DB)),
+        Arguments.of(new MongoTimeoutException("Timed out while waiting for a server that matches "
+            + "ReadPreferenceServerSelector{readPreference=primary}. Client view of cluster state is {type=UNKNOWN}")),
+        Arguments.of(new MongoOperationTimeoutException("Timeout while receiving message")),
+        // As the driver throws them: its own classes for these codes, and as plain command errors.
+        Arguments.of(new MongoNodeIsRecoveringException(BsonDocument.parse(
+            "{ok: 0, errmsg: 'The server is in quiesce mode and will shut down', code: 91, codeName: 'ShutdownInProgress'}"), DB)),
+        Arguments.of(new MongoNodeIsRecoveringException(BsonDocument.parse(
+            "{ok: 0, errmsg: 'operation was interrupted', code: 189, codeName: 'PrimarySteppedDown'}"), DB)),
+        Arguments.of(new MongoNotPrimaryException(BsonDocument.parse(
+            "{ok: 0, errmsg: 'not primary', code: 10107, codeName: 'NotWritablePrimary'}"), DB)),
+        Arguments.of(reply("{ok: 0, errmsg: 'The server is in quiesce mode and will shut down', code: 91, "
+            + "codeName: 'ShutdownInProgress'}")),
+        Arguments.of(reply("{ok: 0, errmsg: 'operation was interrupted', code: 189, codeName: 'PrimarySteppedDown'}")),
+        Arguments.of(reply("{ok: 0, errmsg: 'not primary', code: 10107, codeName: 'NotWritablePrimary'}")));
+  }
+
+  @ParameterizedTest
+  @MethodSource("networkAndElections")
+  void theNetworkAndElectionsAreTransientMongoUnreachable(Throwable t) {
+    Failure f = classify(t, "listIndexes", "posts");
+    assertThat(f).isInstanceOf(Failure.Transient.class);
+    assertThat(f.reason()).isEqualTo(Reason.MongoUnreachable);
+    assertThat(f.getMessage()).startsWith("listIndexes posts: ").doesNotContain("Client view of cluster state");
+  }
+
+  @Test
+  void theServersTimeLimitUnderTimeoutMSIsPermanentAndSaysSo() {
+    // Driver 5.x with timeoutMS sends maxTimeMS; the server's 50 comes back wrapped in the
+    // driver's own timeout exception (TimeoutContext.createMongoTimeoutException).
+    MongoExecutionTimeoutException server = new MongoExecutionTimeoutException(50, "operation exceeded time limit",
+        BsonDocument.parse("{ok: 0, errmsg: 'operation exceeded time limit', code: 50, codeName: 'MaxTimeMSExpired'}"));
+    Failure f = classify(new MongoOperationTimeoutException("Operation exceeded the timeout limit.", server),
+        "aggregate", "posts");
+    assertThat(f).isInstanceOf(Failure.Permanent.class);
+    assertThat(f.reason()).isEqualTo(Reason.Failed);
+    assertThat(((Failure.Permanent) f).code()).isEqualTo(50);
+    assertThat(f.getMessage()).contains("the server stopped it at its time limit").contains("clientOptions.timeoutMS");
+    // The same limit without timeoutMS: the driver throws the server's exception itself.
+    assertThat(classify(server, "aggregate", "posts")).isInstanceOf(Failure.Permanent.class);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      59  | CommandNotFound                 | no such command: collMod
+      115 | CommandNotSupported             | collMod is not supported
+      238 | NotImplemented                  | createIndexes: support for field "expireAfterSeconds" is not implemented yet
+      197 | InvalidIndexSpecificationOption | The field 'foo' is not valid for an index specification
+      """)
+  void whatTheServerDoesNotImplementIsPermanentUnsupported(int code, String name, String message) {
+    Failure f = classify(new MongoCommandException(new BsonDocument("ok", new BsonInt32(0))
+        .append("errmsg", new BsonString(message)).append("code", new BsonInt32(code))
+        .append("codeName", new BsonString(name)), DB), "createIndexes", "events");
+    assertThat(f).isInstanceOf(Failure.Permanent.class);
+    assertThat(f.reason()).isEqualTo(Reason.Unsupported);
+    assertThat(((Failure.Permanent) f).code()).isEqualTo(code);
+    assertThat(f.getMessage()).contains("code " + code + " (" + name + "): " + message);
+  }
+
+  @Test
+  void aDuplicateKeyIsPermanentFailedWithItsCode() {
+    Failure f = classify(reply("{ok: 0, errmsg: 'Index build failed: 8c0b6c6e: Collection bot.posts ( 2f1e ) :: caused by "
+        + ":: E11000 duplicate key error collection: bot.posts index: post_id_unique dup key: { post_id: 1 }', "
+        + "code: 11000, codeName: 'DuplicateKey', keyPattern: {post_id: 1}, keyValue: {post_id: 1}}"),
+        "createIndexes", "posts");
+    assertThat(f).isInstanceOf(Failure.Permanent.class);
+    assertThat(f.reason()).isEqualTo(Reason.Failed);
+    assertThat(((Failure.Permanent) f).code()).isEqualTo(11000);
+  }
+
+  @Test
+  void anErrorThatIsNotMongoDBsIsTransientButNotCalledUnreachable() {
+    // The driver's answer to a client closed under a Secret rotation.
+    Failure f = classify(new IllegalStateException("state should be: open"), "listIndexes", "posts");
+    assertThat(f).isInstanceOf(Failure.Transient.class);
+    assertThat(f.reason()).isEqualTo(Reason.Failed);
+    assertThat(f.getMessage()).contains("IllegalStateException: state should be: open");
+  }
+
+  @Test
+  void aMalformedConnectionStringIsInvalid() {
+    Failure f = classify(new MongoUri.InvalidMongoUriException("the connection string is empty"), "ping", "");
+    assertThat(f).isInstanceOf(Failure.Invalid.class);
+    assertThat(f.reason()).isEqualTo(Reason.InvalidConnectionString);
+    assertThat(f.getMessage()).isEqualTo("the connection string is empty");
+  }
+
+  @Test
+  void aFailurePassesThroughUnchanged() {
+    for (Failure f : new Failure[] {new Failure.Transient(Reason.MongoUnreachable, "t"),
+        new Failure.Permanent(Reason.NotAuthorized, 13, "p"), new Failure.Invalid(Reason.InvalidSpec, "i"),
+        new Failure.Waiting(Reason.SecretNotFound, "w")}) {
+      assertThat(classify(f, "find", "posts")).isSameAs(f);
+    }
   }
 }

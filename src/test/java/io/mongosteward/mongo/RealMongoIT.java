@@ -7,32 +7,48 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.mongodb.MongoCommandException;
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import io.mongosteward.api.v1alpha1.IndexState;
+import io.mongosteward.plan.Action;
 import io.mongosteward.plan.ActionType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.MongoDBContainer;
+import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
 /**
- * Behaviour only a real mongod has: collMod, TTL expiry, and the codes 85/86. Runs wherever
- * Docker exists; skipped, with Testcontainers' message, where it does not.
+ * Behaviour only a real mongod has: collMod, TTL expiry, the codes 85/86, and access control.
+ * Runs wherever Docker exists; skipped, with Testcontainers' message, where it does not.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class RealMongoIT {
   @Container
   static final MongoDBContainer MONGO = new MongoDBContainer("mongo:7");
+
+  /**
+   * A standalone mongod with access control on (a replica set with --auth would need a key file).
+   * Without MONGO_INITDB_* the image's entrypoint starts mongod once, with no users: the first
+   * is created from inside the container, under the localhost exception.
+   */
+  @Container
+  static final GenericContainer<?> SECURED = new GenericContainer<>("mongo:7")
+      .withCommand("--auth")
+      .withExposedPorts(27017)
+      .waitingFor(Wait.forLogMessage("(?i).*waiting for connections.*", 1));
 
   static ClientRegistry clients;
   static MongoClient client;
@@ -117,5 +133,43 @@ class RealMongoIT {
     SyncResult r = engine.sync(db, SchemaEngineIT.spec(db,
         "collections:\n  - name: posts\n    indexes:\n      - {name: u, keys: [{field: post_id}], unique: true}\n"), Engines.APPLY);
     assertThat(SchemaEngineIT.states(r)).containsEntry("posts.u", IndexState.BlockedByDuplicates);
+  }
+
+  @Test
+  void aUserWithOnlyReadIsNotAuthorizedToCreateAnIndexAndIsToldWhichPrivilegeToGrant() throws Exception {
+    String rootPassword = "r00t-Pw-4real";
+    String readerPassword = "r3ader-Pw-4real";
+    var created = SECURED.execInContainer("mongosh", "--quiet", "--eval",
+        "db.getSiblingDB('admin').createUser({user: 'root', pwd: '" + rootPassword + "', roles: ['root']})");
+    assertThat(created.getExitCode()).as(created.getStdout() + created.getStderr()).isZero();
+    String host = SECURED.getHost() + ":" + SECURED.getMappedPort(27017);
+    try (MongoClient root = MongoClients.create("mongodb://root:" + rootPassword + "@" + host + "/?authSource=admin")) {
+      root.getDatabase("admin").runCommand(new Document("createUser", "reader").append("pwd", readerPassword)
+          .append("roles", List.of(new Document("role", "read").append("db", "real_authz"))));
+      root.getDatabase("real_authz").getCollection("posts").insertOne(new Document("post_id", 1));
+    }
+
+    try (ClientRegistry readers = new ClientRegistry(new Retrier(RetryPolicy.DEFAULT, Redactor.none()))) {
+      MongoDatabase db = readers.connect(MongoUri.parse("mongodb://reader:" + readerPassword + "@" + host
+          + "/real_authz?authSource=admin"), null).getDatabase("real_authz");
+      // read grants listIndexes and find, so the pass observes and plans; every write is refused.
+      SyncResult r = engine.sync(db, SchemaEngineIT.spec(db,
+          "collections:\n  - name: posts\n    indexes:\n      - {name: post_id_1, keys: [{field: post_id}]}\n"),
+          Engines.APPLY);
+      Outcome create = r.outcomes().stream().filter(o -> o.action().type() == ActionType.CreateIndex).findFirst()
+          .orElseThrow();
+      assertThat(create.applied()).isFalse();
+      assertThat(create.result()).isEqualTo(ActionType.NotAuthorized);
+      assertThat(create.message()).contains("createIndexes posts: code 13 (Unauthorized)")
+          .contains("grant the user the createIndex privilege action");
+      // The claim (findAndModify on the metadata collection) is refused the same way, with its own privileges.
+      assertThat(r.remainingReports()).extracting(Action::type).containsOnly(ActionType.NotAuthorized);
+      assertThat(r.converged()).isFalse();
+      assertThat(SchemaEngineIT.states(r)).containsEntry("posts.post_id_1", IndexState.Failed);
+    }
+    try (MongoClient root = MongoClients.create("mongodb://root:" + rootPassword + "@" + host + "/?authSource=admin")) {
+      assertThat(SchemaEngineIT.indexes(root.getDatabase("real_authz"), "posts")).extracting(d -> d.getString("name"))
+          .containsExactly("_id_");
+    }
   }
 }

@@ -199,8 +199,15 @@ class MongoSchemaOperatorIT {
         .isTrue();
   }
 
-  private static double retries(OperatorHarness op) {
-    return op.registry.find("operator.sdk.reconciliations.retries.number").counters().stream()
+  /**
+   * Reconciles the framework started as retries. JOSDK counts every start in one counter, tagged
+   * with the retry's attempt number ("reconciliations.retries.number"): a retry is a start whose
+   * attempt is not 0. (There is no counter of that name: a lookup by it always finds 0.)
+   */
+  static double retries(OperatorHarness op) {
+    var starts = op.registry.find("operator.sdk.reconciliations.started").counters();
+    assertThat(starts).as("JOSDK's start counter").isNotEmpty();
+    return starts.stream().filter(c -> !"0".equals(c.getId().getTag("reconciliations.retries.number")))
         .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
   }
 
@@ -236,8 +243,16 @@ class MongoSchemaOperatorIT {
     assertThat(s.getStatus().getIndexes()).anySatisfy(i -> assertThat(i.getState()).isEqualTo(IndexState.Conflict));
   }
 
+  /** The ids of the metadata records {@code name} in this harness's namespace holds in {@code db}. */
+  static List<String> records(OperatorHarness op, MongoDatabase db, String name) {
+    return db.getCollection("mongosteward").find(com.mongodb.client.model.Filters.and(
+        com.mongodb.client.model.Filters.eq("owner.namespace", op.namespace),
+        com.mongodb.client.model.Filters.eq("owner.name", name))).into(new ArrayList<>()).stream()
+        .map(d -> d.getString("_id")).toList();
+  }
+
   @Test
-  void deletionRetainLeavesMongoAloneAndDeleteDropsTheDeclaredIndexes() {
+  void deletionRetainKeepsTheIndexesDeleteDropsThemAndBothReleaseTheirRecords() {
     op = new OperatorHarness("delete");
     MongoDatabase retained = mongo.getDatabase("op_retain");
     MongoDatabase deleted = mongo.getDatabase("op_delete");
@@ -248,12 +263,112 @@ class MongoSchemaOperatorIT {
     op.awaitReady("keep", "True", Reason.Synced.name());
     op.awaitReady("drop", "True", Reason.Synced.name());
     assertThat(op.get("drop").getStatus().getUnmanagedIndexes()).extracting(i -> i.getName()).containsExactly("legacy_1");
+    assertThat(records(op, retained, "keep")).containsExactlyInAnyOrder("collection:posts", "counter:counters/post_id");
+    assertThat(records(op, deleted, "drop")).containsExactlyInAnyOrder("collection:posts", "counter:counters/post_id");
 
     op.client.resource(op.get("keep")).delete();
     op.client.resource(op.get("drop")).delete();
     eventually().until(() -> op.get("keep") == null && op.get("drop") == null);
     assertThat(indexNames(retained, "posts")).containsExactlyInAnyOrder("_id_", "post_id_unique", "channel_created");
     assertThat(indexNames(deleted, "posts")).containsExactlyInAnyOrder("_id_", "legacy_1");
+    // Either way the schema no longer manages anything: another may take the collections over.
+    assertThat(records(op, retained, "keep")).as("Retain releases the records").isEmpty();
+    assertThat(records(op, deleted, "drop")).as("Delete releases the records").isEmpty();
+    assertThat(retained.getCollection("counters").countDocuments()).as("the counter stays").isEqualTo(1);
+  }
+
+  /** posts with one index of its own, and no counter, so that only the collection is shared. */
+  static String postsOnly(String db, String field, String policy) {
+    return """
+        connection:
+          secretRef: {name: mongo, key: uri}
+        database: %s
+        %scollections:
+          - name: posts
+            indexes:
+              - {name: %s_1, keys: [{field: %s}]}
+        """.formatted(db, policy, field, field);
+  }
+
+  @Test
+  void aCollectionTwoSchemasDeclareIsManagedByTheFirstUntilItIsDeleted() {
+    op = new OperatorHarness("twice");
+    MongoDatabase db = mongo.getDatabase("op_twice");
+    op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+    op.apply("a", postsOnly(db.getName(), "channel", ""));
+    op.awaitReady("a", "True", Reason.Synced.name());
+    // b would drop every index of posts it does not declare, a's included, if it managed posts.
+    op.apply("b", postsOnly(db.getName(), "author", "policy: {unmanagedIndexes: Drop}\n"));
+
+    op.awaitReady("b", "False", Reason.CollectionManagedElsewhere.name());
+    MongoSchema b = op.get("b");
+    assertThat(op.ready("b").getMessage()).contains("first: posts: managed by MongoSchema " + op.namespace + "/a (uid "
+        + op.get("a").getMetadata().getUid() + ")");
+    assertThat(io.mongosteward.api.v1alpha1.Conditions.isTrue(b.getStatus().getConditions(), "Stalled")).isTrue();
+    assertThat(op.ready("a").getStatus()).isEqualTo("True");
+    // Several resyncs of b (every 2 s here) leave a's index alone and build nothing of b's.
+    double before = reconciles(op);
+    eventually().until(() -> reconciles(op) >= before + 3);
+    assertThat(indexNames(db, "posts")).containsExactlyInAnyOrder("_id_", "channel_1");
+    assertThat(records(op, db, "a")).containsExactly("collection:posts");
+    assertThat(records(op, db, "b")).isEmpty();
+
+    // Deleting a releases posts: b claims it on its next resync and converges, by its own policy.
+    op.client.resource(op.get("a")).delete();
+    op.awaitReady("b", "True", Reason.Synced.name());
+    assertThat(indexNames(db, "posts")).containsExactlyInAnyOrder("_id_", "author_1");
+    assertThat(records(op, db, "b")).containsExactly("collection:posts");
+    assertThat(records(op, db, "a")).isEmpty();
+  }
+
+  @Test
+  void twoSchemasClaimingOneCollectionAtOnceLeaveOneOwner() {
+    op = new OperatorHarness("race");
+    MongoDatabase db = mongo.getDatabase("op_race");
+    op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+    op.apply("c", postsOnly(db.getName(), "channel", ""));
+    op.apply("d", postsOnly(db.getName(), "author", ""));
+    eventually().until(() -> op.ready("c") != null && op.ready("d") != null
+        && !op.ready("c").getStatus().equals(op.ready("d").getStatus()));
+    String winner = "True".equals(op.ready("c").getStatus()) ? "c" : "d";
+    String loser = winner.equals("c") ? "d" : "c";
+    op.awaitReady(winner, "True", Reason.Synced.name());
+    op.awaitReady(loser, "False", Reason.CollectionManagedElsewhere.name());
+    assertThat(op.ready(loser).getMessage()).contains("managed by MongoSchema " + op.namespace + "/" + winner + " ");
+    assertThat(records(op, db, winner)).containsExactly("collection:posts");
+    assertThat(records(op, db, loser)).isEmpty();
+    assertThat(indexNames(db, "posts")).containsExactlyInAnyOrder("_id_", winner.equals("c") ? "channel_1" : "author_1");
+  }
+
+  @Test
+  void aPermanentRefusalIsItsOwnReasonNotUnreachableAndIsNotRetried() {
+    op = new OperatorHarness("refused");
+    // FerretDB refuses a TTL index with 238 (NotImplemented); the rest of the spec applies.
+    op.secret("mongo", MongoBackend.FERRETDB.uri());
+    op.apply("bot", spec("op_refused", "      - {name: seen_ttl, keys: [{field: seen_at}], expireAfterSeconds: 3600}\n", ""));
+
+    op.awaitReady("bot", "False", Reason.Unsupported.name());
+    MongoSchema s = op.get("bot");
+    assertThat(io.mongosteward.api.v1alpha1.Conditions.isTrue(s.getStatus().getConditions(), "Stalled")).isTrue();
+    assertThat(io.mongosteward.api.v1alpha1.Conditions.isTrue(s.getStatus().getConditions(), "Reconciling")).isFalse();
+    assertThat(op.ready("bot").getMessage()).contains("posts.seen_ttl").contains("code 238");
+    assertThat(s.getStatus().getIndexes()).extracting(i -> i.getName() + "=" + (i.getState() == IndexState.Created
+        ? IndexState.Present : i.getState())).containsExactlyInAnyOrder(
+        "post_id_unique=Present", "channel_created=Present", "seen_ttl=Unsupported");
+    assertThat(s.getStatus().getCounters()).extracting(c -> c.getName() + "=" + c.getValue()).containsExactly("post_id=0");
+    try (MongoClient ferret = MongoClients.create(MongoBackend.FERRETDB.uri())) {
+      assertThat(indexNames(ferret.getDatabase("op_refused"), "posts"))
+          .containsExactlyInAnyOrder("_id_", "post_id_unique", "channel_created");
+    }
+    // Resyncs meet the same refusal: never a framework retry, never called unreachable.
+    double before = reconciles(op);
+    eventually().until(() -> reconciles(op) >= before + 2);
+    assertThat(retries(op)).isZero();
+    assertThat(op.ready("bot").getReason()).isEqualTo(Reason.Unsupported.name());
+    assertThat(op.client.v1().events().inNamespace(op.namespace).list().getItems())
+        .noneMatch(e -> Reason.MongoUnreachable.name().equals(e.getReason()));
+    assertThat(op.registry.find("mongosteward.reconcile.failures").tag("reason", Reason.MongoUnreachable.name())
+        .counter()).isNull();
   }
 
   @Test
@@ -269,6 +384,34 @@ class MongoSchemaOperatorIT {
       proxy.enable();
       op.awaitReady("bot", "True", Reason.Synced.name());
       assertThat(indexNames(mongo.getDatabase("op_unreachable"), "posts")).contains("post_id_unique");
+    } finally {
+      proxy.delete();
+    }
+  }
+
+  @Test
+  void afterTheRetriesAreExhaustedAnUnreachableMongoIsRecheckedAndRecoversWithoutARestart() throws Exception {
+    // Two quick framework retries, exhausted within seconds; --unreachable-recheck is 2 s here.
+    // The resync (JOSDK's max reconciliation interval) is long here, so that only the recheck can bring it back soon.
+    op = new OperatorHarness("exhausted", s -> s.withIntervals(java.time.Duration.ofSeconds(60),
+        java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5)),
+        new io.javaoperatorsdk.operator.processing.retry.GenericRetry().setMaxAttempts(2).setInitialInterval(200));
+    Proxy proxy = Toxiproxy.proxy("exhausted", MongoBackend.MONGO_JAVA_SERVER.uri().substring("mongodb://".length()));
+    try {
+      proxy.disable();
+      op.secret("mongo", Toxiproxy.uriOf(proxy) + "/?serverSelectionTimeoutMS=300&connectTimeoutMS=300");
+      op.apply("bot", spec("op_exhausted", ""));
+      op.awaitReady("bot", "False", Reason.MongoUnreachable.name());
+      eventually().until(() -> retries(op) >= 2);
+      // The framework gives up here. Rechecks go on, each a single attempt, not a new round of retries.
+      double after = reconciles(op);
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+          .until(() -> reconciles(op) >= after + 2);
+      assertThat(retries(op)).isEqualTo(2);
+      assertThat(op.ready("bot").getReason()).isEqualTo(Reason.MongoUnreachable.name());
+      proxy.enable();
+      op.awaitReady("bot", "True", Reason.Synced.name());
+      assertThat(indexNames(mongo.getDatabase("op_exhausted"), "posts")).contains("post_id_unique");
     } finally {
       proxy.delete();
     }

@@ -23,6 +23,12 @@ final class OperatorHarness implements AutoCloseable {
   final OperatorApp app;
 
   OperatorHarness(String prefix, java.util.function.UnaryOperator<OperatorSettings> tune) {
+    this(prefix, tune, OperatorApp.defaultRetry());
+  }
+
+  /** @param retry the framework's retry of transient failures */
+  OperatorHarness(String prefix, java.util.function.UnaryOperator<OperatorSettings> tune,
+      io.javaoperatorsdk.operator.processing.retry.GenericRetry retry) {
     client = KubeApi.client();
     namespace = KubeApi.newNamespace(client, prefix);
     OperatorSettings settings = tune.apply(OperatorSettings.defaults()
@@ -30,7 +36,7 @@ final class OperatorHarness implements AutoCloseable {
         .withIntervals(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5))
         .withDeletion(2, Duration.ofMillis(200))
         .withLeaderElection(false, "mongo-steward-operator", namespace));
-    app = new OperatorApp(client, settings, registry, false);
+    app = new OperatorApp(client, settings, registry, false, retry);
     app.start();
   }
 

@@ -17,6 +17,8 @@ import io.mongosteward.plan.Specs;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import io.mongosteward.mongo.Outcome;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -97,5 +99,38 @@ class SchemaStatusesTest {
     MongoSchemaStatus next = statuses.synced(s, result(s), new ServerInfo("7.0.12", 0.93), false);
     assertThat(SchemaStatuses.changed(first, next)).isFalse();
     assertThat(next.getServer().getPingMillis()).isEqualTo(0.61);
+  }
+
+  @Test
+  void aChangeRefusedForLackOfAPrivilegeIsNotAuthorizedAndStalled() {
+    MongoSchema s = schema(3);
+    var create = new Action.CreateIndex("posts", io.mongosteward.plan.IndexDefinitions.fromSpec(
+        s.getSpec().getCollections().get(0).getIndexes().get(0)));
+    String why = "createIndexes posts: code 13 (Unauthorized): not authorized on bot to execute command { createIndexes: "
+        + "\"posts\" }; grant the user the createIndex privilege action on this database";
+    SyncResult r = new SyncResult(s.getSpec(), new ObservedState(Map.of(), Map.of()), new Plan(List.of(create)),
+        List.of(Outcome.refused(create, ActionType.NotAuthorized, why, Duration.ofMillis(3))), false);
+    MongoSchemaStatus st = new SchemaStatuses(Clock.systemUTC()).synced(s, r, null, false);
+    var ready = Conditions.find(st.getConditions(), Conditions.READY);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo(Reason.NotAuthorized.name());
+    assertThat(ready.getMessage()).contains("posts.a_1").contains("the createIndex privilege action");
+    assertThat(Conditions.isTrue(st.getConditions(), Conditions.STALLED)).isTrue();
+    assertThat(Conditions.find(st.getConditions(), Conditions.STALLED).getReason()).isEqualTo(Reason.NotAuthorized.name());
+    assertThat(Conditions.isTrue(st.getConditions(), Conditions.RECONCILING)).isFalse();
+    assertThat(st.getIndexSummary()).isEqualTo("0/1");
+  }
+
+  @Test
+  void aCollectionAnotherSchemaManagesIsCollectionManagedElsewhereNamingTheOwner() {
+    MongoSchema s = schema(1);
+    MongoSchemaStatus st = new SchemaStatuses(Clock.systemUTC()).synced(s, result(s,
+        new Action.Reported(ActionType.ManagedElsewhere, "posts", "", "managed by MongoSchema ns/other (uid 7f3a); one "
+            + "schema manages a collection: declare it there, or delete that schema first")), null, false);
+    var ready = Conditions.find(st.getConditions(), Conditions.READY);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo(Reason.CollectionManagedElsewhere.name());
+    assertThat(ready.getMessage()).contains("first: posts: managed by MongoSchema ns/other");
+    assertThat(Conditions.isTrue(st.getConditions(), Conditions.STALLED)).isTrue();
   }
 }

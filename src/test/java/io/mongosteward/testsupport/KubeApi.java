@@ -88,7 +88,9 @@ public final class KubeApi {
           CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
           client.resource(crd).serverSideApply();
           client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-              .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
+              // A fresh CRD may have a status without conditions yet.
+              .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
+                  && c.getStatus().getConditions().stream()
                   .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
                   60, java.util.concurrent.TimeUnit.SECONDS);
         }
