@@ -59,8 +59,9 @@ final class OperatorCommand implements Callable<Integer> {
   String unreachableRecheck;
 
   @Option(names = "--delete-attempts", paramLabel = "N",
-      description = "Attempts to drop indexes of a deleted schema with deletionPolicy Delete before its finalizer "
-          + "is released anyway (env MONGOSTEWARD_DELETE_ATTEMPTS; default 5).")
+      description = "Attempts to clean up after a deleted schema (release its collections and, with "
+          + "deletionPolicy Delete, drop its indexes) before its finalizer is released anyway "
+          + "(env MONGOSTEWARD_DELETE_ATTEMPTS; default 5).")
   String deleteAttempts;
 
   @Option(names = "--blocked-recheck", paramLabel = "DURATION",

@@ -94,8 +94,11 @@ public final class ErrorClassifier {
     }
     if (serverTimeLimit(t)) {
       // The server answered: the operation is too slow for its time limit, and would be again.
+      // The driver sends the client-side bound on as maxTimeMS; mongod aborts an index build at it.
+      String fix = op.command().equals("createIndexes") ? "raise clientOptions.indexBuildTimeoutMS"
+          : "index the field it reads, or raise clientOptions.timeoutMS";
       return new Failure.Permanent(Reason.Failed, MAX_TIME_MS_EXPIRED, what
-          + "; the server stopped it at its time limit: index the field it reads, or raise clientOptions.timeoutMS");
+          + "; the server stopped it at its time limit: " + fix);
     }
     if (!(t instanceof MongoException) || isTransient(t)) {
       return new Failure.Transient(t instanceof MongoException ? Reason.MongoUnreachable : Reason.Failed, what);

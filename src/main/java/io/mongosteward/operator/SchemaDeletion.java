@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * What a deleted MongoSchema leaves behind. It releases the collections and counters it managed
  * (the records in the metadata collection), and with deletionPolicy Delete it drops its
- * declared indexes first. A paused schema leaves MongoDB alone. Attempts are bounded: when
- * MongoDB or the Secret is gone the finalizer is released anyway, with a Warning Event that says
- * what was left, so a namespace deletion never hangs.
+ * declared indexes first; a paused schema drops nothing, but still releases its records, so
+ * that they do not block the next schema. Attempts are bounded: when MongoDB or the Secret is
+ * gone, or the server refuses a drop, the finalizer is released anyway, with a Warning Event
+ * that says what was left, so a namespace deletion never hangs.
  */
 final class SchemaDeletion {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaDeletion.class);
@@ -51,10 +52,8 @@ final class SchemaDeletion {
 
   DeleteControl delete(MongoSchema schema, Optional<Secret> secret) {
     String id = schema.getMetadata().getNamespace() + "/" + schema.getMetadata().getName();
-    if (schema.getSpec().getPolicy().isPaused()) {
-      return released(schema);
-    }
-    boolean dropIndexes = schema.getSpec().getDeletionPolicy() == DeletionPolicy.Delete;
+    boolean dropIndexes = schema.getSpec().getDeletionPolicy() == DeletionPolicy.Delete
+        && !schema.getSpec().getPolicy().isPaused();
     String uid = schema.getMetadata().getUid();
     int attempt = attempts.merge(uid, 1, Integer::sum);
     try {
@@ -62,6 +61,11 @@ final class SchemaDeletion {
       MongoClient client = connections.clientFor(schema, uri);
       List<Outcome> done = engine.delete(client.getDatabase(schema.getSpec().getDatabase()), schema.getSpec(),
           MongoSchemaReconciler.owner(schema), dropIndexes);
+      List<Outcome> refused = done.stream().filter(o -> !o.applied()).toList();
+      if (!refused.isEmpty()) {
+        throw new Failure.Permanent(Reason.DeletionIncomplete, -1, refused.size() + " step(s) refused; first: "
+            + refused.get(0).action().subject() + ": " + refused.get(0).message());
+      }
       long dropped = done.stream().filter(o -> o.applied() && o.result() == ActionType.DropIndex).count();
       for (long i = 0; i < dropped; i++) metrics.applied(ActionType.DropIndex.name());
       LOG.info("deleted {}: dropped {} declared index(es), released {} record(s)", id, dropped,
