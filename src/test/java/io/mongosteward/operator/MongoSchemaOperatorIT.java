@@ -277,6 +277,21 @@ class MongoSchemaOperatorIT {
     assertThat(retained.getCollection("counters").countDocuments()).as("the counter stays").isEqualTo(1);
   }
 
+  @Test
+  void aPausedSchemaDropsNothingWhenDeletedButReleasesItsRecords() {
+    op = new OperatorHarness("pausedel");
+    MongoDatabase db = mongo.getDatabase("op_paused_delete");
+    op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+    op.apply("bot", spec(db.getName(), "deletionPolicy: Delete\n"));
+    op.awaitReady("bot", "True", Reason.Synced.name());
+    op.apply("bot", spec(db.getName(), "deletionPolicy: Delete\npolicy: {paused: true}\n"));
+    op.awaitReady("bot", "True", Reason.Paused.name());
+    op.client.resource(op.get("bot")).delete();
+    eventually().until(() -> op.get("bot") == null);
+    assertThat(indexNames(db, "posts")).as("paused: nothing dropped").contains("post_id_unique", "channel_created");
+    assertThat(records(op, db, "bot")).as("but the collections are free for the next schema").isEmpty();
+  }
+
   /** posts with one index of its own, and no counter, so that only the collection is shared. */
   static String postsOnly(String db, String field, String policy) {
     return """
