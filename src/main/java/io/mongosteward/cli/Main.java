@@ -63,6 +63,8 @@ public final class Main implements Runnable {
 
   public static int run(Map<String, String> env, InputStream in, PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main(env, in, out, err));
+    Setting.addTo(cli.getSubcommands().get("operator").getCommandSpec(), OperatorCommand.SETTINGS,
+        io.mongosteward.operator.OperatorSettings.builder());
     // Wide enough that help paragraphs wrap once, not at every flag.
     cli.setUsageHelpWidth(100);
     cli.setOut(out).setErr(err);

@@ -8,17 +8,15 @@ import io.mongosteward.health.HealthServer;
 import io.mongosteward.health.JvmMetrics;
 import io.mongosteward.operator.OperatorApp;
 import io.mongosteward.operator.OperatorSettings;
-import java.io.IOException;
-import java.net.BindException;
-import java.net.InetSocketAddress;
-import java.util.Arrays;
+import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(name = "operator", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Runs the Kubernetes operator: keeps every MongoSchema's database as declared.",
@@ -33,79 +31,54 @@ import picocli.CommandLine.ParentCommand;
         "  mongo-steward operator --namespaces bots,shop --resync 5m",
         "", "Install: kubectl apply -f crds/ -f deploy/   (see docs/operator.md)"})
 final class OperatorCommand implements Callable<Integer> {
-  @ParentCommand Main main;
+  /** Every setting of the operator, declared once; {@link Main} adds their options to this command. */
+  static final List<Setting<OperatorSettings.Builder>> SETTINGS = List.of(
+      Setting.list("--namespaces", "MONGOSTEWARD_NAMESPACES", "NS[,NS]",
+          "Namespaces to watch, comma-separated; empty watches all", b -> b.namespaces, (b, v) -> b.namespaces = v),
+      Setting.duration("--resync", "MONGOSTEWARD_RESYNC", "How often each MongoSchema is checked again for drift, "
+          + "e.g. an index dropped by hand. Durations: 500ms, 30s, 10m, 1h", b -> b.resyncInterval,
+          (b, v) -> b.resyncInterval = v),
+      Setting.duration("--secret-poll", "MONGOSTEWARD_SECRET_POLL", "How often each referenced Secret is read, to "
+          + "notice its creation or rotation", b -> b.secretPollInterval, (b, v) -> b.secretPollInterval = v),
+      Setting.duration("--unreachable-recheck", "MONGOSTEWARD_UNREACHABLE_RECHECK", "After retries for an unreachable "
+          + "MongoDB are exhausted, how often to try again", b -> b.unreachableRecheck, (b, v) -> b.unreachableRecheck = v),
+      Setting.duration("--permanent-recheck", "MONGOSTEWARD_PERMANENT_RECHECK", "How often a schema that MongoDB "
+          + "refused for good (credentials, a privilege, a limit) is tried again", b -> b.permanentErrorRecheck,
+          (b, v) -> b.permanentErrorRecheck = v),
+      Setting.duration("--blocked-recheck", "MONGOSTEWARD_BLOCKED_RECHECK", "How long a unique index that existing "
+          + "duplicates block waits before it is built again; meanwhile each resync only recounts the duplicates, and "
+          + "builds as soon as they are gone", b -> b.blockedRecheck, (b, v) -> b.blockedRecheck = v),
+      Setting.duration("--stuck-reconcile", "MONGOSTEWARD_STUCK_RECONCILE", "How long a reconcile may stand at one "
+          + "step (an index build, say) before /livez fails and the pod is restarted; keep it above "
+          + "clientOptions.indexBuildTimeoutMS (1h by default)", b -> b.stuckReconcile, (b, v) -> b.stuckReconcile = v),
+      Setting.integer("--mongo-attempts", "MONGOSTEWARD_MONGO_ATTEMPTS", 1, "Attempts of each MongoDB operation "
+          + "within one reconcile, with backoff; longer waits are the framework's retry", b -> b.mongoAttempts,
+          (b, v) -> b.mongoAttempts = v),
+      Setting.integer("--delete-attempts", "MONGOSTEWARD_DELETE_ATTEMPTS", 1, "Attempts to clean up after a deleted "
+          + "schema (release its collections and, with deletionPolicy Delete, drop its indexes) before its finalizer "
+          + "is released anyway", b -> b.deleteAttempts, (b, v) -> b.deleteAttempts = v),
+      Setting.integer("--reconcile-threads", "MONGOSTEWARD_RECONCILE_THREADS", 1, "Schemas reconciled at once",
+          b -> b.reconcileThreads, (b, v) -> b.reconcileThreads = v),
+      Setting.bool("--leader-election", "MONGOSTEWARD_LEADER_ELECTION", "Elect one active replica through a Lease; "
+          + "the others stand by, ready", b -> b.leaderElection, (b, v) -> b.leaderElection = v),
+      Setting.text("--lease-namespace", "POD_NAMESPACE", "NS", "Namespace of the Lease; default: the client's "
+          + "namespace", b -> b.leaseNamespace, (b, v) -> b.leaseNamespace = v));
 
-  @Option(names = "--namespaces", paramLabel = "NS[,NS]",
-      description = "Namespaces to watch, comma-separated (env MONGOSTEWARD_NAMESPACES); empty watches all.")
-  String namespaces;
+  @ParentCommand Main main;
+  @Spec CommandSpec spec;
 
   @Option(names = "--port", paramLabel = "PORT",
       description = "Port of /livez, /readyz, /health and /metrics (env MONGOSTEWARD_PORT; default 8080).")
   String port;
 
-  @Option(names = "--resync", paramLabel = "DURATION",
-      description = "How often each MongoSchema is checked again for drift, e.g. an index dropped by hand "
-          + "(env MONGOSTEWARD_RESYNC; default 10m). Durations: 500ms, 30s, 10m, 1h.")
-  String resync;
-
-  @Option(names = "--secret-poll", paramLabel = "DURATION",
-      description = "How often each referenced Secret is read, to notice its creation or rotation "
-          + "(env MONGOSTEWARD_SECRET_POLL; default 30s).")
-  String secretPoll;
-
-  @Option(names = "--unreachable-recheck", paramLabel = "DURATION",
-      description = "After retries for an unreachable MongoDB are exhausted, how often to try again "
-          + "(env MONGOSTEWARD_UNREACHABLE_RECHECK; default 1m).")
-  String unreachableRecheck;
-
-  @Option(names = "--delete-attempts", paramLabel = "N",
-      description = "Attempts to clean up after a deleted schema (release its collections and, with "
-          + "deletionPolicy Delete, drop its indexes) before its finalizer is released anyway "
-          + "(env MONGOSTEWARD_DELETE_ATTEMPTS; default 5).")
-  String deleteAttempts;
-
-  @Option(names = "--blocked-recheck", paramLabel = "DURATION",
-      description = "How long a unique index that existing duplicates block waits before it is built again; "
-          + "meanwhile each resync only recounts the duplicates, and builds as soon as they are gone "
-          + "(env MONGOSTEWARD_BLOCKED_RECHECK; default 1h).")
-  String blockedRecheck;
-
-  @Option(names = "--reconcile-threads", paramLabel = "N",
-      description = "Schemas reconciled at once (env MONGOSTEWARD_RECONCILE_THREADS; default 10).")
-  String reconcileThreads;
-
-  @Option(names = "--leader-election", paramLabel = "true|false",
-      description = "Elect one active replica through a Lease (env MONGOSTEWARD_LEADER_ELECTION; default true).")
-  String leaderElection;
-
-  @Option(names = "--lease-namespace", paramLabel = "NS",
-      description = "Namespace of the Lease (env POD_NAMESPACE); default: the client's namespace.")
-  String leaseNamespace;
-
   /** Every setting, from its flag, else its environment variable, else its default; validated here. */
   OperatorSettings settings() {
     FlagOrEnv flags = new FlagOrEnv(main.env);
-    String ns = flags.text(namespaces, "MONGOSTEWARD_NAMESPACES", "");
-    Set<String> watched = Arrays.stream(ns.split(",")).map(String::strip).filter(x -> !x.isEmpty())
-        .collect(Collectors.toSet());
-    OperatorSettings defaults = OperatorSettings.defaults();
-    String lease = flags.text(leaseNamespace, "POD_NAMESPACE", null);
-    return defaults.withNamespaces(watched)
-        .withIntervals(
-            flags.duration("--resync", resync, "MONGOSTEWARD_RESYNC", defaults.resyncInterval()),
-            flags.duration("--secret-poll", secretPoll, "MONGOSTEWARD_SECRET_POLL", defaults.secretPollInterval()),
-            flags.duration("--unreachable-recheck", unreachableRecheck, "MONGOSTEWARD_UNREACHABLE_RECHECK",
-                defaults.unreachableRecheck()),
-            defaults.permanentErrorRecheck())
-        .withDeletion(flags.integer("--delete-attempts", deleteAttempts, "MONGOSTEWARD_DELETE_ATTEMPTS", 1,
-            defaults.deleteAttempts()), defaults.deleteRetryDelay())
-        .withLeaderElection(flags.bool("--leader-election", leaderElection, "MONGOSTEWARD_LEADER_ELECTION", true),
-            defaults.leaseName(), lease)
-        .withReconcileThreads(flags.integer("--reconcile-threads", reconcileThreads, "MONGOSTEWARD_RECONCILE_THREADS", 1,
-            defaults.reconcileThreads()))
-        .withBlockedRecheck(flags.duration("--blocked-recheck", blockedRecheck, "MONGOSTEWARD_BLOCKED_RECHECK",
-            defaults.blockedRecheck()));
+    return OperatorSettings.defaults().with(b -> Setting.read(spec, SETTINGS, flags, b));
   }
+
+  /** SIGTERM to exit: kubelet waits 30 s by default before it kills; the stop is bounded well below. */
+  static final Duration STOP_BOUND = Duration.ofSeconds(8);
 
   @Override
   public Integer call() throws InterruptedException {
@@ -119,28 +92,20 @@ final class OperatorCommand implements Callable<Integer> {
     OperatorApp app = new OperatorApp(client, settings, registry);
     HealthServer http;
     try {
-      http = HealthServer.start(new InetSocketAddress(listenPort), app.health(), registry);
-    } catch (BindException e) {
+      http = Lifecycle.serve(listenPort, app.health(), registry);
+    } catch (InputException e) {
       app.close();
-      throw new InputException("--port " + listenPort + ": cannot listen there (" + e.getMessage()
-          + "); choose another with --port or MONGOSTEWARD_PORT.");
-    } catch (IOException e) {
-      app.close();
-      throw new InputException("--port " + listenPort + ": cannot start the HTTP server: " + e);
+      throw e;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      http.close();
-      app.close();
-      jvm.close();
-      client.close();
-      stopped.countDown();
-    }, "operator-shutdown"));
     main.err.println("mongo-steward operator: serving health and metrics on :" + http.port() + ", watching "
         + (watched.isEmpty() ? "all namespaces" : watched));
     main.err.flush();
     app.start();
-    stopped.await();
-    return Main.OK;
+    return Lifecycle.runUntilStopped(STOP_BOUND, () -> {
+      app.close();
+      http.close();
+      jvm.close();
+      client.close();
+    });
   }
 }

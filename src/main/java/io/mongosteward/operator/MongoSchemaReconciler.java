@@ -52,6 +52,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
   private final SchemaEvents events;
   private final OperatorMetrics metrics;
   private final BlockedBuilds blocked;
+  private final ReconcileWatch watch;
   private final SpecValidator validator = new SpecValidator();
   private final SchemaDeletion deletion;
   /**
@@ -62,7 +63,9 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
   private final Set<String> exhausted = ConcurrentHashMap.newKeySet();
 
   MongoSchemaReconciler(OperatorSettings settings, SchemaConnections connections, SchemaEngine engine,
-      SchemaStatuses statuses, SchemaEvents events, OperatorMetrics metrics, BlockedBuilds blocked) {
+      SchemaStatuses statuses, SchemaEvents events, OperatorMetrics metrics, BlockedBuilds blocked,
+      ReconcileWatch watch) {
+    this.watch = watch;
     this.settings = settings;
     this.connections = connections;
     this.engine = engine;
@@ -80,6 +83,12 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
 
   @Override
   public UpdateControl<MongoSchema> reconcile(MongoSchema schema, Context<MongoSchema> context) {
+    try (var watched = watch.enter(id(schema))) {
+      return reconcileWatched(schema, context);
+    }
+  }
+
+  private UpdateControl<MongoSchema> reconcileWatched(MongoSchema schema, Context<MongoSchema> context) {
     long start = System.nanoTime();
     try {
       validate(schema);
@@ -88,7 +97,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
       boolean paused = schema.getSpec().getPolicy().isPaused();
       SyncResult result = engine.sync(client.getDatabase(schema.getSpec().getDatabase()), schema.getSpec(),
           new SchemaEngine.Pass(owner(schema), paused, paused ? SchemaEngine.DuplicateCheck.ALL : blocked.checkFor(schema),
-              SchemaApplier.Progress.NONE));
+              step -> watch.step()));
       exhausted.remove(schema.getMetadata().getUid());
       blocked.record(schema, result);
       record(schema, result);
@@ -176,7 +185,9 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
   public DeleteControl cleanup(MongoSchema schema, Context<MongoSchema> context) {
     blocked.forget(schema);
     exhausted.remove(schema.getMetadata().getUid());
-    return deletion.delete(schema, context.getSecondaryResource(Secret.class));
+    try (var watched = watch.enter(id(schema) + " (deletion)")) {
+      return deletion.delete(schema, context.getSecondaryResource(Secret.class));
+    }
   }
 
   /**

@@ -2,7 +2,6 @@ package io.mongosteward.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -11,25 +10,38 @@ import io.mongosteward.kube.SecretUriReader;
 import io.mongosteward.mongo.MongoSessions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The composition root of `mongo-steward operator`: builds everything once, starts, stops. */
+/**
+ * The composition root of `mongo-steward operator`: builds everything once, starts, stops. With
+ * leader election, the framework starts only on the replica that holds the Lease; the others
+ * stand by, ready.
+ */
 public final class OperatorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorApp.class);
+  /** How long a stop waits for running reconciles; their operations are idempotent. */
+  static final Duration RECONCILE_TERMINATION = Duration.ofSeconds(4);
 
+  private final OperatorSettings settings;
   private final Operator operator;
   private final MongoSessions mongo;
   private final SchemaConnections connections;
+  private final OperatorState state = new OperatorState();
+  private final ReconcileWatch watch;
   private final OperatorHealth health;
+  private final LeaderElection election;
+  private final AtomicBoolean started = new AtomicBoolean();
 
   public OperatorApp(KubernetesClient client, OperatorSettings settings, PrometheusMeterRegistry registry) {
     this(client, settings, registry, true);
   }
 
   /**
-   * @param exitOnLostLease a leader that loses its Lease exits, so that two replicas never write at
-   *     once; tests that run several operators in one JVM turn it off
+   * @param exitOnLostLease a leader that loses its Lease while running exits, so that two replicas
+   *     never write at once; tests that run several operators in one JVM turn it off, and such a
+   *     leader only stops reconciling
    */
   public OperatorApp(KubernetesClient client, OperatorSettings settings, PrometheusMeterRegistry registry,
       boolean exitOnLostLease) {
@@ -44,25 +56,23 @@ public final class OperatorApp implements AutoCloseable {
   /** @param retry the framework's retry; tests shorten it */
   OperatorApp(KubernetesClient client, OperatorSettings settings, PrometheusMeterRegistry registry,
       boolean exitOnLostLease, GenericRetry retry) {
+    this.settings = settings;
     this.mongo = MongoSessions.operator(settings.mongoAttempts());
     this.connections = new SchemaConnections(new SecretUriReader(client), mongo.clients());
     Clock clock = Clock.systemUTC();
+    this.watch = new ReconcileWatch(clock, settings.stuckReconcile());
+    OperatorMetrics metrics = new OperatorMetrics(registry);
+    metrics.watch(watch);
     MongoSchemaReconciler reconciler = new MongoSchemaReconciler(settings, connections, mongo.engine(),
-        new SchemaStatuses(clock), new SchemaEvents(client, clock), new OperatorMetrics(registry),
-        new BlockedBuilds(clock, settings.blockedRecheck()));
-    this.operator = new Operator(o -> {
-      o.withKubernetesClient(client)
-          .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
-          .withCloseClientOnStop(false)
-          .withConcurrentReconciliationThreads(settings.reconcileThreads())
-          .withConcurrentWorkflowExecutorThreads(1)
-          .withStopOnInformerErrorDuringStartup(false);
-      if (settings.leaderElection()) {
-        o.withLeaderElectionConfiguration(new LeaderElectionConfiguration(settings.leaseName(), settings.leaseNamespace(),
-            LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE, LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE, settings.identity(), null, exitOnLostLease));
-      }
-    });
+        new SchemaStatuses(clock), new SchemaEvents(client, clock), metrics,
+        new BlockedBuilds(clock, settings.blockedRecheck()), watch);
+    this.operator = new Operator(o -> o.withKubernetesClient(client)
+        .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
+        .withCloseClientOnStop(false)
+        .withConcurrentReconciliationThreads(settings.reconcileThreads())
+        .withConcurrentWorkflowExecutorThreads(1)
+        .withReconciliationTerminationTimeout(RECONCILE_TERMINATION)
+        .withStopOnInformerErrorDuringStartup(false));
     operator.register(reconciler, c -> {
       if (settings.namespaces().isEmpty()) {
         c.watchingAllNamespaces();
@@ -72,21 +82,61 @@ public final class OperatorApp implements AutoCloseable {
       c.withRetry(retry);
       c.withReconciliationMaxInterval(settings.resyncInterval());
     });
-    this.health = new OperatorHealth(operator, connections);
+    this.election = !settings.leaderElection() ? null
+        : new LeaderElection(client, settings.leaseNamespace() != null ? settings.leaseNamespace() : client.getNamespace(),
+            settings.leaseName(), settings.identity(), this::startOperator,
+            exitOnLostLease ? OperatorApp::exitLost : this::stopReconciling);
+    this.health = new OperatorHealth(state, watch, connections);
   }
 
+  /** Returns at once: the framework loads its informers in the background, and /readyz says when it is done. */
   public void start() {
-    operator.start();
-    LOG.info("operator started");
+    if (election == null) {
+      startOperator();
+    } else {
+      state.standby(settings.leaseName());
+      election.start();
+    }
+  }
+
+  private void startOperator() {
+    if (started.compareAndSet(false, true)) {
+      state.start(operator, Duration.ofSeconds(1));
+      LOG.info("operator starting");
+    }
+  }
+
+  /** Never exit inside a callback the JVM's shutdown may be running: from a thread of its own. */
+  private static void exitLost() {
+    new Thread(() -> System.exit(1), "lost-lease-exit").start();
+  }
+
+  private void stopReconciling() {
+    state.stopping();
+    if (started.get()) {
+      operator.stop();
+    }
   }
 
   public HealthSource health() {
     return health;
   }
 
+  /**
+   * Stops reconciling (running reconciles get {@link #RECONCILE_TERMINATION}), then gives the Lease
+   * back. The caller bounds the whole: with the API server gone, each step may wait on it.
+   */
   @Override
   public void close() {
-    operator.stop();
+    state.stopping();
+    if (started.get()) {
+      operator.stop();
+    }
+    if (election != null) {
+      election.stop();
+    }
+    state.close();
     connections.close();
+    LOG.info("operator stopped");
   }
 }

@@ -1,36 +1,34 @@
 package io.mongosteward.operator;
 
-import io.javaoperatorsdk.operator.Operator;
 import io.mongosteward.health.HealthSource;
 import io.mongosteward.health.Readiness;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The operator's own /livez, /readyz and /health, from JOSDK's runtime info (memory only). */
+/**
+ * The operator's own /livez, /readyz and /health, from memory only: never from the framework,
+ * whose runtime info can wait minutes on its start-up lock.
+ */
 final class OperatorHealth implements HealthSource {
-  private final Operator operator;
+  private final OperatorState state;
+  private final ReconcileWatch watch;
   private final SchemaConnections connections;
 
-  OperatorHealth(Operator operator, SchemaConnections connections) {
-    this.operator = operator;
+  OperatorHealth(OperatorState state, ReconcileWatch watch, SchemaConnections connections) {
+    this.state = state;
+    this.watch = watch;
     this.connections = connections;
   }
 
+  /** Live unless a reconcile is stuck: a restart is the cure for nothing else. */
   @Override
   public boolean live() {
-    return true;
+    return watch.live();
   }
 
   @Override
   public Readiness readiness() {
-    var info = operator.getRuntimeInfo();
-    if (!info.isStarted()) {
-      return new Readiness(false, "starting", "the operator has not started yet");
-    }
-    if (!info.allEventSourcesAreHealthy()) {
-      return new Readiness(false, "degraded", "an informer is not healthy: " + info.unhealthyEventSources().keySet());
-    }
-    return new Readiness(true, "up", "informers are healthy");
+    return state.readiness();
   }
 
   @Override
@@ -38,8 +36,8 @@ final class OperatorHealth implements HealthSource {
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("status", readiness.status());
     d.put("reason", readiness.reason());
-    d.put("controllers", operator.getRuntimeInfo().getRegisteredControllers().size());
     d.put("mongoClients", connections.openClients());
+    watch.oldest().ifPresent(r -> d.put("oldestReconcile", Map.of("schema", r.schema(), "since", r.since())));
     return d;
   }
 }

@@ -21,6 +21,13 @@ final class OperatorMetrics {
         .tag("result", result).register(registry).increment();
   }
 
+  /** The age of the oldest running reconcile, for an alert before the watchdog restarts the pod. */
+  void watch(ReconcileWatch watch) {
+    io.micrometer.core.instrument.Gauge.builder("mongosteward.reconcile.oldest.seconds", watch,
+        ReconcileWatch::oldestSeconds).description("Seconds the oldest running reconcile has run; 0 when none runs")
+        .register(registry);
+  }
+
   void failure(io.mongosteward.api.v1alpha1.Reason reason) {
     Counter.builder("mongosteward.reconcile.failures").description("Reconciles that did not reach Ready, by reason")
         .tag("reason", reason.name()).register(registry).increment();

@@ -2,30 +2,42 @@ package io.mongosteward.operator;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
- * The operator's configuration, read once at start and validated there (see OperatorCommand).
+ * The operator's configuration, read once at start and validated there. Built with
+ * {@link #defaults()} and {@link #with}; the CLI fills it from flags and environment variables.
  *
  * @param namespaces the namespaces to watch; empty means all
  * @param resyncInterval how often a Ready schema is checked again for drift
  * @param secretPollInterval how often each referenced Secret is fetched to notice creation or rotation
  * @param unreachableRecheck after the framework's retries are exhausted, how often to try again
  * @param permanentErrorRecheck how often a schema stuck on a permanent error is rechecked
- * @param deleteAttempts attempts to drop indexes on deletion before the finalizer is released anyway
- * @param identity this replica's name in the leader election Lease
+ * @param deleteAttempts attempts to clean up after a deleted schema before its finalizer is released anyway
+ * @param deleteRetryDelay the first wait between those attempts; it grows linearly
+ * @param mongoAttempts attempts of each MongoDB operation within one reconcile
+ * @param leaderElection whether replicas elect one active leader through a Lease
+ * @param leaseNamespace the Lease's namespace; null for the client's own
+ * @param identity this replica's name in the Lease
  * @param reconcileThreads schemas reconciled at once; each holds a thread while MongoDB answers
  * @param blockedRecheck how long a unique build that duplicates blocked waits before it is tried
  *     again; until then each resync only recounts the duplicates
+ * @param stuckReconcile how long a reconcile may stand at one step (an index build, say) before
+ *     /livez fails; well above the index-build bound
  */
 public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, Duration secretPollInterval,
     Duration unreachableRecheck, Duration permanentErrorRecheck, int deleteAttempts, Duration deleteRetryDelay,
-    int mongoAttempts, boolean leaderElection, String leaseName, String leaseNamespace, String identity, int reconcileThreads,
-    Duration blockedRecheck) {
+    int mongoAttempts, boolean leaderElection, String leaseName, String leaseNamespace, String identity,
+    int reconcileThreads, Duration blockedRecheck, Duration stuckReconcile) {
 
   public static OperatorSettings defaults() {
-    return new OperatorSettings(Set.of(), Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
-        Duration.ofMinutes(5), 5, Duration.ofSeconds(2), 3, true, "mongo-steward-operator", null, defaultIdentity(), 10,
-        Duration.ofHours(1));
+    return new Builder().build();
+  }
+
+  /** A builder holding every default. */
+  public static Builder builder() {
+    return new Builder();
   }
 
   public OperatorSettings {
@@ -36,27 +48,23 @@ public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, 
     requirePositive("permanent error recheck", permanentErrorRecheck);
     requirePositive("delete retry delay", deleteRetryDelay);
     requirePositive("blocked build recheck", blockedRecheck);
+    requirePositive("stuck reconcile bound", stuckReconcile);
     if (deleteAttempts < 1) throw new IllegalArgumentException("delete attempts must be at least 1");
     if (mongoAttempts < 1) throw new IllegalArgumentException("MongoDB attempts must be at least 1");
     if (reconcileThreads < 1) throw new IllegalArgumentException("reconcile threads must be at least 1");
   }
 
-  public OperatorSettings withIdentity(String id) {
-    return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
-        permanentErrorRecheck, deleteAttempts, deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace,
-        id, reconcileThreads, blockedRecheck);
-  }
-
-  public OperatorSettings withReconcileThreads(int threads) {
-    return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
-        permanentErrorRecheck, deleteAttempts, deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace,
-        identity, threads, blockedRecheck);
+  /** A copy with what {@code change} sets on a builder that starts from these settings. */
+  public OperatorSettings with(Consumer<Builder> change) {
+    Builder b = new Builder(this);
+    change.accept(b);
+    return b.build();
   }
 
   /** The pod name in a cluster (POD_NAME, else HOSTNAME), plus a random part: two replicas never share one. */
   static String defaultIdentity() {
     String pod = System.getenv().getOrDefault("POD_NAME", System.getenv().getOrDefault("HOSTNAME", "mongo-steward"));
-    return pod + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    return pod + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   private static void requirePositive(String what, Duration d) {
@@ -65,35 +73,48 @@ public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, 
     }
   }
 
-  public OperatorSettings withMongoAttempts(int attempts) {
-    return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
-        permanentErrorRecheck, deleteAttempts, deleteRetryDelay, attempts, leaderElection, leaseName, leaseNamespace,
-        identity, reconcileThreads, blockedRecheck);
-  }
+  /** Every setting with its default, in one place. */
+  public static final class Builder {
+    public Set<String> namespaces = Set.of();
+    public Duration resyncInterval = Duration.ofMinutes(10);
+    public Duration secretPollInterval = Duration.ofSeconds(30);
+    public Duration unreachableRecheck = Duration.ofMinutes(1);
+    public Duration permanentErrorRecheck = Duration.ofMinutes(5);
+    public int deleteAttempts = 5;
+    public Duration deleteRetryDelay = Duration.ofSeconds(2);
+    public int mongoAttempts = 3;
+    public boolean leaderElection = true;
+    public String leaseName = "mongo-steward-operator";
+    public String leaseNamespace;
+    public String identity = defaultIdentity();
+    public int reconcileThreads = 10;
+    public Duration blockedRecheck = Duration.ofHours(1);
+    public Duration stuckReconcile = Duration.ofMinutes(90);
 
-  public OperatorSettings withBlockedRecheck(Duration d) {
-    return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
-        permanentErrorRecheck, deleteAttempts, deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace,
-        identity, reconcileThreads, d);
-  }
+    Builder() {}
 
-  public OperatorSettings withNamespaces(Set<String> ns) {
-    return new OperatorSettings(ns, resyncInterval, secretPollInterval, unreachableRecheck, permanentErrorRecheck,
-        deleteAttempts, deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace, identity, reconcileThreads, blockedRecheck);
-  }
+    Builder(OperatorSettings s) {
+      namespaces = s.namespaces;
+      resyncInterval = s.resyncInterval;
+      secretPollInterval = s.secretPollInterval;
+      unreachableRecheck = s.unreachableRecheck;
+      permanentErrorRecheck = s.permanentErrorRecheck;
+      deleteAttempts = s.deleteAttempts;
+      deleteRetryDelay = s.deleteRetryDelay;
+      mongoAttempts = s.mongoAttempts;
+      leaderElection = s.leaderElection;
+      leaseName = s.leaseName;
+      leaseNamespace = s.leaseNamespace;
+      identity = s.identity;
+      reconcileThreads = s.reconcileThreads;
+      blockedRecheck = s.blockedRecheck;
+      stuckReconcile = s.stuckReconcile;
+    }
 
-  public OperatorSettings withIntervals(Duration resync, Duration secretPoll, Duration unreachable, Duration permanent) {
-    return new OperatorSettings(namespaces, resync, secretPoll, unreachable, permanent, deleteAttempts,
-        deleteRetryDelay, mongoAttempts, leaderElection, leaseName, leaseNamespace, identity, reconcileThreads, blockedRecheck);
-  }
-
-  public OperatorSettings withDeletion(int attempts, Duration delay) {
-    return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
-        permanentErrorRecheck, attempts, delay, mongoAttempts, leaderElection, leaseName, leaseNamespace, identity, reconcileThreads, blockedRecheck);
-  }
-
-  public OperatorSettings withLeaderElection(boolean enabled, String name, String namespace) {
-    return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
-        permanentErrorRecheck, deleteAttempts, deleteRetryDelay, mongoAttempts, enabled, name, namespace, identity, reconcileThreads, blockedRecheck);
+    public OperatorSettings build() {
+      return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
+          permanentErrorRecheck, deleteAttempts, deleteRetryDelay, mongoAttempts, leaderElection, leaseName,
+          leaseNamespace, identity, reconcileThreads, blockedRecheck, stuckReconcile);
+    }
   }
 }

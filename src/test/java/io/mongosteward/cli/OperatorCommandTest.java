@@ -10,15 +10,22 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class OperatorCommandTest {
   final Map<String, String> env = new HashMap<>();
   final StringWriter err = new StringWriter();
 
-  OperatorCommand command() {
-    OperatorCommand c = new OperatorCommand();
-    c.main = new Main(env, new PrintWriter(new StringWriter()), new PrintWriter(err));
-    return c;
+  /** The operator command as picocli builds it from these arguments, with every declared setting. */
+  OperatorCommand command(String... args) {
+    CommandLine cli = new CommandLine(new Main(env, new PrintWriter(new StringWriter()), new PrintWriter(err)));
+    Setting.addTo(cli.getSubcommands().get("operator").getCommandSpec(), OperatorCommand.SETTINGS,
+        OperatorSettings.builder());
+    String[] all = new String[args.length + 1];
+    all[0] = "operator";
+    System.arraycopy(args, 0, all, 1, args.length);
+    var parsed = cli.parseArgs(all);
+    return (OperatorCommand) parsed.subcommand().commandSpec().userObject();
   }
 
   @Test
@@ -39,9 +46,7 @@ class OperatorCommandTest {
     env.put("MONGOSTEWARD_RESYNC", "5m");
     env.put("MONGOSTEWARD_LEADER_ELECTION", "false");
     env.put("POD_NAMESPACE", "mongo-steward");
-    OperatorCommand c = command();
-    c.resync = "90s";
-    OperatorSettings s = c.settings();
+    OperatorSettings s = command("--resync", "90s").settings();
     assertThat(s.namespaces()).containsExactlyInAnyOrder("bots", "shop");
     assertThat(s.resyncInterval()).isEqualTo(Duration.ofSeconds(90));
     assertThat(s.leaderElection()).isFalse();
@@ -53,10 +58,25 @@ class OperatorCommandTest {
     env.put("MONGOSTEWARD_SECRET_POLL", "soon");
     assertThatThrownBy(() -> command().settings()).isInstanceOf(InputException.class)
         .hasMessage("MONGOSTEWARD_SECRET_POLL (or --secret-poll): 'soon' is not a duration: write e.g. 500ms, 5s or 1m.");
-    OperatorCommand c = command();
     env.clear();
-    c.reconcileThreads = "0";
-    assertThatThrownBy(c::settings).hasMessage("--reconcile-threads: '0' is not a whole number of at least 1.");
+    assertThatThrownBy(() -> command("--reconcile-threads", "0").settings())
+        .hasMessage("--reconcile-threads: '0' is not a whole number of at least 1.");
+  }
+
+  @Test
+  void everySettingIsAFlagWithItsVariableAndDefaultInTheHelp() {
+    StringWriter out = new StringWriter();
+    assertThat(Main.run(Map.of(), new PrintWriter(out), new PrintWriter(err), "operator", "--help")).isZero();
+    String help = out.toString().replaceAll("\\s+", " ");
+    for (Setting<OperatorSettings.Builder> s : OperatorCommand.SETTINGS) {
+      assertThat(help).contains(s.flag()).contains("env " + s.env());
+    }
+    assertThat(help).contains("MONGOSTEWARD_RESYNC; default 10m").contains("MONGOSTEWARD_STUCK_RECONCILE; default 90m");
+    OperatorSettings s = command("--stuck-reconcile", "2h", "--permanent-recheck", "1m", "--mongo-attempts", "4")
+        .settings();
+    assertThat(s.stuckReconcile()).isEqualTo(Duration.ofHours(2));
+    assertThat(s.permanentErrorRecheck()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(s.mongoAttempts()).isEqualTo(4);
   }
 
   @Test

@@ -55,8 +55,11 @@ class DeployManifestsIT {
                 e -> assertThat(e.getCode()).isEqualTo(403));
       }
       try (KubernetesClient operatorClient = new KubernetesClientBuilder().withConfig(asOperator).build();
-           OperatorApp app = new OperatorApp(operatorClient, OperatorSettings.defaults().withNamespaces(Set.of(ns))
-               .withLeaderElection(true, "mongo-steward-operator", "mongo-steward").withIdentity("rbac-test"),
+           OperatorApp app = new OperatorApp(operatorClient, OperatorSettings.defaults().with(b -> {
+                 b.namespaces = Set.of(ns);
+                 b.leaseNamespace = "mongo-steward";
+                 b.identity = "rbac-test";
+               }),
                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), false)) {
         app.start();
         OperatorHarness.secretIn(admin, ns, "mongo", MongoBackend.MONGO_JAVA_SERVER.uri());

@@ -53,8 +53,10 @@ class K3sOperatorIT {
       client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
           .withNewMetadata().withName("k3s").endMetadata().build()).create();
       // The operator runs here, in the test JVM: it reaches mongod through the mapped port.
-      try (OperatorApp app = new OperatorApp(client, OperatorSettings.defaults().withNamespaces(Set.of("k3s"))
-          .withLeaderElection(false, "mongo-steward-operator", "k3s"), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+      try (OperatorApp app = new OperatorApp(client, OperatorSettings.defaults().with(b -> {
+            b.namespaces = Set.of("k3s");
+            b.leaderElection = false;
+          }), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
           false)) {
         app.start();
         OperatorHarness.secretIn(client, "k3s", "mongo", MONGO.getReplicaSetUrl());

@@ -408,8 +408,10 @@ class MongoSchemaOperatorIT {
   void afterTheRetriesAreExhaustedAnUnreachableMongoIsRecheckedAndRecoversWithoutARestart() throws Exception {
     // Two quick framework retries, exhausted within seconds; --unreachable-recheck is 2 s here.
     // The resync (JOSDK's max reconciliation interval) is long here, so that only the recheck can bring it back soon.
-    op = new OperatorHarness("exhausted", s -> s.withIntervals(java.time.Duration.ofSeconds(60),
-        java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(5)),
+    op = new OperatorHarness("exhausted", s -> s.with(b -> {
+      b.resyncInterval = java.time.Duration.ofSeconds(60);
+      b.unreachableRecheck = java.time.Duration.ofSeconds(1);
+    }),
         new io.javaoperatorsdk.operator.processing.retry.GenericRetry().setMaxAttempts(2).setInitialInterval(200));
     Proxy proxy = Toxiproxy.proxy("exhausted", MongoBackend.MONGO_JAVA_SERVER.uri().substring("mongodb://".length()));
     try {

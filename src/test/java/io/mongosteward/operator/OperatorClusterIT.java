@@ -37,10 +37,12 @@ class OperatorClusterIT {
       String ns = KubeApi.newNamespace(client, "leader");
       PrometheusMeterRegistry regA = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       PrometheusMeterRegistry regB = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      OperatorSettings base = OperatorSettings.defaults().withNamespaces(Set.of(ns))
-          .withLeaderElection(true, "mongo-steward-operator", ns);
-      try (OperatorApp a = new OperatorApp(KubeApi.client(), base.withIdentity("replica-a"), regA, false);
-           OperatorApp b = new OperatorApp(KubeApi.client(), base.withIdentity("replica-b"), regB, false)) {
+      OperatorSettings base = OperatorSettings.defaults().with(s -> {
+        s.namespaces = Set.of(ns);
+        s.leaseNamespace = ns;
+      });
+      try (OperatorApp a = new OperatorApp(KubeApi.client(), base.with(s -> s.identity = "replica-a"), regA, false);
+           OperatorApp b = new OperatorApp(KubeApi.client(), base.with(s -> s.identity = "replica-b"), regB, false)) {
         a.start();
         b.start();
         eventually().until(() -> holder(client, ns) != null);

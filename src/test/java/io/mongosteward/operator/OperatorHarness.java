@@ -31,11 +31,16 @@ final class OperatorHarness implements AutoCloseable {
       io.javaoperatorsdk.operator.processing.retry.GenericRetry retry) {
     client = KubeApi.client();
     namespace = KubeApi.newNamespace(client, prefix);
-    OperatorSettings settings = tune.apply(OperatorSettings.defaults()
-        .withNamespaces(Set.of(namespace))
-        .withIntervals(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5))
-        .withDeletion(2, Duration.ofMillis(200))
-        .withLeaderElection(false, "mongo-steward-operator", namespace));
+    OperatorSettings settings = tune.apply(OperatorSettings.defaults().with(b -> {
+      b.namespaces = Set.of(namespace);
+      b.resyncInterval = Duration.ofSeconds(2);
+      b.secretPollInterval = Duration.ofSeconds(1);
+      b.unreachableRecheck = Duration.ofSeconds(2);
+      b.permanentErrorRecheck = Duration.ofSeconds(5);
+      b.deleteAttempts = 2;
+      b.deleteRetryDelay = Duration.ofMillis(200);
+      b.leaderElection = false;
+    }));
     app = new OperatorApp(client, settings, registry, false, retry);
     app.start();
   }

@@ -20,7 +20,7 @@ class SilentMongoOperatorIT {
   void aReconcileAgainstASilentServerEndsWithinTheBoundAndRecoversWithoutARestart() throws Exception {
     Proxy proxy = Toxiproxy.proxy("silent-op", MongoBackend.MONGO_JAVA_SERVER.uri().substring("mongodb://".length()));
     // One attempt per reconcile, so that each ends after one operation timeout (15 s by default).
-    try (OperatorHarness op = new OperatorHarness("silent", s -> s.withMongoAttempts(1))) {
+    try (OperatorHarness op = new OperatorHarness("silent", s -> s.with(b -> b.mongoAttempts = 1))) {
       op.secret("mongo", Toxiproxy.uriOf(proxy));
       op.apply("bot", MongoSchemaOperatorIT.spec("op_silent", ""));
       op.awaitReady("bot", "True", Reason.Synced.name());

@@ -1,0 +1,82 @@
+package io.mongosteward.cli;
+
+import io.mongosteward.health.Durations;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * One setting of a long-running command, declared once: its flag, its environment variable, its
+ * description, how it parses and where it lands. The flag wins over the variable, which wins over
+ * the default; a bad value names where it came from ({@link FlagOrEnv}).
+ *
+ * @param <B> the settings builder it fills
+ */
+record Setting<B>(String flag, String env, String label, String description, Function<B, Object> current,
+    Reader<B> reader) {
+
+  /** Reads the raw flag value (or null) and the environment into the builder. */
+  @FunctionalInterface
+  interface Reader<B> {
+    void read(FlagOrEnv flags, Setting<B> setting, String raw, B target);
+  }
+
+  static <B> Setting<B> duration(String flag, String env, String description, Function<B, Duration> current,
+      BiConsumer<B, Duration> set) {
+    return new Setting<>(flag, env, "DURATION", description, b -> Durations.format(current.apply(b)),
+        (flags, s, raw, b) -> set.accept(b, flags.duration(s.flag, raw, s.env, current.apply(b))));
+  }
+
+  static <B> Setting<B> integer(String flag, String env, int min, String description, Function<B, Integer> current,
+      BiConsumer<B, Integer> set) {
+    return new Setting<>(flag, env, "N", description, b -> current.apply(b),
+        (flags, s, raw, b) -> set.accept(b, flags.integer(s.flag, raw, s.env, min, current.apply(b))));
+  }
+
+  static <B> Setting<B> bool(String flag, String env, String description, Function<B, Boolean> current,
+      BiConsumer<B, Boolean> set) {
+    return new Setting<>(flag, env, "true|false", description, b -> current.apply(b),
+        (flags, s, raw, b) -> set.accept(b, flags.bool(s.flag, raw, s.env, current.apply(b))));
+  }
+
+  static <B> Setting<B> text(String flag, String env, String label, String description, Function<B, String> current,
+      BiConsumer<B, String> set) {
+    return new Setting<>(flag, env, label, description, b -> current.apply(b),
+        (flags, s, raw, b) -> set.accept(b, flags.text(raw, s.env, current.apply(b))));
+  }
+
+  /** A comma-separated list; empty means none. */
+  static <B> Setting<B> list(String flag, String env, String label, String description, Function<B, Set<String>> current,
+      BiConsumer<B, Set<String>> set) {
+    return new Setting<>(flag, env, label, description, b -> String.join(",", current.apply(b)),
+        (flags, s, raw, b) -> set.accept(b, Arrays.stream(flags.text(raw, s.env, "").split(","))
+            .map(String::strip).filter(x -> !x.isEmpty()).collect(Collectors.toSet())));
+  }
+
+  /** The picocli option: its help says the variable and the default, so they are never written twice. */
+  OptionSpec option(B defaults) {
+    Object d = current.apply(defaults);
+    String shown = d == null || d.toString().isEmpty() ? "" : "; default " + d;
+    return OptionSpec.builder(flag).paramLabel(label).type(String.class)
+        .description(description + " (env " + env + shown + ").").build();
+  }
+
+  /** Adds every setting's option to a command. */
+  static <B> void addTo(CommandSpec spec, Iterable<Setting<B>> settings, B defaults) {
+    settings.forEach(s -> spec.addOption(s.option(defaults)));
+  }
+
+  /** Fills {@code target} from the parsed flags of {@code spec} and the environment. */
+  static <B> B read(CommandSpec spec, Iterable<Setting<B>> settings, FlagOrEnv flags, B target) {
+    for (Setting<B> s : settings) {
+      OptionSpec option = spec.findOption(s.flag);
+      s.reader.read(flags, s, option == null ? null : option.getValue(), target);
+    }
+    return target;
+  }
+}

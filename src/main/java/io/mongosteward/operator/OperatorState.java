@@ -1,0 +1,76 @@
+package io.mongosteward.operator;
+
+import io.javaoperatorsdk.operator.Operator;
+import io.mongosteward.health.Readiness;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What /readyz says, kept in memory by the operator itself. The framework's runtime info waits on
+ * a lock that Operator.start() holds while the informers load (up to minutes when the CRD is
+ * missing or RBAC refuses a list), so no request ever asks the framework: a background check does,
+ * once started, and probes read its last answer.
+ */
+final class OperatorState implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OperatorState.class);
+
+  private volatile Readiness readiness = new Readiness(false, "starting", "the operator is starting");
+  private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "operator-state");
+    t.setDaemon(true);
+    return t;
+  });
+
+  Readiness readiness() {
+    return readiness;
+  }
+
+  /** A replica that does not hold the Lease: healthy, and ready to take over. */
+  void standby(String leaseName) {
+    readiness = new Readiness(true, "standby", "another replica holds the Lease " + leaseName + "; this one waits");
+  }
+
+  /** Starts the framework off the caller's thread, then checks its informers every {@code period}. */
+  void start(Operator operator, java.time.Duration period) {
+    readiness = new Readiness(false, "starting", "loading MongoSchemas from the API server (is the CRD installed, "
+        + "and may the operator list mongoschemas?)");
+    Thread starter = new Thread(() -> {
+      try {
+        operator.start();
+      } catch (RuntimeException e) {
+        LOG.warn("the operator started with errors: {}", e.getMessage());
+      }
+      checker.scheduleWithFixedDelay(() -> check(operator), 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    }, "operator-start");
+    starter.setDaemon(true);
+    starter.start();
+  }
+
+  private void check(Operator operator) {
+    try {
+      var info = operator.getRuntimeInfo();
+      if (!info.isStarted()) {
+        readiness = new Readiness(false, "starting", "the operator has not started yet");
+      } else if (!info.allEventSourcesAreHealthy()) {
+        readiness = new Readiness(false, "degraded", "an informer is not healthy (is the CRD installed, and may the "
+            + "operator list and watch mongoschemas?): " + info.unhealthyEventSources().keySet());
+      } else {
+        readiness = new Readiness(true, "up", "informers are healthy");
+      }
+    } catch (RuntimeException e) {
+      readiness = new Readiness(false, "degraded", "cannot read the operator's state: " + e.getClass().getSimpleName());
+    }
+  }
+
+  void stopping() {
+    readiness = new Readiness(false, "stopping", "the operator is stopping");
+  }
+
+  @Override
+  public void close() {
+    checker.shutdownNow();
+  }
+}
