@@ -2,15 +2,15 @@ package io.mongosteward.operator;
 
 import com.mongodb.client.MongoClient;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.mongosteward.api.v1alpha1.Conditions;
+import io.mongosteward.api.v1alpha1.DeletionPolicy;
 import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.api.v1alpha1.MongoSchemaStatus;
 import io.mongosteward.api.v1alpha1.Reason;
@@ -30,6 +30,7 @@ import io.mongosteward.plan.Violation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -42,7 +43,13 @@ import org.slf4j.LoggerFactory;
  * transient ones are thrown to the framework's retry with backoff; the others set Ready=False
  * with their reason and wait for a change (of the spec or the Secret) or a slow recheck.
  */
-public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cleaner<MongoSchema> {
+public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
+  /**
+   * Held only by schemas with deletionPolicy Delete, which have something to clean up; the name
+   * JOSDK gave its own, so that resources from earlier versions keep theirs.
+   */
+  static final String FINALIZER = "mongoschemas.mongosteward.io/finalizer";
+
   private static final Logger LOG = LoggerFactory.getLogger(MongoSchemaReconciler.class);
 
   private final OperatorSettings settings;
@@ -83,9 +90,48 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
 
   @Override
   public UpdateControl<MongoSchema> reconcile(MongoSchema schema, Context<MongoSchema> context) {
+    // Called for every event (triggerReconcilerOnAllEvents), deletion included: only schemas that
+    // drop indexes on deletion carry a finalizer, so that a Retain schema never holds up a
+    // namespace deletion, even with no operator running.
+    if (context.isPrimaryResourceDeleted()) {
+      forget(schema);
+      if (!schema.hasFinalizer(FINALIZER)) {
+        deletion.gone(schema, context.getSecondaryResource(Secret.class));
+      }
+      return UpdateControl.noUpdate();
+    }
+    if (schema.isMarkedForDeletion()) {
+      return deleting(schema, context);
+    }
+    boolean wanted = schema.getSpec().getDeletionPolicy() == DeletionPolicy.Delete;
+    if (wanted && !schema.hasFinalizer(FINALIZER)) {
+      schema = PrimaryUpdateAndCacheUtils.addFinalizer(context, FINALIZER);
+    } else if (!wanted && schema.hasFinalizer(FINALIZER)) {
+      schema = PrimaryUpdateAndCacheUtils.removeFinalizer(context, FINALIZER);
+    }
     try (var watched = watch.enter(id(schema))) {
       return reconcileWatched(schema, context);
     }
+  }
+
+  private UpdateControl<MongoSchema> deleting(MongoSchema schema, Context<MongoSchema> context) {
+    if (!schema.hasFinalizer(FINALIZER)) {
+      return UpdateControl.noUpdate(); // another finalizer holds it; ours is done or was never there
+    }
+    try (var watched = watch.enter(id(schema) + " (deletion)")) {
+      Optional<Duration> again = deletion.delete(schema, context.getSecondaryResource(Secret.class));
+      if (again.isPresent()) {
+        return UpdateControl.<MongoSchema>noUpdate().rescheduleAfter(again.get());
+      }
+      forget(schema);
+      PrimaryUpdateAndCacheUtils.removeFinalizer(context, FINALIZER);
+      return UpdateControl.noUpdate();
+    }
+  }
+
+  private void forget(MongoSchema schema) {
+    blocked.forget(schema);
+    exhausted.remove(schema.getMetadata().getUid());
   }
 
   private UpdateControl<MongoSchema> reconcileWatched(MongoSchema schema, Context<MongoSchema> context) {
@@ -179,15 +225,6 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
     // restart. No retry: JOSDK then takes the reschedule, and starts no new round of backoff.
     exhausted.add(uid);
     return control.withNoRetry().rescheduleAfter(settings.unreachableRecheck());
-  }
-
-  @Override
-  public DeleteControl cleanup(MongoSchema schema, Context<MongoSchema> context) {
-    blocked.forget(schema);
-    exhausted.remove(schema.getMetadata().getUid());
-    try (var watched = watch.enter(id(schema) + " (deletion)")) {
-      return deletion.delete(schema, context.getSecondaryResource(Secret.class));
-    }
   }
 
   /**

@@ -33,6 +33,7 @@ public final class OperatorApp implements AutoCloseable {
   private final OperatorHealth health;
   private final LeaderElection election;
   private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   public OperatorApp(KubernetesClient client, OperatorSettings settings, PrometheusMeterRegistry registry) {
     this(client, settings, registry, true);
@@ -80,6 +81,7 @@ public final class OperatorApp implements AutoCloseable {
         c.settingNamespaces(settings.namespaces());
       }
       c.withRetry(retry);
+      c.withTriggerReconcilerOnAllEvents(true);
       c.withReconciliationMaxInterval(settings.resyncInterval());
     });
     this.election = !settings.leaderElection() ? null
@@ -128,6 +130,9 @@ public final class OperatorApp implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     state.stopping();
     if (started.get()) {
       operator.stop();

@@ -2,7 +2,6 @@ package io.mongosteward.operator;
 
 import com.mongodb.client.MongoClient;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.mongosteward.api.v1alpha1.DeletionPolicy;
 import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.api.v1alpha1.Reason;
@@ -15,6 +14,7 @@ import io.mongosteward.mongo.Outcome;
 import io.mongosteward.mongo.Redactor;
 import io.mongosteward.mongo.SchemaEngine;
 import io.mongosteward.plan.ActionType;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,12 +23,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a deleted MongoSchema leaves behind. It releases the collections and counters it managed
- * (the records in the metadata collection), and with deletionPolicy Delete it drops its
- * declared indexes first; a paused schema drops nothing, but still releases its records, so
- * that they do not block the next schema. Attempts are bounded: when MongoDB or the Secret is
- * gone, or the server refuses a drop, the finalizer is released anyway, with a Warning Event
- * that says what was left, so a namespace deletion never hangs.
+ * What a deleted MongoSchema leaves behind. With deletionPolicy Delete (and a finalizer, so that
+ * the resource waits) it drops its declared indexes and releases the collections and counters it
+ * managed (its records in the metadata collection); a paused schema drops nothing. Attempts are
+ * bounded: when MongoDB or the Secret is gone, or the server refuses a drop, the finalizer goes
+ * anyway, with a Warning Event that says what was left, so a namespace deletion never hangs.
+ * With Retain there is no finalizer: once the resource is gone, its records are released, once,
+ * as best it can.
  */
 final class SchemaDeletion {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaDeletion.class);
@@ -50,7 +51,12 @@ final class SchemaDeletion {
     this.metrics = metrics;
   }
 
-  DeleteControl delete(MongoSchema schema, Optional<Secret> secret) {
+  /**
+   * One attempt at the cleanup of a schema that is being deleted.
+   *
+   * @return empty when its finalizer may go, else when to try again
+   */
+  Optional<Duration> delete(MongoSchema schema, Optional<Secret> secret) {
     String id = schema.getMetadata().getNamespace() + "/" + schema.getMetadata().getName();
     boolean dropIndexes = schema.getSpec().getDeletionPolicy() == DeletionPolicy.Delete
         && !schema.getSpec().getPolicy().isPaused();
@@ -71,7 +77,8 @@ final class SchemaDeletion {
       LOG.info("deleted {}: dropped {} declared index(es), released {} record(s)", id, dropped,
           done.stream().filter(o -> o.applied() && o.result() == ActionType.Release).count());
       attempts.remove(uid);
-      return released(schema);
+      connections.release(schema);
+      return Optional.empty();
     } catch (RuntimeException e) {
       Failure failure = ErrorClassifier.classify(e, Op.of("delete", ""), Redactor.none());
       if (attempt >= settings.deleteAttempts()) {
@@ -79,16 +86,32 @@ final class SchemaDeletion {
             + " attempts without " + (dropIndexes ? "dropping the indexes or " : "") + "releasing its collections in "
             + schema.getSpec().getDatabase() + "." + MetadataStore.COLLECTION + ": " + failure.getMessage());
         attempts.remove(uid);
-        return released(schema);
+        connections.release(schema);
+        return Optional.empty();
       }
       LOG.warn("deleting {}: attempt {}/{} failed: {}", id, attempt, settings.deleteAttempts(), failure.getMessage());
-      return DeleteControl.noFinalizerRemoval()
-          .rescheduleAfter(settings.deleteRetryDelay().multipliedBy(attempt).toMillis());
+      return Optional.of(settings.deleteRetryDelay().multipliedBy(attempt));
     }
   }
 
-  private DeleteControl released(MongoSchema schema) {
-    connections.release(schema);
-    return DeleteControl.defaultDelete();
+  /**
+   * A schema without a finalizer (Retain) is gone: release its records, one attempt, and its client.
+   * What fails is logged: the records then wait for the next schema's message, which says how to
+   * release them by hand.
+   */
+  void gone(MongoSchema schema, Optional<Secret> secret) {
+    String id = schema.getMetadata().getNamespace() + "/" + schema.getMetadata().getName();
+    try {
+      MongoUri uri = connections.uriFor(schema, secret);
+      MongoClient client = connections.clientFor(schema, uri);
+      long released = engine.delete(client.getDatabase(schema.getSpec().getDatabase()), schema.getSpec(),
+          MongoSchemaReconciler.owner(schema), false).stream().filter(Outcome::applied).count();
+      LOG.info("{} is gone: released {} record(s)", id, released);
+    } catch (RuntimeException e) {
+      LOG.warn("{} is gone, but its records in {}.{} were not released: {}", id, schema.getSpec().getDatabase(),
+          MetadataStore.COLLECTION, ErrorClassifier.classify(e, Op.of("release", ""), Redactor.none()).getMessage());
+    } finally {
+      connections.release(schema);
+    }
   }
 }

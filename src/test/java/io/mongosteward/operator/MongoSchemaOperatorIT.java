@@ -278,6 +278,30 @@ class MongoSchemaOperatorIT {
   }
 
   @Test
+  void onlyDeleteSchemasCarryAFinalizerSoARetainSchemaIsDeletedWithNoOperatorRunning() {
+    op = new OperatorHarness("finalizer");
+    MongoDatabase db = mongo.getDatabase("op_finalizer");
+    op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+    op.apply("bot", spec(db.getName(), ""));
+    op.awaitReady("bot", "True", Reason.Synced.name());
+    assertThat(op.get("bot").getMetadata().getFinalizers()).as("Retain needs no cleanup").isEmpty();
+
+    // Switching between the policies adds and removes the finalizer.
+    op.apply("bot", spec(db.getName(), "deletionPolicy: Delete\n"));
+    eventually().until(() -> op.get("bot").getMetadata().getFinalizers().contains(MongoSchemaReconciler.FINALIZER));
+    op.apply("bot", spec(db.getName(), "deletionPolicy: Retain\n"));
+    eventually().until(() -> op.get("bot").getMetadata().getFinalizers().isEmpty());
+    eventually().until(() -> "True".equals(op.ready("bot").getStatus())
+        && op.get("bot").getStatus().getObservedGeneration() == op.get("bot").getMetadata().getGeneration());
+
+    // The operator is uninstalled first: deleting the schema (as a namespace deletion would) completes.
+    op.app.close();
+    op.client.resource(op.get("bot")).delete();
+    eventually().until(() -> op.get("bot") == null);
+    assertThat(indexNames(db, "posts")).contains("post_id_unique", "channel_created");
+  }
+
+  @Test
   void aPausedSchemaDropsNothingWhenDeletedButReleasesItsRecords() {
     op = new OperatorHarness("pausedel");
     MongoDatabase db = mongo.getDatabase("op_paused_delete");
