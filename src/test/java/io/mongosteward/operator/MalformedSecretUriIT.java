@@ -93,7 +93,9 @@ class MalformedSecretUriIT {
       String password) {
     String name = "row-" + rows.incrementAndGet();
     op.secret(name, template.replace("USER", user).replace("PW", password));
-    op.apply(name, MongoSchemaOperatorIT.spec("op_baduri", "").replace("name: mongo,", "name: " + name + ","));
+    // deletionPolicy Delete: its deletion tries the Secret again, and says what it could not do.
+    op.apply(name, MongoSchemaOperatorIT.spec("op_baduri", "deletionPolicy: Delete\n")
+        .replace("name: mongo,", "name: " + name + ","));
 
     op.awaitReady(name, "False", Reason.InvalidConnectionString.name());
     MongoSchemaStatus status = op.get(name).getStatus();
