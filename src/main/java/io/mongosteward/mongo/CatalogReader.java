@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.bson.Document;
+import org.bson.types.Decimal128;
 
 /**
  * Reads what the planner needs, and nothing else: one listIndexes per managed collection, per
@@ -96,13 +97,16 @@ public final class CatalogReader {
   }
 
   public CounterObservation observeCounter(MongoDatabase db, CounterSpec counter) {
-    Long seq = retrier.call(Op.of("find", counter.getCollection()), () -> {
-      Document doc = db.getCollection(counter.getCollection()).find(Filters.eq("_id", counter.getName()))
-          .projection(Projections.include("seq")).first();
-      return doc == null ? null : SeedMaxReader.toLong(doc.get("seq"), 0L);
-    });
+    Document doc = retrier.call(Op.of("find", counter.getCollection()), () -> db.getCollection(counter.getCollection())
+        .find(Filters.eq("_id", counter.getName())).projection(Projections.include("seq")).first());
+    // A document without seq starts at 0, as an application's $inc would; one whose seq is not a
+    // number cannot be raised by $max, and is reported.
+    Object raw = doc == null ? null : doc.get("seq");
+    Long seq = doc == null ? null : raw == null ? Long.valueOf(0) : SeedMaxReader.toLong(raw);
+    String badSeq = raw != null && seq == null ? describe(raw) : null;
     if (counter.getSeedFrom() == null) {
-      return new CounterObservation(counter.getCollection(), counter.getName(), seq, null, null);
+      return new CounterObservation(counter.getCollection(), counter.getName(), badSeq == null ? seq : null, null, null,
+          List.of(), null, badSeq);
     }
     String collection = counter.getSeedFrom().getCollection();
     String field = counter.getSeedFrom().getField();
@@ -116,7 +120,13 @@ public final class CatalogReader {
         return seeds.read(cursor, field);
       }
     });
-    return new CounterObservation(counter.getCollection(), counter.getName(), seq, max.max(),
-        collection + "." + field, max.ignoredTypes(), max.undetermined());
+    return new CounterObservation(counter.getCollection(), counter.getName(), badSeq == null ? seq : null, max.max(),
+        collection + "." + field, max.ignoredTypes(), max.undetermined(), badSeq);
+  }
+
+  private static String describe(Object value) {
+    return value instanceof List<?> ? "an array" : value instanceof String ? "a string"
+        : "a " + value.getClass().getSimpleName() + (value instanceof Number || value instanceof Decimal128
+            ? " out of the 64-bit range" : "");
   }
 }

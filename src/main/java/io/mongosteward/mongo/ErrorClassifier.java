@@ -37,6 +37,7 @@ public final class ErrorClassifier {
       13435, // NotPrimaryNoSecondaryOk
       13436, // NotPrimaryOrSecondary
       64, // WriteConcernFailed (timeout waiting for replication)
+      276, // IndexBuildAlreadyInProgress: a retry met the build an earlier attempt started
       134); // ReadConcernMajorityNotAvailableYet
 
   public static final int DUPLICATE_KEY = 11000;
@@ -100,8 +101,16 @@ public final class ErrorClassifier {
       return new Failure.Permanent(Reason.Failed, MAX_TIME_MS_EXPIRED, what
           + "; the server stopped it at its time limit: " + fix);
     }
-    if (!(t instanceof MongoException) || isTransient(t)) {
-      return new Failure.Transient(t instanceof MongoException ? Reason.MongoUnreachable : Reason.Failed, what);
+    if (t instanceof IllegalStateException) {
+      // The driver's "state should be: open": a client closed under us (a rotated Secret).
+      return new Failure.Transient(Reason.Failed, what);
+    }
+    if (!(t instanceof MongoException)) {
+      // A value the driver cannot encode, or a bug: the same input fails the same way again.
+      return new Failure.Permanent(Reason.Failed, -1, what);
+    }
+    if (isTransient(t)) {
+      return new Failure.Transient(Reason.MongoUnreachable, what);
     }
     return new Failure.Permanent(isUnsupported(t) ? Reason.Unsupported : Reason.Failed, code, what);
   }

@@ -77,7 +77,10 @@ public final class MetadataStore {
     } catch (Failure.Permanent e) {
       if (e.code() != ErrorClassifier.DUPLICATE_KEY) throw e;
       ManagedRecord held = read(db, List.of(id), owner).get(id);
-      return held == null ? new Owner("?", "?", null) : held.owner();
+      if (held == null) {
+        throw e; // not the record's _id that collided: some index on the metadata collection
+      }
+      return held.owner();
     }
   }
 

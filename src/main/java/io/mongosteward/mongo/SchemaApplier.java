@@ -40,11 +40,13 @@ public final class SchemaApplier {
   /** collMod refusals that mean "this server cannot do that in place" for prepareUnique: unknown field, bad option. */
   private static final Set<Integer> NO_PREPARE_UNIQUE = Set.of(40415, 72);
   private static final int CANNOT_CONVERT_INDEX_TO_UNIQUE = 359;
+  private static final Document PING = new Document("ping", 1);
 
   private final Retrier retrier;
   private final DuplicateCounter duplicates;
   private final MetadataStore metadata;
   private final CatalogReader reader;
+  private final IndexBuilds builds = new IndexBuilds(IndexBuilds.CHECK_EVERY);
 
   public SchemaApplier(Retrier retrier, DuplicateCounter duplicates) {
     this.retrier = retrier;
@@ -189,7 +191,8 @@ public final class SchemaApplier {
       Document cmd = new Document("createIndexes", collection)
           .append("indexes", indexes.stream().map(IndexDefinitions::toCreateDocument).toList());
       MongoDatabase bounded = db.withTimeout(ctx.timeouts().indexBuild().toMillis(), TimeUnit.MILLISECONDS);
-      retrier.run(Op.of("createIndexes", collection), () -> bounded.runCommand(cmd));
+      Op op = Op.of("createIndexes", collection);
+      retrier.run(op, () -> builds.await(op, () -> bounded.runCommand(cmd), () -> db.runCommand(PING)));
     }
 
     private Outcome refusal(Action action, String collection, IndexDefinition index, Failure.Permanent e, Duration took) {
@@ -259,14 +262,41 @@ public final class SchemaApplier {
       retrier.run(Op.of("collMod", collection), () -> db.runCommand(new Document("collMod", collection).append("index", index)));
     }
 
+    /**
+     * Drop, then build under the same name. A unique index over duplicates could not be built: its
+     * duplicates are counted before the drop, which then never happens. A build that fails anyway
+     * puts the old definition back, so that a failed rebuild leaves what was there.
+     */
     private Outcome rebuild(Action action, IndexDefinition index, String message) {
-      drop(action.collection(), index.name());
-      Outcome built = createOne(action, action.collection(), index);
-      if (!built.applied()) {
-        failedBuilds.add(action.collection());
+      String collection = action.collection();
+      if (index.unique()) {
+        DuplicateFinder.Duplicates found = retrier.call(Op.of("aggregate", collection),
+            () -> duplicates.find(db.getCollection(collection), index));
+        if (found.groups() > 0) {
+          failedBuilds.add(collection);
+          return Outcome.refused(action, ActionType.BlockedByDuplicates, DuplicateFinder.blockedMessage(found, index)
+              + "; the index was left as it is", Duration.ZERO);
+        }
+      }
+      IndexDefinition old = ctx.observed().indexesOf(collection).stream().filter(i -> i.name().equals(index.name()))
+          .findFirst().orElse(null);
+      drop(collection, index.name());
+      Outcome built = createOne(action, collection, index);
+      if (built.applied()) {
+        return Outcome.applied(action, message, built.took());
+      }
+      failedBuilds.add(collection);
+      if (old == null) {
         return built;
       }
-      return Outcome.applied(action, message, built.took());
+      try {
+        runCreate(collection, List.of(old));
+        return new Outcome(action, built.result(), false, built.message() + "; the previous definition was put back",
+            built.took());
+      } catch (Failure.Permanent e) {
+        return new Outcome(action, built.result(), false, built.message()
+            + "; putting the previous definition back failed too: " + e.getMessage(), built.took());
+      }
     }
 
     private void drop(String collection, String name) {

@@ -42,6 +42,11 @@ final class SeedMaxReader {
       read++;
       Values values = new Values(ignored);
       Shape shape = walk(descending.next(), path, 0, values);
+      if (values.tooLarge != null) {
+        // A 64-bit counter cannot be kept above it: a seed below it would hand its id out again.
+        return new SeedMax(null, List.copyOf(ignored), "it holds " + values.tooLarge + ", beyond a 64-bit integer, "
+            + "so a counter cannot be kept above it");
+      }
       if (values.max != null) max = max == null ? values.max : Math.max(max, values.max);
       // A plain number: nothing after it sorts higher. Nothing at all: missing, null and empty
       // arrays sort last, so only more of them follow.
@@ -63,19 +68,49 @@ final class SeedMaxReader {
   private static final class Values {
     final Set<String> ignored;
     Long max;
+    /** A number above the 64-bit range (or +Infinity), as found. */
+    Object tooLarge;
 
     Values(Set<String> ignored) {
       this.ignored = ignored;
     }
 
     void add(Object value) {
-      Long n = toLong(value, null);
-      if (n != null) {
-        max = max == null ? n : Math.max(max, n);
-      } else {
-        ignored.add(value instanceof List<?> ? "array" : value.getClass().getSimpleName().toLowerCase(Locale.ROOT));
-      }
+      BigDecimal n = decimal(value);
+      if (n == null) {
+        ignored.add(value instanceof List<?> ? "array" : isNaN(value) ? "NaN"
+            : value.getClass().getSimpleName().toLowerCase(Locale.ROOT));
+      } else if (n.compareTo(LONG_MAX) > 0) {
+        tooLarge = value;
+      } else if (n.compareTo(LONG_MIN) >= 0) {
+        long whole = n.setScale(0, RoundingMode.CEILING).longValue();
+        max = max == null ? whole : Math.max(max, whole);
+      } // far below any id: it raises nothing
     }
+  }
+
+  private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+  private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+
+  /** The exact value of a number, +Infinity as a value above every long; null for NaN and what is not a number. */
+  private static BigDecimal decimal(Object value) {
+    if (value instanceof Integer || value instanceof Long) return BigDecimal.valueOf(((Number) value).longValue());
+    if (value instanceof Double d) {
+      if (d.isNaN()) return null;
+      if (d.isInfinite()) return d > 0 ? LONG_MAX.add(BigDecimal.ONE) : LONG_MIN.subtract(BigDecimal.ONE);
+      return new BigDecimal(d);
+    }
+    if (value instanceof Decimal128 d) {
+      if (d.isNaN()) return null;
+      if (d.isInfinite()) return d.isNegative() ? LONG_MIN.subtract(BigDecimal.ONE) : LONG_MAX.add(BigDecimal.ONE);
+      return d.bigDecimalValue();
+    }
+    if (value instanceof BigDecimal d) return d;
+    return null;
+  }
+
+  private static boolean isNaN(Object value) {
+    return (value instanceof Double d && d.isNaN()) || (value instanceof Decimal128 e && e.isNaN());
   }
 
   /** Collects every value at {@code path} from {@code i}, across arrays as MongoDB does. */
@@ -99,14 +134,13 @@ final class SeedMaxReader {
     return current instanceof Document d ? walk(d.get(path[i]), path, i + 1, out) : Shape.NOTHING;
   }
 
-  /** Whole ids stay whole; a fractional max rounds up, so the next id is still above it. */
-  static Long toLong(Object value, Long otherwise) {
-    if (value instanceof Integer || value instanceof Long) return ((Number) value).longValue();
-    if (value instanceof Double d) return d.isNaN() || d.isInfinite() ? otherwise : (long) Math.ceil(d);
-    if (value instanceof Decimal128 d) {
-      return d.isNaN() || d.isInfinite() ? otherwise : d.bigDecimalValue().setScale(0, RoundingMode.CEILING).longValue();
-    }
-    if (value instanceof BigDecimal d) return d.setScale(0, RoundingMode.CEILING).longValue();
-    return otherwise;
+  /**
+   * A counter's {@code seq} as a long: whole ids stay whole, a fraction rounds up; null when it is
+   * not a number within the 64-bit range.
+   */
+  static Long toLong(Object value) {
+    BigDecimal n = decimal(value);
+    if (n == null || n.compareTo(LONG_MAX) > 0 || n.compareTo(LONG_MIN) < 0) return null;
+    return n.setScale(0, RoundingMode.CEILING).longValue();
   }
 }

@@ -12,14 +12,21 @@ import java.util.List;
  * @param ignoredTypes BSON types of seed values that are not numbers (string, objectId, ...):
  *     they are left out of the max, and reported
  * @param undetermined why the max could not be found in bounded reads, or null when it was
+ * @param badSeq what the counter's seq holds when it is not a number $max can raise ("a string"),
+ *     else null
  */
 public record CounterObservation(String collection, String name, Long seq, Long seedMax, String seedSource,
-    List<String> ignoredTypes, String undetermined) {
+    List<String> ignoredTypes, String undetermined, String badSeq) {
   public CounterObservation {
     ignoredTypes = List.copyOf(ignoredTypes);
   }
 
   public CounterObservation(String collection, String name, Long seq, Long seedMax, String seedSource) {
-    this(collection, name, seq, seedMax, seedSource, List.of(), null);
+    this(collection, name, seq, seedMax, seedSource, List.of(), null, null);
+  }
+
+  public CounterObservation(String collection, String name, Long seq, Long seedMax, String seedSource,
+      List<String> ignoredTypes, String undetermined) {
+    this(collection, name, seq, seedMax, seedSource, ignoredTypes, undetermined, null);
   }
 }

@@ -7,7 +7,7 @@ import java.util.List;
  * schema manages a collection or a counter, and what the server did not keep of its indexes.
  * Migrations keep their leases and ledger in the same collection, as other kinds.
  *
- * @param id {@code collection:<name>} or {@code counter:<collection>/<name>}
+ * @param id {@code collection:<name>} or {@code counter:<collection>$<name>}
  * @param unkept options the server accepted but did not keep, per index, so that they are
  *     reported, never rebuilt for
  */
@@ -20,8 +20,12 @@ public record ManagedRecord(String id, Owner owner, List<Unkept> unkept) {
     return "collection:" + collection;
   }
 
+  /**
+   * {@code counter:<collection>$<name>}: a collection name holds no {@code $}, so the first one
+   * ends it, whatever the counter's name holds.
+   */
   public static String counterId(String countersCollection, String counter) {
-    return "counter:" + countersCollection + "/" + counter;
+    return "counter:" + countersCollection + "$" + counter;
   }
 
   /**

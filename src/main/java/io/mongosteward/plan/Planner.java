@@ -109,8 +109,8 @@ public final class Planner {
   private static Action release(String id) {
     String target = id.substring(id.indexOf(':') + 1);
     if (id.startsWith("counter:")) {
-      int slash = target.indexOf('/');
-      return new Action.Release(target.substring(0, slash), target.substring(slash + 1), id);
+      int dollar = target.indexOf('$');
+      return new Action.Release(target.substring(0, dollar), target.substring(dollar + 1), id);
     }
     return new Action.Release(target, "", id);
   }
@@ -247,6 +247,13 @@ public final class Planner {
     Long seq = seen == null ? null : seen.seq();
     Long max = seen == null ? null : seen.seedMax();
     String source = seen == null ? null : seen.seedSource();
+    if (seen != null && seen.badSeq() != null) {
+      // $max never replaces a value that is not a number: a seed would be reported as done, and not be.
+      out.add(new Action.Reported(ActionType.Unsupported, counter.getCollection(), counter.getName(),
+          "its document's seq holds " + seen.badSeq() + ", which $max cannot raise: set seq to a number"
+              + (source == null ? "" : " (at least the max of " + source + ")") + ", or delete the document"));
+      return out;
+    }
     if (seen != null && seen.undetermined() != null) {
       // Seeding below the true max would hand out ids twice: better no seed, and a person told.
       out.add(new Action.Reported(ActionType.Unsupported, counter.getCollection(), counter.getName(),

@@ -605,7 +605,7 @@ class SchemaEngineIT {
     assertThat(indexNames(db, "users")).containsExactlyInAnyOrder("_id_", "name_1");
     assertThat(seq(db, "user_id")).isEqualTo(10_000L);
     assertThat(owners(db)).containsExactly(Map.entry("collection:users", "team-b/reports"),
-        Map.entry("counter:counters/user_id", "team-b/reports"));
+        Map.entry("counter:counters$user_id", "team-b/reports"));
   }
 
   /**
@@ -673,14 +673,14 @@ class SchemaEngineIT {
     Owner recreated = new Owner("apps", "shop", "uid-2");
 
     assertThat(engine.sync(db, spec(db, USERS_A), SchemaEngine.Pass.apply(cli)).converged()).isTrue();
-    assertThat(owners(db)).containsOnlyKeys("collection:users", "counter:counters/user_id").containsValue("apps/shop");
+    assertThat(owners(db)).containsOnlyKeys("collection:users", "counter:counters$user_id").containsValue("apps/shop");
 
     SyncResult stamped = engine.sync(db, spec(db, USERS_A), SchemaEngine.Pass.apply(operator));
     assertThat(stamped.outcomes()).extracting(o -> o.action().type() + " " + o.action().subject())
         .containsExactly("Claim users", "Claim counters.user_id");
     assertThat(stamped.outcomes()).allMatch(Outcome::applied);
     assertThat(owners(db)).containsOnly(Map.entry("collection:users", "apps/shop uid-1"),
-        Map.entry("counter:counters/user_id", "apps/shop uid-1"));
+        Map.entry("counter:counters$user_id", "apps/shop uid-1"));
     assertThat(engine.plan(db, spec(db, USERS_A), operator).actions()).as("stamped once").isEmpty();
 
     List<Document> before = indexes(db, "users");
@@ -697,5 +697,96 @@ class SchemaEngineIT {
 
     // The CLI, which has no uid, still acts as that schema.
     assertThat(engine.plan(db, spec(db, USERS_A), cli).actions()).isEmpty();
+  }
+
+  // --- What a hostile review found ---
+
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void aRebuildIntoAUniqueIndexOverDuplicatesLeavesTheOldIndexInPlace(MongoBackend backend) {
+    // Before: under Recreate the old index was dropped, the build failed on the duplicates, and the
+    // collection was left without it.
+    MongoDatabase db = freshDatabase(backend);
+    db.getCollection("c").createIndex(Indexes.ascending("a"), new IndexOptions().name("u"));
+    db.getCollection("c").insertMany(List.of(new Document("a", 1).append("b", 1), new Document("a", 1).append("b", 1)));
+    for (String keys : List.of("[{field: a}]", "[{field: a}, {field: b}]")) {
+      String body = "collections:\n  - name: c\n    indexes:\n      - {name: u, keys: " + keys + ", unique: true}\n"
+          + "policy: {onConflict: Recreate}\n";
+      SyncResult r = engine.sync(db, spec(db, body), Engines.APPLY);
+      assertThat(states(r)).as(keys).containsEntry("c.u", IndexState.BlockedByDuplicates);
+      assertThat(indexes(db, "c")).as(keys).anySatisfy(d -> {
+        assertThat(d.getString("name")).isEqualTo("u");
+        assertThat(d.get("key", Document.class).keySet()).containsExactly("a");
+      });
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aRebuildTheServerRefusesPutsThePreviousDefinitionBack() {
+    // FerretDB refuses TTL (238): Recreate drops the index to rebuild it with a TTL, the build is
+    // refused, and the index it had comes back.
+    MongoDatabase db = freshDatabase(MongoBackend.FERRETDB);
+    db.getCollection("events").createIndex(Indexes.ascending("ts"), new IndexOptions().name("ts_1"));
+    SyncResult r = engine.sync(db, spec(db, "collections:\n  - name: events\n    indexes:\n"
+        + "      - {name: ts_1, keys: [{field: ts}], expireAfterSeconds: 60}\npolicy: {onConflict: Recreate}\n"),
+        Engines.APPLY);
+    assertThat(states(r)).containsEntry("events.ts_1", IndexState.Unsupported);
+    assertThat(r.remainingReports()).anySatisfy(a -> assertThat(a.detail()).contains("previous definition was put back"));
+    assertThat(indexes(db, "events")).extracting(d -> d.getString("name")).containsExactly("_id_", "ts_1");
+  }
+
+  @org.junit.jupiter.api.Test
+  void duplicatesAreCountedAsTheUniqueIndexSeesThemInArraysAndAsNullForMissingFields() {
+    // mongo-java-server runs the pipeline mongod would; FerretDB v1 lacks $ifNull, and falls back
+    // to grouping the plain values.
+    MongoDatabase db = freshDatabase(MongoBackend.MONGO_JAVA_SERVER);
+    db.getCollection("arr").insertMany(List.of(Document.parse("{a: [1, 2]}"), Document.parse("{a: [2, 3]}"),
+        Document.parse("{a: [5, 5]}")));
+    db.getCollection("nul").insertMany(List.of(Document.parse("{a: null}"), Document.parse("{b: 2}")));
+    db.getCollection("sub").insertMany(List.of(Document.parse("{a: [{x: 1}, {x: 2}]}"), Document.parse("{a: {x: 2}}")));
+    String body = """
+        collections:
+          - name: arr
+            indexes: [{name: u, keys: [{field: a}], unique: true}]
+          - name: nul
+            indexes: [{name: u, keys: [{field: a}], unique: true}]
+          - name: sub
+            indexes: [{name: u, keys: [{field: a.x}], unique: true}]
+        """;
+    Plan plan = engine.plan(db, spec(db, body), Engines.OWNER);
+    assertThat(plan.actions()).filteredOn(a -> a.type() == ActionType.BlockedByDuplicates)
+        .extracting(a -> a.collection() + " " + a.detail())
+        .containsExactlyInAnyOrder("arr 1 duplicate key group, e.g. {a=2} x2; run a MongoMigration with deduplicate.keys "
+            + "[a], then apply again", "nul 1 duplicate key group, e.g. {a=null} x2; run a MongoMigration with "
+            + "deduplicate.keys [a], then apply again", "sub 1 duplicate key group, e.g. {a.x=2} x2; run a MongoMigration "
+            + "with deduplicate.keys [a.x], then apply again");
+  }
+
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void aCounterWhoseSeqIsNotANumberIsReportedNotClaimedAsSeeded(MongoBackend backend) {
+    // Before: apply printed "seq >= 50" and exited 0, and seq was still "abc" ($max never replaces a string).
+    MongoDatabase db = freshDatabase(backend);
+    db.getCollection("src").insertOne(new Document("n", 50));
+    db.getCollection("counters").insertOne(new Document("_id", "c").append("seq", "abc"));
+    SyncResult r = engine.sync(db, spec(db, "counters:\n  - {name: c, seedFrom: {collection: src, field: n}}\n"),
+        Engines.APPLY);
+    assertThat(r.plan().actions()).extracting(a -> a.type() + " " + a.subject())
+        .containsExactly("Claim counters.c", "Unsupported counters.c");
+    assertThat(r.remainingReports().get(0).detail()).contains("seq holds a string").contains("set seq to a number");
+    assertThat(r.converged()).isFalse();
+    assertThat(db.getCollection("counters").find().first().get("seq")).isEqualTo("abc");
+  }
+
+  @org.junit.jupiter.api.Test
+  void aCollisionOnAnotherIndexOfTheMetadataCollectionIsNotTakenForAnotherOwner() {
+    // Before: an 11000 from any unique index on mongosteward read as "managed by MongoSchema ?/?".
+    MongoDatabase db = freshDatabase(MongoBackend.MONGO_JAVA_SERVER);
+    db.getCollection(MetadataStore.COLLECTION).createIndex(Indexes.ascending("kind"), new IndexOptions().unique(true));
+    SyncResult r = engine.sync(db, spec(db, "collections:\n  - {name: a, indexes: []}\n  - {name: b, indexes: []}\n"),
+        Engines.APPLY);
+    Outcome second = r.outcomes().get(1);
+    assertThat(second.result()).isEqualTo(ActionType.Failed);
+    assertThat(second.message()).contains("11000").doesNotContain("?/?").doesNotContain("managed by");
   }
 }

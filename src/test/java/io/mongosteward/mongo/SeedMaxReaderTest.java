@@ -169,4 +169,31 @@ class SeedMaxReaderTest {
     settled.add(doc("ids", 3));
     assertThat(reader.read(new Descending(settled), "ids").undetermined()).isNull();
   }
+
+  @Test
+  void aNumberBeyondA64BitIntegerLeavesTheMaxUndeterminedRatherThanWrappingOrSaturating() {
+    // Before: Decimal128 2^63 wrapped round to a negative long (seeded 0 over id 3), and 1.5e300
+    // saturated to Long.MAX_VALUE.
+    for (Object huge : List.of(new Decimal128(new java.math.BigDecimal("9223372036854775808")),
+        Decimal128.parse("1E+40"), 1.5e300, Double.POSITIVE_INFINITY)) {
+      SeedMaxReader.SeedMax m = new SeedMaxReader().read(List.of(new Document("n", huge), new Document("n", 3))
+          .iterator(), "n");
+      assertThat(m.undetermined()).as(String.valueOf(huge)).contains("beyond a 64-bit integer");
+      assertThat(m.max()).isNull();
+    }
+    assertThat(SeedMaxReader.toLong(new Decimal128(new java.math.BigDecimal("9223372036854775808")))).isNull();
+    assertThat(SeedMaxReader.toLong(9223372036854775807L)).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
+  void notANumberIsNamedNotCountedAndNeverCrashes() {
+    // Before: NaN threw a NullPointerException (a null Long unboxed), taken for a transient error.
+    // mongod sorts NaN below every number, so it comes only where no number is left.
+    SeedMaxReader.SeedMax m = new SeedMaxReader().read(List.of(new Document("n", List.of(Double.NaN, 7)),
+        new Document("n", Decimal128.NaN)).iterator(), "n");
+    assertThat(m.max()).isEqualTo(7L);
+    assertThat(m.ignoredTypes()).containsExactly("NaN");
+    assertThat(m.undetermined()).isNull();
+    assertThat(SeedMaxReader.toLong(Double.NaN)).isNull();
+  }
 }

@@ -263,8 +263,8 @@ class MongoSchemaOperatorIT {
     op.awaitReady("keep", "True", Reason.Synced.name());
     op.awaitReady("drop", "True", Reason.Synced.name());
     assertThat(op.get("drop").getStatus().getUnmanagedIndexes()).extracting(i -> i.getName()).containsExactly("legacy_1");
-    assertThat(records(op, retained, "keep")).containsExactlyInAnyOrder("collection:posts", "counter:counters/post_id");
-    assertThat(records(op, deleted, "drop")).containsExactlyInAnyOrder("collection:posts", "counter:counters/post_id");
+    assertThat(records(op, retained, "keep")).containsExactlyInAnyOrder("collection:posts", "counter:counters$post_id");
+    assertThat(records(op, deleted, "drop")).containsExactlyInAnyOrder("collection:posts", "counter:counters$post_id");
 
     op.client.resource(op.get("keep")).delete();
     op.client.resource(op.get("drop")).delete();

@@ -645,14 +645,14 @@ class PlannerTest {
       assertThat(types(plan)).containsExactly("Claim posts.", "CreateIndex posts.a_1", "DropIndex posts.legacy_1",
           "Claim counters.post_id");
       assertThat(((Action.Claim) plan.actions().get(0)).recordId()).isEqualTo("collection:posts");
-      assertThat(((Action.Claim) plan.actions().get(3)).recordId()).isEqualTo("counter:counters/post_id");
+      assertThat(((Action.Claim) plan.actions().get(3)).recordId()).isEqualTo("counter:counters$post_id");
     }
 
     @Test
     void aCollectionAnotherSchemaManagesIsReportedAndLeftAlone() {
       Owner other = new Owner("shop", "orders", "uid-9");
       Plan plan = planner.plan(Specs.spec(body), state(new ManagedRecord("collection:posts", other, List.of()),
-          new ManagedRecord("counter:counters/post_id", other, List.of())), me);
+          new ManagedRecord("counter:counters$post_id", other, List.of())), me);
       assertThat(types(plan)).containsExactly("ManagedElsewhere posts.", "ManagedElsewhere counters.post_id");
       assertThat(plan.actions().get(0).detail()).contains("shop/orders");
       assertThat(plan.hasChanges()).isFalse();
@@ -669,10 +669,10 @@ class PlannerTest {
     void aRecordTheCliWroteIsStampedWithTheUidAndTheCliActsAsItsSchema() {
       Owner cli = new Owner("bots", "bot-app", null);
       ObservedState byCli = state(new ManagedRecord("collection:posts", cli, List.of()),
-          new ManagedRecord("counter:counters/post_id", cli, List.of()));
+          new ManagedRecord("counter:counters$post_id", cli, List.of()));
       assertThat(types(planner.plan(Specs.spec(body), byCli, me))).contains("Claim posts.", "Claim counters.post_id");
       ObservedState byOperator = state(new ManagedRecord("collection:posts", me, List.of()),
-          new ManagedRecord("counter:counters/post_id", me, List.of()));
+          new ManagedRecord("counter:counters$post_id", me, List.of()));
       assertThat(types(planner.plan(Specs.spec(body), byOperator, cli))).doesNotContain("Claim posts.")
           .contains("CreateIndex posts.a_1");
     }
@@ -680,8 +680,8 @@ class PlannerTest {
     @Test
     void whatTheSchemaNoLongerDeclaresIsReleased() {
       Plan plan = planner.plan(Specs.spec(body), state(new ManagedRecord("collection:posts", me, List.of()),
-          new ManagedRecord("counter:counters/post_id", me, List.of()), new ManagedRecord("collection:old", me, List.of()),
-          new ManagedRecord("counter:ids/gone", me, List.of())), me);
+          new ManagedRecord("counter:counters$post_id", me, List.of()), new ManagedRecord("collection:old", me, List.of()),
+          new ManagedRecord("counter:ids$gone", me, List.of())), me);
       assertThat(types(plan)).contains("Release old.", "Release ids.gone").doesNotContain("Claim posts.");
     }
 
