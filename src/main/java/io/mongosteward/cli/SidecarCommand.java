@@ -2,10 +2,10 @@ package io.mongosteward.cli;
 
 import io.mongosteward.api.v1alpha1.ClientOptions;
 import io.mongosteward.health.Durations;
-import io.mongosteward.health.MongoProbe;
 import io.mongosteward.health.ProbeSettings;
 import io.mongosteward.health.Sidecar;
 import io.mongosteward.mongo.Pinger;
+import io.mongosteward.sidecar.MongoProbe;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;

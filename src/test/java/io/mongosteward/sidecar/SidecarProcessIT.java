@@ -1,9 +1,10 @@
-package io.mongosteward.health;
+package io.mongosteward.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import eu.rekawek.toxiproxy.Proxy;
+import io.mongosteward.health.Sidecar;
 import io.mongosteward.testsupport.MongoBackend;
 import io.mongosteward.testsupport.TestServers;
 import io.mongosteward.testsupport.Toxiproxy;

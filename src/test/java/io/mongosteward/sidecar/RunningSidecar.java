@@ -1,8 +1,10 @@
-package io.mongosteward.health;
+package io.mongosteward.sidecar;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.event.CommandListener;
+import io.mongosteward.health.ProbeSettings;
+import io.mongosteward.health.Sidecar;
 import io.mongosteward.mongo.MongoUri;
 import io.mongosteward.mongo.Pinger;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.mongosteward.health;
+package io.mongosteward.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import eu.rekawek.toxiproxy.model.toxic.Latency;
+import io.mongosteward.health.ProbeSettings;
 import io.mongosteward.testsupport.CommandRecorder;
 import io.mongosteward.testsupport.MongoBackend;
 import io.mongosteward.testsupport.Toxiproxy;

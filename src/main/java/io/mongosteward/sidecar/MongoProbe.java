@@ -1,5 +1,6 @@
-package io.mongosteward.health;
+package io.mongosteward.sidecar;
 
+import io.mongosteward.health.Probe;
 import io.mongosteward.mongo.Pinger;
 import java.util.Arrays;
 import java.util.List;
