@@ -114,6 +114,22 @@ class SidecarCommandTest {
   }
 
   @Test
+  void durationsTooLongToHoldAreRefusedByName() {
+    env.put("MONGODB_URI", URI);
+    // --stale-after 1s fails any value that gets through, so that a wrongly accepted one ends the command too.
+    assertThat(run("--interval", "5200000h", "--stale-after", "1s")).isEqualTo(1);
+    assertThat(err.toString()).contains("error: --interval: '5200000h' is too long: at most 8760h (365 days).");
+
+    assertThat(run("--timeout", "PT99999999999999H", "--stale-after", "1s")).isEqualTo(1);
+    assertThat(err.toString()).contains("error: --timeout: 'PT99999999999999H' is too long: at most 8760h");
+
+    env.put("MONGOSTEWARD_LATENCY_WINDOW", "99999999999999999999999999h");
+    assertThat(run("--stale-after", "1s")).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("error: MONGOSTEWARD_LATENCY_WINDOW (or --latency-window): '99999999999999999999999999h' is too long");
+  }
+
+  @Test
   void boundsThatContradictEachOtherAreExplained() {
     env.put("MONGODB_URI", URI);
     assertThat(run("--interval", "5s", "--timeout", "2s", "--stale-after", "6s")).isEqualTo(1);
