@@ -78,7 +78,8 @@ final class SidecarCommand implements Callable<Integer> {
   String maxBackoff;
 
   @Option(names = "--latency-window", paramLabel = "DURATION",
-      description = "How far back the p50 and p99 of /health look (env MONGOSTEWARD_LATENCY_WINDOW; default 5m).")
+      description = "How far back the p50 and p99 of /health look (env MONGOSTEWARD_LATENCY_WINDOW; default 5m). "
+          + "At most 4095 intervals (4,096 pings): with a shorter --interval the default shrinks to that.")
   String latencyWindow;
 
   @Option(names = "--port", paramLabel = "PORT",
@@ -176,7 +177,7 @@ final class SidecarCommand implements Callable<Integer> {
       Duration backoff = duration("--max-backoff", maxBackoff, "MONGOSTEWARD_MAX_BACKOFF",
           every.compareTo(ProbeSettings.DEFAULT_MAX_BACKOFF) > 0 ? every : ProbeSettings.DEFAULT_MAX_BACKOFF);
       Duration window = duration("--latency-window", latencyWindow, "MONGOSTEWARD_LATENCY_WINDOW",
-          ProbeSettings.DEFAULT_WINDOW);
+          ProbeSettings.defaultWindow(every));
       if (stale.compareTo(every.plus(bound)) <= 0) {
         throw new InputException("--stale-after " + Durations.format(stale) + " must be longer than --interval + "
             + "--timeout (" + Durations.format(every.plus(bound)) + "), or a healthy sidecar would turn not ready "
@@ -185,6 +186,12 @@ final class SidecarCommand implements Callable<Integer> {
       if (backoff.compareTo(every) < 0) {
         throw new InputException("--max-backoff " + Durations.format(backoff) + " must be at least --interval ("
             + Durations.format(every) + "): pings never come faster than the interval.");
+      }
+      if (ProbeSettings.pingsIn(window, every) > ProbeSettings.MAX_WINDOW_SAMPLES) {
+        throw new InputException("--latency-window " + Durations.format(window) + " would hold "
+            + ProbeSettings.pingsIn(window, every) + " pings at --interval " + Durations.format(every)
+            + "; the window keeps at most " + ProbeSettings.MAX_WINDOW_SAMPLES + ": shorten it to "
+            + Durations.format(ProbeSettings.longestWindow(every)) + " or less, or lengthen --interval.");
       }
       return new ProbeSettings(every, bound, slow, stale, backoff, window);
     }

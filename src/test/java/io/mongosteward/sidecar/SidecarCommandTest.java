@@ -130,6 +130,19 @@ class SidecarCommandTest {
   }
 
   @Test
+  void aLatencyWindowLongerThanItsSamplesCanSpanIsRefused() throws Exception {
+    env.put("MONGODB_URI", URI);
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(0));
+      // A taken port: were the window accepted, the command would stop there instead of serving.
+      assertThat(run("--interval", "10ms", "--timeout", "5ms", "--latency-window", "1h", "--port",
+          String.valueOf(taken.getLocalPort()))).isEqualTo(1);
+    }
+    assertThat(err.toString()).contains("error: --latency-window 60m would hold 360001 pings at --interval 10ms; "
+        + "the window keeps at most 4096: shorten it to 40.95s or less, or lengthen --interval.");
+  }
+
+  @Test
   void boundsThatContradictEachOtherAreExplained() {
     env.put("MONGODB_URI", URI);
     assertThat(run("--interval", "5s", "--timeout", "2s", "--stale-after", "6s")).isEqualTo(1);
