@@ -121,6 +121,13 @@ class SidecarIT {
     await().atMost(interval.multipliedBy(2)).pollInterval(Duration.ofMillis(20))
         .until(() -> sidecar.status("/readyz") == 503);
     assertThat(sidecar.get("/readyz").body()).startsWith("not ready: the last ping failed");
+    // The pooled connection breaks first (network); from then on every new one is refused.
+    await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.health().at("/lastError/reason").asText()
+        .equals("refused"));
+    assertThat(sidecar.health().at("/lastError/message").asText()).contains("refused the connection")
+        .contains("ConnectException: Connection refused");
+    assertThat(sidecar.get("/readyz").body()).contains("failed (refused)");
+    assertThat(sidecar.get("/metrics").body()).containsPattern("mongosteward_ping_failures_total\\{reason=\"refused\"\\} [1-9]");
 
     proxy.enable();
     await().atMost(Duration.ofSeconds(20)).until(() -> sidecar.status("/readyz") == 200);
@@ -206,7 +213,7 @@ class SidecarIT {
     String metrics = sidecar.get("/metrics").body();
     assertThat(metrics).contains("# TYPE mongosteward_ping_latency_seconds histogram",
         "mongosteward_ping_latency_seconds_bucket{le=\"+Inf\"}", "mongosteward_up 1.0", "mongosteward_ready 1.0",
-        "mongosteward_ping_failures_total{reason=\"timeout\"} 0.0", "# TYPE mongosteward_last_success_timestamp_seconds gauge",
+        "mongosteward_ping_failures_total{reason=\"timeout\"} 0.0", "mongosteward_ping_failures_total{reason=\"refused\"} 0.0", "# TYPE mongosteward_last_success_timestamp_seconds gauge",
         "jvm_memory_used_bytes", "jvm_gc_live_data_size_bytes", "jvm_threads_live_threads", "process_cpu_usage",
         "process_uptime_seconds");
     assertThat(sidecar.get("/livez").body()).isEqualTo("ok\n");
