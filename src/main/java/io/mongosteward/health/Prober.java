@@ -81,8 +81,14 @@ public final class Prober implements AutoCloseable {
     } catch (RuntimeException e) {
       // A bug in a probe must not stop the loop; its message may not be scrubbed, so show only the type.
       Instant at = clock.instant();
-      LOG.error("the probe failed unexpectedly: {}", e.getClass().getName());
+      if (!closed) {
+        LOG.error("the probe failed unexpectedly: {}", e.getClass().getName());
+      }
       next = state.failed(at, "client", "unexpected " + e.getClass().getSimpleName(), window.stats(at));
+    }
+    if (closed) {
+      // Closing (SIGTERM) fails the check in flight on purpose: that says nothing about the dependency.
+      return;
     }
     state = next;
     for (Consumer<ProbeState> listener : listeners) {
