@@ -4,16 +4,17 @@ import io.mongosteward.api.v1alpha1.ClientOptions;
 import io.mongosteward.health.Durations;
 import io.mongosteward.health.ProbeSettings;
 import io.mongosteward.health.Sidecar;
-import io.mongosteward.mongo.Pinger;
+import io.mongosteward.mongo.MongoUri;
 import io.mongosteward.sidecar.MongoProbe;
+import io.mongosteward.sidecar.UriFile;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,7 +40,9 @@ import picocli.CommandLine.ParentCommand;
         "            mongosteward_last_success_timestamp_seconds, and JVM metrics.",
         "",
         "The connection string comes from, in order: --mongo-uri, --mongo-uri-file (or MONGODB_URI_FILE), such as "
-            + "a mounted Secret, or MONGODB_URI. Its password never appears in logs, answers or metrics.",
+            + "a mounted Secret, or MONGODB_URI. The file is read again before each ping: when it changes, the next "
+            + "ping uses a new client, so a rotated password needs no restart. The password never appears in logs, "
+            + "answers or metrics.",
         "",
         "MongoDB down at start is not an error: the sidecar stays up, answers 503 on /readyz, and turns ready when "
             + "MongoDB answers. Every option can also be set by the environment variable named in its description; "
@@ -119,11 +122,13 @@ final class SidecarCommand implements Callable<Integer> {
     int listenPort = s.port();
     MongoTarget.Resolved mongo = resolveTarget();
 
-    Pinger pinger = new Pinger(mongo.uri(), clientOptions, probeSettings.timeout(), List.of());
+    // A file (a mounted Secret) is read again before each ping, so that a rotated password needs no restart.
+    Supplier<MongoUri> uris = mongo.file() != null ? new UriFile(mongo.file(), mongo.source(), mongo.uri())
+        : mongo::uri;
     Sidecar sidecar;
     try {
-      sidecar = Sidecar.start(probeSettings, new MongoProbe(pinger), MongoProbe.REASONS, mongo.uri().redacted(),
-          new InetSocketAddress(listenPort));
+      sidecar = Sidecar.start(probeSettings, new MongoProbe(uris, clientOptions, probeSettings.timeout(), List.of()),
+          MongoProbe.REASONS, new InetSocketAddress(listenPort));
     } catch (BindException e) {
       String why = String.valueOf(e.getMessage()).contains("in use") ? "another process holds it"
           : "ports below 1024 need privileges the sidecar should not have";

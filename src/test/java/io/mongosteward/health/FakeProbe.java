@@ -57,6 +57,11 @@ final class FakeProbe implements Probe {
   }
 
   @Override
+  public String target() {
+    return "the fake";
+  }
+
+  @Override
   public void close() {
     closed = true;
   }

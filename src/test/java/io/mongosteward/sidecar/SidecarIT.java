@@ -16,6 +16,9 @@ import io.mongosteward.testsupport.MongoBackend;
 import io.mongosteward.testsupport.Toxiproxy;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
@@ -47,6 +51,12 @@ class SidecarIT {
 
   RunningSidecar start(String uri, ProbeSettings settings, CommandRecorder... recorders) {
     RunningSidecar s = RunningSidecar.start(uri, settings, recorders);
+    cleanup.add(s);
+    return s;
+  }
+
+  RunningSidecar start(Path uriFile, ProbeSettings settings) {
+    RunningSidecar s = RunningSidecar.startFromFile(uriFile, settings);
     cleanup.add(s);
     return s;
   }
@@ -218,6 +228,29 @@ class SidecarIT {
         "process_uptime_seconds");
     assertThat(sidecar.get("/livez").body()).isEqualTo("ok\n");
     assertThat(sidecar.get("/readyz").body()).startsWith("ready: the last ping took");
+  }
+
+  @Test
+  void aRewrittenUriFileMovesThePingsToTheNewServerAndClosesTheOldClient(@TempDir Path dir) throws IOException {
+    try (CountingMongo before = new CountingMongo(); CountingMongo after = new CountingMongo()) {
+      Path file = dir.resolve("uri");
+      Files.writeString(file, before.uri() + "\n");
+      RunningSidecar sidecar = start(file, ProbeSettings.of(Duration.ofMillis(200), Duration.ofSeconds(1)));
+      await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.status("/readyz") == 200 && before.pings() > 0);
+
+      // As the kubelet updates a mounted Secret: the new content appears whole.
+      Path next = dir.resolve("uri.next");
+      Files.writeString(next, after.uri() + "\n");
+      Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> after.pings() >= 2);
+      await().atMost(Duration.ofSeconds(10)).until(() -> before.openConnections() == 0); // the old client is closed
+      int old = before.pings();
+      int now = after.pings();
+      await().atMost(Duration.ofSeconds(10)).until(() -> after.pings() >= now + 2);
+      assertThat(before.pings()).isEqualTo(old);
+      assertThat(sidecar.status("/readyz")).isEqualTo(200);
+    }
   }
 
   @ParameterizedTest
