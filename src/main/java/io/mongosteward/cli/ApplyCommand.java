@@ -33,17 +33,16 @@ final class ApplyCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Show what would change, change nothing.")
   boolean dryRun;
 
-  @Option(names = "--attempts", defaultValue = "5", paramLabel = "N",
-      description = "Attempts for each MongoDB operation on transient errors, with exponential backoff (default 5).")
-  int attempts;
+  @Mixin Attempts attempts;
 
   @Override
   public Integer call() {
+    attempts.checked();
     return EachSchema.run(main, input.load(main.in), output, this::apply);
   }
 
   private int apply(SchemaFile.Document document, ResultPrinter printer) {
-    try (SchemaSession session = SchemaSession.open(main, document, target, attempts)) {
+    try (SchemaSession session = SchemaSession.open(main, document, target, attempts.checked())) {
       boolean dry = dryRun;
       if (session.schema.getSpec().getPolicy().isPaused() && !dry) {
         main.err.println(document.source() + ": spec.policy.paused is true: nothing is written. Set it to false to "

@@ -17,7 +17,12 @@ final class FlagOrEnv {
   }
 
   Duration duration(String flag, String raw, String envName, Duration fallback) {
-    Duration d = value(flag, raw, envName, Durations::parse, "is not a duration: write e.g. 500ms, 5s or 1m");
+    Duration d;
+    try {
+      d = value(flag, raw, envName, Durations::parse, "is not a duration: write e.g. 500ms, 5s or 1m");
+    } catch (Durations.TooLongException e) {
+      throw new InputException(source(flag, raw, envName) + ": " + e.getMessage() + ".");
+    }
     if (d == null) {
       return fallback;
     }
@@ -70,6 +75,8 @@ final class FlagOrEnv {
     }
     try {
       return parse.apply(text.strip());
+    } catch (Durations.TooLongException e) {
+      throw e; // its own message says more than "not a duration"
     } catch (IllegalArgumentException e) {
       throw new InputException(source(flag, raw, envName) + ": '" + text.strip() + "' " + problem + ".");
     }

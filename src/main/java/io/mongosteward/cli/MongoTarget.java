@@ -25,8 +25,11 @@ public final class MongoTarget {
       description = "A file holding the connection string, such as a mounted Secret.")
   Path uriFile;
 
-  /** The resolved target; {@code embedded} is non-null when the CLI started its own server. */
-  public record Resolved(MongoUri uri, String source, EmbeddedMongo embedded) implements AutoCloseable {
+  /**
+   * The resolved target; {@code file} is non-null when the URI was read from a file, {@code embedded}
+   * when the CLI started its own server.
+   */
+  public record Resolved(MongoUri uri, String source, Path file, EmbeddedMongo embedded) implements AutoCloseable {
     @Override
     public void close() {
       if (embedded != null) embedded.close();
@@ -35,31 +38,31 @@ public final class MongoTarget {
 
   Resolved resolve(Map<String, String> env, Supplier<String> fromSecret, PrintWriter err) {
     if (uri != null) {
-      return new Resolved(parse(uri, "--mongo-uri"), "--mongo-uri", null);
+      return new Resolved(parse(uri, "--mongo-uri"), "--mongo-uri", null, null);
     }
     if (uriFile != null) {
       return new Resolved(parse(readUriFile(uriFile, "--mongo-uri-file"), "--mongo-uri-file " + uriFile),
-          "--mongo-uri-file", null);
+          "--mongo-uri-file", uriFile, null);
     }
     String fileFromEnv = env.get("MONGODB_URI_FILE");
     if (!blank(fileFromEnv)) {
       Path path = Path.of(fileFromEnv.strip());
       return new Resolved(parse(readUriFile(path, "MONGODB_URI_FILE"), "MONGODB_URI_FILE " + path), "MONGODB_URI_FILE",
-          null);
+          path, null);
     }
     String fromEnv = env.get("MONGODB_URI");
     if (!blank(fromEnv)) {
-      return new Resolved(parse(fromEnv, "MONGODB_URI"), "MONGODB_URI", null);
+      return new Resolved(parse(fromEnv, "MONGODB_URI"), "MONGODB_URI", null, null);
     }
     String secret = fromSecret.get();
     if (secret != null) {
-      return new Resolved(parse(secret, "spec.connection.secretRef"), "spec.connection.secretRef", null);
+      return new Resolved(parse(secret, "spec.connection.secretRef"), "spec.connection.secretRef", null, null);
     }
     EmbeddedMongo embedded = EmbeddedMongo.start();
     err.println("No --mongo-uri, --mongo-uri-file or MONGODB_URI given: using an embedded MongoDB-compatible server "
         + "(mongo-java-server, in memory) at " + embedded.uri() + ". Its data is gone when the command ends.");
     err.flush();
-    return new Resolved(MongoUri.parse(embedded.uri()), "embedded", embedded);
+    return new Resolved(MongoUri.parse(embedded.uri()), "embedded", null, embedded);
   }
 
   /** Whether any URI source other than the embedded server is given. */

@@ -28,14 +28,13 @@ final class PlanCommand implements Callable<Integer> {
           + "several schemas: {\"kind\":\"List\",\"items\":[...]}; an error: {\"error\",\"field\",\"file\"}.")
   ResultPrinter.Format output;
 
-  @Option(names = "--attempts", defaultValue = "5", paramLabel = "N",
-      description = "Attempts for each MongoDB operation on transient errors, with exponential backoff (default 5).")
-  int attempts;
+  @Mixin Attempts attempts;
 
   @Override
   public Integer call() {
+    int tries = attempts.checked();
     return EachSchema.run(main, input.load(main.in), output, (document, printer) -> {
-      try (SchemaSession session = SchemaSession.open(main, document, target, attempts)) {
+      try (SchemaSession session = SchemaSession.open(main, document, target, tries)) {
         Plan plan = session.engine.plan(session.database, session.schema.getSpec(), session.owner);
         printer.plan(session.schema.getSpec().getDatabase(), plan);
         // Reports count: a conflict or an unmanaged index means the database does not match the

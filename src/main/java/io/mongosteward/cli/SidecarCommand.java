@@ -2,18 +2,19 @@ package io.mongosteward.cli;
 
 import io.mongosteward.api.v1alpha1.ClientOptions;
 import io.mongosteward.health.Durations;
-import io.mongosteward.health.MongoProbe;
 import io.mongosteward.health.ProbeSettings;
 import io.mongosteward.health.Sidecar;
-import io.mongosteward.mongo.Pinger;
+import io.mongosteward.mongo.MongoUri;
+import io.mongosteward.sidecar.MongoProbe;
+import io.mongosteward.sidecar.UriFile;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,7 +40,9 @@ import picocli.CommandLine.ParentCommand;
         "            mongosteward_last_success_timestamp_seconds, and JVM metrics.",
         "",
         "The connection string comes from, in order: --mongo-uri, --mongo-uri-file (or MONGODB_URI_FILE), such as "
-            + "a mounted Secret, or MONGODB_URI. Its password never appears in logs, answers or metrics.",
+            + "a mounted Secret, or MONGODB_URI. The file is read again before each ping: when it changes, the next "
+            + "ping uses a new client, so a rotated password needs no restart. The password never appears in logs, "
+            + "answers or metrics.",
         "",
         "MongoDB down at start is not an error: the sidecar stays up, answers 503 on /readyz, and turns ready when "
             + "MongoDB answers. Every option can also be set by the environment variable named in its description; "
@@ -78,7 +81,8 @@ final class SidecarCommand implements Callable<Integer> {
   String maxBackoff;
 
   @Option(names = "--latency-window", paramLabel = "DURATION",
-      description = "How far back the p50 and p99 of /health look (env MONGOSTEWARD_LATENCY_WINDOW; default 5m).")
+      description = "How far back the p50 and p99 of /health look (env MONGOSTEWARD_LATENCY_WINDOW; default 5m). "
+          + "At most 4095 intervals (4,096 pings): with a shorter --interval the default shrinks to that.")
   String latencyWindow;
 
   @Option(names = "--port", paramLabel = "PORT",
@@ -118,11 +122,13 @@ final class SidecarCommand implements Callable<Integer> {
     int listenPort = s.port();
     MongoTarget.Resolved mongo = resolveTarget();
 
-    Pinger pinger = new Pinger(mongo.uri(), clientOptions, probeSettings.timeout(), List.of());
+    // A file (a mounted Secret) is read again before each ping, so that a rotated password needs no restart.
+    Supplier<MongoUri> uris = mongo.file() != null ? new UriFile(mongo.file(), mongo.source(), mongo.uri())
+        : mongo::uri;
     Sidecar sidecar;
     try {
-      sidecar = Sidecar.start(probeSettings, new MongoProbe(pinger), MongoProbe.REASONS, mongo.uri().redacted(),
-          new InetSocketAddress(listenPort));
+      sidecar = Sidecar.start(probeSettings, new MongoProbe(uris, clientOptions, probeSettings.timeout(), List.of()),
+          MongoProbe.REASONS, new InetSocketAddress(listenPort));
     } catch (BindException e) {
       String why = String.valueOf(e.getMessage()).contains("in use") ? "another process holds it"
           : "ports below 1024 need privileges the sidecar should not have";
@@ -176,7 +182,7 @@ final class SidecarCommand implements Callable<Integer> {
       Duration backoff = duration("--max-backoff", maxBackoff, "MONGOSTEWARD_MAX_BACKOFF",
           every.compareTo(ProbeSettings.DEFAULT_MAX_BACKOFF) > 0 ? every : ProbeSettings.DEFAULT_MAX_BACKOFF);
       Duration window = duration("--latency-window", latencyWindow, "MONGOSTEWARD_LATENCY_WINDOW",
-          ProbeSettings.DEFAULT_WINDOW);
+          ProbeSettings.defaultWindow(every));
       if (stale.compareTo(every.plus(bound)) <= 0) {
         throw new InputException("--stale-after " + Durations.format(stale) + " must be longer than --interval + "
             + "--timeout (" + Durations.format(every.plus(bound)) + "), or a healthy sidecar would turn not ready "
@@ -185,6 +191,12 @@ final class SidecarCommand implements Callable<Integer> {
       if (backoff.compareTo(every) < 0) {
         throw new InputException("--max-backoff " + Durations.format(backoff) + " must be at least --interval ("
             + Durations.format(every) + "): pings never come faster than the interval.");
+      }
+      if (ProbeSettings.pingsIn(window, every) > ProbeSettings.MAX_WINDOW_SAMPLES) {
+        throw new InputException("--latency-window " + Durations.format(window) + " would hold "
+            + ProbeSettings.pingsIn(window, every) + " pings at --interval " + Durations.format(every)
+            + "; the window keeps at most " + ProbeSettings.MAX_WINDOW_SAMPLES + ": shorten it to "
+            + Durations.format(ProbeSettings.longestWindow(every)) + " or less, or lengthen --interval.");
       }
       return new ProbeSettings(every, bound, slow, stale, backoff, window);
     }

@@ -10,33 +10,59 @@ import java.util.regex.Pattern;
 /** Durations as people type them in flags ("500ms", "5s", "1.5m", "PT5S") and as logs show them. */
 public final class Durations {
   private static final Pattern HUMAN = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)");
+  /**
+   * The longest duration accepted: far beyond any sensible setting, and short enough that the sums
+   * and multiples the callers make (three intervals, interval + timeout) still fit in nanoseconds.
+   */
+  public static final Duration MAX = Duration.ofHours(8760);
+  private static final String MAX_TEXT = "8760h (365 days)";
+
+  /** A duration over {@link #MAX}. */
+  public static final class TooLongException extends IllegalArgumentException {
+    TooLongException(String text) {
+      super("'" + text + "' is too long: at most " + MAX_TEXT);
+    }
+  }
 
   private Durations() {}
 
   /**
+   * @throws TooLongException over {@link #MAX}
    * @throws IllegalArgumentException naming the accepted forms
    */
   public static Duration parse(String text) {
     String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+    Duration d = null;
     Matcher m = HUMAN.matcher(t);
     if (m.matches()) {
-      BigDecimal amount = new BigDecimal(m.group(1));
-      long nanosPerUnit = switch (m.group(2)) {
-        case "ms" -> 1_000_000L;
-        case "s" -> 1_000_000_000L;
-        case "m" -> 60_000_000_000L;
-        default -> 3_600_000_000_000L;
-      };
-      return Duration.ofNanos(amount.multiply(BigDecimal.valueOf(nanosPerUnit)).longValue());
-    }
-    if (t.startsWith("pt")) {
+      BigDecimal seconds = new BigDecimal(m.group(1)).multiply(switch (m.group(2)) {
+        case "ms" -> new BigDecimal("0.001");
+        case "s" -> BigDecimal.ONE;
+        case "m" -> BigDecimal.valueOf(60);
+        default -> BigDecimal.valueOf(3600);
+      });
+      // Compared before converting: a long would wrap around silently.
+      if (seconds.compareTo(BigDecimal.valueOf(MAX.getSeconds())) > 0) {
+        throw new TooLongException(text.strip());
+      }
+      d = Duration.ofNanos(seconds.movePointRight(9).longValue());
+    } else if (t.startsWith("pt")) {
       try {
-        return Duration.parse(t);
+        d = Duration.parse(t);
       } catch (DateTimeParseException e) {
-        // fall through to the message below
+        // Its pattern admits only digits, so a number it cannot read is one too long for a long.
+        if (e.getCause() instanceof ArithmeticException || e.getCause() instanceof NumberFormatException) {
+          throw new TooLongException(text.strip());
+        }
       }
     }
-    throw new IllegalArgumentException("'" + text + "' is not a duration; write e.g. 500ms, 5s, 1.5m or 1h");
+    if (d == null) {
+      throw new IllegalArgumentException("'" + text + "' is not a duration; write e.g. 500ms, 5s, 1.5m or 1h");
+    }
+    if (d.compareTo(MAX) > 0) {
+      throw new TooLongException(text.strip());
+    }
+    return d;
   }
 
   /** Short and exact enough for a person: "0.42ms", "12ms", "1.5s", "5s", "2m", "90s". */

@@ -1,58 +1,81 @@
 package io.mongosteward.health;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.PreferHeapByteBufAllocator;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.timeout.WriteTimeoutHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * /livez, /readyz, /health (JSON) and /metrics (Prometheus text) on the JDK's HTTP server, for
- * any {@link HealthSource}: the sidecar's probe loop today, the operator's runtime tomorrow. Every
- * answer comes from memory; nothing here does I/O beyond the socket.
+ * /livez, /readyz, /health (JSON) and /metrics (Prometheus text) for any {@link HealthSource}: the
+ * sidecar's probe loop, the operator's runtime. Every answer comes from memory; nothing here does
+ * I/O beyond the socket.
+ *
+ * <p>Served by Netty's HTTP codec on one event-loop thread. A request is read without holding a
+ * thread, so clients that send half a request cost a socket each, not a worker, and cannot delay
+ * the probes; they are cut after {@link #REQUEST_TIMEOUT}.
  */
 public final class HealthServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HealthServer.class);
   static final String TEXT = "text/plain; charset=utf-8";
   static final String JSON = "application/json";
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-  /** Enough for kubelet, a scraper and a curious human; requests take microseconds. */
-  private static final int THREADS = 4;
+  /** A request must be whole within this of the connection opening (or of its first byte, on a kept-alive one). */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+  /** An answer the client does not take within this closes the connection. */
+  static final Duration RESPONSE_TIMEOUT = Duration.ofSeconds(5);
+  /** A kept-alive connection waiting for its next request is closed after this (the JDK server's default too). */
+  static final Duration IDLE_TIMEOUT = Duration.ofSeconds(30);
+  /** GET and HEAD have no body; a probe's request line and headers take a few hundred bytes. */
+  static final int MAX_LINE = 4096;
+  static final int MAX_HEADERS = 8192;
+  static final int MAX_BODY = 8192;
+  /** Every answer is built from memory in microseconds: one thread accepts and serves. */
+  private static final int THREADS = 1;
+  /**
+   * Unpooled heap buffers: a request is a few hundred bytes and lives microseconds, so a pool's
+   * arenas and thread caches would cost more memory than they save, and heap buffers stay under -Xmx.
+   */
+  private static final ByteBufAllocator ALLOCATOR = new PreferHeapByteBufAllocator(new UnpooledByteBufAllocator(false));
 
-  static {
-    // Read by the JDK once, when the first server is created; an operator's -D flags still win.
-    // Nagle's algorithm is on by default: with keep-alive it adds up to 40 ms (delayed ACK) to small answers.
-    defaultProperty("sun.net.httpserver.nodelay", "true");
-    // A client that sends its request or reads the answer slowly holds a worker thread; by default
-    // forever. Cut it after 5 s, so that four slow clients cannot starve the probes for long.
-    defaultProperty("sun.net.httpserver.maxReqTime", "5");
-    defaultProperty("sun.net.httpserver.maxRspTime", "5");
-  }
+  private final EventLoopGroup group;
+  private final Channel channel;
 
-  private static void defaultProperty(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
-    }
-  }
-
-  private final HttpServer server;
-  private final ExecutorService executor;
-  private final HealthSource source;
-  private final PrometheusMeterRegistry registry;
-
-  private HealthServer(HttpServer server, ExecutorService executor, HealthSource source,
-      PrometheusMeterRegistry registry) {
-    this.server = server;
-    this.executor = executor;
-    this.source = source;
-    this.registry = registry;
+  private HealthServer(EventLoopGroup group, Channel channel) {
+    this.group = group;
+    this.channel = channel;
   }
 
   /**
@@ -62,83 +85,131 @@ public final class HealthServer implements AutoCloseable {
    */
   public static HealthServer start(InetSocketAddress address, HealthSource source, PrometheusMeterRegistry registry)
       throws IOException {
-    HttpServer http = HttpServer.create(address, 128);
-    AtomicInteger n = new AtomicInteger();
-    ExecutorService executor = Executors.newFixedThreadPool(THREADS, r -> {
-      Thread t = new Thread(r, "health-http-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    HealthServer health = new HealthServer(http, executor, source, registry);
-    http.createContext("/", health::handle);
-    http.setExecutor(executor);
-    http.start();
-    return health;
+    EventLoopGroup group = new NioEventLoopGroup(THREADS, new DefaultThreadFactory("health-http", true));
+    ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, 128)
+        .option(ChannelOption.ALLOCATOR, ALLOCATOR)
+        .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
+        // Nagle's algorithm with delayed ACKs adds up to 40 ms to small answers on a kept-alive connection.
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            RequestDeadline deadline = new RequestDeadline(REQUEST_TIMEOUT, IDLE_TIMEOUT);
+            ch.pipeline()
+                .addLast(deadline)
+                .addLast(new WriteTimeoutHandler(RESPONSE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS))
+                .addLast(new HttpServerCodec(MAX_LINE, MAX_HEADERS, MAX_BODY))
+                .addLast(new HttpServerKeepAliveHandler())
+                .addLast(new HttpObjectAggregator(MAX_BODY))
+                .addLast(new Handler(source, registry, deadline));
+          }
+        });
+    ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      Throwable cause = bound.cause();
+      throw cause instanceof IOException io ? io : new IOException(cause);
+    }
+    return new HealthServer(group, bound.channel());
   }
 
   public int port() {
-    return server.getAddress().getPort();
-  }
-
-  private void handle(HttpExchange exchange) {
-    try {
-      String method = exchange.getRequestMethod();
-      boolean head = "HEAD".equals(method);
-      if (!head && !"GET".equals(method)) {
-        exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-        send(exchange, 405, TEXT, "only GET and HEAD are allowed\n", false);
-        return;
-      }
-      switch (exchange.getRequestURI().getPath()) {
-        case "/livez" -> {
-          boolean live = source.live();
-          send(exchange, live ? 200 : 503, TEXT, live ? "ok\n" : "not live: the probe loop is stuck\n", head);
-        }
-        case "/readyz" -> {
-          Readiness r = source.readiness();
-          send(exchange, r.ready() ? 200 : 503, TEXT, (r.ready() ? "ready: " : "not ready: ") + r.reason() + "\n",
-              head);
-        }
-        case "/health" -> {
-          Readiness r = source.readiness();
-          send(exchange, r.ready() ? 200 : 503, JSON, Json.write(source.details(r)) + "\n", head);
-        }
-        case "/metrics" -> send(exchange, 200, PROMETHEUS_TEXT, registry.scrape(), head);
-        default -> send(exchange, 404, TEXT, "not found; try /livez, /readyz, /health or /metrics\n", head);
-      }
-    } catch (IOException e) {
-      LOG.debug("a health client went away: {}", e.toString()); // e.g. a probe that timed out and closed
-    } catch (RuntimeException e) {
-      LOG.error("health request {} failed", exchange.getRequestURI().getPath(), e);
-      try {
-        send(exchange, 500, TEXT, "internal error\n", false);
-      } catch (IOException | RuntimeException ignored) {
-        // headers were already sent: the client sees a cut answer
-      }
-    } finally {
-      exchange.close();
-    }
-  }
-
-  private static void send(HttpExchange exchange, int status, String contentType, String body, boolean head)
-      throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    exchange.getResponseHeaders().set("Content-Type", contentType);
-    exchange.getResponseHeaders().set("Cache-Control", "no-store");
-    if (head) {
-      exchange.sendResponseHeaders(status, -1);
-      return;
-    }
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(bytes);
-    }
+    return ((InetSocketAddress) channel.localAddress()).getPort();
   }
 
   /** Stops at once: in-flight answers are microseconds long, and probes retry. */
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
+    channel.close().awaitUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+  }
+
+  /** Answers one connection's requests, in order. */
+  private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final HealthSource source;
+    private final PrometheusMeterRegistry registry;
+    private final RequestDeadline deadline;
+
+    Handler(HealthSource source, PrometheusMeterRegistry registry, RequestDeadline deadline) {
+      this.source = source;
+      this.registry = registry;
+      this.deadline = deadline;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+      deadline.requestComplete();
+      FullHttpResponse response;
+      if (request.decoderResult().isFailure()) {
+        // Too long or malformed: the decoder discards the rest of the connection's bytes, so close it.
+        response = response(HttpResponseStatus.BAD_REQUEST, TEXT, "bad request\n", false);
+        response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      } else {
+        response = answer(request);
+      }
+      ctx.writeAndFlush(response).addListener(written -> {
+        if (written.isSuccess()) {
+          deadline.answered();
+        }
+      });
+    }
+
+    private FullHttpResponse answer(FullHttpRequest request) {
+      String path = new QueryStringDecoder(request.uri()).path();
+      try {
+        HttpMethod method = request.method();
+        boolean head = HttpMethod.HEAD.equals(method);
+        if (!head && !HttpMethod.GET.equals(method)) {
+          FullHttpResponse refused = response(HttpResponseStatus.METHOD_NOT_ALLOWED, TEXT,
+              "only GET and HEAD are allowed\n", false);
+          refused.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
+          return refused;
+        }
+        return switch (path) {
+          case "/livez" -> {
+            boolean live = source.live();
+            yield response(status(live), TEXT, live ? "ok\n" : "not live: the probe loop is stuck\n", head);
+          }
+          case "/readyz" -> {
+            Readiness r = source.readiness();
+            yield response(status(r.ready()), TEXT, (r.ready() ? "ready: " : "not ready: ") + r.reason() + "\n", head);
+          }
+          case "/health" -> {
+            Readiness r = source.readiness();
+            yield response(status(r.ready()), JSON, Json.write(source.details(r)) + "\n", head);
+          }
+          case "/metrics" -> response(HttpResponseStatus.OK, PROMETHEUS_TEXT, registry.scrape(), head);
+          default -> response(HttpResponseStatus.NOT_FOUND, TEXT,
+              "not found; try /livez, /readyz, /health or /metrics\n", head);
+        };
+      } catch (RuntimeException e) {
+        LOG.error("health request {} failed", path, e);
+        return response(HttpResponseStatus.INTERNAL_SERVER_ERROR, TEXT, "internal error\n", false);
+      }
+    }
+
+    private static HttpResponseStatus status(boolean ok) {
+      return ok ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE;
+    }
+
+    /** A HEAD answer has the GET answer's headers, Content-Length included, and no body. */
+    private static FullHttpResponse response(HttpResponseStatus status, String contentType, String body,
+        boolean head) {
+      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+      FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+          head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(bytes));
+      r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType)
+          .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+          .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+      return r;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // A client that went away (a probe that timed out and closed), or one too slow to read its answer.
+      LOG.debug("a health client's connection failed: {}", cause.toString());
+      ctx.close();
+    }
   }
 }

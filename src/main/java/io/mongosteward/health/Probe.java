@@ -17,6 +17,9 @@ public interface Probe extends AutoCloseable {
    */
   Sample check();
 
+  /** What is checked, free of credentials, for logs (for the sidecar, the redacted URI); may change. */
+  String target();
+
   @Override
   void close();
 

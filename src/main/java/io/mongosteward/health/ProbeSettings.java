@@ -20,8 +20,8 @@ public record ProbeSettings(Duration interval, Duration timeout, Duration readyL
   public static final Duration DEFAULT_READY_LATENCY = Duration.ofSeconds(1);
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
   public static final Duration DEFAULT_WINDOW = Duration.ofMinutes(5);
-  /** The window keeps at most this many samples, whatever the interval, to bound memory. */
-  static final int MAX_WINDOW_SAMPLES = 4096;
+  /** The window keeps at most this many samples, to bound memory; a window that needs more is refused. */
+  public static final int MAX_WINDOW_SAMPLES = 4096;
 
   public ProbeSettings {
     requirePositive(interval, "interval");
@@ -34,6 +34,22 @@ public record ProbeSettings(Duration interval, Duration timeout, Duration readyL
     if (maxBackoff.compareTo(interval) < 0) {
       throw new IllegalArgumentException("maxBackoff must be at least the interval");
     }
+    // Were the oldest samples dropped to make room, /health would name a window its percentiles do not cover.
+    if (pingsIn(window, interval) > MAX_WINDOW_SAMPLES) {
+      throw new IllegalArgumentException("the window " + Durations.format(window) + " would hold "
+          + pingsIn(window, interval) + " pings at an interval of " + Durations.format(interval) + ", over the "
+          + "at most " + MAX_WINDOW_SAMPLES + " it keeps");
+    }
+  }
+
+  /** The most successful pings a window can see: one per interval, and one more at its edge. */
+  public static long pingsIn(Duration window, Duration interval) {
+    return window.dividedBy(interval) + 1;
+  }
+
+  /** The longest window that holds every ping at this interval. */
+  public static Duration longestWindow(Duration interval) {
+    return interval.multipliedBy(MAX_WINDOW_SAMPLES - 1);
   }
 
   /** The defaults of the sidecar: a ping every 5s, 2s timeout, ready under 1s, stale after 3 intervals. */
@@ -44,7 +60,13 @@ public record ProbeSettings(Duration interval, Duration timeout, Duration readyL
   /** These two, with every other setting at its default (staleness: three intervals). */
   public static ProbeSettings of(Duration interval, Duration timeout) {
     return new ProbeSettings(interval, timeout, DEFAULT_READY_LATENCY, defaultStaleAfter(interval, timeout),
-        max(DEFAULT_MAX_BACKOFF, interval), DEFAULT_WINDOW);
+        max(DEFAULT_MAX_BACKOFF, interval), defaultWindow(interval));
+  }
+
+  /** Five minutes, or less when the interval is so short that five minutes of pings would not fit. */
+  public static Duration defaultWindow(Duration interval) {
+    Duration longest = longestWindow(interval);
+    return DEFAULT_WINDOW.compareTo(longest) <= 0 ? DEFAULT_WINDOW : longest;
   }
 
   /** Three intervals, or more when a timeout is close to the interval. */
@@ -68,10 +90,9 @@ public record ProbeSettings(Duration interval, Duration timeout, Duration readyL
     return new ProbeSettings(interval, timeout, readyLatency, staleAfter, maxBackoff, d);
   }
 
-  /** Enough slots for every ping the window can hold at the healthy rate. */
+  /** Enough slots for every ping the window can hold at the healthy rate (checked above to be few). */
   int windowCapacity() {
-    long perWindow = window.toMillis() / Math.max(1, interval.toMillis()) + 1;
-    return (int) Math.min(MAX_WINDOW_SAMPLES, Math.max(1, perWindow));
+    return (int) pingsIn(window, interval);
   }
 
   private static Duration max(Duration a, Duration b) {

@@ -1,6 +1,5 @@
 package io.mongosteward.health;
 
-import io.mongosteward.mongo.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +27,6 @@ public final class Prober implements AutoCloseable {
   private final DoubleSupplier random;
   private final List<Consumer<ProbeState>> listeners;
   private final LatencyWindow window;
-  private final RetryPolicy backoff;
   private volatile ProbeState state;
   /** The time by which the loop must have finished its next check, or it is stuck (see {@link #live}). */
   private volatile Instant deadline;
@@ -48,9 +46,6 @@ public final class Prober implements AutoCloseable {
     this.random = random;
     this.listeners = List.copyOf(listeners);
     this.window = new LatencyWindow(settings.window(), settings.windowCapacity());
-    Duration first = settings.interval().multipliedBy(2);
-    this.backoff = new RetryPolicy(Integer.MAX_VALUE, first.compareTo(settings.maxBackoff()) < 0 ? first
-        : settings.maxBackoff(), settings.maxBackoff(), 2.0);
     this.state = ProbeState.initial(clock.instant());
     this.deadline = deadlineAfter(Duration.ZERO);
   }
@@ -86,8 +81,14 @@ public final class Prober implements AutoCloseable {
     } catch (RuntimeException e) {
       // A bug in a probe must not stop the loop; its message may not be scrubbed, so show only the type.
       Instant at = clock.instant();
-      LOG.error("the probe failed unexpectedly: {}", e.getClass().getName());
+      if (!closed) {
+        LOG.error("the probe failed unexpectedly: {}", e.getClass().getName());
+      }
       next = state.failed(at, "client", "unexpected " + e.getClass().getSimpleName(), window.stats(at));
+    }
+    if (closed) {
+      // Closing (SIGTERM) fails the check in flight on purpose: that says nothing about the dependency.
+      return;
     }
     state = next;
     for (Consumer<ProbeState> listener : listeners) {
@@ -105,7 +106,9 @@ public final class Prober implements AutoCloseable {
     if (s.lastOk()) {
       return settings.interval();
     }
-    long ceiling = backoff.ceilingFor(s.consecutiveFailures()).toNanos();
+    // 2^n intervals after the n-th failure, capped; in doubles, so that a long outage cannot overflow.
+    double ceiling = Math.min(settings.maxBackoff().toNanos(),
+        settings.interval().toNanos() * Math.pow(2, s.consecutiveFailures()));
     // Equal jitter: a random point in the upper half, so the pause grows yet fleets spread out.
     long jittered = (long) (ceiling * (0.5 + 0.5 * random.getAsDouble()));
     return Duration.ofNanos(Math.max(settings.interval().toNanos(), jittered));

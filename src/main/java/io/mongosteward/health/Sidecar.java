@@ -38,19 +38,18 @@ public final class Sidecar implements AutoCloseable {
   /**
    * Binds the HTTP server, then starts probing. The probe is closed here if the bind fails.
    *
-   * @param target what is probed, free of credentials (the redacted URI), for logs
    * @param reasons every failure reason the probe may report, so each counter series exists from the start
    * @throws IOException when the address cannot be bound
    */
-  public static Sidecar start(ProbeSettings settings, Probe probe, List<String> reasons, String target,
-      InetSocketAddress address) throws IOException {
+  public static Sidecar start(ProbeSettings settings, Probe probe, List<String> reasons, InetSocketAddress address)
+      throws IOException {
     Clock clock = Clock.systemUTC();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     JvmMetrics jvm = JvmMetrics.bindTo(registry);
     ReadinessPolicy policy = ReadinessPolicy.of(settings);
     ProbeMetrics metrics = new ProbeMetrics(registry, reasons, policy, clock);
     Prober prober = new Prober(probe, settings, clock, Scheduler.singleThread("mongosteward-probe"),
-        List.of(metrics, new TransitionLog(target, policy, clock)));
+        List.of(metrics, new TransitionLog(probe::target, policy, clock)));
     ProbeHealth health = new ProbeHealth(prober, settings, clock);
     HealthServer server;
     try {
@@ -63,7 +62,7 @@ public final class Sidecar implements AutoCloseable {
     }
     prober.start();
     LOG.info("serving /livez /readyz /health /metrics on port {}; pinging {} every {} (timeout {})", server.port(),
-        target, Durations.format(settings.interval()), Durations.format(settings.timeout()));
+        probe.target(), Durations.format(settings.interval()), Durations.format(settings.timeout()));
     return new Sidecar(prober, server, health, jvm, registry);
   }
 

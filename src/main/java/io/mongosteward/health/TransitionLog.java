@@ -2,6 +2,7 @@ package io.mongosteward.health;
 
 import java.time.Clock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,14 +13,14 @@ import org.slf4j.LoggerFactory;
 final class TransitionLog implements Consumer<ProbeState> {
   private static final Logger LOG = LoggerFactory.getLogger("io.mongosteward.health.Probe");
 
-  private final String target;
+  private final Supplier<String> target;
   private final ReadinessPolicy policy;
   private final Clock clock;
   private String lastStatus = "starting";
   private String lastReason;
 
   /** @param target what is probed, free of credentials, e.g. the redacted URI */
-  TransitionLog(String target, ReadinessPolicy policy, Clock clock) {
+  TransitionLog(Supplier<String> target, ReadinessPolicy policy, Clock clock) {
     this.target = target;
     this.policy = policy;
     this.clock = clock;
@@ -34,9 +35,9 @@ final class TransitionLog implements Consumer<ProbeState> {
     }
     if (r.ready()) {
       String version = s.serverVersion() == null ? "" : ", server " + s.serverVersion();
-      LOG.info("{} is up: ping {}{}", target, Durations.format(s.lastLatency()), version);
+      LOG.info("{} is up: ping {}{}", target.get(), Durations.format(s.lastLatency()), version);
     } else {
-      LOG.warn("{} is {}: {}", target, r.status(), r.reason());
+      LOG.warn("{} is {}: {}", target.get(), r.status(), r.reason());
     }
     lastStatus = r.status();
     lastReason = failure;

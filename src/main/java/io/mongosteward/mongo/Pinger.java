@@ -12,8 +12,10 @@ import com.mongodb.MongoTimeoutException;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.connection.ServerDescription;
 import com.mongodb.event.CommandListener;
 import io.mongosteward.api.v1alpha1.ClientOptions;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -41,13 +43,20 @@ public final class Pinger implements AutoCloseable {
 
   /** Why a ping failed, as a small fixed set fit for a metric tag. */
   public enum Failure {
-    TIMEOUT, NETWORK, AUTH, SERVER, CLIENT;
+    /** No answer in time: a silent network, an overloaded server, or no server to select. */
+    TIMEOUT,
+    /** Nothing listens at the address (the server is down, or the port is wrong). */
+    REFUSED,
+    NETWORK, AUTH, SERVER, CLIENT;
 
     public String label() {
       return name().toLowerCase(Locale.ROOT);
     }
 
     public static Failure of(Throwable t) {
+      if (cause(t, ConnectException.class) != null) {
+        return REFUSED;
+      }
       for (Throwable c = t; c != null; c = c.getCause()) {
         if (c instanceof MongoOperationTimeoutException || c instanceof MongoTimeoutException
             || c instanceof MongoSocketReadTimeoutException || c instanceof MongoSocketWriteTimeoutException
@@ -124,8 +133,70 @@ public final class Pinger implements AutoCloseable {
     } catch (RuntimeException e) {
       // Ask again after a failure: the server behind the URI may have been replaced or upgraded.
       versionWanted = true;
-      throw new PingFailedException(Failure.of(e), describe(e));
+      throw failed(e);
     }
+  }
+
+  private PingFailedException failed(RuntimeException e) {
+    if (closed) {
+      return new PingFailedException(Failure.CLIENT, "the pinger is closed");
+    }
+    Throwable why = e;
+    Failure failure = Failure.of(e);
+    if (failure == Failure.TIMEOUT) {
+      // A server selection that timed out says only that; the driver's monitor knows why.
+      Throwable seen = monitorError();
+      Failure seenAs = seen == null ? Failure.TIMEOUT : Failure.of(seen);
+      if (seenAs != Failure.TIMEOUT) {
+        why = seen;
+        failure = seenAs;
+      }
+    }
+    String text = why == e && failure != Failure.REFUSED ? ErrorClassifier.describe(e, uri.redactor())
+        : uri.redactor().scrub(where(why) + (failure == Failure.REFUSED ? " refused the connection: " : ": ")
+            + chain(why));
+    return new PingFailedException(failure, text.length() <= MAX_ERROR_CHARS ? text
+        : text.substring(0, MAX_ERROR_CHARS) + "...");
+  }
+
+  /** The error every known server was last seen with, or null when one is up or none is known. */
+  private Throwable monitorError() {
+    MongoClient c = client;
+    if (c == null) {
+      return null;
+    }
+    Throwable first = null;
+    for (ServerDescription server : c.getClusterDescription().getServerDescriptions()) {
+      if (server.getException() == null) {
+        return null;
+      }
+      first = first != null ? first : server.getException();
+    }
+    return first;
+  }
+
+  private static <T extends Throwable> T cause(Throwable t, Class<T> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return type.cast(c);
+      }
+    }
+    return null;
+  }
+
+  private static String where(Throwable t) {
+    MongoSocketException socket = cause(t, MongoSocketException.class);
+    return socket != null ? socket.getServerAddress().toString() : "the server";
+  }
+
+  /** "MongoSocketOpenException: Exception opening socket; ConnectException: Connection refused". */
+  private static String chain(Throwable t) {
+    StringBuilder text = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      text.append(text.length() == 0 ? "" : "; ").append(c.getClass().getSimpleName()).append(": ")
+          .append(c.getMessage());
+    }
+    return text.toString();
   }
 
   private MongoClient client() {
@@ -154,11 +225,6 @@ public final class Pinger implements AutoCloseable {
     } catch (MongoCommandException | ClassCastException e) {
       return null; // a server that refuses buildInfo is still up; /health just shows no version
     }
-  }
-
-  private String describe(RuntimeException e) {
-    String text = closed ? "the pinger is closed" : ErrorClassifier.describe(e, uri.redactor());
-    return text.length() <= MAX_ERROR_CHARS ? text : text.substring(0, MAX_ERROR_CHARS) + "...";
   }
 
   @Override

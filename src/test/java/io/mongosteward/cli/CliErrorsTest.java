@@ -52,6 +52,17 @@ class CliErrorsTest {
   }
 
   @Test
+  void attemptsBelowOneAreRefusedByTheFlagsName() {
+    Run plan = run(Map.of(), "plan", "-f", EXAMPLE, "--attempts", "0");
+    assertThat(plan.code()).isEqualTo(1);
+    assertThat(plan.err()).contains("error: --attempts 0: must be at least 1").doesNotContain("maxAttempts");
+
+    Run apply = run(Map.of(), "apply", "-f", EXAMPLE, "--attempts", "-2", "-o", "json");
+    assertThat(apply.code()).isEqualTo(1);
+    assertThat(errorOf(apply).get("error").asText()).startsWith("--attempts -2: must be at least 1");
+  }
+
+  @Test
   void withJsonOutputEveryErrorIsAJsonObjectOnStdout() throws IOException {
     Path bad = tmp.resolve("bad.yaml");
     Files.writeString(bad, SchemaFileTest.HEAD + "spec: {database: bot, colections: []}\n");

@@ -27,6 +27,16 @@ class DurationsTest {
   }
 
   @Test
+  void refusesWhatWouldOverflowInsteadOfWrappingAround() {
+    assertThat(Durations.parse("8760h")).isEqualTo(Durations.MAX);
+    for (String tooLong : new String[] {"5200000h", "8760.001h", "PT99999999999999H", "PT9999999999999999999H",
+        "99999999999999999999999999h"}) {
+      assertThatThrownBy(() -> Durations.parse(tooLong)).as(tooLong).isInstanceOf(Durations.TooLongException.class)
+          .hasMessageContaining("at most 8760h");
+    }
+  }
+
+  @Test
   void formatsShortly() {
     assertThat(Durations.format(Duration.ofNanos(420_000))).isEqualTo("0.42ms");
     assertThat(Durations.format(Duration.ofMillis(4))).isEqualTo("4ms");

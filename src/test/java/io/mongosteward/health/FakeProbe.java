@@ -31,6 +31,15 @@ final class FakeProbe implements Probe {
     return this;
   }
 
+  /** Runs {@code during} (say, a close from another thread) in the middle of the check, then fails. */
+  FakeProbe interruptedBy(Runnable during, String reason, String message) {
+    script.add(() -> {
+      during.run();
+      throw new Failure(reason, message);
+    });
+    return this;
+  }
+
   FakeProbe crash(RuntimeException e) {
     script.add(() -> {
       throw e;
@@ -45,6 +54,11 @@ final class FakeProbe implements Probe {
       throw new AssertionError("the probe was called more often than scripted");
     }
     return script.removeFirst().get();
+  }
+
+  @Override
+  public String target() {
+    return "the fake";
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -129,6 +130,46 @@ class HealthServerTest {
     assertThat(get("/").statusCode()).isEqualTo(404);
     assertThat(get("/readyzz").statusCode()).isEqualTo(404);
     assertThat(get("/health/x").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void headHasTheHeadersOfGetAndNoBody() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      RawHttp.send(s, "HEAD /readyz HTTP/1.1\r\nHost: x\r\n\r\nGET /livez HTTP/1.1\r\nHost: x\r\n\r\n");
+      String head = RawHttp.readAnswer(s.getInputStream(), true);
+      assertThat(head).startsWith("HTTP/1.1 200 OK\r\n").containsIgnoringCase("content-length: 12\r\n")
+          .containsIgnoringCase("content-type: " + HealthServer.TEXT).endsWith("\r\n\r\n");
+      // Had the HEAD answer carried a body, this would read "ready: fine" instead.
+      assertThat(RawHttp.readAnswer(s.getInputStream(), false)).startsWith("HTTP/1.1 200 OK").endsWith("\r\n\r\nok\n");
+    }
+  }
+
+  @Test
+  void oneConnectionServesRequestAfterRequestUntilTheClientSaysClose() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      for (String path : List.of("/livez", "/readyz", "/health", "/nope")) {
+        RawHttp.send(s, "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(RawHttp.readAnswer(s.getInputStream(), false)).as(path).startsWith("HTTP/1.1 ")
+            .doesNotContainIgnoringCase("connection: close");
+      }
+      RawHttp.send(s, "GET /livez HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      assertThat(RawHttp.readAll(s.getInputStream())).startsWith("HTTP/1.1 200 OK").endsWith("ok\n");
+    }
+  }
+
+  @Test
+  void anOversizedRequestIsRefusedAndItsConnectionClosed() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(5_000);
+      RawHttp.send(s, "GET /readyz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(HealthServer.MAX_HEADERS) + "\r\n\r\n");
+      assertThat(RawHttp.readAll(s.getInputStream())).startsWith("HTTP/1.1 400 Bad Request").endsWith("bad request\n");
+    }
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(5_000);
+      RawHttp.send(s, "GET /" + "a".repeat(HealthServer.MAX_LINE) + " HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(RawHttp.readAll(s.getInputStream())).startsWith("HTTP/1.1 400 Bad Request");
+    }
+    assertThat(get("/livez").statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.mongosteward.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +57,33 @@ class LatencyWindowTest {
   @Test
   void settingsSizeTheWindowForTheHealthyRate() {
     assertThat(ProbeSettings.defaults().windowCapacity()).isEqualTo(61); // 5m / 5s + 1
-    ProbeSettings fast = ProbeSettings.of(Duration.ofMillis(10), Duration.ofMillis(5)).withWindow(Duration.ofHours(1));
+    // At one ping per 10 ms, five minutes would be 30,001 pings: the default shrinks to what fits.
+    ProbeSettings fast = ProbeSettings.of(Duration.ofMillis(10), Duration.ofMillis(5));
+    assertThat(fast.window()).isEqualTo(Duration.ofMillis(40_950));
     assertThat(fast.windowCapacity()).isEqualTo(ProbeSettings.MAX_WINDOW_SAMPLES);
+  }
+
+  @Test
+  void aWindowTooLongToHoldAtTheIntervalIsRefusedNotSilentlyShortened() {
+    // At one ping per 10 ms, 4,096 samples span 41 s: /health would say "1h" over 41 s of pings.
+    assertThatThrownBy(() -> ProbeSettings.of(Duration.ofMillis(10), Duration.ofMillis(5))
+        .withWindow(Duration.ofHours(1))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 4096");
+  }
+
+  @Test
+  void theWindowHoldsEveryPingOfItsSpanAtTheHealthyRate() {
+    ProbeSettings settings = ProbeSettings.of(Duration.ofMillis(100), Duration.ofMillis(50))
+        .withWindow(Duration.ofSeconds(400));
+    LatencyWindow w = new LatencyWindow(settings.window(), settings.windowCapacity());
+    Instant now = t0;
+    w.add(now, Duration.ofSeconds(9)); // the one slow ping, the oldest
+    for (int i = 0; i < 4_000; i++) {
+      now = now.plus(settings.interval());
+      w.add(now, Duration.ofMillis(1));
+    }
+    // 400 s later the first ping is still inside the window: nothing was dropped to make room.
+    assertThat(w.stats(now).samples()).isEqualTo(4_001);
+    assertThat(w.stats(now.plusMillis(1)).samples()).isEqualTo(4_000);
   }
 }

@@ -169,6 +169,21 @@ class ProberTest {
   }
 
   @Test
+  void aCheckCutShortByCloseIsNeitherAFailureNorPublished() {
+    Prober p = prober();
+    p.start();
+    probe.ok(Duration.ofMillis(1)).interruptedBy(p::close, "client", "the pinger is closed");
+    scheduler.runNext();
+    ProbeState healthy = p.state();
+
+    scheduler.runNext(); // SIGTERM arrives while this check waits on MongoDB: close fails it fast
+
+    assertThat(p.state()).isSameAs(healthy);
+    assertThat(seen).hasSize(1).allSatisfy(s -> assertThat(s.lastOk()).isTrue()); // no failure counted or logged
+    assertThat(scheduler.pending()).isZero();
+  }
+
+  @Test
   void closeClosesTheProbeAndTheSchedulerAndStopsTheLoop() {
     Prober p = prober();
     p.start();

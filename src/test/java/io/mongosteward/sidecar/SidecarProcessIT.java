@@ -1,9 +1,10 @@
-package io.mongosteward.health;
+package io.mongosteward.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import eu.rekawek.toxiproxy.Proxy;
+import io.mongosteward.health.Sidecar;
 import io.mongosteward.testsupport.MongoBackend;
 import io.mongosteward.testsupport.TestServers;
 import io.mongosteward.testsupport.Toxiproxy;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +68,7 @@ class SidecarProcessIT {
   }
 
   @Test
-  void downAtStartStaysUpTurnsReadyWhenMongoComesAndStopsOnSigtermWithinTheBound() throws Exception {
+  void downAtStartStaysUpTurnsReadyWhenMongoComesFollowsARewrittenUriFileAndStopsOnSigtermWithinTheBound() throws Exception {
     Proxy proxy = Toxiproxy.proxy("sidecar-process",
         MongoBackend.MONGO_JAVA_SERVER.uri().substring("mongodb://".length()));
     try {
@@ -85,6 +87,15 @@ class SidecarProcessIT {
       proxy.enable();
       await().atMost(Duration.ofSeconds(10)).until(() -> status(port, "/readyz") == 200);
       assertThat(p.isAlive()).isTrue();
+
+      // The Secret changes to name another server: the sidecar follows the file, without a restart.
+      proxy.disable();
+      await().atMost(Duration.ofSeconds(10)).until(() -> status(port, "/readyz") == 503);
+      Path next = dir.resolve("uri.next");
+      Files.writeString(next, MongoBackend.MONGO_JAVA_SERVER.uri() + "/app\n");
+      Files.move(next, uriFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      await().atMost(Duration.ofSeconds(10)).until(() -> status(port, "/readyz") == 200);
+      assertThat(log()).contains("MONGODB_URI_FILE " + uriFile + " changed: pinging " + MongoBackend.MONGO_JAVA_SERVER.uri());
 
       long start = System.nanoTime();
       p.destroy(); // SIGTERM

@@ -1,10 +1,11 @@
-package io.mongosteward.health;
+package io.mongosteward.sidecar;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.event.CommandListener;
+import io.mongosteward.health.ProbeSettings;
+import io.mongosteward.health.Sidecar;
 import io.mongosteward.mongo.MongoUri;
-import io.mongosteward.mongo.Pinger;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -12,8 +13,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** An in-process sidecar, wired exactly as the CLI wires it, with an HTTP client for its endpoints. */
 final class RunningSidecar implements AutoCloseable {
@@ -27,10 +31,23 @@ final class RunningSidecar implements AutoCloseable {
 
   static RunningSidecar start(String uri, ProbeSettings settings, CommandListener... listeners) {
     MongoUri parsed = MongoUri.parse(uri);
-    Pinger pinger = new Pinger(parsed, null, settings.timeout(), List.of(listeners));
+    return start(() -> parsed, settings, listeners);
+  }
+
+  /** With the connection string in a file, as from a mounted Secret (--mongo-uri-file). */
+  static RunningSidecar startFromFile(Path file, ProbeSettings settings) {
     try {
-      return new RunningSidecar(Sidecar.start(settings, new MongoProbe(pinger), MongoProbe.REASONS,
-          parsed.redacted(), new InetSocketAddress("127.0.0.1", 0)));
+      return start(new UriFile(file, "--mongo-uri-file", MongoUri.parse(Files.readString(file))), settings);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static RunningSidecar start(Supplier<MongoUri> uris, ProbeSettings settings, CommandListener... listeners) {
+    try {
+      return new RunningSidecar(Sidecar.start(settings,
+          new MongoProbe(uris, null, settings.timeout(), List.of(listeners)), MongoProbe.REASONS,
+          new InetSocketAddress("127.0.0.1", 0)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

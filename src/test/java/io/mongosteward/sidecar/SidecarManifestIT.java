@@ -1,4 +1,4 @@
-package io.mongosteward.health;
+package io.mongosteward.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package io.mongosteward.health;
+package io.mongosteward.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -111,6 +111,35 @@ class SidecarCommandTest {
 
     assertThat(run("--min-pool-size", "5", "--max-pool-size", "2")).isEqualTo(1);
     assertThat(err.toString()).contains("--min-pool-size 5 is larger than --max-pool-size 2");
+  }
+
+  @Test
+  void durationsTooLongToHoldAreRefusedByName() {
+    env.put("MONGODB_URI", URI);
+    // --stale-after 1s fails any value that gets through, so that a wrongly accepted one ends the command too.
+    assertThat(run("--interval", "5200000h", "--stale-after", "1s")).isEqualTo(1);
+    assertThat(err.toString()).contains("error: --interval: '5200000h' is too long: at most 8760h (365 days).");
+
+    assertThat(run("--timeout", "PT99999999999999H", "--stale-after", "1s")).isEqualTo(1);
+    assertThat(err.toString()).contains("error: --timeout: 'PT99999999999999H' is too long: at most 8760h");
+
+    env.put("MONGOSTEWARD_LATENCY_WINDOW", "99999999999999999999999999h");
+    assertThat(run("--stale-after", "1s")).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("error: MONGOSTEWARD_LATENCY_WINDOW (or --latency-window): '99999999999999999999999999h' is too long");
+  }
+
+  @Test
+  void aLatencyWindowLongerThanItsSamplesCanSpanIsRefused() throws Exception {
+    env.put("MONGODB_URI", URI);
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(0));
+      // A taken port: were the window accepted, the command would stop there instead of serving.
+      assertThat(run("--interval", "10ms", "--timeout", "5ms", "--latency-window", "1h", "--port",
+          String.valueOf(taken.getLocalPort()))).isEqualTo(1);
+    }
+    assertThat(err.toString()).contains("error: --latency-window 60m would hold 360001 pings at --interval 10ms; "
+        + "the window keeps at most 4096: shorten it to 40.95s or less, or lengthen --interval.");
   }
 
   @Test

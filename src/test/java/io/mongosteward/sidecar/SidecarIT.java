@@ -1,4 +1,4 @@
-package io.mongosteward.health;
+package io.mongosteward.sidecar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,11 +10,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import eu.rekawek.toxiproxy.Proxy;
 import eu.rekawek.toxiproxy.model.ToxicDirection;
 import eu.rekawek.toxiproxy.model.toxic.Latency;
+import io.mongosteward.health.ProbeSettings;
 import io.mongosteward.testsupport.CommandRecorder;
 import io.mongosteward.testsupport.MongoBackend;
 import io.mongosteward.testsupport.Toxiproxy;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.LoggerFactory;
@@ -46,6 +51,12 @@ class SidecarIT {
 
   RunningSidecar start(String uri, ProbeSettings settings, CommandRecorder... recorders) {
     RunningSidecar s = RunningSidecar.start(uri, settings, recorders);
+    cleanup.add(s);
+    return s;
+  }
+
+  RunningSidecar start(Path uriFile, ProbeSettings settings) {
+    RunningSidecar s = RunningSidecar.startFromFile(uriFile, settings);
     cleanup.add(s);
     return s;
   }
@@ -120,6 +131,13 @@ class SidecarIT {
     await().atMost(interval.multipliedBy(2)).pollInterval(Duration.ofMillis(20))
         .until(() -> sidecar.status("/readyz") == 503);
     assertThat(sidecar.get("/readyz").body()).startsWith("not ready: the last ping failed");
+    // The pooled connection breaks first (network); from then on every new one is refused.
+    await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.health().at("/lastError/reason").asText()
+        .equals("refused"));
+    assertThat(sidecar.health().at("/lastError/message").asText()).contains("refused the connection")
+        .contains("ConnectException: Connection refused");
+    assertThat(sidecar.get("/readyz").body()).contains("failed (refused)");
+    assertThat(sidecar.get("/metrics").body()).containsPattern("mongosteward_ping_failures_total\\{reason=\"refused\"\\} [1-9]");
 
     proxy.enable();
     await().atMost(Duration.ofSeconds(20)).until(() -> sidecar.status("/readyz") == 200);
@@ -205,11 +223,34 @@ class SidecarIT {
     String metrics = sidecar.get("/metrics").body();
     assertThat(metrics).contains("# TYPE mongosteward_ping_latency_seconds histogram",
         "mongosteward_ping_latency_seconds_bucket{le=\"+Inf\"}", "mongosteward_up 1.0", "mongosteward_ready 1.0",
-        "mongosteward_ping_failures_total{reason=\"timeout\"} 0.0", "# TYPE mongosteward_last_success_timestamp_seconds gauge",
+        "mongosteward_ping_failures_total{reason=\"timeout\"} 0.0", "mongosteward_ping_failures_total{reason=\"refused\"} 0.0", "# TYPE mongosteward_last_success_timestamp_seconds gauge",
         "jvm_memory_used_bytes", "jvm_gc_live_data_size_bytes", "jvm_threads_live_threads", "process_cpu_usage",
         "process_uptime_seconds");
     assertThat(sidecar.get("/livez").body()).isEqualTo("ok\n");
     assertThat(sidecar.get("/readyz").body()).startsWith("ready: the last ping took");
+  }
+
+  @Test
+  void aRewrittenUriFileMovesThePingsToTheNewServerAndClosesTheOldClient(@TempDir Path dir) throws IOException {
+    try (CountingMongo before = new CountingMongo(); CountingMongo after = new CountingMongo()) {
+      Path file = dir.resolve("uri");
+      Files.writeString(file, before.uri() + "\n");
+      RunningSidecar sidecar = start(file, ProbeSettings.of(Duration.ofMillis(200), Duration.ofSeconds(1)));
+      await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.status("/readyz") == 200 && before.pings() > 0);
+
+      // As the kubelet updates a mounted Secret: the new content appears whole.
+      Path next = dir.resolve("uri.next");
+      Files.writeString(next, after.uri() + "\n");
+      Files.move(next, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> after.pings() >= 2);
+      await().atMost(Duration.ofSeconds(10)).until(() -> before.openConnections() == 0); // the old client is closed
+      int old = before.pings();
+      int now = after.pings();
+      await().atMost(Duration.ofSeconds(10)).until(() -> after.pings() >= now + 2);
+      assertThat(before.pings()).isEqualTo(old);
+      assertThat(sidecar.status("/readyz")).isEqualTo(200);
+    }
   }
 
   @ParameterizedTest
