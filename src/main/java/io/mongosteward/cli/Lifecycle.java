@@ -27,14 +27,20 @@ final class Lifecycle {
   static HealthServer serve(int port, HealthSource source, PrometheusMeterRegistry registry) {
     try {
       return HealthServer.start(new InetSocketAddress(port), source, registry);
-    } catch (BindException e) {
+    } catch (IOException e) {
+      throw cannotServe(port, e);
+    }
+  }
+
+  /** What a failed bind tells the user: the port, why, and the fix. */
+  static InputException cannotServe(int port, IOException e) {
+    if (e instanceof BindException) {
       String why = String.valueOf(e.getMessage()).contains("in use") ? "another process holds it"
           : "ports below 1024 need privileges this process should not have";
-      throw new InputException("--port " + port + ": cannot listen there (" + e.getMessage() + "); " + why
+      return new InputException("--port " + port + ": cannot listen there (" + e.getMessage() + "); " + why
           + ". Choose a free port with --port or MONGOSTEWARD_PORT.");
-    } catch (IOException e) {
-      throw new InputException("--port " + port + ": cannot start the HTTP server: " + e);
     }
+    return new InputException("--port " + port + ": cannot start the HTTP server: " + e);
   }
 
   /**

@@ -8,12 +8,10 @@ import io.mongosteward.mongo.MongoUri;
 import io.mongosteward.sidecar.MongoProbe;
 import io.mongosteward.sidecar.UriFile;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,7 +50,7 @@ import picocli.CommandLine.ParentCommand;
         "  MONGODB_URI=mongodb://localhost:27017 mongo-steward sidecar",
         "  mongo-steward sidecar --mongo-uri-file /etc/mongo/uri --interval 10s --ready-latency 250ms --port 9090",
         "  curl -s localhost:8080/health",
-        "", "Deployment: docs/sidecar.md. Exit codes: 1 on bad configuration; 143 after SIGTERM (closed within "
+        "", "Deployment: docs/sidecar.md. Exit codes: 1 on bad configuration; 0 after SIGTERM (closed within "
         + "5s)."})
 final class SidecarCommand implements Callable<Integer> {
   @ParentCommand Main main;
@@ -129,34 +127,10 @@ final class SidecarCommand implements Callable<Integer> {
     try {
       sidecar = Sidecar.start(probeSettings, new MongoProbe(uris, clientOptions, probeSettings.timeout(), List.of()),
           MongoProbe.REASONS, new InetSocketAddress(listenPort));
-    } catch (BindException e) {
-      String why = String.valueOf(e.getMessage()).contains("in use") ? "another process holds it"
-          : "ports below 1024 need privileges the sidecar should not have";
-      throw new InputException("--port " + listenPort + ": cannot listen there (" + e.getMessage() + "); " + why
-          + ". Choose a free port with --port or MONGOSTEWARD_PORT.");
     } catch (IOException e) {
-      throw new InputException("--port " + listenPort + ": cannot start the HTTP server: " + e);
+      throw Lifecycle.cannotServe(listenPort, e);
     }
-    return runUntilTerminated(sidecar);
-  }
-
-  /** Blocks until SIGTERM or SIGINT; the JVM's shutdown hook closes the sidecar within its bound. */
-  private static int runUntilTerminated(Sidecar sidecar) throws InterruptedException {
-    CountDownLatch closed = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      Thread closer = new Thread(sidecar::close, "sidecar-close");
-      closer.setDaemon(true);
-      closer.start();
-      try {
-        // The bound holds even if a close step hangs: the JVM halts when this hook returns.
-        closer.join(Sidecar.SHUTDOWN_BOUND.plusSeconds(1).toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      closed.countDown();
-    }, "sidecar-shutdown"));
-    closed.await();
-    return Main.OK;
+    return Lifecycle.runUntilStopped(Sidecar.SHUTDOWN_BOUND.plusSeconds(1), sidecar::close);
   }
 
   private MongoTarget.Resolved resolveTarget() {

@@ -169,7 +169,7 @@ public final class HealthServer implements AutoCloseable {
         return switch (path) {
           case "/livez" -> {
             boolean live = source.live();
-            yield response(status(live), TEXT, live ? "ok\n" : "not live: the probe loop is stuck\n", head);
+            yield response(status(live), TEXT, live ? "ok\n" : "not live: " + source.notLiveReason() + "\n", head);
           }
           case "/readyz" -> {
             Readiness r = source.readiness();

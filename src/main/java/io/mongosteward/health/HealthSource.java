@@ -10,6 +10,11 @@ public interface HealthSource {
   /** False only when the process should be restarted (/livez 503). */
   boolean live();
 
+  /** What /livez says when {@link #live()} is false: why a restart is the cure. */
+  default String notLiveReason() {
+    return "not live";
+  }
+
   /** The verdict for /readyz; /health reuses it so that both agree. */
   Readiness readiness();
 

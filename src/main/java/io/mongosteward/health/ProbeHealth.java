@@ -23,6 +23,11 @@ public final class ProbeHealth implements HealthSource {
   public boolean live() {
     return prober.live(clock.instant());
   }
+  @Override
+  public String notLiveReason() {
+    return "the probe loop is stuck";
+  }
+
 
   @Override
   public Readiness readiness() {

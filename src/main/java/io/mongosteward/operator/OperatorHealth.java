@@ -27,6 +27,11 @@ final class OperatorHealth implements HealthSource {
   }
 
   @Override
+  public String notLiveReason() {
+    return watch.oldest().map(r -> "the reconcile of " + r.schema() + " is stuck (see the log)").orElse("a reconcile is stuck");
+  }
+
+  @Override
   public Readiness readiness() {
     return state.readiness();
   }
