@@ -17,11 +17,15 @@ final class SchemaEvents {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaEvents.class);
   static final String COMPONENT = "mongo-steward";
 
-  private final KubernetesClient client;
+  private final EventStore store;
   private final Clock clock;
 
   SchemaEvents(KubernetesClient client, Clock clock) {
-    this.client = client;
+    this(EventStore.of(client), clock);
+  }
+
+  SchemaEvents(EventStore store, Clock clock) {
+    this.store = store;
     this.clock = clock;
   }
 
@@ -36,10 +40,10 @@ final class SchemaEvents {
   private void emit(MongoSchema schema, String type, String reason, String message) {
     String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     var meta = schema.getMetadata();
-    String text = Redactor.scrubUris(message);
+    String text = KubeErrors.scrub(Redactor.scrubUris(message));
     if (text.length() > 1000) text = text.substring(0, 997) + "...";
     try {
-      client.v1().events().inNamespace(meta.getNamespace()).resource(new EventBuilder()
+      store.create(new EventBuilder()
           .withNewMetadata().withName(meta.getName() + "." + UUID.randomUUID().toString().substring(0, 13))
           .withNamespace(meta.getNamespace()).endMetadata()
           .withInvolvedObject(new ObjectReferenceBuilder().withApiVersion(schema.getApiVersion())
@@ -49,7 +53,7 @@ final class SchemaEvents {
           .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
           .withNewSource().withComponent(COMPONENT).endSource()
           .withReportingComponent(COMPONENT)
-          .build()).create();
+          .build());
     } catch (KubernetesClientException e) {
       LOG.warn("could not record event {} on {}/{}: {}", reason, meta.getNamespace(), meta.getName(), e.getCode());
     }

@@ -85,8 +85,10 @@ final class SchemaStatuses {
   }
 
   /** A failure before or during the sync. */
-  MongoSchemaStatus failed(MongoSchema schema, Reason why, String message, boolean stalled) {
+  MongoSchemaStatus failed(MongoSchema schema, Reason why, String failure, boolean stalled) {
     String reason = why.name();
+    // Never the API server's URL nor a client exception's wording, whatever the failure carried.
+    String message = KubeErrors.scrub(failure);
     MongoSchemaStatus next = start(schema);
     Long gen = schema.getMetadata().getGeneration();
     Conditions.set(next.getConditions(), Conditions.READY, false, reason, message, gen, clock.instant());
