@@ -3,6 +3,11 @@ package io.mongosteward.operator;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Where core/v1 Events are kept: the API server, or a map in unit tests. Writes follow the API
@@ -15,7 +20,10 @@ interface EventStore {
 
   void create(Event event);
 
-  /** Replaces the Event; its metadata.resourceVersion is the precondition. */
+  /**
+   * Writes the Event's count, timestamps, type, message and involved object; its
+   * metadata.resourceVersion is the precondition (a stale one gives 409).
+   */
   void update(Event event);
 
   /** The API server's Events, through the operator's client. */
@@ -31,9 +39,19 @@ interface EventStore {
         client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).create();
       }
 
+      /** A JSON merge patch (RBAC: patch, as client-go's recorder), with the resourceVersion as precondition. */
       @Override
       public void update(Event event) {
-        client.v1().events().inNamespace(event.getMetadata().getNamespace()).resource(event).update();
+        Map<String, Object> patch = new LinkedHashMap<>();
+        patch.put("metadata", Map.of("resourceVersion", event.getMetadata().getResourceVersion()));
+        patch.put("involvedObject", event.getInvolvedObject());
+        patch.put("type", event.getType());
+        patch.put("message", event.getMessage());
+        patch.put("count", event.getCount());
+        patch.put("firstTimestamp", event.getFirstTimestamp());
+        patch.put("lastTimestamp", event.getLastTimestamp());
+        client.v1().events().inNamespace(event.getMetadata().getNamespace()).withName(event.getMetadata().getName())
+            .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(patch));
       }
     };
   }

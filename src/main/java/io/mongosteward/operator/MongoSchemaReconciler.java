@@ -204,24 +204,19 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema>, Cle
   }
 
   /**
-   * A Normal Event per change applied. Refusals are counted here; their Warning Event comes with
-   * the Ready transition, once, not on every resync that meets the same duplicates again.
+   * One Event per kind of change applied (a summary, not one per index: a large schema would
+   * otherwise flood the API server). Refusals are counted here; their Warning Event comes with the
+   * Ready transition, once, not on every resync that meets the same duplicates again.
    */
   private void record(MongoSchema schema, SyncResult result) {
     for (Outcome o : result.outcomes()) {
-      var a = o.action();
       if (o.applied()) {
-        metrics.applied(a.type().name());
-        String message = a.subject() + ": " + o.message() + " in " + o.took().toMillis() + " ms";
-        if (a instanceof io.mongosteward.plan.Action.RecreateIndex r && r.uniquenessGap()) {
-          events.warning(schema, a.type().name(), message);
-        } else {
-          events.normal(schema, a.type().name(), message);
-        }
+        metrics.applied(o.action().type().name());
       } else {
         metrics.refused(o.result().name());
       }
     }
+    events.changes(schema, result.outcomes());
   }
 
   /** A Warning Event when Ready turns False or its reason changes. */

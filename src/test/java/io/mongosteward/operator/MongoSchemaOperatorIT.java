@@ -166,6 +166,91 @@ class MongoSchemaOperatorIT {
         .filter(e -> Reason.BlockedByDuplicates.name().equals(e.getReason()))).hasSize(1);
   }
 
+  /** {@code collections} collections of {@code perCollection} single-field indexes each, and one counter. */
+  static String largeSpec(String db, int collections, int perCollection, int counters) {
+    StringBuilder sb = new StringBuilder("""
+        connection:
+          secretRef: {name: mongo, key: uri}
+        database: %s
+        collections:
+        """.formatted(db));
+    for (int c = 0; c < collections; c++) {
+      sb.append("  - name: coll_").append(c).append("\n    indexes:\n");
+      for (int i = 0; i < perCollection; i++) {
+        sb.append("      - {name: field_").append(i).append("_1, keys: [{field: field_").append(i).append("}]}\n");
+      }
+    }
+    if (counters > 0) {
+      sb.append("counters:\n");
+      for (int k = 0; k < counters; k++) {
+        sb.append("  - {name: counter_").append(k).append(", seedFrom: {collection: coll_0, field: field_0}}\n");
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Each Event in the namespace by name, with its resourceVersion: what a steady pass must not change. */
+  static java.util.Map<String, String> eventVersions(OperatorHarness op) {
+    return op.client.v1().events().inNamespace(op.namespace).list().getItems().stream().collect(
+        java.util.stream.Collectors.toMap(e -> e.getMetadata().getName(), e -> e.getMetadata().getResourceVersion()));
+  }
+
+  @Test
+  void aLargeSchemaGivesAFewSummaryEventsAndASteadyResyncNone() {
+    op = new OperatorHarness("manyevents");
+    op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+    op.apply("big", largeSpec("op_manyevents", 4, 50, 1));
+    op.awaitReady("big", "True", Reason.Synced.name());
+    assertThat(op.get("big").getStatus().getIndexSummary()).isEqualTo("200/200");
+
+    var events = op.client.v1().events().inNamespace(op.namespace).list().getItems();
+    // One per kind of change: the claims, the indexes, the counter's seed.
+    assertThat(events).as("Events of a 200-index schema's first pass: %s", events.size()).hasSizeLessThanOrEqualTo(10);
+    assertThat(events).filteredOn(e -> "CreateIndex".equals(e.getReason())).singleElement()
+        .satisfies(e -> assertThat(e.getMessage()).startsWith("created 200 indexes in 4 collections; first: coll_0.field_0_1, "));
+
+    // Steady resyncs (every 2 s here) create and update no Event.
+    var before = eventVersions(op);
+    double reconciles = reconciles(op);
+    eventually().until(() -> reconciles(op) >= reconciles + 2);
+    assertThat(eventVersions(op)).isEqualTo(before);
+  }
+
+  /** The Event of {@code reason} on {@code name}, which must be the only one. */
+  io.fabric8.kubernetes.api.model.Event onlyEvent(String name, Reason reason) {
+    var matching = op.client.v1().events().inNamespace(op.namespace).list().getItems().stream()
+        .filter(e -> name.equals(e.getInvolvedObject().getName()) && reason.name().equals(e.getReason())).toList();
+    assertThat(matching).as("Events %s on %s", reason, name).hasSize(1);
+    return matching.get(0);
+  }
+
+  @Test
+  void aRepeatedWarningRaisesTheCountOfItsEventInsteadOfAddingOne() {
+    op = new OperatorHarness("repeat");
+    op.apply("bot", spec("op_repeat", ""));
+    // Toggle between two failing states, twice.
+    for (int round = 1; round <= 2; round++) {
+      op.awaitReady("bot", "False", Reason.SecretNotFound.name());
+      op.secret("mongo", "not-a-uri");
+      op.awaitReady("bot", "False", Reason.InvalidConnectionString.name());
+      op.client.secrets().inNamespace(op.namespace).withName("mongo").delete();
+    }
+    // Recover, then fail the same way once more.
+    op.awaitReady("bot", "False", Reason.SecretNotFound.name());
+    op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+    op.awaitReady("bot", "True", Reason.Synced.name());
+    op.client.secrets().inNamespace(op.namespace).withName("mongo").delete();
+    op.awaitReady("bot", "False", Reason.SecretNotFound.name());
+
+    // SecretNotFound four times: at first, after each toggle, after the recovery.
+    eventually().untilAsserted(() -> assertThat(onlyEvent("bot", Reason.SecretNotFound).getCount()).isEqualTo(4));
+    var notFound = onlyEvent("bot", Reason.SecretNotFound);
+    assertThat(notFound.getType()).isEqualTo("Warning");
+    assertThat(notFound.getMessage()).isEqualTo("Secret " + op.namespace + "/mongo not found");
+    assertThat(notFound.getLastTimestamp()).isGreaterThanOrEqualTo(notFound.getFirstTimestamp());
+    assertThat(onlyEvent("bot", Reason.InvalidConnectionString).getCount()).isEqualTo(2);
+  }
+
   @Test
   void invalidSpecIsStalledWithoutRetrying() {
     op = new OperatorHarness("invalid");
