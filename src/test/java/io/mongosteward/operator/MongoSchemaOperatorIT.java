@@ -219,6 +219,7 @@ class MongoSchemaOperatorIT {
     var events = op.client.v1().events().inNamespace(op.namespace).list().getItems();
     // One per kind of change: the claims, the indexes, the counter's seed.
     assertThat(events).as("Events of a 200-index schema's first pass: %s", events.size()).hasSizeLessThanOrEqualTo(10);
+    assertThat(events).extracting(e -> e.getReason()).containsExactlyInAnyOrder("Claim", "CreateIndex", "SeedCounter");
     assertThat(events).filteredOn(e -> "CreateIndex".equals(e.getReason())).singleElement()
         .satisfies(e -> assertThat(e.getMessage()).startsWith("created 200 indexes in 4 collections; first: coll_0.field_0_1, "));
 
