@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates the CRDs from the Java types (fabric8 crd-generator) and copies them to crds/.
+# Regenerates the CRDs from the Java types (fabric8's CRDGenerator, run by io.mongosteward.api.CrdGeneration
+# at process-classes) and copies them to crds/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q process-classes

@@ -2,6 +2,7 @@ package io.mongosteward.operator;
 
 import com.mongodb.client.MongoClient;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -151,6 +152,9 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
           result.outcomes().size(), result.remainingReports().size());
       return synced(schema, result, ServerInfo.tryRead(client), paused);
     } catch (RuntimeException e) {
+      if (KubeErrors.isConflict(e)) {
+        throw e; // a write of ours met a newer version: updateErrorStatus lets the framework retry
+      }
       Failure failure = ErrorClassifier.classify(e, Op.of("reconcile", ""), Redactor.none());
       if (failure instanceof Failure.Transient) {
         throw failure;
@@ -199,12 +203,21 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
   @Override
   public ErrorStatusUpdateControl<MongoSchema> updateErrorStatus(MongoSchema schema, Context<MongoSchema> context,
       Exception e) {
-    // The framework wraps what reconcile threw.
+    if (KubeErrors.isConflict(e)) {
+      // Optimistic concurrency: the resource changed since our copy was read (another replica, a
+      // user, a cache behind a long reconcile). Not a failure: no Event, no count, Ready stays;
+      // the framework retries at once on the newer version when it has seen it, else with backoff.
+      LOG.info("a write for {} met a newer version (409 Conflict); the framework retries on the latest", id(schema));
+      return ErrorStatusUpdateControl.defaultErrorProcessing();
+    }
+    // The framework wraps what reconcile threw; its own writes fail with the client's exception.
     Failure failure = Failure.find(e);
     if (failure == null) {
-      failure = ErrorClassifier.classify(e, Op.of("reconcile", ""), Redactor.none());
+      KubernetesClientException api = KubeErrors.find(e);
+      failure = api != null ? new Failure.Transient(Reason.Failed, KubeErrors.describe(api))
+          : ErrorClassifier.classify(e, Op.of("reconcile", ""), Redactor.none());
     }
-    String message = Redactor.scrubUris(failure.getMessage());
+    String message = KubeErrors.scrub(Redactor.scrubUris(failure.getMessage()));
     metrics.failure(failure.reason());
     MongoSchemaStatus next = statuses.failed(schema, failure.reason(), message, false);
     String uid = schema.getMetadata().getUid();
@@ -228,24 +241,19 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
   }
 
   /**
-   * A Normal Event per change applied. Refusals are counted here; their Warning Event comes with
-   * the Ready transition, once, not on every resync that meets the same duplicates again.
+   * One Event per kind of change applied (a summary, not one per index: a large schema would
+   * otherwise flood the API server). Refusals are counted here; their Warning Event comes with the
+   * Ready transition, once, not on every resync that meets the same duplicates again.
    */
   private void record(MongoSchema schema, SyncResult result) {
     for (Outcome o : result.outcomes()) {
-      var a = o.action();
       if (o.applied()) {
-        metrics.applied(a.type().name());
-        String message = a.subject() + ": " + o.message() + " in " + o.took().toMillis() + " ms";
-        if (a instanceof io.mongosteward.plan.Action.RecreateIndex r && r.uniquenessGap()) {
-          events.warning(schema, a.type().name(), message);
-        } else {
-          events.normal(schema, a.type().name(), message);
-        }
+        metrics.applied(o.action().type().name());
       } else {
         metrics.refused(o.result().name());
       }
     }
+    events.changes(schema, result.outcomes());
   }
 
   /** A Warning Event when Ready turns False or its reason changes. */

@@ -2,6 +2,7 @@ package io.mongosteward.operator;
 
 import io.mongosteward.api.v1alpha1.Conditions;
 import io.mongosteward.api.v1alpha1.IndexState;
+import io.mongosteward.api.v1alpha1.IndexStatus;
 import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.api.v1alpha1.MongoSchemaStatus;
 import io.mongosteward.api.v1alpha1.Reason;
@@ -15,8 +16,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** Builds the next status from the current one and what a reconcile found; pure but for the clock. */
+/**
+ * Builds the next status from the current one and what a reconcile found; pure but for the clock.
+ *
+ * <p>The status stays small whatever the schema's size (etcd refuses objects over 1.5 MiB, and a
+ * schema at the CRD's bounds declares 4,032 indexes): {@code indexes} lists only the declared
+ * indexes that are not as declared (or carry a note), at most {@link #MAX_LISTED}, each message cut
+ * to {@link #MAX_MESSAGE} characters; {@code unmanagedIndexes} at most as many; {@code
+ * indexSummary} and the Ready message count them all. What was created or changed is in the Events.
+ */
 final class SchemaStatuses {
+  /** Entries at most in status.indexes and in status.unmanagedIndexes. */
+  static final int MAX_LISTED = 100;
+  /** Characters at most of an index's message in status. */
+  static final int MAX_MESSAGE = 512;
+
   private final Clock clock;
 
   SchemaStatuses(Clock clock) {
@@ -43,13 +57,14 @@ final class SchemaStatuses {
   MongoSchemaStatus synced(MongoSchema schema, SyncResult result, ServerInfo server, boolean paused) {
     MongoSchemaStatus next = start(schema);
     Long gen = schema.getMetadata().getGeneration();
-    next.setIndexes(result.indexStates());
-    next.setUnmanagedIndexes(result.unmanagedIndexes());
+    List<IndexStatus> states = result.indexStates();
+    int declared = states.size();
+    long present = states.stream().filter(SchemaStatuses::asDeclared).count();
+    // Compact at any size: the indexes that need a look, not the thousands that are fine.
+    next.setIndexes(states.stream().filter(i -> !asDeclared(i) || i.getMessage() != null).limit(MAX_LISTED)
+        .map(SchemaStatuses::shortened).toList());
+    next.setUnmanagedIndexes(result.unmanagedIndexes().stream().limit(MAX_LISTED).toList());
     next.setCounters(result.counterValues());
-    int declared = next.getIndexes().size();
-    // Present, just created or just changed: the index is there as declared.
-    long present = next.getIndexes().stream().filter(i -> i.getState() == IndexState.Present
-        || i.getState() == IndexState.Created || i.getState() == IndexState.Modified).count();
     next.setIndexSummary(present + "/" + declared);
     if (server != null) {
       next.setServer(keepPingUnlessVersionChanged(next.getServer(), server));
@@ -85,8 +100,10 @@ final class SchemaStatuses {
   }
 
   /** A failure before or during the sync. */
-  MongoSchemaStatus failed(MongoSchema schema, Reason why, String message, boolean stalled) {
+  MongoSchemaStatus failed(MongoSchema schema, Reason why, String failure, boolean stalled) {
     String reason = why.name();
+    // Never the API server's URL nor a client exception's wording, whatever the failure carried.
+    String message = KubeErrors.scrub(failure);
     MongoSchemaStatus next = start(schema);
     Long gen = schema.getMetadata().getGeneration();
     Conditions.set(next.getConditions(), Conditions.READY, false, reason, message, gen, clock.instant());
@@ -94,6 +111,17 @@ final class SchemaStatuses {
         stalled ? "" : "retrying: " + message, gen, clock.instant());
     Conditions.set(next.getConditions(), Conditions.STALLED, stalled, reason, stalled ? message : "", gen, clock.instant());
     return next;
+  }
+
+  /** Present, just created or just changed: the index is there as declared. */
+  static boolean asDeclared(IndexStatus i) {
+    return i.getState() == IndexState.Present || i.getState() == IndexState.Created || i.getState() == IndexState.Modified;
+  }
+
+  private static IndexStatus shortened(IndexStatus i) {
+    String m = i.getMessage();
+    return m == null || m.length() <= MAX_MESSAGE ? i
+        : new IndexStatus(i.getCollection(), i.getName(), i.getState(), m.substring(0, MAX_MESSAGE - 3) + "...");
   }
 
   /** Reports that keep the schema from Ready. Unmanaged indexes are listed in status, not blocking. */

@@ -469,10 +469,12 @@ class CrdValidationIT {
     assertThat(byName.get("Age").getType()).isEqualTo("date");
     assertThat(columns).filteredOn(col -> col.getPriority() == null || col.getPriority() == 0)
         .extracting(CustomResourceColumnDefinition::getName).containsExactlyInAnyOrder("Ready", "Indexes", "Age");
+    // In this order (fabric8's generator alone would sort them by jsonPath: Age, Reason, Ready, Indexes).
+    assertThat(columns).extracting(CustomResourceColumnDefinition::getName).containsExactly("Ready", "Indexes", "Reason", "Age");
   }
 
   @Test
-  void printerColumnsShowReadyAndIndexesFromTheStatus() throws Exception {
+  void printerColumnsShowReadyIndexesReasonAndAgeInThisOrder() throws Exception {
     GenericKubernetesResource created = resources().resource(toResource(base("columns"))).create();
     resources().withName("columns").subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), """
         {"status": {"indexSummary": "3/4", "conditions": [{"type": "Ready", "status": "False", "reason": "Reconciling",
@@ -486,10 +488,16 @@ class CrdValidationIT {
     JsonNode table = new ObjectMapper().readTree(response.body());
     List<String> names = new ArrayList<>();
     table.get("columnDefinitions").forEach(col -> names.add(col.get("name").asText()));
+    // kubectl get shows the columns in this order, REASON only with -o wide (priority 1).
+    assertThat(names).containsExactly("Name", "Ready", "Indexes", "Reason", "Age");
+    List<Integer> priorities = new ArrayList<>();
+    table.get("columnDefinitions").forEach(col -> priorities.add(col.path("priority").asInt(0)));
+    assertThat(priorities).containsExactly(0, 0, 0, 1, 0);
     JsonNode cells = table.get("rows").get(0).get("cells");
     assertThat(cells.get(names.indexOf("Name")).asText()).isEqualTo("columns");
     assertThat(cells.get(names.indexOf("Ready")).asText()).isEqualTo("False");
     assertThat(cells.get(names.indexOf("Indexes")).asText()).isEqualTo("3/4");
+    assertThat(cells.get(names.indexOf("Reason")).asText()).isEqualTo("Reconciling");
     assertThat(cells.get(names.indexOf("Age")).asText()).isNotBlank();
   }
 

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.api.v1alpha1.Reason;
 import io.mongosteward.health.HealthServer;
 import io.mongosteward.testsupport.KubeApi;
@@ -59,6 +60,59 @@ class OperatorClusterIT {
         assertThat(leader.equals("replica-a") ? appliedB : appliedA).as("the follower applied nothing").isZero();
         assertThat(holder(client, ns)).isEqualTo(leader);
       }
+    }
+  }
+
+  /**
+   * Two operators without leader election reconcile the same schema through several edits: each
+   * status patch of the slower one meets a newer resourceVersion (409). That is optimistic
+   * concurrency, not a failure: no Warning Event, no failure counted, Ready never leaves True.
+   */
+  @Test
+  void twoOperatorsWithoutLeaderElectionMeetConflictsButReportNoFailure() {
+    Logger reconcilerLog = (Logger) LoggerFactory.getLogger(MongoSchemaReconciler.class);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    reconcilerLog.addAppender(logs);
+    try (KubernetesClient client = KubeApi.client()) {
+      String ns = KubeApi.newNamespace(client, "twoops");
+      PrometheusMeterRegistry regA = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      PrometheusMeterRegistry regB = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      OperatorSettings base = OperatorSettings.defaults().with(s -> {
+        s.namespaces = Set.of(ns);
+        s.leaderElection = false;
+        s.resyncInterval = java.time.Duration.ofSeconds(2);
+        s.secretPollInterval = java.time.Duration.ofSeconds(1);
+      });
+      try (OperatorApp a = new OperatorApp(KubeApi.client(), base, regA, false);
+           OperatorApp b = new OperatorApp(KubeApi.client(), base, regB, false)) {
+        a.start();
+        b.start();
+        OperatorHarness.secretIn(client, ns, "mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+        StringBuilder more = new StringBuilder();
+        for (int edit = 0; edit <= 4; edit++) {
+          if (edit > 0) {
+            more.append("      - {name: extra_").append(edit).append(", keys: [{field: extra").append(edit).append("}]}\n");
+          }
+          OperatorHarness.applyIn(client, ns, "bot", MongoSchemaOperatorIT.spec("op_twoops", more.toString(), ""));
+          String want = (2 + edit) + "/" + (2 + edit);
+          eventually().alias("edit " + edit + " converges").until(() -> {
+            MongoSchema s = client.resources(MongoSchema.class).inNamespace(ns).withName("bot").get();
+            return s.getStatus() != null && s.getMetadata().getGeneration().equals(s.getStatus().getObservedGeneration())
+                && want.equals(s.getStatus().getIndexSummary()) && "True".equals(OperatorHarness.readyIn(client, ns, "bot"));
+          });
+        }
+        long conflicts = logs.list.stream().filter(e -> e.getFormattedMessage().contains("(409 Conflict)")).count();
+        assertThat(conflicts).as("the two operators did meet conflicts: this test exercises them").isPositive();
+        assertThat(client.v1().events().inNamespace(ns).list().getItems())
+            .noneMatch(e -> "Warning".equals(e.getType()))
+            .noneMatch(e -> Reason.Failed.name().equals(e.getReason()));
+        for (PrometheusMeterRegistry r : List.of(regA, regB)) {
+          assertThat(r.find("mongosteward.reconcile.failures").counters()).as("no failure counted").isEmpty();
+        }
+      }
+    } finally {
+      reconcilerLog.detachAppender(logs);
     }
   }
 

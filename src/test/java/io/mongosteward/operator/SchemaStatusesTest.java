@@ -133,4 +133,36 @@ class SchemaStatusesTest {
     assertThat(ready.getMessage()).contains("first: posts: managed by MongoSchema ns/other");
     assertThat(Conditions.isTrue(st.getConditions(), Conditions.STALLED)).isTrue();
   }
+
+  /** A schema at the CRD's bounds: 64 collections of 63 indexes, 64 counters, long names. */
+  static MongoSchema atTheBounds() {
+    MongoSchema s = schema(1);
+    s.setSpec(Specs.spec(MongoSchemaOperatorIT.largeSpec("bot", 64, 63, 64, 200, 54)));
+    return s;
+  }
+
+  @Test
+  void aSchemaAtTheCrdBoundsHasACompactStatusOnceConverged() {
+    MongoSchema s = atTheBounds();
+    MongoSchemaStatus st = new SchemaStatuses(Clock.systemUTC()).synced(s, result(s), new ServerInfo("7.0.12", 0.5), false);
+    assertThat(st.getIndexSummary()).isEqualTo("4032/4032");
+    assertThat(st.getIndexes()).as("nothing to look at").isEmpty();
+    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(st).length()).isLessThan(8_000);
+  }
+
+  @Test
+  void thousandsOfIndexesThatWaitListAHundredAndCountThemAll() {
+    MongoSchema s = atTheBounds();
+    List<Action> creates = s.getSpec().getCollections().stream().flatMap(c -> c.getIndexes().stream()
+        .map(i -> (Action) new Action.CreateIndex(c.getName(), io.mongosteward.plan.IndexDefinitions.fromSpec(i)))).toList();
+    SyncResult paused = new SyncResult(s.getSpec(), new ObservedState(Map.of(), Map.of()), new Plan(creates), List.of(), true);
+    MongoSchemaStatus st = new SchemaStatuses(Clock.systemUTC()).synced(s, paused, null, true);
+    assertThat(st.getIndexSummary()).isEqualTo("0/4032");
+    assertThat(st.getIndexes()).hasSize(SchemaStatuses.MAX_LISTED).allSatisfy(i -> {
+      assertThat(i.getState().name()).isEqualTo("Pending");
+      assertThat(i.getMessage().length()).isLessThanOrEqualTo(SchemaStatuses.MAX_MESSAGE);
+    });
+    assertThat(Conditions.find(st.getConditions(), Conditions.READY).getMessage()).contains("4032 change(s) wait");
+    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(st).length()).isLessThan(64_000);
+  }
 }

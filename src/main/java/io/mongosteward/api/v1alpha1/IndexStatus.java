@@ -10,9 +10,10 @@ public class IndexStatus {
   private String collection;
   @JsonPropertyDescription("The declared index name.")
   private String name;
-  @JsonPropertyDescription("Present, Created, Modified, Pending, Conflict, Unsupported, BlockedByDuplicates or Failed.")
+  @JsonPropertyDescription("Pending, Conflict, Unsupported, BlockedByDuplicates, ManagedElsewhere or Failed; "
+      + "Present with a note (the index exists as declared under another name).")
   private IndexState state;
-  @JsonPropertyDescription("Why the index is not as declared, and what to do.")
+  @JsonPropertyDescription("Why the index is not as declared, and what to do (at most 512 characters).")
   private String message;
 
   public IndexStatus() {}

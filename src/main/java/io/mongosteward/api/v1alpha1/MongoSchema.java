@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Kind("MongoSchema")
 @Plural("mongoschemas")
 @ShortNames({"msch"})
+// kubectl get shows these in this order (CrdGeneration keeps it): NAME, READY, INDEXES, REASON (-o wide), AGE.
 @AdditionalPrinterColumn(name = "Ready", type = AdditionalPrinterColumn.Type.STRING,
     jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(name = "Indexes", type = AdditionalPrinterColumn.Type.STRING, jsonPath = ".status.indexSummary",

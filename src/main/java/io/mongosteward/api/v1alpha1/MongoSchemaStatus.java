@@ -13,9 +13,11 @@ public class MongoSchemaStatus {
   private Long observedGeneration;
   @JsonPropertyDescription("Ready, Reconciling and Stalled, following Kubernetes conventions.")
   private List<Condition> conditions = new ArrayList<>();
-  @JsonPropertyDescription("The state of each declared index.")
+  @JsonPropertyDescription("The declared indexes that are not as declared (or carry a note), at most 100: "
+      + "indexSummary counts them all; what was created or changed is in the Events.")
   private List<IndexStatus> indexes = new ArrayList<>();
-  @JsonPropertyDescription("Indexes found in managed collections but not declared.")
+  @JsonPropertyDescription("Indexes found in managed collections but not declared, at most 100; the Ready "
+      + "message counts them all.")
   private List<IndexRef> unmanagedIndexes = new ArrayList<>();
   @JsonPropertyDescription("The current value of each counter.")
   private List<CounterStatus> counters = new ArrayList<>();
