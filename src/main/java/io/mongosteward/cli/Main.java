@@ -65,6 +65,8 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main(env, in, out, err));
     Setting.addTo(cli.getSubcommands().get("operator").getCommandSpec(), OperatorCommand.SETTINGS,
         io.mongosteward.operator.OperatorSettings.builder());
+    Setting.addTo(cli.getSubcommands().get("sidecar").getCommandSpec(), SidecarCommand.SETTINGS,
+        new SidecarCommand.Values());
     // Wide enough that help paragraphs wrap once, not at every flag.
     cli.setUsageHelpWidth(100);
     cli.setOut(out).setErr(err);

@@ -28,7 +28,8 @@ record Setting<B>(String flag, String env, String label, String description, Fun
 
   static <B> Setting<B> duration(String flag, String env, String description, Function<B, Duration> current,
       BiConsumer<B, Duration> set) {
-    return new Setting<>(flag, env, "DURATION", description, b -> Durations.format(current.apply(b)),
+    return new Setting<>(flag, env, "DURATION", description,
+        b -> current.apply(b) == null ? null : Durations.format(current.apply(b)),
         (flags, s, raw, b) -> set.accept(b, flags.duration(s.flag, raw, s.env, current.apply(b))));
   }
 
@@ -36,6 +37,22 @@ record Setting<B>(String flag, String env, String label, String description, Fun
       BiConsumer<B, Integer> set) {
     return new Setting<>(flag, env, "N", description, b -> current.apply(b),
         (flags, s, raw, b) -> set.accept(b, flags.integer(s.flag, raw, s.env, min, current.apply(b))));
+  }
+
+  /** A whole number that may stay unset (null): the driver's default then applies. */
+  static <B> Setting<B> optionalInteger(String flag, String env, int min, String description,
+      Function<B, Integer> current, BiConsumer<B, Integer> set) {
+    return new Setting<>(flag, env, "N", description, b -> current.apply(b),
+        (flags, s, raw, b) -> {
+          Integer n = flags.integer(s.flag, raw, s.env, min);
+          set.accept(b, n != null ? n : current.apply(b));
+        });
+  }
+
+  static <B> Setting<B> port(String flag, String env, String description, Function<B, Integer> current,
+      BiConsumer<B, Integer> set) {
+    return new Setting<>(flag, env, "PORT", description, b -> current.apply(b),
+        (flags, s, raw, b) -> set.accept(b, flags.port(s.flag, raw, s.env, current.apply(b))));
   }
 
   static <B> Setting<B> bool(String flag, String env, String description, Function<B, Boolean> current,

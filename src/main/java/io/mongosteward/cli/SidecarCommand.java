@@ -15,8 +15,9 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(name = "sidecar", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
@@ -53,71 +54,64 @@ import picocli.CommandLine.ParentCommand;
         "", "Deployment: docs/sidecar.md. Exit codes: 1 on bad configuration; 0 after SIGTERM (closed within "
         + "5s)."})
 final class SidecarCommand implements Callable<Integer> {
+  /** What the sidecar's settings hold before they are checked together; null means the derived default. */
+  static final class Values {
+    Duration interval = ProbeSettings.DEFAULT_INTERVAL;
+    Duration timeout = ProbeSettings.DEFAULT_TIMEOUT;
+    Duration readyLatency = ProbeSettings.DEFAULT_READY_LATENCY;
+    Duration staleAfter;
+    Duration maxBackoff;
+    Duration window;
+    Integer port = 8080;
+    final ClientOptions client = new ClientOptions();
+  }
+
+  /** Every setting of the sidecar, declared once; {@link Main} adds their options to this command. */
+  static final List<Setting<Values>> SETTINGS = List.of(
+      Setting.duration("--interval", "MONGOSTEWARD_INTERVAL", "Pause between pings while healthy. Durations: 500ms, "
+          + "5s, 1m", v -> v.interval, (v, d) -> v.interval = d),
+      Setting.duration("--timeout", "MONGOSTEWARD_TIMEOUT", "Bound on one ping, server selection and connection "
+          + "included", v -> v.timeout, (v, d) -> v.timeout = d),
+      Setting.duration("--ready-latency", "MONGOSTEWARD_READY_LATENCY", "A ping slower than this makes /readyz "
+          + "answer 503", v -> v.readyLatency, (v, d) -> v.readyLatency = d),
+      Setting.duration("--stale-after", "MONGOSTEWARD_STALE_AFTER", "/readyz answers 503 when the last success is "
+          + "older than this, as when the loop is stuck; must exceed --interval + --timeout; default 3 intervals",
+          v -> v.staleAfter, (v, d) -> v.staleAfter = d),
+      Setting.duration("--max-backoff", "MONGOSTEWARD_MAX_BACKOFF", "Longest pause between pings while they fail, "
+          + "so also the longest wait to see MongoDB back; default 30s, at least --interval", v -> v.maxBackoff,
+          (v, d) -> v.maxBackoff = d),
+      Setting.duration("--latency-window", "MONGOSTEWARD_LATENCY_WINDOW", "How far back the p50 and p99 of /health "
+          + "look; at most 4095 intervals (4,096 pings), so with a short --interval the default 5m shrinks to that",
+          v -> v.window, (v, d) -> v.window = d),
+      Setting.port("--port", "MONGOSTEWARD_PORT", "Port of the HTTP endpoints, on every interface, as the kubelet "
+          + "probes the pod's IP (0 picks a free one)", v -> v.port, (v, p) -> v.port = p),
+      Setting.optionalInteger("--max-pool-size", "MONGOSTEWARD_MAX_POOL_SIZE", 1, "clientOptions.maxPoolSize; options "
+          + "in the URI apply too, and these flags win", v -> v.client.getMaxPoolSize(),
+          (v, n) -> v.client.setMaxPoolSize(n)),
+      Setting.optionalInteger("--min-pool-size", "MONGOSTEWARD_MIN_POOL_SIZE", 0, "clientOptions.minPoolSize",
+          v -> v.client.getMinPoolSize(), (v, n) -> v.client.setMinPoolSize(n)),
+      Setting.optionalInteger("--connect-timeout-ms", "MONGOSTEWARD_CONNECT_TIMEOUT_MS", 0, "clientOptions."
+          + "connectTimeoutMS; --timeout bounds each ping anyway", v -> v.client.getConnectTimeoutMS(),
+          (v, n) -> v.client.setConnectTimeoutMS(n)),
+      Setting.optionalInteger("--socket-timeout-ms", "MONGOSTEWARD_SOCKET_TIMEOUT_MS", 0, "clientOptions."
+          + "socketTimeoutMS", v -> v.client.getSocketTimeoutMS(), (v, n) -> v.client.setSocketTimeoutMS(n)),
+      Setting.optionalInteger("--server-selection-timeout-ms", "MONGOSTEWARD_SERVER_SELECTION_TIMEOUT_MS", 0,
+          "clientOptions.serverSelectionTimeoutMS", v -> v.client.getServerSelectionTimeoutMS(),
+          (v, n) -> v.client.setServerSelectionTimeoutMS(n)),
+      Setting.optionalInteger("--wait-queue-timeout-ms", "MONGOSTEWARD_WAIT_QUEUE_TIMEOUT_MS", 0,
+          "clientOptions.waitQueueTimeoutMS", v -> v.client.getWaitQueueTimeoutMS(),
+          (v, n) -> v.client.setWaitQueueTimeoutMS(n)));
+
   @ParentCommand Main main;
   @Mixin MongoTarget target;
-
-  @Option(names = "--interval", paramLabel = "DURATION",
-      description = "Pause between pings while healthy (env MONGOSTEWARD_INTERVAL; default 5s). Durations: 500ms, 5s, 1m.")
-  String interval;
-
-  @Option(names = "--timeout", paramLabel = "DURATION",
-      description = "Bound on one ping, server selection and connection included (env MONGOSTEWARD_TIMEOUT; default 2s).")
-  String timeout;
-
-  @Option(names = "--ready-latency", paramLabel = "DURATION",
-      description = "A ping slower than this makes /readyz answer 503 (env MONGOSTEWARD_READY_LATENCY; default 1s).")
-  String readyLatency;
-
-  @Option(names = "--stale-after", paramLabel = "DURATION",
-      description = "/readyz answers 503 when the last success is older than this, as when the loop is stuck "
-          + "(env MONGOSTEWARD_STALE_AFTER; default 3 intervals). Must exceed --interval + --timeout.")
-  String staleAfter;
-
-  @Option(names = "--max-backoff", paramLabel = "DURATION",
-      description = "Longest pause between pings while they fail (env MONGOSTEWARD_MAX_BACKOFF; default 30s, "
-          + "at least --interval). Also the longest wait to see MongoDB back.")
-  String maxBackoff;
-
-  @Option(names = "--latency-window", paramLabel = "DURATION",
-      description = "How far back the p50 and p99 of /health look (env MONGOSTEWARD_LATENCY_WINDOW; default 5m). "
-          + "At most 4095 intervals (4,096 pings): with a shorter --interval the default shrinks to that.")
-  String latencyWindow;
-
-  @Option(names = "--port", paramLabel = "PORT",
-      description = "Port of the HTTP endpoints, on every interface (env MONGOSTEWARD_PORT; default 8080; 0 picks "
-          + "a free one).")
-  String port;
-
-  @Option(names = "--max-pool-size", paramLabel = "N",
-      description = "clientOptions.maxPoolSize (env MONGOSTEWARD_MAX_POOL_SIZE). Options in the URI apply too; "
-          + "these flags win.")
-  String maxPoolSize;
-
-  @Option(names = "--min-pool-size", paramLabel = "N", description = "clientOptions.minPoolSize (env MONGOSTEWARD_MIN_POOL_SIZE).")
-  String minPoolSize;
-
-  @Option(names = "--connect-timeout-ms", paramLabel = "MS",
-      description = "clientOptions.connectTimeoutMS (env MONGOSTEWARD_CONNECT_TIMEOUT_MS). --timeout bounds each ping anyway.")
-  String connectTimeoutMs;
-
-  @Option(names = "--socket-timeout-ms", paramLabel = "MS",
-      description = "clientOptions.socketTimeoutMS (env MONGOSTEWARD_SOCKET_TIMEOUT_MS).")
-  String socketTimeoutMs;
-
-  @Option(names = "--server-selection-timeout-ms", paramLabel = "MS",
-      description = "clientOptions.serverSelectionTimeoutMS (env MONGOSTEWARD_SERVER_SELECTION_TIMEOUT_MS).")
-  String serverSelectionTimeoutMs;
-
-  @Option(names = "--wait-queue-timeout-ms", paramLabel = "MS",
-      description = "clientOptions.waitQueueTimeoutMS (env MONGOSTEWARD_WAIT_QUEUE_TIMEOUT_MS).")
-  String waitQueueTimeoutMs;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws InterruptedException {
-    Settings s = new Settings();
-    ProbeSettings probeSettings = s.probeSettings();
-    ClientOptions clientOptions = s.clientOptions();
-    int listenPort = s.port();
+    Values v = values();
+    ProbeSettings probeSettings = probeSettings(v);
+    ClientOptions clientOptions = clientOptions(v);
+    int listenPort = v.port;
     MongoTarget.Resolved mongo = resolveTarget();
 
     // A file (a mounted Secret) is read again before each ping, so that a rotated password needs no restart.
@@ -142,66 +136,44 @@ final class SidecarCommand implements Callable<Integer> {
     return target.resolve(main.env, () -> null, main.err);
   }
 
-  /** Reads each setting from its flag, else its environment variable, else the default; fails with both names. */
-  private final class Settings {
-    private final FlagOrEnv flags = new FlagOrEnv(main.env);
-
-    ProbeSettings probeSettings() {
-      Duration every = duration("--interval", interval, "MONGOSTEWARD_INTERVAL", ProbeSettings.DEFAULT_INTERVAL);
-      Duration bound = duration("--timeout", timeout, "MONGOSTEWARD_TIMEOUT", ProbeSettings.DEFAULT_TIMEOUT);
-      Duration slow = duration("--ready-latency", readyLatency, "MONGOSTEWARD_READY_LATENCY",
-          ProbeSettings.DEFAULT_READY_LATENCY);
-      Duration stale = duration("--stale-after", staleAfter, "MONGOSTEWARD_STALE_AFTER",
-          ProbeSettings.defaultStaleAfter(every, bound));
-      Duration backoff = duration("--max-backoff", maxBackoff, "MONGOSTEWARD_MAX_BACKOFF",
-          every.compareTo(ProbeSettings.DEFAULT_MAX_BACKOFF) > 0 ? every : ProbeSettings.DEFAULT_MAX_BACKOFF);
-      Duration window = duration("--latency-window", latencyWindow, "MONGOSTEWARD_LATENCY_WINDOW",
-          ProbeSettings.defaultWindow(every));
-      if (stale.compareTo(every.plus(bound)) <= 0) {
-        throw new InputException("--stale-after " + Durations.format(stale) + " must be longer than --interval + "
-            + "--timeout (" + Durations.format(every.plus(bound)) + "), or a healthy sidecar would turn not ready "
-            + "between two pings. Raise it, or leave it unset for 3 intervals.");
-      }
-      if (backoff.compareTo(every) < 0) {
-        throw new InputException("--max-backoff " + Durations.format(backoff) + " must be at least --interval ("
-            + Durations.format(every) + "): pings never come faster than the interval.");
-      }
-      if (ProbeSettings.pingsIn(window, every) > ProbeSettings.MAX_WINDOW_SAMPLES) {
-        throw new InputException("--latency-window " + Durations.format(window) + " would hold "
-            + ProbeSettings.pingsIn(window, every) + " pings at --interval " + Durations.format(every)
-            + "; the window keeps at most " + ProbeSettings.MAX_WINDOW_SAMPLES + ": shorten it to "
-            + Durations.format(ProbeSettings.longestWindow(every)) + " or less, or lengthen --interval.");
-      }
-      return new ProbeSettings(every, bound, slow, stale, backoff, window);
+  /** The settings checked together, with messages that name the flags. */
+  private Values values() {
+    Values v = Setting.read(spec, SETTINGS, new FlagOrEnv(main.env), new Values());
+    if (v.staleAfter == null) v.staleAfter = ProbeSettings.defaultStaleAfter(v.interval, v.timeout);
+    if (v.maxBackoff == null) {
+      v.maxBackoff = v.interval.compareTo(ProbeSettings.DEFAULT_MAX_BACKOFF) > 0 ? v.interval
+          : ProbeSettings.DEFAULT_MAX_BACKOFF;
     }
+    if (v.window == null) v.window = ProbeSettings.defaultWindow(v.interval);
+    return v;
+  }
 
-    ClientOptions clientOptions() {
-      ClientOptions o = new ClientOptions();
-      o.setMaxPoolSize(integer("--max-pool-size", maxPoolSize, "MONGOSTEWARD_MAX_POOL_SIZE", 1));
-      o.setMinPoolSize(integer("--min-pool-size", minPoolSize, "MONGOSTEWARD_MIN_POOL_SIZE", 0));
-      o.setConnectTimeoutMS(integer("--connect-timeout-ms", connectTimeoutMs, "MONGOSTEWARD_CONNECT_TIMEOUT_MS", 0));
-      o.setSocketTimeoutMS(integer("--socket-timeout-ms", socketTimeoutMs, "MONGOSTEWARD_SOCKET_TIMEOUT_MS", 0));
-      o.setServerSelectionTimeoutMS(integer("--server-selection-timeout-ms", serverSelectionTimeoutMs,
-          "MONGOSTEWARD_SERVER_SELECTION_TIMEOUT_MS", 0));
-      o.setWaitQueueTimeoutMS(integer("--wait-queue-timeout-ms", waitQueueTimeoutMs,
-          "MONGOSTEWARD_WAIT_QUEUE_TIMEOUT_MS", 0));
-      if (o.getMinPoolSize() != null && o.getMaxPoolSize() != null && o.getMinPoolSize() > o.getMaxPoolSize()) {
-        throw new InputException("--min-pool-size " + o.getMinPoolSize() + " is larger than --max-pool-size "
-            + o.getMaxPoolSize() + "; lower the first or raise the second.");
-      }
-      return o;
+  private static ProbeSettings probeSettings(Values v) {
+    Duration every = v.interval;
+    if (v.staleAfter.compareTo(every.plus(v.timeout)) <= 0) {
+      throw new InputException("--stale-after " + Durations.format(v.staleAfter) + " must be longer than --interval + "
+          + "--timeout (" + Durations.format(every.plus(v.timeout)) + "), or a healthy sidecar would turn not ready "
+          + "between two pings. Raise it, or leave it unset for 3 intervals.");
     }
+    if (v.maxBackoff.compareTo(every) < 0) {
+      throw new InputException("--max-backoff " + Durations.format(v.maxBackoff) + " must be at least --interval ("
+          + Durations.format(every) + "): pings never come faster than the interval.");
+    }
+    if (ProbeSettings.pingsIn(v.window, every) > ProbeSettings.MAX_WINDOW_SAMPLES) {
+      throw new InputException("--latency-window " + Durations.format(v.window) + " would hold "
+          + ProbeSettings.pingsIn(v.window, every) + " pings at --interval " + Durations.format(every)
+          + "; the window keeps at most " + ProbeSettings.MAX_WINDOW_SAMPLES + ": shorten it to "
+          + Durations.format(ProbeSettings.longestWindow(every)) + " or less, or lengthen --interval.");
+    }
+    return new ProbeSettings(every, v.timeout, v.readyLatency, v.staleAfter, v.maxBackoff, v.window);
+  }
 
-    int port() {
-      return flags.port("--port", port, "MONGOSTEWARD_PORT", 8080);
+  private static ClientOptions clientOptions(Values v) {
+    ClientOptions o = v.client;
+    if (o.getMinPoolSize() != null && o.getMaxPoolSize() != null && o.getMinPoolSize() > o.getMaxPoolSize()) {
+      throw new InputException("--min-pool-size " + o.getMinPoolSize() + " is larger than --max-pool-size "
+          + o.getMaxPoolSize() + "; lower the first or raise the second.");
     }
-
-    private Duration duration(String flag, String raw, String envName, Duration fallback) {
-      return flags.duration(flag, raw, envName, fallback);
-    }
-
-    private Integer integer(String flag, String raw, String envName, int min) {
-      return flags.integer(flag, raw, envName, min);
-    }
+    return o;
   }
 }
