@@ -26,19 +26,20 @@ public final class MongoUri {
       throw new InvalidMongoUriException("the connection string is empty");
     }
     Parts parts = Parts.of(raw.strip());
+    // The options first: the driver logs (and then ignores) what it does not understand.
+    int query = parts.rest().indexOf('?');
+    if (query >= 0) {
+      try {
+        UriOptions.check(parts.rest().substring(query + 1));
+      } catch (InvalidMongoUriException e) {
+        throw new InvalidMongoUriException(parts.safe(e.getMessage()));
+      }
+    }
     ConnectionString cs;
     try {
       cs = new ConnectionString(parts.whole());
     } catch (RuntimeException e) {
       throw new InvalidMongoUriException(parts.explainRefusal());
-    }
-    int query = parts.rest().indexOf('?');
-    if (query >= 0) {
-      try {
-        UriOptions.checkKnown(parts.rest().substring(query + 1));
-      } catch (InvalidMongoUriException e) {
-        throw new InvalidMongoUriException(parts.safe(e.getMessage()));
-      }
     }
     return new MongoUri(cs, Redactor.of(parts.password(), cs.getProxyPassword()));
   }
