@@ -44,6 +44,46 @@ final class UriOptions {
   /** The options the driver reads with Long.parseLong. */
   static final List<String> LONG = List.of("timeoutMS");
 
+  /**
+   * The options whose value can hold a secret: authMechanismProperties (an AWS session token),
+   * proxyPassword, and tlsCertificateKeyFilePassword (other drivers' option, refused here, but
+   * masked wherever it is quoted). Their values are masked like a password.
+   */
+  static final List<String> SECRET = List.of("authMechanismProperties", "proxyPassword",
+      "tlsCertificateKeyFilePassword");
+  /** authMechanismProperties that name things rather than hold a secret: their values stay readable. */
+  private static final List<String> PUBLIC_PROPERTIES = List.of("SERVICE_NAME", "SERVICE_REALM", "SERVICE_HOST",
+      "CANONICALIZE_HOST_NAME", "ENVIRONMENT", "TOKEN_RESOURCE", "ALLOWED_HOSTS");
+
+  /**
+   * The literal secrets in the options of a connection string: the value of each option that can
+   * hold one, as written and as the driver decodes it, and each authMechanismProperties value
+   * but those of {@link #PUBLIC_PROPERTIES} (a driver message may quote a token alone).
+   */
+  static List<String> secrets(String query) {
+    List<String> out = new ArrayList<>();
+    for (String pair : query.split("[&;]")) {
+      int eq = pair.indexOf('=');
+      if (eq < 0 || !isIn(SECRET, pair.substring(0, eq))) {
+        continue;
+      }
+      String raw = pair.substring(eq + 1);
+      String decoded = decode(raw);
+      for (String value : decoded == null ? List.of(raw) : List.of(raw, decoded)) {
+        out.add(value);
+        if (pair.substring(0, eq).equalsIgnoreCase("authMechanismProperties")) {
+          for (String property : value.split(",")) {
+            int colon = property.indexOf(':');
+            if (colon >= 0 && !isIn(PUBLIC_PROPERTIES, property.substring(0, colon).trim())) {
+              out.add(property.substring(colon + 1));
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /** Options other drivers take that the Java driver does not, with what to do instead. */
   private static final Map<String, String> ELSEWHERE = Map.of(
       "tlscafile", "the Java driver reads CA certificates from the JVM trust store (javax.net.ssl.trustStore), "

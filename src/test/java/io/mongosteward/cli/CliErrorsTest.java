@@ -78,6 +78,24 @@ class CliErrorsTest {
     assertThat(errorOf(run(Map.of(), "apply", "-o", "json")).get("error").asText()).contains("Missing required option");
   }
 
+  /** An AWS session token in the URI is a secret like the password: never printed, in text or JSON. */
+  @Test
+  void aSessionTokenIsNeverPrinted() {
+    String uri = "mongodb://AKIAEXAMPLE:pw-S3cr3t@127.0.0.1:1/?serverSelectionTimeoutMS=100"
+        + "&authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:Tok3nSecretXYZ";
+    for (String command : new String[] {"plan", "apply"}) {
+      Run text = run(Map.of("MONGODB_URI", uri), command, "-f", EXAMPLE, "--attempts", "1");
+      assertThat(text.code()).as(text.all()).isEqualTo(1);
+      assertThat(text.err()).contains("cannot reach MongoDB at mongodb://AKIAEXAMPLE:***@127.0.0.1:1/",
+          "authMechanismProperties=***");
+      assertThat(text.all()).doesNotContain("Tok3nSecretXYZ").doesNotContain("pw-S3cr3t");
+      Run json = run(Map.of("MONGODB_URI", uri), command, "-f", EXAMPLE, "--attempts", "1", "-o", "json");
+      assertThat(json.code()).as(json.all()).isEqualTo(1);
+      assertThat(errorOf(json).get("error").asText()).contains("authMechanismProperties=***");
+      assertThat(json.all()).doesNotContain("Tok3nSecretXYZ").doesNotContain("pw-S3cr3t");
+    }
+  }
+
   @Test
   void theWorstExitCodeWinsErrorThenAttentionThenOk() {
     assertThat(Main.worse(Main.OK, Main.ATTENTION)).isEqualTo(Main.ATTENTION);

@@ -204,6 +204,40 @@ public class MongoUriTest {
     assertThat(uri.redacted()).doesNotContain("Pr0xyS3cret").doesNotContain("pw1");
   }
 
+  /**
+   * Options that can hold a secret (an AWS session token in authMechanismProperties, a proxy
+   * password) are masked in redacted(), and their values are secrets of the redactor, so that a
+   * driver message quoting them is scrubbed too.
+   */
+  @Test
+  void optionsThatHoldASecretAreMasked() {
+    MongoUri aws = MongoUri.parse("mongodb://AKIAEXAMPLE:pw-S3cr3t@db/?authMechanism=MONGODB-AWS"
+        + "&authMechanismProperties=AWS_SESSION_TOKEN:Tok3n%2BSecretXYZ&appName=x");
+    assertThat(aws.redacted()).isEqualTo("mongodb://AKIAEXAMPLE:***@db/?authMechanism=MONGODB-AWS"
+        + "&authMechanismProperties=***&appName=x");
+    assertThat(aws.redactor().scrub("token Tok3n+SecretXYZ, Tok3n%2BSecretXYZ, AWS_SESSION_TOKEN:Tok3n+SecretXYZ"))
+        .isEqualTo("token ***, ***, ***");
+    MongoUri proxy = MongoUri.parse("mongodb://db/?proxyHost=px&proxyUsername=pu&proxyPassword=Pr0xyS3cret");
+    assertThat(proxy.redacted()).isEqualTo("mongodb://db/?proxyHost=px&proxyUsername=pu&proxyPassword=***");
+    // Values that are not secrets stay readable, and never mask the rest of a message.
+    MongoUri gssapi = MongoUri.parse("mongodb://user%40REALM@db/?authMechanism=GSSAPI"
+        + "&authMechanismProperties=SERVICE_NAME:mongodb,CANONICALIZE_HOST_NAME:true");
+    assertThat(gssapi.redactor().scrub("mongodb://db is down; true")).isEqualTo("mongodb://db is down; true");
+    // Any URI in a text, without its secrets known.
+    assertThat(Redactor.scrubUris("x mongodb://db/?AUTHMECHANISMPROPERTIES=AWS_SESSION_TOKEN:abc&w=1 y"))
+        .isEqualTo("x mongodb://db/?AUTHMECHANISMPROPERTIES=***&w=1 y");
+  }
+
+  @Test
+  void aRefusedUriNeverQuotesASecretOption() {
+    for (String raw : new String[] {"mongodb://db:badport/?authMechanismProperties=AWS_SESSION_TOKEN:Tok3n%zzSecret",
+        "mongodb://db/?authMechanismProperties=AWS_SESSION_TOKEN:Tok3n%zzSecret&tsl=true",
+        "mongodb://db/?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:Tok3n%zzSecret"}) {
+      assertThatThrownBy(() -> MongoUri.parse(raw)).isInstanceOf(MongoUri.InvalidMongoUriException.class)
+          .satisfies(e -> assertNoPieceOf("Tok3n%zzSecret", e.getMessage()));
+    }
+  }
+
   @Test
   void redactedHidesThePasswordOnly() {
     MongoUri uri = MongoUri.parse("mongodb://app:p%40ss-W0rd@db1:27017,db2:27017/bot?replicaSet=rs0");
