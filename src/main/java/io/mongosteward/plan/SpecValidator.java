@@ -27,6 +27,8 @@ public final class SpecValidator {
   private static final Pattern FIELD_PATH = Pattern.compile(IndexKey.FIELD_PATH);
   // https://www.mongodb.com/docs/manual/reference/local-database/, .../reference/config-database/
   private static final Set<String> RESERVED_DATABASES = Set.of("admin", "config", "local");
+  /** mongo-steward's own metadata collection in each managed database (MetadataStore.COLLECTION). */
+  public static final String METADATA_COLLECTION = "mongosteward";
   // MongoDB keeps expireAfterSeconds in a 32-bit integer.
   // https://www.mongodb.com/docs/manual/core/index-ttl/#create-a-ttl-index
   private static final long MAX_TTL = 2147483647L;
@@ -70,6 +72,8 @@ public final class SpecValidator {
       } else if (coll.getName().startsWith("system.")) {
         out.add(new Violation(path + ".name", "'" + coll.getName() + "' is not a valid collection name: "
             + "names starting with system. are reserved by MongoDB"));
+      } else if (coll.getName().equals(METADATA_COLLECTION)) {
+        out.add(new Violation(path + ".name", metadataCollection()));
       } else if (!collections.add(coll.getName())) {
         out.add(new Violation(path + ".name", "collection '" + coll.getName() + "' is listed twice; merge its indexes into one entry"));
       }
@@ -245,6 +249,8 @@ public final class SpecValidator {
         out.add(new Violation(path + ".collection", "must not be empty"));
       } else if (collectionNameProblem(counter.getCollection()) != null) {
         out.add(new Violation(path + ".collection", collectionNameProblem(counter.getCollection())));
+      } else if (counter.getCollection().equals(METADATA_COLLECTION)) {
+        out.add(new Violation(path + ".collection", metadataCollection()));
       }
       if (counter.getSeedFrom() != null) {
         String seedCollection = counter.getSeedFrom().getCollection();
@@ -260,6 +266,12 @@ public final class SpecValidator {
         }
       }
     }
+  }
+
+  /** Its records say which schema manages what; an index or a counter there would break every schema of the database. */
+  private static String metadataCollection() {
+    return "'" + METADATA_COLLECTION + "' is mongo-steward's own metadata collection (which schema manages which "
+        + "collection and counter), not one a schema can manage; use another name";
   }
 
   /**

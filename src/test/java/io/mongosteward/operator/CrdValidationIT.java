@@ -126,6 +126,8 @@ class CrdValidationIT {
         "spec.collections[0].name", "should match", null));
     c.add(new Case("collection name in the system. namespace", s -> coll(s, 0).put("name", "system.users"),
         "spec.collections[0].name", "system.", null));
+    c.add(new Case("the metadata collection declared", s -> coll(s, 0).put("name", "mongosteward"),
+        "spec.collections[0].name", "mongosteward is mongo-steward's own metadata collection", null));
     c.add(new Case("blank collection name", s -> coll(s, 0).put("name", " "),
         "spec.collections[0].name", "name must not be blank", null));
     c.add(new Case("collection without name", s -> coll(s, 0).remove("name"),
@@ -201,6 +203,8 @@ class CrdValidationIT {
         "spec.counters[0].name", "Required value", null));
     c.add(new Case("counter with an empty collection", s -> counter(s, 0).put("collection", ""),
         "spec.counters[0].collection", "should match", null));
+    c.add(new Case("counters in the metadata collection", s -> counter(s, 0).put("collection", "mongosteward"),
+        "spec.counters[0].collection", "mongosteward is mongo-steward's own metadata collection", null));
     c.add(new Case("seedFrom without field", s -> map(counter(s, 0), "seedFrom").remove("field"),
         "spec.counters[0].seedFrom.field", "Required value", null));
     c.add(new Case("blank seedFrom field", s -> map(counter(s, 0), "seedFrom").put("field", " "),

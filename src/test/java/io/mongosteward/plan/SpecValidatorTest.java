@@ -107,7 +107,12 @@ class SpecValidatorTest {
         row("key field a.", posts("{name: x, keys: [{field: a.}]}"),
             "spec.collections[0].indexes[0].keys[0].field", "empty part"),
         row("seedFrom.field a..b", counter("{name: c, seedFrom: {collection: posts, field: a..b}}"),
-            "spec.counters[0].seedFrom.field", "empty part"));
+            "spec.counters[0].seedFrom.field", "empty part"),
+        // 13. mongo-steward's own records: a unique index there would break every schema of the database.
+        row("the metadata collection declared", "database: app\ncollections: [{name: mongosteward}]\n",
+            "spec.collections[0].name", "'mongosteward' is mongo-steward's own metadata collection"),
+        row("counters in the metadata collection", counter("{name: c, collection: mongosteward}"),
+            "spec.counters[0].collection", "'mongosteward' is mongo-steward's own metadata collection"));
   }
 
   static Arguments row(String rule, String spec, String path, String message) {
@@ -153,6 +158,9 @@ class SpecValidatorTest {
             "database: app\ncollections: [{name: _audit.log}]\ncounters: [{name: c, collection: ids.v2, "
                 + "seedFrom: {collection: a.b, field: n}}]\n"),
         Arguments.of("databases that only start like reserved ones", "database: administration\n"),
+        Arguments.of("names that only look like the metadata collection",
+            "database: app\ncollections: [{name: Mongosteward}, {name: mongosteward.old}]\n"
+                + "counters: [{name: c, collection: mongosteward_ids}]\n"),
         Arguments.of("field with $ after the start of a part", posts("{name: x, keys: [{field: a$b.c$}]}")),
         Arguments.of("embedded seedFrom field", counter("{name: c, seedFrom: {collection: posts, field: meta.id}}")),
         Arguments.of("non-ASCII names", "database: app\ncollections: [{name: posts, indexes: [{name: 'ñame é', "
@@ -179,6 +187,11 @@ class SpecValidatorTest {
     // matches(), not find(): Java's $ also matches before a final newline, RE2's does not.
     assertThat(crd.matcher(field).matches()).as("CRD pattern on %s", quoted(field)).isEqualTo(validatorAccepts);
     assertThat(seed.pattern()).isEqualTo(crd.pattern());
+  }
+
+  @Test
+  void theReservedNameIsTheMetadataStoresCollection() {
+    assertThat(SpecValidator.METADATA_COLLECTION).isEqualTo(io.mongosteward.mongo.MetadataStore.COLLECTION);
   }
 
   @Test
