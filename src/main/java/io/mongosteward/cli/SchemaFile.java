@@ -32,6 +32,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -103,10 +104,16 @@ public final class SchemaFile {
    *
    * @param numbered whether messages name the document: the file holds several
    */
-  public record Document(String file, int number, boolean numbered, MongoSchema schema) {
+  public record Document(String file, int number, boolean numbered, MongoSchema schema, ToIntFunction<String> lines) {
     /** "file", or "file (document N)" in a file of several documents. */
     public String source() {
       return numbered ? file + " (document " + number + ")" : file;
+    }
+
+    /** "file:line" of a field path (or its nearest parent written), then the document when the file holds several. */
+    public String at(String path) {
+      int line = lines.applyAsInt(path);
+      return file + (line > 0 ? ":" + line : "") + (numbered ? " (document " + number + ")" : "");
     }
 
     /** namespace/name, as kubectl and the operator know the schema. */
@@ -170,7 +177,8 @@ public final class SchemaFile {
         beans.nextToken();
         if (!doc.empty()) {
           Where where = new Where(file, doc, count > 1 || doc.number() > 1);
-          out.add(new Document(file, doc.number(), where.numbered(), map(where, YAML.readTree(trees), beans)));
+          out.add(new Document(file, doc.number(), where.numbered(), map(where, YAML.readTree(trees), beans),
+              doc::lineOf));
         }
       }
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package io.mongosteward.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.mongosteward.api.v1alpha1.KeyType;
 import java.io.ByteArrayInputStream;
@@ -237,6 +238,47 @@ class SchemaFileTest {
     InputStream in = new ByteArrayInputStream((doc("a", "db1") + "---\n" + doc("b", "db2")).getBytes(StandardCharsets.UTF_8));
     assertThat(SchemaInput.load(Path.of("-"), in)).extracting(SchemaFile.Document::source)
         .containsExactly("stdin (document 1)", "stdin (document 2)");
+  }
+
+  static String schema(String name, String db, String rest) {
+    return "apiVersion: mongosteward.io/v1alpha1\nkind: MongoSchema\nmetadata: {name: " + name + ", namespace: ns}\n"
+        + "spec:\n  database: " + db + "\n" + rest;
+  }
+
+  /** One schema manages a collection: plan must not promise what apply would refuse with ManagedElsewhere. */
+  @Test
+  void twoSchemasDeclaringOneCollectionOfOneDatabaseAreAnError() throws IOException {
+    Files.writeString(tmp.resolve("a.yaml"), schema("a", "app", "  collections: [{name: posts}]\n"));
+    Files.writeString(tmp.resolve("b.yaml"), schema("x", "other", "  collections: [{name: posts}]\n") + "---\n"
+        + schema("b", "app", "  collections:\n    - name: users\n    - name: posts\n"));
+    InputException e = catchThrowableOfType(InputException.class, () -> SchemaInput.load(tmp, NO_INPUT));
+    assertThat(e).hasMessage(tmp.resolve("b.yaml") + ":15 (document 2): spec.collections[1].name: collection "
+        + "'posts' of database app is declared by ns/a too (" + tmp.resolve("a.yaml") + ":6); one MongoSchema "
+        + "manages a collection or a counter (apply would refuse the second with ManagedElsewhere): declare it in "
+        + "one of them");
+    assertThat(e.file()).isEqualTo(tmp.resolve("b.yaml").toString());
+    assertThat(e.field()).isEqualTo("spec.collections[1].name");
+  }
+
+  @Test
+  void twoSchemasDeclaringOneCounterOfOneDatabaseAreAnError() {
+    String text = schema("a", "app", "  counters: [{name: post_id}]\n") + "---\n"
+        + schema("b", "app", "  counters: [{name: post_id, collection: ids}, {name: post_id}]\n");
+    InputStream in = new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> SchemaInput.load(Path.of("-"), in)).isInstanceOf(InputException.class)
+        .hasMessage("stdin:13 (document 2): spec.counters[1].name: counter 'post_id' (in counters) of database app is "
+            + "declared by ns/a too (stdin:6 (document 1)); one MongoSchema manages a collection or a counter (apply "
+            + "would refuse the second with ManagedElsewhere): declare it in one of them");
+  }
+
+  /** What apply does not refuse: another database, another counters collection, a counter beside a collection. */
+  @Test
+  void schemasSharingOnlyNamesAreAccepted() {
+    String text = schema("a", "app", "  collections: [{name: posts}]\n  counters: [{name: post_id}]\n") + "---\n"
+        + schema("b", "other", "  collections: [{name: posts}]\n  counters: [{name: post_id}]\n") + "---\n"
+        + schema("c", "app", "  collections: [{name: counters}]\n  counters: [{name: post_id, collection: ids}]\n");
+    InputStream in = new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    assertThat(SchemaInput.load(Path.of("-"), in)).hasSize(3);
   }
 
   @Test
