@@ -84,14 +84,28 @@ public final class SchemaFile {
       if (p.currentToken() == JsonToken.VALUE_NUMBER_FLOAT) {
         throw new FractionException(p, p.getText(), handledType());
       }
+      if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+        JsonParser.NumberType n = p.getNumberType();
+        boolean tooLarge = n == JsonParser.NumberType.BIG_INTEGER
+            || handledType() == Integer.class && n == JsonParser.NumberType.LONG;
+        if (tooLarge) {
+          throw new FractionException(p, p.getText(), handledType(), "expected a whole number from "
+              + (handledType() == Integer.class ? Integer.MIN_VALUE + " to " + Integer.MAX_VALUE
+                  : Long.MIN_VALUE + " to " + Long.MAX_VALUE) + ", not " + p.getText());
+        }
+      }
       return standard.deserialize(p, ctxt);
     }
   }
 
-  /** A number with a fraction part (or written as one) where a whole number belongs. */
+  /** A number with a fraction part (or written as one), or too large, where a whole number belongs. */
   private static final class FractionException extends InvalidFormatException {
     FractionException(JsonParser p, String text, Class<?> type) {
-      super(p, "expected a whole number, not " + text, text, type);
+      this(p, text, type, "expected a whole number, not " + text);
+    }
+
+    FractionException(JsonParser p, String text, Class<?> type, String problem) {
+      super(p, problem, text, type);
     }
   }
 
@@ -279,7 +293,7 @@ public final class SchemaFile {
           + "a map's key order is not kept, and key order defines a compound index";
     }
     if (e instanceof FractionException f) {
-      return "expected a whole number, not " + f.getValue();
+      return f.getOriginalMessage();
     }
     if (e instanceof InvalidFormatException f) {
       return "expected " + typeName(f.getTargetType()) + ", not '" + f.getValue() + "'";

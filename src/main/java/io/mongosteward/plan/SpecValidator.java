@@ -1,11 +1,14 @@
 package io.mongosteward.plan;
 
+import io.mongosteward.api.v1alpha1.ClientOptions;
 import io.mongosteward.api.v1alpha1.CollectionSpec;
 import io.mongosteward.api.v1alpha1.CounterSpec;
 import io.mongosteward.api.v1alpha1.IndexKey;
 import io.mongosteward.api.v1alpha1.IndexSpec;
 import io.mongosteward.api.v1alpha1.KeyType;
 import io.mongosteward.api.v1alpha1.MongoSchemaSpec;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -80,7 +83,54 @@ public final class SpecValidator {
       validateIndexes(coll, path, out);
     }
     validateCounters(spec, out);
+    if (spec.getConnection() != null && spec.getConnection().getClientOptions() != null) {
+      validateClientOptions(spec.getConnection().getClientOptions(), out);
+    }
     return out;
+  }
+
+  /** The CRD's minimums, for the CLI (whose files the API server never sees): the driver would fail at run time. */
+  private static void validateClientOptions(ClientOptions o, List<Violation> out) {
+    String path = "spec.connection.clientOptions.";
+    atLeast(path + "maxPoolSize", o.getMaxPoolSize(), 1, out);
+    atLeast(path + "minPoolSize", o.getMinPoolSize(), 0, out);
+    atLeast(path + "connectTimeoutMS", o.getConnectTimeoutMS(), 0, out);
+    atLeast(path + "socketTimeoutMS", o.getSocketTimeoutMS(), 0, out);
+    atLeast(path + "serverSelectionTimeoutMS", o.getServerSelectionTimeoutMS(), 0, out);
+    atLeast(path + "waitQueueTimeoutMS", o.getWaitQueueTimeoutMS(), 0, out);
+    atLeast(path + "timeoutMS", o.getTimeoutMS(), 1, out);
+    atLeast(path + "indexBuildTimeoutMS", o.getIndexBuildTimeoutMS(), 1, out);
+    if (o.getMinPoolSize() != null && o.getMaxPoolSize() != null && o.getMinPoolSize() > o.getMaxPoolSize()
+        && o.getMaxPoolSize() >= 1) {
+      out.add(new Violation(path + "minPoolSize", "must not exceed maxPoolSize (" + o.getMaxPoolSize() + "), not "
+          + o.getMinPoolSize()));
+    }
+  }
+
+  private static void atLeast(String path, Number value, long min, List<Violation> out) {
+    if (value != null && value.longValue() < min) {
+      out.add(new Violation(path, "must be at least " + min + ", not " + value));
+    }
+  }
+
+  /**
+   * Numbers BSON cannot hold, anywhere in a partialFilterExpression: an integer beyond 64 bits (the
+   * driver has no codec for BigInteger) or a decimal beyond a double. YAML and JSON readers give
+   * an Integer, a Long or a Double for everything else.
+   */
+  private static void validateFilter(Object value, String path, List<Violation> out) {
+    if (value instanceof Map<?, ?> map) {
+      map.forEach((k, v) -> validateFilter(v, path + "." + k, out));
+    } else if (value instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        validateFilter(list.get(i), path + "[" + i + "]", out);
+      }
+    } else if (value instanceof BigInteger n && n.bitLength() > 63
+        || value instanceof BigDecimal d && !Double.isFinite(d.doubleValue())) {
+      out.add(new Violation(path, value + " is beyond a 64-bit integer (from " + Long.MIN_VALUE + " to "
+          + Long.MAX_VALUE + "), the largest whole number MongoDB stores; write a smaller number, or one with an "
+          + "exponent such as 1.0e23 to compare with a double"));
+    }
   }
 
   private void validateIndexes(CollectionSpec coll, String collPath, List<Violation> out) {
@@ -185,6 +235,15 @@ public final class SpecValidator {
               + "32-bit integer), not " + index.getExpireAfterSeconds()));
         }
       }
+      if (index.getPartialFilterExpression() != null) {
+        validateFilter(index.getPartialFilterExpression(), path + ".partialFilterExpression", out);
+      }
+      if (index.getExpireAfterSeconds() == null && keys.size() == 1 && isIdAscending(keys.get(0))
+          && !Planner.ID_INDEX.equals(index.getName())) {
+        // A TTL there, or the name _id_, is reported already.
+        out.add(new Violation(path + ".keys", "an ascending index on _id alone is the _id_ index, which every "
+            + "collection has (unique, and kept by MongoDB): remove this index, or give it order: -1 or another key"));
+      }
       if (Boolean.TRUE.equals(index.getSparse()) && index.getPartialFilterExpression() != null) {
         out.add(new Violation(path + ".sparse", "cannot be combined with partialFilterExpression; use the filter alone"));
       }
@@ -222,6 +281,11 @@ public final class SpecValidator {
     IndexDefinition d = IndexDefinitions.fromSpec(index);
     return java.util.Arrays.asList(d.keys(), d.unique(), d.sparse(), d.partialFilter(),
         isSimple(index) ? null : d.collation());
+  }
+
+  private static boolean isIdAscending(IndexKey key) {
+    return key != null && "_id".equals(key.getField()) && key.getType() == null
+        && (key.getOrder() == null || key.getOrder() == 1);
   }
 
   private static boolean isSimple(IndexSpec index) {

@@ -89,6 +89,9 @@ class SchemaFileTest {
       spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a, order: 1, type: text}]}]}]} | spec.collections[0].indexes[0].keys[0]: give either order or type
       spec: {database: 42}                                                                                     | spec.database: expected a string
       spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a}], expireAfterSeconds: -5}]}]} | expireAfterSeconds: must be 0 or more
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a}], partialFilterExpression: {a: {$gt: 99999999999999999999999}}}]}]} | s.yaml:4: spec.collections[0].indexes[0].partialFilterExpression.a.$gt: 99999999999999999999999 is beyond a 64-bit integer
+      spec: {database: bot, connection: {clientOptions: {timeoutMS: -1}}}                                      | s.yaml:4: spec.connection.clientOptions.timeoutMS: must be at least 1, not -1
+      spec: {database: bot, collections: [{name: p, indexes: [{name: by_id, keys: [{field: _id}]}]}]}        | s.yaml:4: spec.collections[0].indexes[0].keys: an ascending index on _id alone is the _id_ index
       """)
   void invalidSpecsNameTheFileFieldAndProblem(String yaml, String expected) {
     String message = parseError(yaml);
@@ -108,6 +111,37 @@ class SchemaFileTest {
       """)
   void fractionsInIntegerFieldsAreRefused(String yaml, String expected) {
     assertThat(parseError(yaml)).startsWith("s.yaml").contains(expected);
+  }
+
+  /**
+   * YAML's infinities and not-a-number, and whole numbers too large for their field, are refused
+   * like any other wrong number: with the file, the line and the field, never a parser's exception.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a, order: .inf}]}]}]}                | s.yaml:4: spec.collections[0].indexes[0].keys[0].order: expected a whole number, not .inf
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a, order: -.Inf}]}]}]}               | s.yaml:4: spec.collections[0].indexes[0].keys[0].order: expected a whole number, not -.Inf
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a}], expireAfterSeconds: .nan}]}]}    | s.yaml:4: spec.collections[0].indexes[0].expireAfterSeconds: expected a whole number, not .nan
+      spec:\\n  database: bot\\n  connection: {clientOptions: {timeoutMS: .NaN}}                                             | s.yaml:6: spec.connection.clientOptions.timeoutMS: expected a whole number, not .NaN
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a, order: 99999999999}]}]}]}        | s.yaml:4: spec.collections[0].indexes[0].keys[0].order: expected a whole number from -2147483648 to 2147483647, not 99999999999
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a}], expireAfterSeconds: 99999999999999999999}]}]} | s.yaml:4: spec.collections[0].indexes[0].expireAfterSeconds: expected a whole number from -9223372036854775808 to 9223372036854775807, not 99999999999999999999
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a}], partialFilterExpression: {a: {$lt: .inf}}}]}]} | s.yaml:4: spec.collections[0].indexes[0].partialFilterExpression.a.$lt: expected a number, not .inf
+      """)
+  void infinitiesAndNumbersTooLargeForTheirFieldAreRefused(String yaml, String expected) {
+    String message = parseError(yaml.replace("\\n", "\n"));
+    assertThat(message).startsWith(expected);
+  }
+
+  @Test
+  void aParserErrorNamesTheFieldInJsonToo() {
+    try {
+      SchemaFile.parse("s.yaml", HEAD + "spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: "
+          + "[{field: a, order: .inf}]}]}]}\n");
+      throw new AssertionError("accepted");
+    } catch (InputException e) {
+      assertThat(e.file()).isEqualTo("s.yaml");
+      assertThat(e.field()).isEqualTo("spec.collections[0].indexes[0].keys[0].order");
+    }
   }
 
   @Test

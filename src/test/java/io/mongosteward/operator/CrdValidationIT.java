@@ -111,14 +111,13 @@ class CrdValidationIT {
     c.add(new Case("secretRef key with a space", s -> secretRef(s).put("key", "mongo uri"),
         "spec.connection.secretRef.key", "should match", cliSkips("SpecValidator does not check Secret keys")));
     c.add(new Case("maxPoolSize 0", s -> clientOptions(s).put("maxPoolSize", 0),
-        "spec.connection.clientOptions.maxPoolSize", "greater than or equal to 1",
-        cliSkips("SpecValidator does not check client options")));
+        "spec.connection.clientOptions.maxPoolSize", "greater than or equal to 1", null));
     c.add(new Case("negative connectTimeoutMS", s -> clientOptions(s).put("connectTimeoutMS", -1),
-        "spec.connection.clientOptions.connectTimeoutMS", "greater than or equal to 0",
-        cliSkips("SpecValidator does not check client options")));
+        "spec.connection.clientOptions.connectTimeoutMS", "greater than or equal to 0", null));
+    c.add(new Case("timeoutMS -1", s -> clientOptions(s).put("timeoutMS", -1),
+        "spec.connection.clientOptions.timeoutMS", "greater than or equal to 1", null));
     c.add(new Case("minPoolSize above maxPoolSize", s -> clientOptions(s).put("minPoolSize", 50),
-        "spec.connection.clientOptions.minPoolSize", "minPoolSize must not exceed maxPoolSize",
-        cliSkips("SpecValidator does not check client options")));
+        "spec.connection.clientOptions.minPoolSize", "minPoolSize must not exceed maxPoolSize", null));
     // --- collections
     c.add(new Case("duplicate collection names", s -> coll(s, 1).put("name", "posts"),
         "spec.collections", "collection names must be unique", null));
