@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 public final class SchemaInput {
   @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE",
       description = "A MongoSchema YAML file (each document of it, between ---, is one MongoSchema), a "
-          + "directory (its *.yaml and *.yml files by name, not its subdirectories), or - for standard input. "
+          + "directory (its *.yaml and *.yml files by name, not its subdirectories; a broken link is an error), or - "
+          + "for standard input. "
           + "All are checked before any is used.")
   Path file;
 
@@ -50,15 +51,31 @@ public final class SchemaInput {
 
   private static List<Path> yamlFiles(Path dir) {
     try (Stream<Path> entries = Files.list(dir)) {
-      List<Path> files = entries.filter(Files::isRegularFile)
+      List<Path> named = entries
           .filter(p -> p.getFileName().toString().endsWith(".yaml") || p.getFileName().toString().endsWith(".yml"))
           .sorted().toList();
+      // A link whose target is gone would drop out of isRegularFile silently, and with it a schema.
+      for (Path p : named) {
+        if (Files.isSymbolicLink(p) && !Files.exists(p)) {
+          throw new InputException(p + ": a symbolic link to " + target(p) + ", which does not exist: fix the link or "
+              + "remove it", p.toString(), null);
+        }
+      }
+      List<Path> files = named.stream().filter(Files::isRegularFile).toList();
       if (files.isEmpty()) {
         throw new InputException(dir + ": no *.yaml or *.yml file in this directory", dir.toString(), null);
       }
       return files;
     } catch (IOException e) {
       throw new InputException(dir + ": cannot list: " + e.getMessage(), dir.toString(), null);
+    }
+  }
+
+  private static String target(Path link) {
+    try {
+      return Files.readSymbolicLink(link).toString();
+    } catch (IOException e) {
+      return "a path that cannot be read";
     }
   }
 

@@ -260,6 +260,26 @@ class SchemaFileTest {
     assertThat(docs.get(2).source()).isEqualTo(tmp.resolve("b.yaml") + " (document 2)");
   }
 
+  /** A *.yaml that cannot be read is an error, not a file silently left out of the plan. */
+  @Test
+  void aBrokenLinkInADirectoryIsAnErrorNamingIt() throws IOException {
+    Files.writeString(tmp.resolve("a.yaml"), doc("a", "db1"));
+    Files.createSymbolicLink(tmp.resolve("b.yaml"), tmp.resolve("gone.yaml"));
+    InputException e = catchThrowableOfType(InputException.class, () -> SchemaInput.load(tmp, NO_INPUT));
+    assertThat(e).hasMessage(tmp.resolve("b.yaml") + ": a symbolic link to " + tmp.resolve("gone.yaml")
+        + ", which does not exist: fix the link or remove it");
+    assertThat(e.file()).isEqualTo(tmp.resolve("b.yaml").toString());
+  }
+
+  @Test
+  void aLinkToAFileIsFollowed() throws IOException {
+    Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+    Files.writeString(elsewhere.resolve("real.txt"), doc("a", "db1"));
+    Path dir = Files.createDirectory(tmp.resolve("schemas"));
+    Files.createSymbolicLink(dir.resolve("a.yaml"), elsewhere.resolve("real.txt"));
+    assertThat(SchemaInput.load(dir, NO_INPUT)).extracting(SchemaFile.Document::id).containsExactly("ns/a");
+  }
+
   @Test
   void anEmptyDirectoryIsAnError() throws IOException {
     Path empty = Files.createDirectory(tmp.resolve("empty"));
