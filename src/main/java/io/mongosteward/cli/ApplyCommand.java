@@ -11,7 +11,9 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "apply", mixinStandardHelpOptions = true,
     description = {"Brings a database to a MongoSchema: creates, changes (collMod) and, by policy, drops indexes, "
-        + "and seeds counters. Idempotent: a second apply does nothing. Prints each action with its duration.", ""},
+        + "and seeds counters. Idempotent: a second apply does nothing. Prints each action with its duration. "
+        + "Needs a MongoDB (--mongo-uri-file, MONGODB_URI_FILE, MONGODB_URI, --mongo-uri or the Secret the file "
+        + "names); only --dry-run falls back to an embedded server.", ""},
     footer = {"", "Examples:", "  mongo-steward apply -f examples/bot-app.yaml --dry-run",
         "  mongo-steward apply -f examples/bot-app.yaml --mongo-uri-file /var/run/secrets/mongo/uri",
         "  mongo-steward apply -f schemas/          (every *.yaml and *.yml in it)",
@@ -25,8 +27,8 @@ final class ApplyCommand implements Callable<Integer> {
   @Mixin SchemaInput input;
 
   @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT",
-      description = "text (default) or json: the actions, each with \"applied\", the \"reports\", \"dryRun\" and "
-          + "\"converged\"; several schemas: {\"kind\":\"List\",\"items\":[...]}; an error: "
+      description = "text (default) or json: the actions, each with \"applied\", the \"reports\", \"dryRun\", "
+          + "\"converged\" and \"target\" (the server's \"source\" and \"uri\"); several schemas: {\"kind\":\"List\",\"items\":[...]}; an error: "
           + "{\"error\",\"field\",\"file\"}.")
   ResultPrinter.Format output;
 
@@ -42,7 +44,7 @@ final class ApplyCommand implements Callable<Integer> {
   }
 
   private int apply(SchemaFile.Document document, ResultPrinter printer) {
-    try (SchemaSession session = SchemaSession.open(main, document, target, attempts.checked())) {
+    try (SchemaSession session = SchemaSession.open(main, document, target, attempts.checked(), !dryRun)) {
       boolean dry = dryRun;
       if (session.schema.getSpec().getPolicy().isPaused() && !dry) {
         main.err.println(document.source() + ": spec.policy.paused is true: nothing is written. Set it to false to "
@@ -58,7 +60,7 @@ final class ApplyCommand implements Callable<Integer> {
       // apply builds straight away, and counts only when a build fails.
       SyncResult result = session.engine.sync(session.database, session.schema.getSpec(), new SchemaEngine.Pass(
           session.owner, dry, dry ? SchemaEngine.DuplicateCheck.ALL : SchemaEngine.DuplicateCheck.NONE, progress));
-      printer.apply(session.schema.getSpec().getDatabase(), result);
+      printer.apply(session.schema.getSpec().getDatabase(), session.target, result);
       if (dry) {
         return result.plan().hasChanges() || !result.remainingReports().isEmpty() ? Main.ATTENTION : Main.OK;
       }

@@ -24,7 +24,8 @@ final class PlanCommand implements Callable<Integer> {
   @Mixin SchemaInput input;
 
   @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "FORMAT",
-      description = "text (default) or json: {\"actions\":[{\"type\",\"collection\",\"index\",\"detail\"}]}; "
+      description = "text (default) or json: {\"actions\":[{\"type\",\"collection\",\"index\",\"detail\"}], "
+          + "\"target\":{\"source\",\"uri\"}}; "
           + "several schemas: {\"kind\":\"List\",\"items\":[...]}; an error: {\"error\",\"field\",\"file\"}.")
   ResultPrinter.Format output;
 
@@ -34,9 +35,9 @@ final class PlanCommand implements Callable<Integer> {
   public Integer call() {
     int tries = attempts.checked();
     return EachSchema.run(main, input.load(main.in), output, (document, printer) -> {
-      try (SchemaSession session = SchemaSession.open(main, document, target, tries)) {
+      try (SchemaSession session = SchemaSession.open(main, document, target, tries, false)) {
         Plan plan = session.engine.plan(session.database, session.schema.getSpec(), session.owner);
-        printer.plan(session.schema.getSpec().getDatabase(), plan);
+        printer.plan(session.schema.getSpec().getDatabase(), session.target, plan);
         // Reports count: a conflict or an unmanaged index means the database does not match the
         // spec, and a CI gate built on plan must not pass then. Notes (NameMismatch) do not.
         return plan.hasChanges() || !plan.reports().isEmpty() ? Main.ATTENTION : Main.OK;

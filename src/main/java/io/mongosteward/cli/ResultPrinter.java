@@ -51,10 +51,16 @@ final class ResultPrinter {
   }
 
   void plan(String database, Plan plan) {
+    plan(database, null, plan);
+  }
+
+  /** @param target where the server came from, for the JSON; or null */
+  void plan(String database, MongoTarget.Resolved target, Plan plan) {
     if (format == Format.json) {
       ObjectNode root = JSON.createObjectNode();
       ArrayNode actions = root.putArray("actions");
       plan.actions().forEach(a -> actions.add(item(a)));
+      putTarget(root, target);
       print(root);
       return;
     }
@@ -71,6 +77,11 @@ final class ResultPrinter {
   }
 
   void apply(String database, SyncResult result) {
+    apply(database, null, result);
+  }
+
+  /** @param target where the server came from, for the JSON; or null */
+  void apply(String database, MongoTarget.Resolved target, SyncResult result) {
     List<Action> remaining = result.remainingReports();
     if (format == Format.json) {
       ObjectNode root = JSON.createObjectNode();
@@ -91,6 +102,7 @@ final class ResultPrinter {
       result.plan().reports().forEach(a -> reports.add(item(a)));
       root.put("dryRun", result.dryRun());
       root.put("converged", result.converged());
+      putTarget(root, target);
       print(root);
       return;
     }
@@ -112,6 +124,15 @@ final class ResultPrinter {
     }
     long applied = result.outcomes().stream().filter(Outcome::applied).count();
     out.printf("%d applied, %d need attention.%n", applied, remaining.size());
+  }
+
+  /** "target": {"source": "--mongo-uri" | "MONGODB_URI" | ... | "embedded", "uri": the URI, secrets masked}. */
+  private static void putTarget(ObjectNode root, MongoTarget.Resolved target) {
+    if (target != null) {
+      ObjectNode t = root.putObject("target");
+      t.put("source", target.source());
+      t.put("uri", target.uri().redacted());
+    }
   }
 
   private ObjectNode item(Action a) {

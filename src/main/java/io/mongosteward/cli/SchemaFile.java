@@ -32,6 +32,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToIntFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -83,14 +84,28 @@ public final class SchemaFile {
       if (p.currentToken() == JsonToken.VALUE_NUMBER_FLOAT) {
         throw new FractionException(p, p.getText(), handledType());
       }
+      if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
+        JsonParser.NumberType n = p.getNumberType();
+        boolean tooLarge = n == JsonParser.NumberType.BIG_INTEGER
+            || handledType() == Integer.class && n == JsonParser.NumberType.LONG;
+        if (tooLarge) {
+          throw new FractionException(p, p.getText(), handledType(), "expected a whole number from "
+              + (handledType() == Integer.class ? Integer.MIN_VALUE + " to " + Integer.MAX_VALUE
+                  : Long.MIN_VALUE + " to " + Long.MAX_VALUE) + ", not " + p.getText());
+        }
+      }
       return standard.deserialize(p, ctxt);
     }
   }
 
-  /** A number with a fraction part (or written as one) where a whole number belongs. */
+  /** A number with a fraction part (or written as one), or too large, where a whole number belongs. */
   private static final class FractionException extends InvalidFormatException {
     FractionException(JsonParser p, String text, Class<?> type) {
-      super(p, "expected a whole number, not " + text, text, type);
+      this(p, text, type, "expected a whole number, not " + text);
+    }
+
+    FractionException(JsonParser p, String text, Class<?> type, String problem) {
+      super(p, problem, text, type);
     }
   }
 
@@ -103,10 +118,16 @@ public final class SchemaFile {
    *
    * @param numbered whether messages name the document: the file holds several
    */
-  public record Document(String file, int number, boolean numbered, MongoSchema schema) {
+  public record Document(String file, int number, boolean numbered, MongoSchema schema, ToIntFunction<String> lines) {
     /** "file", or "file (document N)" in a file of several documents. */
     public String source() {
       return numbered ? file + " (document " + number + ")" : file;
+    }
+
+    /** "file:line" of a field path (or its nearest parent written), then the document when the file holds several. */
+    public String at(String path) {
+      int line = lines.applyAsInt(path);
+      return file + (line > 0 ? ":" + line : "") + (numbered ? " (document " + number + ")" : "");
     }
 
     /** namespace/name, as kubectl and the operator know the schema. */
@@ -170,7 +191,8 @@ public final class SchemaFile {
         beans.nextToken();
         if (!doc.empty()) {
           Where where = new Where(file, doc, count > 1 || doc.number() > 1);
-          out.add(new Document(file, doc.number(), where.numbered(), map(where, YAML.readTree(trees), beans)));
+          out.add(new Document(file, doc.number(), where.numbered(), map(where, YAML.readTree(trees), beans),
+              doc::lineOf));
         }
       }
     } catch (IOException e) {
@@ -271,7 +293,7 @@ public final class SchemaFile {
           + "a map's key order is not kept, and key order defines a compound index";
     }
     if (e instanceof FractionException f) {
-      return "expected a whole number, not " + f.getValue();
+      return f.getOriginalMessage();
     }
     if (e instanceof InvalidFormatException f) {
       return "expected " + typeName(f.getTargetType()) + ", not '" + f.getValue() + "'";

@@ -34,9 +34,15 @@ final class SchemaSession implements AutoCloseable {
     this.owner = new Owner(schema.getMetadata().getNamespace(), schema.getMetadata().getName(), null);
   }
 
-  static SchemaSession open(Main main, SchemaFile.Document document, MongoTarget targetOptions, int attempts) {
+  /**
+   * @param changes whether the command changes the database (apply without --dry-run): it then
+   *     needs a MongoDB given to it, and never falls back to an embedded one
+   */
+  static SchemaSession open(Main main, SchemaFile.Document document, MongoTarget targetOptions, int attempts,
+      boolean changes) {
     MongoSchema schema = document.schema();
-    MongoTarget.Resolved target = targetOptions.resolve(main.env, secretOf(main, schema, document.source()), main.err);
+    MongoTarget.Resolved target = targetOptions.resolve(main.env, secretOf(main, document, changes), main.err,
+        changes ? MongoTarget.APPLY_NEEDS_MONGODB : null);
     MongoSessions sessions = MongoSessions.interactive(attempts, target.uri().redactor());
     try {
       MongoDatabase db = sessions.open(target.uri(), interactive(target.uri(),
@@ -69,7 +75,9 @@ final class SchemaSession implements AutoCloseable {
   static final int CLI_SERVER_SELECTION_MS = 5000;
 
   /** The Secret the file names, read through the current kubeconfig, only when asked for. */
-  private static Supplier<String> secretOf(Main main, MongoSchema schema, String file) {
+  private static Supplier<String> secretOf(Main main, SchemaFile.Document document, boolean changes) {
+    MongoSchema schema = document.schema();
+    String file = document.source();
     return () -> {
       var connection = schema.getSpec().getConnection();
       SecretKeyRef ref = connection == null ? null : connection.getSecretRef();
@@ -77,6 +85,11 @@ final class SchemaSession implements AutoCloseable {
         return null;
       }
       if (!KubeConfigs.available(main.env)) {
+        if (changes) {
+          throw new InputException(file + ": spec.connection.secretRef: names Secret " + ref.getName() + ", but there "
+              + "is no kubeconfig to read it with (KUBECONFIG, ~/.kube/config, or in a cluster); "
+              + MongoTarget.APPLY_NEEDS_MONGODB, document.file(), "spec.connection.secretRef");
+        }
         main.err.println(file + " names Secret " + ref.getName() + ", but there is no kubeconfig to read it with.");
         return null;
       }
@@ -88,7 +101,8 @@ final class SchemaSession implements AutoCloseable {
         while (root.getCause() != null) root = root.getCause();
         String why = root == e ? e.getMessage() : e.getMessage() + ": " + root.getMessage();
         throw new InputException(file + ": spec.connection.secretRef: cannot read Secret " + ref.getName()
-            + " through the current kubeconfig (" + why + "); pass --mongo-uri-file or set MONGODB_URI");
+            + " through the current kubeconfig (" + why + "); pass --mongo-uri-file or set MONGODB_URI", document.file(),
+            "spec.connection.secretRef");
       }
     };
   }

@@ -128,12 +128,13 @@ final class SidecarCommand implements Callable<Integer> {
   }
 
   private MongoTarget.Resolved resolveTarget() {
+    String none = "no MongoDB to probe: set MONGODB_URI, or mount the connection string from a Secret "
+        + "and pass --mongo-uri-file PATH (or set MONGODB_URI_FILE). See: mongo-steward sidecar --help";
     if (!target.given(main.env)) {
-      throw new InputException("no MongoDB to probe: set MONGODB_URI, or mount the connection string from a Secret "
-          + "and pass --mongo-uri-file PATH (or set MONGODB_URI_FILE). See: mongo-steward sidecar --help");
+      throw new InputException(none);
     }
     // Never the embedded server nor a kubeconfig Secret: the sidecar probes what the application uses.
-    return target.resolve(main.env, () -> null, main.err);
+    return target.resolve(main.env, () -> null, main.err, none);
   }
 
   /** The settings checked together, with messages that name the flags. */

@@ -105,12 +105,32 @@ final class YamlScan {
     if (((YAMLParser) p).isCurrentAlias()) {
       throw refused(line, path, "alias (*" + p.getText() + ")");
     }
+    if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
+      checkNumber(p, line, path);
+    }
     if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
       // Jackson reports anchors on mappings and lists only; one on a scalar is harmless without an alias.
       if (p.getObjectId() != null) {
         throw refused(line, path, "anchor (&" + p.getObjectId() + ")");
       }
       open.push(new Frame(path, t == JsonToken.START_OBJECT));
+    }
+  }
+
+  /**
+   * YAML's .inf, -.inf and .nan are floats to the YAML parser, but Jackson cannot read them (it
+   * throws on the value, with no field): refused here, naming the field. Every number a
+   * MongoSchema types is a whole number; a partialFilterExpression, a MongoDB filter, takes any.
+   */
+  private void checkNumber(JsonParser p, int line, String path) throws IOException {
+    try {
+      p.getNumberValue();
+    } catch (JsonProcessingException e) {
+      String expected = path.contains("partialFilterExpression") || !path.startsWith("spec.") ? "a number"
+          : "a whole number";
+      throw new InputException(where(line) + ": " + path + ": expected " + expected + ", not " + p.getText()
+          + (expected.equals("a number") ? " (YAML's infinities and .nan are not supported; write a finite number)" : ""),
+          file, path);
     }
   }
 

@@ -26,21 +26,24 @@ public final class MongoUri {
       throw new InvalidMongoUriException("the connection string is empty");
     }
     Parts parts = Parts.of(raw.strip());
+    // The options first: the driver logs (and then ignores) what it does not understand.
+    int query = parts.rest().indexOf('?');
+    if (query >= 0) {
+      try {
+        UriOptions.check(parts.rest().substring(query + 1));
+      } catch (InvalidMongoUriException e) {
+        throw new InvalidMongoUriException(parts.safe(e.getMessage()));
+      }
+    }
     ConnectionString cs;
     try {
       cs = new ConnectionString(parts.whole());
     } catch (RuntimeException e) {
       throw new InvalidMongoUriException(parts.explainRefusal());
     }
-    int query = parts.rest().indexOf('?');
-    if (query >= 0) {
-      try {
-        UriOptions.checkKnown(parts.rest().substring(query + 1));
-      } catch (InvalidMongoUriException e) {
-        throw new InvalidMongoUriException(parts.safe(e.getMessage()));
-      }
-    }
-    return new MongoUri(cs, Redactor.of(parts.password(), cs.getProxyPassword()));
+    java.util.List<String> secrets = new java.util.ArrayList<>(parts.optionSecrets());
+    secrets.add(parts.password());
+    return new MongoUri(cs, Redactor.of(secrets.toArray(String[]::new)));
   }
 
   public ConnectionString connectionString() {
@@ -89,6 +92,12 @@ public final class MongoUri {
           : new Parts(s.substring(0, start), s.substring(start, at), s.substring(at + 1));
     }
 
+    /** The literal secrets in the options, see {@link UriOptions#secrets}. */
+    java.util.List<String> optionSecrets() {
+      int query = rest.indexOf('?');
+      return query < 0 ? java.util.List.of() : UriOptions.secrets(rest.substring(query + 1));
+    }
+
     String whole() {
       return userInfo == null ? scheme + rest : scheme + userInfo + "@" + rest;
     }
@@ -117,14 +126,17 @@ public final class MongoUri {
      * guard for a user-info cut in the wrong place, so that the driver saw part of it.
      */
     String safe(String message) {
-      if (userInfo == null) {
-        return message;
+      java.util.List<String> secrets = new java.util.ArrayList<>();
+      if (userInfo != null) {
+        secrets.add(userInfo);
+        secrets.add(Redactor.decodeLeniently(userInfo));
       }
-      for (String secret : new String[] {userInfo, Redactor.decodeLeniently(userInfo)}) {
+      secrets.addAll(optionSecrets());
+      for (String secret : secrets) {
         for (int i = 0; i + 3 <= secret.length(); i++) {
           if (message.contains(secret.substring(i, i + 3))) {
             return "the connection string is not valid (the reason is withheld: it would quote part of the user "
-                + "name or password); check the hosts, the port and the options";
+                + "name, the password or an option that holds a secret); check the hosts, the port and the options";
           }
         }
       }

@@ -8,11 +8,15 @@ import java.util.regex.Pattern;
 
 /**
  * Removes credentials from any text that may leave the process (logs, status, Events, metrics,
- * exception messages): the userinfo of every mongodb:// URI, and the literal known secrets.
+ * exception messages): the userinfo of every mongodb:// URI, the value of every option that can
+ * hold a secret ({@link UriOptions#SECRET}), and the literal known secrets.
  */
 public final class Redactor {
   private static final Pattern URI_USERINFO =
       Pattern.compile("(mongodb(?:\\+srv)?://)([^/@\\s]*)@", Pattern.CASE_INSENSITIVE);
+  /** The value of a connection string option that can hold a secret, such as an AWS session token. */
+  private static final Pattern SECRET_OPTION = Pattern.compile("([?&;](?:" + String.join("|", UriOptions.SECRET)
+      + ")=)([^&;#\\s\"'<>]+)", Pattern.CASE_INSENSITIVE);
   public static final String MASK = "***";
 
   private final List<String> secrets;
@@ -37,6 +41,8 @@ public final class Redactor {
         }
       }
     }
+    // The longest first, so that a secret holding another is masked whole.
+    all.sort(java.util.Comparator.comparingInt(String::length).reversed());
     return new Redactor(List.copyOf(all));
   }
 
@@ -50,6 +56,7 @@ public final class Redactor {
       String user = colon < 0 ? userinfo : userinfo.substring(0, colon);
       return java.util.regex.Matcher.quoteReplacement(m.group(1) + user + ":" + MASK + "@");
     });
+    out = SECRET_OPTION.matcher(out).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(m.group(1) + MASK));
     for (String secret : secrets) {
       out = out.replace(secret, MASK);
     }

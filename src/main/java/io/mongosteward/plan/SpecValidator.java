@@ -1,11 +1,14 @@
 package io.mongosteward.plan;
 
+import io.mongosteward.api.v1alpha1.ClientOptions;
 import io.mongosteward.api.v1alpha1.CollectionSpec;
 import io.mongosteward.api.v1alpha1.CounterSpec;
 import io.mongosteward.api.v1alpha1.IndexKey;
 import io.mongosteward.api.v1alpha1.IndexSpec;
 import io.mongosteward.api.v1alpha1.KeyType;
 import io.mongosteward.api.v1alpha1.MongoSchemaSpec;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,6 +30,8 @@ public final class SpecValidator {
   private static final Pattern FIELD_PATH = Pattern.compile(IndexKey.FIELD_PATH);
   // https://www.mongodb.com/docs/manual/reference/local-database/, .../reference/config-database/
   private static final Set<String> RESERVED_DATABASES = Set.of("admin", "config", "local");
+  /** mongo-steward's own metadata collection in each managed database (MetadataStore.COLLECTION). */
+  public static final String METADATA_COLLECTION = "mongosteward";
   // MongoDB keeps expireAfterSeconds in a 32-bit integer.
   // https://www.mongodb.com/docs/manual/core/index-ttl/#create-a-ttl-index
   private static final long MAX_TTL = 2147483647L;
@@ -70,13 +75,62 @@ public final class SpecValidator {
       } else if (coll.getName().startsWith("system.")) {
         out.add(new Violation(path + ".name", "'" + coll.getName() + "' is not a valid collection name: "
             + "names starting with system. are reserved by MongoDB"));
+      } else if (coll.getName().equals(METADATA_COLLECTION)) {
+        out.add(new Violation(path + ".name", metadataCollection()));
       } else if (!collections.add(coll.getName())) {
         out.add(new Violation(path + ".name", "collection '" + coll.getName() + "' is listed twice; merge its indexes into one entry"));
       }
       validateIndexes(coll, path, out);
     }
     validateCounters(spec, out);
+    if (spec.getConnection() != null && spec.getConnection().getClientOptions() != null) {
+      validateClientOptions(spec.getConnection().getClientOptions(), out);
+    }
     return out;
+  }
+
+  /** The CRD's minimums, for the CLI (whose files the API server never sees): the driver would fail at run time. */
+  private static void validateClientOptions(ClientOptions o, List<Violation> out) {
+    String path = "spec.connection.clientOptions.";
+    atLeast(path + "maxPoolSize", o.getMaxPoolSize(), 1, out);
+    atLeast(path + "minPoolSize", o.getMinPoolSize(), 0, out);
+    atLeast(path + "connectTimeoutMS", o.getConnectTimeoutMS(), 0, out);
+    atLeast(path + "socketTimeoutMS", o.getSocketTimeoutMS(), 0, out);
+    atLeast(path + "serverSelectionTimeoutMS", o.getServerSelectionTimeoutMS(), 0, out);
+    atLeast(path + "waitQueueTimeoutMS", o.getWaitQueueTimeoutMS(), 0, out);
+    atLeast(path + "timeoutMS", o.getTimeoutMS(), 1, out);
+    atLeast(path + "indexBuildTimeoutMS", o.getIndexBuildTimeoutMS(), 1, out);
+    if (o.getMinPoolSize() != null && o.getMaxPoolSize() != null && o.getMinPoolSize() > o.getMaxPoolSize()
+        && o.getMaxPoolSize() >= 1) {
+      out.add(new Violation(path + "minPoolSize", "must not exceed maxPoolSize (" + o.getMaxPoolSize() + "), not "
+          + o.getMinPoolSize()));
+    }
+  }
+
+  private static void atLeast(String path, Number value, long min, List<Violation> out) {
+    if (value != null && value.longValue() < min) {
+      out.add(new Violation(path, "must be at least " + min + ", not " + value));
+    }
+  }
+
+  /**
+   * Numbers BSON cannot hold, anywhere in a partialFilterExpression: an integer beyond 64 bits (the
+   * driver has no codec for BigInteger) or a decimal beyond a double. YAML and JSON readers give
+   * an Integer, a Long or a Double for everything else.
+   */
+  private static void validateFilter(Object value, String path, List<Violation> out) {
+    if (value instanceof Map<?, ?> map) {
+      map.forEach((k, v) -> validateFilter(v, path + "." + k, out));
+    } else if (value instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        validateFilter(list.get(i), path + "[" + i + "]", out);
+      }
+    } else if (value instanceof BigInteger n && n.bitLength() > 63
+        || value instanceof BigDecimal d && !Double.isFinite(d.doubleValue())) {
+      out.add(new Violation(path, value + " is beyond a 64-bit integer (from " + Long.MIN_VALUE + " to "
+          + Long.MAX_VALUE + "), the largest whole number MongoDB stores; write a smaller number, or one with an "
+          + "exponent such as 1.0e23 to compare with a double"));
+    }
   }
 
   private void validateIndexes(CollectionSpec coll, String collPath, List<Violation> out) {
@@ -181,6 +235,15 @@ public final class SpecValidator {
               + "32-bit integer), not " + index.getExpireAfterSeconds()));
         }
       }
+      if (index.getPartialFilterExpression() != null) {
+        validateFilter(index.getPartialFilterExpression(), path + ".partialFilterExpression", out);
+      }
+      if (index.getExpireAfterSeconds() == null && keys.size() == 1 && isIdAscending(keys.get(0))
+          && !Planner.ID_INDEX.equals(index.getName())) {
+        // A TTL there, or the name _id_, is reported already.
+        out.add(new Violation(path + ".keys", "an ascending index on _id alone is the _id_ index, which every "
+            + "collection has (unique, and kept by MongoDB): remove this index, or give it order: -1 or another key"));
+      }
       if (Boolean.TRUE.equals(index.getSparse()) && index.getPartialFilterExpression() != null) {
         out.add(new Violation(path + ".sparse", "cannot be combined with partialFilterExpression; use the filter alone"));
       }
@@ -220,6 +283,11 @@ public final class SpecValidator {
         isSimple(index) ? null : d.collation());
   }
 
+  private static boolean isIdAscending(IndexKey key) {
+    return key != null && "_id".equals(key.getField()) && key.getType() == null
+        && (key.getOrder() == null || key.getOrder() == 1);
+  }
+
   private static boolean isSimple(IndexSpec index) {
     return index.getCollation() == null || "simple".equals(index.getCollation().getLocale());
   }
@@ -245,6 +313,8 @@ public final class SpecValidator {
         out.add(new Violation(path + ".collection", "must not be empty"));
       } else if (collectionNameProblem(counter.getCollection()) != null) {
         out.add(new Violation(path + ".collection", collectionNameProblem(counter.getCollection())));
+      } else if (counter.getCollection().equals(METADATA_COLLECTION)) {
+        out.add(new Violation(path + ".collection", metadataCollection()));
       }
       if (counter.getSeedFrom() != null) {
         String seedCollection = counter.getSeedFrom().getCollection();
@@ -260,6 +330,12 @@ public final class SpecValidator {
         }
       }
     }
+  }
+
+  /** Its records say which schema manages what; an index or a counter there would break every schema of the database. */
+  private static String metadataCollection() {
+    return "'" + METADATA_COLLECTION + "' is mongo-steward's own metadata collection (which schema manages which "
+        + "collection and counter), not one a schema can manage; use another name";
   }
 
   /**

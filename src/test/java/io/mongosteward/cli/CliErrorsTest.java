@@ -89,6 +89,24 @@ class CliErrorsTest {
     assertThat(errorOf(run(Map.of(), "apply", "-o", "json")).get("error").asText()).contains("Missing required option");
   }
 
+  /** An AWS session token in the URI is a secret like the password: never printed, in text or JSON. */
+  @Test
+  void aSessionTokenIsNeverPrinted() {
+    String uri = "mongodb://AKIAEXAMPLE:pw-S3cr3t@127.0.0.1:1/?serverSelectionTimeoutMS=100"
+        + "&authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:Tok3nSecretXYZ";
+    for (String command : new String[] {"plan", "apply"}) {
+      Run text = run(Map.of("MONGODB_URI", uri), command, "-f", EXAMPLE, "--attempts", "1");
+      assertThat(text.code()).as(text.all()).isEqualTo(1);
+      assertThat(text.err()).contains("cannot reach MongoDB at mongodb://AKIAEXAMPLE:***@127.0.0.1:1/",
+          "authMechanismProperties=***");
+      assertThat(text.all()).doesNotContain("Tok3nSecretXYZ").doesNotContain("pw-S3cr3t");
+      Run json = run(Map.of("MONGODB_URI", uri), command, "-f", EXAMPLE, "--attempts", "1", "-o", "json");
+      assertThat(json.code()).as(json.all()).isEqualTo(1);
+      assertThat(errorOf(json).get("error").asText()).contains("authMechanismProperties=***");
+      assertThat(json.all()).doesNotContain("Tok3nSecretXYZ").doesNotContain("pw-S3cr3t");
+    }
+  }
+
   @Test
   void theWorstExitCodeWinsErrorThenAttentionThenOk() {
     assertThat(Main.worse(Main.OK, Main.ATTENTION)).isEqualTo(Main.ATTENTION);
@@ -103,6 +121,53 @@ class CliErrorsTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).isEqualTo("error: nope.yaml: no such file" + System.lineSeparator());
+  }
+
+  /**
+   * A variable that is set but empty is a mistake (a Secret not mounted, a CI variable not filled),
+   * not "no URI": it must never send plan or apply to a throwaway server.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      MONGODB_URI      | ''
+      MONGODB_URI      | '   '
+      MONGODB_URI_FILE | ''
+      MONGODB_URI_FILE | ' '
+      """)
+  void aVariableSetButEmptyIsAnErrorNamingIt(String variable, String value) {
+    for (String command : new String[] {"plan", "apply"}) {
+      Run text = run(Map.of(variable, value), command, "-f", EXAMPLE);
+      assertThat(text.code()).as(text.all()).isEqualTo(1);
+      assertThat(text.out()).isEmpty();
+      assertThat(text.err()).startsWith("error: " + variable + " is set but empty: ").contains("unset " + variable)
+          .doesNotContain("embedded");
+      Run json = run(Map.of(variable, value), command, "-f", EXAMPLE, "-o", "json");
+      assertThat(json.code()).as(json.all()).isEqualTo(1);
+      assertThat(errorOf(json).get("error").asText()).startsWith(variable + " is set but empty: ");
+      assertThat(json.err()).doesNotContain("embedded");
+    }
+  }
+
+  /** apply changes a database: it never picks a throwaway one by itself. */
+  @Test
+  void applyWithoutAMongoDbExitsOneAndSaysHowToGiveOne() throws IOException {
+    Path noSecret = tmp.resolve("plain.yaml");
+    Files.writeString(noSecret, SchemaFileTest.HEAD + "spec: {database: bot}\n");
+    Run text = run(Map.of(), "apply", "-f", noSecret.toString());
+    assertThat(text.code()).as(text.all()).isEqualTo(1);
+    assertThat(text.out()).isEmpty();
+    assertThat(text.err()).startsWith("error: apply needs a MongoDB to change").contains("--mongo-uri-file",
+        "MONGODB_URI", "apply --dry-run").doesNotContain("using an embedded");
+    JsonNode json = errorOf(run(Map.of(), "apply", "-f", noSecret.toString(), "-o", "json"));
+    assertThat(json.get("error").asText()).startsWith("apply needs a MongoDB to change");
+
+    // The example names a Secret, and there is no kubeconfig to read it with.
+    Run secret = run(Map.of(), "apply", "-f", EXAMPLE, "-o", "json");
+    assertThat(secret.code()).as(secret.all()).isEqualTo(1);
+    assertThat(errorOf(secret).get("error").asText()).startsWith(EXAMPLE + ": spec.connection.secretRef: names Secret "
+        + "bot-mongo, but there is no kubeconfig to read it with").contains("apply needs a MongoDB to change");
+    assertThat(errorOf(secret).get("field").asText()).isEqualTo("spec.connection.secretRef");
+    assertThat(secret.err()).doesNotContain("embedded");
   }
 
   @ParameterizedTest

@@ -116,7 +116,9 @@ class CliIT {
     Run r = run("plan", "-f", EXAMPLE, "--output", "json");
     assertThat(r.code()).isEqualTo(2);
     JsonNode root = new ObjectMapper().readTree(r.out());
-    assertThat(root.fieldNames()).toIterable().containsExactly("actions");
+    assertThat(root.fieldNames()).toIterable().containsExactly("actions", "target");
+    assertThat(root.get("target").get("source").asText()).isEqualTo("embedded");
+    assertThat(root.get("target").get("uri").asText()).startsWith("mongodb://");
     JsonNode claim = root.get("actions").get(0);
     assertThat(claim.get("type").asText()).isEqualTo("Claim");
     assertThat(claim.get("collection").asText()).isEqualTo("posts");
@@ -130,6 +132,35 @@ class CliIT {
     root.get("actions").forEach(a -> types.add(a.get("type").asText()));
     assertThat(types).containsExactly("Claim", "CreateIndex", "CreateIndex", "CreateIndex", "Claim", "CreateIndex",
         "Claim", "CreateIndex", "Claim", "SeedCounter", "Claim", "SeedCounter");
+  }
+
+  /** The JSON says which server was used and where its URI came from (its secrets masked: MongoUriTest). */
+  @Test
+  void jsonNamesTheTargetAndWhereItCameFrom() throws IOException {
+    String uri = MongoBackend.MONGO_JAVA_SERVER.uri() + "/?appName=cli";
+    Path file = write("s.yaml", uniqueDbSpec("cli_target"));
+    Run plan = run(Map.of("MONGODB_URI", uri), "plan", "-f", file.toString(), "-o", "json");
+    assertThat(plan.code()).as(plan.out() + plan.err()).isEqualTo(2);
+    JsonNode target = new ObjectMapper().readTree(plan.out()).get("target");
+    assertThat(target.get("source").asText()).isEqualTo("MONGODB_URI");
+    assertThat(target.get("uri").asText()).isEqualTo(uri);
+
+    Path uriFile = write("uri", uri + "\n");
+    Run apply = run(Map.of(), "apply", "-f", file.toString(), "--mongo-uri-file", uriFile.toString(), "--dry-run",
+        "-o", "json");
+    assertThat(apply.code()).as(apply.err()).isEqualTo(2);
+    JsonNode applied = new ObjectMapper().readTree(apply.out()).get("target");
+    assertThat(applied.get("source").asText()).isEqualTo("--mongo-uri-file");
+    assertThat(applied.get("uri").asText()).isEqualTo(uri);
+  }
+
+  /** plan and apply --dry-run keep the embedded fallback, and say so on stderr and in the JSON. */
+  @Test
+  void dryRunWithoutAUriUsesTheEmbeddedServer() throws IOException {
+    Run dry = run("apply", "-f", EXAMPLE, "--dry-run", "-o", "json");
+    assertThat(dry.code()).as(dry.err()).isEqualTo(2);
+    assertThat(dry.err()).contains("embedded MongoDB-compatible server");
+    assertThat(new ObjectMapper().readTree(dry.out()).get("target").get("source").asText()).isEqualTo("embedded");
   }
 
   /** A dry run shows, in JSON too, what apply would do: the changes plan lists, none applied. */

@@ -2,6 +2,7 @@ package io.mongosteward.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.mongosteward.api.v1alpha1.KeyType;
 import java.io.ByteArrayInputStream;
@@ -88,6 +89,9 @@ class SchemaFileTest {
       spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a, order: 1, type: text}]}]}]} | spec.collections[0].indexes[0].keys[0]: give either order or type
       spec: {database: 42}                                                                                     | spec.database: expected a string
       spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a}], expireAfterSeconds: -5}]}]} | expireAfterSeconds: must be 0 or more
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a}], partialFilterExpression: {a: {$gt: 99999999999999999999999}}}]}]} | s.yaml:4: spec.collections[0].indexes[0].partialFilterExpression.a.$gt: 99999999999999999999999 is beyond a 64-bit integer
+      spec: {database: bot, connection: {clientOptions: {timeoutMS: -1}}}                                      | s.yaml:4: spec.connection.clientOptions.timeoutMS: must be at least 1, not -1
+      spec: {database: bot, collections: [{name: p, indexes: [{name: by_id, keys: [{field: _id}]}]}]}        | s.yaml:4: spec.collections[0].indexes[0].keys: an ascending index on _id alone is the _id_ index
       """)
   void invalidSpecsNameTheFileFieldAndProblem(String yaml, String expected) {
     String message = parseError(yaml);
@@ -107,6 +111,37 @@ class SchemaFileTest {
       """)
   void fractionsInIntegerFieldsAreRefused(String yaml, String expected) {
     assertThat(parseError(yaml)).startsWith("s.yaml").contains(expected);
+  }
+
+  /**
+   * YAML's infinities and not-a-number, and whole numbers too large for their field, are refused
+   * like any other wrong number: with the file, the line and the field, never a parser's exception.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a, order: .inf}]}]}]}                | s.yaml:4: spec.collections[0].indexes[0].keys[0].order: expected a whole number, not .inf
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a, order: -.Inf}]}]}]}               | s.yaml:4: spec.collections[0].indexes[0].keys[0].order: expected a whole number, not -.Inf
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a}], expireAfterSeconds: .nan}]}]}    | s.yaml:4: spec.collections[0].indexes[0].expireAfterSeconds: expected a whole number, not .nan
+      spec:\\n  database: bot\\n  connection: {clientOptions: {timeoutMS: .NaN}}                                             | s.yaml:6: spec.connection.clientOptions.timeoutMS: expected a whole number, not .NaN
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a, order: 99999999999}]}]}]}        | s.yaml:4: spec.collections[0].indexes[0].keys[0].order: expected a whole number from -2147483648 to 2147483647, not 99999999999
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a}], expireAfterSeconds: 99999999999999999999}]}]} | s.yaml:4: spec.collections[0].indexes[0].expireAfterSeconds: expected a whole number from -9223372036854775808 to 9223372036854775807, not 99999999999999999999
+      spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: [{field: a}], partialFilterExpression: {a: {$lt: .inf}}}]}]} | s.yaml:4: spec.collections[0].indexes[0].partialFilterExpression.a.$lt: expected a number, not .inf
+      """)
+  void infinitiesAndNumbersTooLargeForTheirFieldAreRefused(String yaml, String expected) {
+    String message = parseError(yaml.replace("\\n", "\n"));
+    assertThat(message).startsWith(expected);
+  }
+
+  @Test
+  void aParserErrorNamesTheFieldInJsonToo() {
+    try {
+      SchemaFile.parse("s.yaml", HEAD + "spec: {database: bot, collections: [{name: p, indexes: [{name: a, keys: "
+          + "[{field: a, order: .inf}]}]}]}\n");
+      throw new AssertionError("accepted");
+    } catch (InputException e) {
+      assertThat(e.file()).isEqualTo("s.yaml");
+      assertThat(e.field()).isEqualTo("spec.collections[0].indexes[0].keys[0].order");
+    }
   }
 
   @Test
@@ -225,6 +260,26 @@ class SchemaFileTest {
     assertThat(docs.get(2).source()).isEqualTo(tmp.resolve("b.yaml") + " (document 2)");
   }
 
+  /** A *.yaml that cannot be read is an error, not a file silently left out of the plan. */
+  @Test
+  void aBrokenLinkInADirectoryIsAnErrorNamingIt() throws IOException {
+    Files.writeString(tmp.resolve("a.yaml"), doc("a", "db1"));
+    Files.createSymbolicLink(tmp.resolve("b.yaml"), tmp.resolve("gone.yaml"));
+    InputException e = catchThrowableOfType(InputException.class, () -> SchemaInput.load(tmp, NO_INPUT));
+    assertThat(e).hasMessage(tmp.resolve("b.yaml") + ": a symbolic link to " + tmp.resolve("gone.yaml")
+        + ", which does not exist: fix the link or remove it");
+    assertThat(e.file()).isEqualTo(tmp.resolve("b.yaml").toString());
+  }
+
+  @Test
+  void aLinkToAFileIsFollowed() throws IOException {
+    Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+    Files.writeString(elsewhere.resolve("real.txt"), doc("a", "db1"));
+    Path dir = Files.createDirectory(tmp.resolve("schemas"));
+    Files.createSymbolicLink(dir.resolve("a.yaml"), elsewhere.resolve("real.txt"));
+    assertThat(SchemaInput.load(dir, NO_INPUT)).extracting(SchemaFile.Document::id).containsExactly("ns/a");
+  }
+
   @Test
   void anEmptyDirectoryIsAnError() throws IOException {
     Path empty = Files.createDirectory(tmp.resolve("empty"));
@@ -237,6 +292,47 @@ class SchemaFileTest {
     InputStream in = new ByteArrayInputStream((doc("a", "db1") + "---\n" + doc("b", "db2")).getBytes(StandardCharsets.UTF_8));
     assertThat(SchemaInput.load(Path.of("-"), in)).extracting(SchemaFile.Document::source)
         .containsExactly("stdin (document 1)", "stdin (document 2)");
+  }
+
+  static String schema(String name, String db, String rest) {
+    return "apiVersion: mongosteward.io/v1alpha1\nkind: MongoSchema\nmetadata: {name: " + name + ", namespace: ns}\n"
+        + "spec:\n  database: " + db + "\n" + rest;
+  }
+
+  /** One schema manages a collection: plan must not promise what apply would refuse with ManagedElsewhere. */
+  @Test
+  void twoSchemasDeclaringOneCollectionOfOneDatabaseAreAnError() throws IOException {
+    Files.writeString(tmp.resolve("a.yaml"), schema("a", "app", "  collections: [{name: posts}]\n"));
+    Files.writeString(tmp.resolve("b.yaml"), schema("x", "other", "  collections: [{name: posts}]\n") + "---\n"
+        + schema("b", "app", "  collections:\n    - name: users\n    - name: posts\n"));
+    InputException e = catchThrowableOfType(InputException.class, () -> SchemaInput.load(tmp, NO_INPUT));
+    assertThat(e).hasMessage(tmp.resolve("b.yaml") + ":15 (document 2): spec.collections[1].name: collection "
+        + "'posts' of database app is declared by ns/a too (" + tmp.resolve("a.yaml") + ":6); one MongoSchema "
+        + "manages a collection or a counter (apply would refuse the second with ManagedElsewhere): declare it in "
+        + "one of them");
+    assertThat(e.file()).isEqualTo(tmp.resolve("b.yaml").toString());
+    assertThat(e.field()).isEqualTo("spec.collections[1].name");
+  }
+
+  @Test
+  void twoSchemasDeclaringOneCounterOfOneDatabaseAreAnError() {
+    String text = schema("a", "app", "  counters: [{name: post_id}]\n") + "---\n"
+        + schema("b", "app", "  counters: [{name: post_id, collection: ids}, {name: post_id}]\n");
+    InputStream in = new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> SchemaInput.load(Path.of("-"), in)).isInstanceOf(InputException.class)
+        .hasMessage("stdin:13 (document 2): spec.counters[1].name: counter 'post_id' (in counters) of database app is "
+            + "declared by ns/a too (stdin:6 (document 1)); one MongoSchema manages a collection or a counter (apply "
+            + "would refuse the second with ManagedElsewhere): declare it in one of them");
+  }
+
+  /** What apply does not refuse: another database, another counters collection, a counter beside a collection. */
+  @Test
+  void schemasSharingOnlyNamesAreAccepted() {
+    String text = schema("a", "app", "  collections: [{name: posts}]\n  counters: [{name: post_id}]\n") + "---\n"
+        + schema("b", "other", "  collections: [{name: posts}]\n  counters: [{name: post_id}]\n") + "---\n"
+        + schema("c", "app", "  collections: [{name: counters}]\n  counters: [{name: post_id, collection: ids}]\n");
+    InputStream in = new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    assertThat(SchemaInput.load(Path.of("-"), in)).hasSize(3);
   }
 
   @Test

@@ -35,6 +35,7 @@ public class MongoUriTest {
       mongodb://Qx7jvk:Pa%25ss-w0rd-CANARY@db.example.com:notaport/bot        | Pa%25ss-w0rd-CANARY
       mongodb://Qx7jvk:Pa%25ss-w0rd-CANARY@db.example.com/?maxPoolSize=lots   | Pa%25ss-w0rd-CANARY
       mongodb://Qx7jvk:Pa%25ss-w0rd-CANARY@db.example.com/?tls=true&ssl=false | Pa%25ss-w0rd-CANARY
+      mongodb://Qx7jvk:Pa%25ss-w0rd-CANARY@db.example.com/?tls=ture           | Pa%25ss-w0rd-CANARY
       mongodb://Qx7jvk:Pa%25ss-w0rd-CANARY@db.example.com/?authMechanism=NOPE | Pa%25ss-w0rd-CANARY
       mongo://Qx7jvk:Pa%25ss-w0rd-CANARY@db.example.com/bot                   | Pa%25ss-w0rd-CANARY
       Qx7jvk:Pa%25ss-w0rd-CANARY@db.example.com:27017                         | Pa%25ss-w0rd-CANARY
@@ -89,6 +90,88 @@ public class MongoUriTest {
         .hasMessageContaining("did you mean 'serverSelectionTimeoutMS'?");
   }
 
+  /**
+   * The driver reads a boolean it does not recognise as "not set" and only logs a warning, so
+   * tls=ture would connect in plaintext. Every option it parses as a boolean takes what it takes
+   * (true, false, and the deprecated yes, no, 1, 0, in any case), else the URI is refused by the
+   * option's name, never its value.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      tls=ture                         | tls
+      TLS=CANARYVAL                    | TLS
+      ssl=on                           | ssl
+      tlsInsecure=maybe                | tlsInsecure
+      tlsAllowInvalidHostnames=2       | tlsAllowInvalidHostnames
+      sslInvalidHostnameAllowed=y      | sslInvalidHostnameAllowed
+      retryWrites=tru                  | retryWrites
+      retryReads=                      | retryReads
+      directConnection=ok              | directConnection
+      loadBalanced=nope                | loadBalanced
+      journal=t                        | journal
+      safe=sure                        | safe
+      enableOverloadRetargeting=truee  | enableOverloadRetargeting
+      tls=true&tls=fals                | tls
+      """)
+  void aBooleanOptionTakesOnlyWhatTheDriverReadsAsABoolean(String options, String name) {
+    assertThatThrownBy(() -> MongoUri.parse("mongodb://app:pw@db/?" + options))
+        .isInstanceOf(MongoUri.InvalidMongoUriException.class)
+        .hasMessageStartingWith("option '" + name + "' must be true or false")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("CANARYVAL").doesNotContain("ture"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tls=true", "tls=FALSE", "ssl=True", "tls=%74rue", "retryWrites=false", "journal=true",
+      "directConnection=true", "loadBalanced=false", "tlsInsecure=false", "retryReads=yes", "retryReads=0"})
+  void booleansTheDriverReadsAreAccepted(String options) {
+    assertThatCode(() -> MongoUri.parse("mongodb://db/?" + options)).doesNotThrowAnyException();
+    assertThat(MongoUri.parse("mongodb://db/?tls=%74rue").connectionString().getSslEnabled()).isTrue();
+  }
+
+  /** The driver's names of its boolean and integer options: every one of them is checked here. */
+  @Test
+  void everyBooleanAndIntegerOptionOfTheDriverIsChecked() {
+    assertThat(UriOptions.BOOLEAN).containsExactlyInAnyOrder("directConnection", "enableOverloadRetargeting",
+        "journal", "loadBalanced", "retryReads", "retryWrites", "safe", "ssl", "sslInvalidHostNameAllowed", "tls",
+        "tlsAllowInvalidHostnames", "tlsInsecure");
+    assertThat(UriOptions.INTEGER).containsExactlyInAnyOrder("connectTimeoutMS", "heartbeatFrequencyMS",
+        "localThresholdMS", "maxAdaptiveRetries", "maxConnecting", "maxIdleTimeMS", "maxLifeTimeMS", "maxPoolSize",
+        "maxStalenessSeconds", "minPoolSize", "proxyPort", "serverSelectionTimeoutMS", "socketTimeoutMS",
+        "srvMaxHosts", "waitQueueTimeoutMS", "wTimeoutMS", "zlibCompressionLevel");
+    assertThat(UriOptions.LONG).containsExactly("timeoutMS");
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      maxPoolSize=lots                   | maxPoolSize
+      minPoolSize=1.5                    | minPoolSize
+      connectTimeoutMS=10s               | connectTimeoutMS
+      socketTimeoutMS=                   | socketTimeoutMS
+      serverSelectionTimeoutMS=5e3       | serverSelectionTimeoutMS
+      waitQueueTimeoutMS=x               | waitQueueTimeoutMS
+      maxIdleTimeMS=x                    | maxIdleTimeMS
+      maxLifeTimeMS=x                    | maxLifeTimeMS
+      maxConnecting=x                    | maxConnecting
+      heartbeatFrequencyMS=x             | heartbeatFrequencyMS
+      localThresholdMS=x                 | localThresholdMS
+      maxStalenessSeconds=x              | maxStalenessSeconds
+      srvMaxHosts=x                      | srvMaxHosts
+      maxAdaptiveRetries=x               | maxAdaptiveRetries
+      zlibCompressionLevel=CANARYVAL     | zlibCompressionLevel
+      wTimeoutMS=x                       | wTimeoutMS
+      maxPoolSize=99999999999            | maxPoolSize
+      timeoutMS=1.5                      | timeoutMS
+      proxyHost=px&proxyPort=eighty      | proxyPort
+      """)
+  void anIntegerOptionTakesAWholeNumber(String options, String name) {
+    assertThatThrownBy(() -> MongoUri.parse("mongodb://app:pw@db/?" + options))
+        .isInstanceOf(MongoUri.InvalidMongoUriException.class)
+        .hasMessageStartingWith("option '" + name + "' must be a whole number")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("CANARYVAL"));
+    assertThatCode(() -> MongoUri.parse("mongodb://db/?timeoutMS=99999999999&maxPoolSize=7&wTimeoutMS=5"))
+        .doesNotThrowAnyException();
+  }
+
   @Test
   void optionNamesAreCaseInsensitive() {
     MongoUri uri = MongoUri.parse("mongodb://db/bot?TLS=false&replicaset=rs0;MAXPOOLSIZE=3");
@@ -119,6 +202,40 @@ public class MongoUriTest {
   void theProxyPasswordIsRedactedToo() {
     MongoUri uri = MongoUri.parse("mongodb://app:pw1@db/?proxyHost=px&proxyUsername=pu&proxyPassword=Pr0xyS3cret");
     assertThat(uri.redacted()).doesNotContain("Pr0xyS3cret").doesNotContain("pw1");
+  }
+
+  /**
+   * Options that can hold a secret (an AWS session token in authMechanismProperties, a proxy
+   * password) are masked in redacted(), and their values are secrets of the redactor, so that a
+   * driver message quoting them is scrubbed too.
+   */
+  @Test
+  void optionsThatHoldASecretAreMasked() {
+    MongoUri aws = MongoUri.parse("mongodb://AKIAEXAMPLE:pw-S3cr3t@db/?authMechanism=MONGODB-AWS"
+        + "&authMechanismProperties=AWS_SESSION_TOKEN:Tok3n%2BSecretXYZ&appName=x");
+    assertThat(aws.redacted()).isEqualTo("mongodb://AKIAEXAMPLE:***@db/?authMechanism=MONGODB-AWS"
+        + "&authMechanismProperties=***&appName=x");
+    assertThat(aws.redactor().scrub("token Tok3n+SecretXYZ, Tok3n%2BSecretXYZ, AWS_SESSION_TOKEN:Tok3n+SecretXYZ"))
+        .isEqualTo("token ***, ***, ***");
+    MongoUri proxy = MongoUri.parse("mongodb://db/?proxyHost=px&proxyUsername=pu&proxyPassword=Pr0xyS3cret");
+    assertThat(proxy.redacted()).isEqualTo("mongodb://db/?proxyHost=px&proxyUsername=pu&proxyPassword=***");
+    // Values that are not secrets stay readable, and never mask the rest of a message.
+    MongoUri gssapi = MongoUri.parse("mongodb://user%40REALM@db/?authMechanism=GSSAPI"
+        + "&authMechanismProperties=SERVICE_NAME:mongodb,CANONICALIZE_HOST_NAME:true");
+    assertThat(gssapi.redactor().scrub("mongodb://db is down; true")).isEqualTo("mongodb://db is down; true");
+    // Any URI in a text, without its secrets known.
+    assertThat(Redactor.scrubUris("x mongodb://db/?AUTHMECHANISMPROPERTIES=AWS_SESSION_TOKEN:abc&w=1 y"))
+        .isEqualTo("x mongodb://db/?AUTHMECHANISMPROPERTIES=***&w=1 y");
+  }
+
+  @Test
+  void aRefusedUriNeverQuotesASecretOption() {
+    for (String raw : new String[] {"mongodb://db:badport/?authMechanismProperties=AWS_SESSION_TOKEN:Tok3n%zzSecret",
+        "mongodb://db/?authMechanismProperties=AWS_SESSION_TOKEN:Tok3n%zzSecret&tsl=true",
+        "mongodb://db/?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:Tok3n%zzSecret"}) {
+      assertThatThrownBy(() -> MongoUri.parse(raw)).isInstanceOf(MongoUri.InvalidMongoUriException.class)
+          .satisfies(e -> assertNoPieceOf("Tok3n%zzSecret", e.getMessage()));
+    }
   }
 
   @Test

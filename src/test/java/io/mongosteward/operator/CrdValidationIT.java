@@ -111,14 +111,13 @@ class CrdValidationIT {
     c.add(new Case("secretRef key with a space", s -> secretRef(s).put("key", "mongo uri"),
         "spec.connection.secretRef.key", "should match", cliSkips("SpecValidator does not check Secret keys")));
     c.add(new Case("maxPoolSize 0", s -> clientOptions(s).put("maxPoolSize", 0),
-        "spec.connection.clientOptions.maxPoolSize", "greater than or equal to 1",
-        cliSkips("SpecValidator does not check client options")));
+        "spec.connection.clientOptions.maxPoolSize", "greater than or equal to 1", null));
     c.add(new Case("negative connectTimeoutMS", s -> clientOptions(s).put("connectTimeoutMS", -1),
-        "spec.connection.clientOptions.connectTimeoutMS", "greater than or equal to 0",
-        cliSkips("SpecValidator does not check client options")));
+        "spec.connection.clientOptions.connectTimeoutMS", "greater than or equal to 0", null));
+    c.add(new Case("timeoutMS -1", s -> clientOptions(s).put("timeoutMS", -1),
+        "spec.connection.clientOptions.timeoutMS", "greater than or equal to 1", null));
     c.add(new Case("minPoolSize above maxPoolSize", s -> clientOptions(s).put("minPoolSize", 50),
-        "spec.connection.clientOptions.minPoolSize", "minPoolSize must not exceed maxPoolSize",
-        cliSkips("SpecValidator does not check client options")));
+        "spec.connection.clientOptions.minPoolSize", "minPoolSize must not exceed maxPoolSize", null));
     // --- collections
     c.add(new Case("duplicate collection names", s -> coll(s, 1).put("name", "posts"),
         "spec.collections", "collection names must be unique", null));
@@ -126,6 +125,8 @@ class CrdValidationIT {
         "spec.collections[0].name", "should match", null));
     c.add(new Case("collection name in the system. namespace", s -> coll(s, 0).put("name", "system.users"),
         "spec.collections[0].name", "system.", null));
+    c.add(new Case("the metadata collection declared", s -> coll(s, 0).put("name", "mongosteward"),
+        "spec.collections[0].name", "mongosteward is mongo-steward's own metadata collection", null));
     c.add(new Case("blank collection name", s -> coll(s, 0).put("name", " "),
         "spec.collections[0].name", "name must not be blank", null));
     c.add(new Case("collection without name", s -> coll(s, 0).remove("name"),
@@ -201,6 +202,8 @@ class CrdValidationIT {
         "spec.counters[0].name", "Required value", null));
     c.add(new Case("counter with an empty collection", s -> counter(s, 0).put("collection", ""),
         "spec.counters[0].collection", "should match", null));
+    c.add(new Case("counters in the metadata collection", s -> counter(s, 0).put("collection", "mongosteward"),
+        "spec.counters[0].collection", "mongosteward is mongo-steward's own metadata collection", null));
     c.add(new Case("seedFrom without field", s -> map(counter(s, 0), "seedFrom").remove("field"),
         "spec.counters[0].seedFrom.field", "Required value", null));
     c.add(new Case("blank seedFrom field", s -> map(counter(s, 0), "seedFrom").put("field", " "),

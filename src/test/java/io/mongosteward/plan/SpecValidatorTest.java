@@ -107,7 +107,47 @@ class SpecValidatorTest {
         row("key field a.", posts("{name: x, keys: [{field: a.}]}"),
             "spec.collections[0].indexes[0].keys[0].field", "empty part"),
         row("seedFrom.field a..b", counter("{name: c, seedFrom: {collection: posts, field: a..b}}"),
-            "spec.counters[0].seedFrom.field", "empty part"));
+            "spec.counters[0].seedFrom.field", "empty part"),
+        // 13. mongo-steward's own records: a unique index there would break every schema of the database.
+        row("the metadata collection declared", "database: app\ncollections: [{name: mongosteward}]\n",
+            "spec.collections[0].name", "'mongosteward' is mongo-steward's own metadata collection"),
+        row("counters in the metadata collection", counter("{name: c, collection: mongosteward}"),
+            "spec.counters[0].collection", "'mongosteward' is mongo-steward's own metadata collection"),
+        // 14. BSON has no integer beyond 64 bits: the driver cannot encode it (CodecConfigurationException).
+        row("a number beyond 64 bits in a partialFilterExpression",
+            posts("{name: p, keys: [{field: a}], partialFilterExpression: {a: {$gt: 99999999999999999999999}}}"),
+            "spec.collections[0].indexes[0].partialFilterExpression.a.$gt",
+            "99999999999999999999999 is beyond a 64-bit integer"),
+        row("a number beyond 64 bits in a list of a partialFilterExpression",
+            posts("{name: p, keys: [{field: a}], partialFilterExpression: {$or: [{a: 1}, {b: {$in: [1, -9223372036854775809]}}]}}"),
+            "spec.collections[0].indexes[0].partialFilterExpression.$or[1].b.$in[1]",
+            "-9223372036854775809 is beyond a 64-bit integer"),
+        // 15. The driver's own rules for client options (the CRD's minimums).
+        row("timeoutMS -1", "database: app\nconnection: {clientOptions: {timeoutMS: -1}}\n",
+            "spec.connection.clientOptions.timeoutMS", "must be at least 1, not -1"),
+        row("indexBuildTimeoutMS 0", "database: app\nconnection: {clientOptions: {indexBuildTimeoutMS: 0}}\n",
+            "spec.connection.clientOptions.indexBuildTimeoutMS", "must be at least 1, not 0"),
+        row("maxPoolSize 0", "database: app\nconnection: {clientOptions: {maxPoolSize: 0}}\n",
+            "spec.connection.clientOptions.maxPoolSize", "must be at least 1, not 0"),
+        row("negative minPoolSize", "database: app\nconnection: {clientOptions: {minPoolSize: -1}}\n",
+            "spec.connection.clientOptions.minPoolSize", "must be at least 0, not -1"),
+        row("negative connectTimeoutMS", "database: app\nconnection: {clientOptions: {connectTimeoutMS: -5}}\n",
+            "spec.connection.clientOptions.connectTimeoutMS", "must be at least 0, not -5"),
+        row("negative socketTimeoutMS", "database: app\nconnection: {clientOptions: {socketTimeoutMS: -5}}\n",
+            "spec.connection.clientOptions.socketTimeoutMS", "must be at least 0, not -5"),
+        row("negative serverSelectionTimeoutMS",
+            "database: app\nconnection: {clientOptions: {serverSelectionTimeoutMS: -5}}\n",
+            "spec.connection.clientOptions.serverSelectionTimeoutMS", "must be at least 0, not -5"),
+        row("negative waitQueueTimeoutMS", "database: app\nconnection: {clientOptions: {waitQueueTimeoutMS: -5}}\n",
+            "spec.connection.clientOptions.waitQueueTimeoutMS", "must be at least 0, not -5"),
+        row("minPoolSize above maxPoolSize",
+            "database: app\nconnection: {clientOptions: {minPoolSize: 50, maxPoolSize: 20}}\n",
+            "spec.connection.clientOptions.minPoolSize", "must not exceed maxPoolSize (20), not 50"),
+        // 16. {_id: 1} is the _id_ index, which every collection has: another name for it never converges.
+        row("an ascending index on _id alone", posts("{name: by_id, keys: [{field: _id}]}"),
+            "spec.collections[0].indexes[0].keys", "the _id_ index"),
+        row("an ascending index on _id alone, order given, unique", posts("{name: by_id, keys: [{field: _id, order: 1}], unique: true}"),
+            "spec.collections[0].indexes[0].keys", "the _id_ index"));
   }
 
   static Arguments row(String rule, String spec, String path, String message) {
@@ -153,6 +193,21 @@ class SpecValidatorTest {
             "database: app\ncollections: [{name: _audit.log}]\ncounters: [{name: c, collection: ids.v2, "
                 + "seedFrom: {collection: a.b, field: n}}]\n"),
         Arguments.of("databases that only start like reserved ones", "database: administration\n"),
+        Arguments.of("64-bit integers and doubles in a partialFilterExpression",
+            posts("{name: p, keys: [{field: a}], partialFilterExpression: {a: {$gt: 9223372036854775807, "
+                + "$lt: 1.0e30}, b: -9223372036854775808}}")),
+        Arguments.of("client options at their minimums",
+            "database: app\nconnection: {clientOptions: {maxPoolSize: 1, minPoolSize: 0, connectTimeoutMS: 0, "
+                + "socketTimeoutMS: 0, serverSelectionTimeoutMS: 0, waitQueueTimeoutMS: 0, timeoutMS: 1, "
+                + "indexBuildTimeoutMS: 1}}\n"),
+        Arguments.of("minPoolSize equal to maxPoolSize",
+            "database: app\nconnection: {clientOptions: {minPoolSize: 5, maxPoolSize: 5}}\n"),
+        Arguments.of("_id descending, or with another key",
+            posts("{name: a, keys: [{field: _id, order: -1}]}, {name: b, keys: [{field: _id}, {field: ts}]}, "
+                + "{name: c, keys: [{field: _id, type: hashed}]}")),
+        Arguments.of("names that only look like the metadata collection",
+            "database: app\ncollections: [{name: Mongosteward}, {name: mongosteward.old}]\n"
+                + "counters: [{name: c, collection: mongosteward_ids}]\n"),
         Arguments.of("field with $ after the start of a part", posts("{name: x, keys: [{field: a$b.c$}]}")),
         Arguments.of("embedded seedFrom field", counter("{name: c, seedFrom: {collection: posts, field: meta.id}}")),
         Arguments.of("non-ASCII names", "database: app\ncollections: [{name: posts, indexes: [{name: 'ñame é', "
@@ -175,10 +230,32 @@ class SpecValidatorTest {
     Pattern seed = Pattern.compile(SeedFrom.class.getDeclaredField("field")
         .getAnnotation(io.fabric8.generator.annotation.Pattern.class).value());
     boolean validatorAccepts = new SpecValidator().validate(
-        Specs.unvalidated(posts("{name: x, keys: [{field: " + quoted(field) + "}]}"))).isEmpty();
+        // Descending: an ascending index on _id alone is refused for another reason (the _id_ index).
+        Specs.unvalidated(posts("{name: x, keys: [{field: " + quoted(field) + ", order: -1}]}"))).isEmpty();
     // matches(), not find(): Java's $ also matches before a final newline, RE2's does not.
     assertThat(crd.matcher(field).matches()).as("CRD pattern on %s", quoted(field)).isEqualTo(validatorAccepts);
     assertThat(seed.pattern()).isEqualTo(crd.pattern());
+  }
+
+  /** The operator's specs come from JSON, whose numbers may be read as BigDecimal. */
+  @Test
+  void aDecimalBeyondADoubleIsRefusedAndOneWithinIsNot() {
+    var spec = Specs.unvalidated(posts("{name: p, keys: [{field: a}]}"));
+    var index = spec.getCollections().get(0).getIndexes().get(0);
+    index.setPartialFilterExpression(new java.util.LinkedHashMap<>(java.util.Map.of("a",
+        java.util.Map.of("$gt", new java.math.BigDecimal("1e400")))));
+    assertThat(new SpecValidator().validate(spec)).singleElement().satisfies(v -> {
+      assertThat(v.path()).isEqualTo("spec.collections[0].indexes[0].partialFilterExpression.a.$gt");
+      assertThat(v.message()).contains("1E+400 is beyond");
+    });
+    index.setPartialFilterExpression(new java.util.LinkedHashMap<>(java.util.Map.of("a",
+        java.util.Map.of("$gt", new java.math.BigDecimal("1.5")))));
+    assertThat(new SpecValidator().validate(spec)).isEmpty();
+  }
+
+  @Test
+  void theReservedNameIsTheMetadataStoresCollection() {
+    assertThat(SpecValidator.METADATA_COLLECTION).isEqualTo(io.mongosteward.mongo.MetadataStore.COLLECTION);
   }
 
   @Test

@@ -11,6 +11,9 @@ import java.util.List;
 @ValidationRule(value = "!self.name.startsWith('system.')",
     message = "collection names starting with system. are reserved by MongoDB", fieldPath = ".name")
 @ValidationRule(value = "self.name.trim() != ''", message = "name must not be blank", fieldPath = ".name")
+// SpecValidator.METADATA_COLLECTION: mongo-steward's own records.
+@ValidationRule(value = "self.name != 'mongosteward'",
+    message = "mongosteward is mongo-steward's own metadata collection; use another name", fieldPath = ".name")
 public class CollectionSpec {
   /**
    * A collection name: no $ anywhere, no NUL
@@ -22,7 +25,7 @@ public class CollectionSpec {
   @Required
   @Pattern(NAME)
   @Size(max = 255)
-  @JsonPropertyDescription("Collection name: 1 to 255 characters, not blank, not starting with system., no $ and no control characters.")
+  @JsonPropertyDescription("Collection name: 1 to 255 characters, not blank, not starting with system., no $ and no control characters, and not mongosteward (mongo-steward's own metadata collection).")
   private String name;
 
   // MongoDB allows 64 indexes per collection, _id_ included, so 63 declared ones.

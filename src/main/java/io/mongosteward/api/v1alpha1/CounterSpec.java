@@ -7,6 +7,9 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @ValidationRule(value = "self.name.trim() != ''", message = "name must not be blank", fieldPath = ".name")
+// SpecValidator.METADATA_COLLECTION: mongo-steward's own records.
+@ValidationRule(value = "!has(self.collection) || self.collection != 'mongosteward'",
+    message = "mongosteward is mongo-steward's own metadata collection; use another name", fieldPath = ".collection")
 public class CounterSpec {
   @Required
   @Size(min = 1, max = 255)
@@ -16,7 +19,7 @@ public class CounterSpec {
   private String name;
 
   @Pattern(CollectionSpec.NAME)
-  @JsonPropertyDescription("Collection holding the counter documents; default counters. 1 to 255 characters, no $ and no control characters.")
+  @JsonPropertyDescription("Collection holding the counter documents; default counters. 1 to 255 characters, no $ and no control characters, and not mongosteward (mongo-steward's own metadata collection).")
   private String collection = "counters";
 
   @JsonPropertyDescription("Keep seq at or above the current max of seedFrom.field in seedFrom.collection; seq is never lowered.")
