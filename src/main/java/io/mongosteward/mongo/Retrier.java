@@ -59,7 +59,8 @@ public final class Retrier {
               + " (gave up after " + attempt + " attempts)");
         }
         Duration wait = Duration.ofMillis((long) (policy.ceilingFor(attempt).toMillis() * random.getAsDouble()));
-        LOG.warn("{}: transient error on attempt {}/{}, retrying in {} ms: {}", op, attempt, policy.maxAttempts(),
+        // The failure's message starts with the operation.
+        LOG.warn("transient error on attempt {}/{}, retrying in {} ms: {}", attempt, policy.maxAttempts(),
             wait.toMillis(), failure.getMessage());
         try {
           sleeper.sleep(wait);
