@@ -13,6 +13,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.PreferHeapByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -92,6 +93,10 @@ public final class HealthServer implements AutoCloseable {
         .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
         // Nagle's algorithm with delayed ACKs adds up to 40 ms to small answers on a kept-alive connection.
         .childOption(ChannelOption.TCP_NODELAY, true)
+        // Read a connection only when its last answer is written, and keep little unsent: a client
+        // that pipelines thousands of requests and reads nothing must not grow the heap.
+        .childOption(ChannelOption.AUTO_READ, false)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(16 * 1024, 64 * 1024))
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
@@ -125,11 +130,19 @@ public final class HealthServer implements AutoCloseable {
     group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
   }
 
-  /** Answers one connection's requests, in order. */
+  /**
+   * Requests decoded from one read that may wait for their answers. More means a client that
+   * pipelines without reading: it is cut, since each answer it leaves unread takes heap.
+   */
+  static final int MAX_PIPELINED = 16;
+
+  /** Answers one connection's requests, in order, reading the next only when the last answer is written. */
   private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final HealthSource source;
     private final PrometheusMeterRegistry registry;
     private final RequestDeadline deadline;
+    /** Answers not yet written; touched on the connection's event loop only. */
+    private int pending;
 
     Handler(HealthSource source, PrometheusMeterRegistry registry, RequestDeadline deadline) {
       this.source = source;
@@ -138,7 +151,26 @@ public final class HealthServer implements AutoCloseable {
     }
 
     @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+      ctx.read();
+      super.channelActive(ctx);
+    }
+
+    /** A read that held no whole request (or none left unanswered): read on. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+      if (pending == 0) {
+        ctx.read();
+      }
+      super.channelReadComplete(ctx);
+    }
+
+    @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+      if (++pending > MAX_PIPELINED || !ctx.channel().isWritable()) {
+        ctx.close();
+        return;
+      }
       deadline.requestComplete();
       FullHttpResponse response;
       if (request.decoderResult().isFailure()) {
@@ -149,8 +181,12 @@ public final class HealthServer implements AutoCloseable {
         response = answer(request);
       }
       ctx.writeAndFlush(response).addListener(written -> {
+        pending--;
         if (written.isSuccess()) {
           deadline.answered();
+          if (pending == 0) {
+            ctx.read();
+          }
         }
       });
     }

@@ -88,4 +88,40 @@ class HealthServerSlowClientIT {
     }
     assertThat(RawHttp.probe(server.port(), "/readyz", PROBE_TIMEOUT)).startsWith("HTTP/1.1 200 OK");
   }
+
+  @Test
+  void aClientThatPipelinesThousandsOfRequestsAndReadsNothingDoesNotGrowTheHeapNorStallTheProbes() throws Exception {
+    // Before: every pipelined request got its answer queued, unread: 5,000 scrapes of /metrics
+    // took the sidecar's 40 MB heap (OutOfMemoryError) and left the operator's probes unanswered.
+    // A registry whose scrape is about 200 KB, as an application's can be.
+    PrometheusMeterRegistry big = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    for (int i = 0; i < 2_000; i++) {
+      big.counter("a_rather_long_metric_name_for_the_scrape_size_" + i, "tag", "value-" + i).increment();
+    }
+    try (HealthServer heavy = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), new HealthServerTest.FakeSource(),
+        big)) {
+      System.gc();
+      java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+      long before = memory.getHeapMemoryUsage().getUsed();
+      Socket flood = new Socket("127.0.0.1", heavy.port());
+      sockets.add(flood);
+      byte[] one = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      java.io.OutputStream out = flood.getOutputStream();
+      try {
+        for (int i = 0; i < 5_000; i++) {
+          out.write(one);
+        }
+        out.flush();
+      } catch (IOException e) {
+        // cut while still writing: fine
+      }
+      for (int i = 0; i < 20; i++) {
+        assertThat(RawHttp.probe(heavy.port(), "/livez", PROBE_TIMEOUT)).startsWith("HTTP/1.1 200 OK");
+      }
+      System.gc();
+      long grown = memory.getHeapMemoryUsage().getUsed() - before;
+      // At most a few answers wait in memory, not 5,000 (a gigabyte).
+      assertThat(grown).as("heap grown while the client reads nothing").isLessThan(64L * 1024 * 1024);
+    }
+  }
 }
