@@ -23,6 +23,8 @@ public final class OperatorApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(OperatorApp.class);
   /** How long a stop waits for running reconciles; their operations are idempotent. */
   static final Duration RECONCILE_TERMINATION = Duration.ofSeconds(4);
+  /** How long a stop waits for the API server to take the Lease back. */
+  static final Duration LEASE_RELEASE = Duration.ofSeconds(2);
 
   private final OperatorSettings settings;
   private final Operator operator;
@@ -34,6 +36,7 @@ public final class OperatorApp implements AutoCloseable {
   private final LeaderElection election;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean stopped = new AtomicBoolean();
 
   public OperatorApp(KubernetesClient client, OperatorSettings settings, PrometheusMeterRegistry registry) {
     this(client, settings, registry, true);
@@ -87,7 +90,11 @@ public final class OperatorApp implements AutoCloseable {
     this.election = !settings.leaderElection() ? null
         : new LeaderElection(client, settings.leaseNamespace() != null ? settings.leaseNamespace() : client.getNamespace(),
             settings.leaseName(), settings.identity(), this::startOperator,
-            exitOnLostLease ? OperatorApp::exitLost : this::stopReconciling);
+            exitOnLostLease ? OperatorApp::exitLost : this::stopReconciling, leader -> {
+              if (!leader.equals(settings.identity())) {
+                state.standby(settings.leaseName(), leader);
+              }
+            });
     this.health = new OperatorHealth(state, watch, connections);
   }
 
@@ -96,7 +103,8 @@ public final class OperatorApp implements AutoCloseable {
     if (election == null) {
       startOperator();
     } else {
-      state.standby(settings.leaseName());
+      state.electing(settings.leaseName(), settings.leaseNamespace() != null ? settings.leaseNamespace()
+          : "the client's namespace");
       election.start();
     }
   }
@@ -115,7 +123,12 @@ public final class OperatorApp implements AutoCloseable {
 
   private void stopReconciling() {
     state.stopping();
-    if (started.get()) {
+    stopOperator();
+  }
+
+  /** Once: a second stop would wait again on an API server that may be gone. */
+  private void stopOperator() {
+    if (started.get() && stopped.compareAndSet(false, true)) {
       operator.stop();
     }
   }
@@ -134,11 +147,9 @@ public final class OperatorApp implements AutoCloseable {
       return;
     }
     state.stopping();
-    if (started.get()) {
-      operator.stop();
-    }
+    stopOperator();
     if (election != null) {
-      election.stop();
+      election.stop(LEASE_RELEASE);
     }
     state.close();
     connections.close();

@@ -28,9 +28,20 @@ final class OperatorState implements AutoCloseable {
     return readiness;
   }
 
-  /** A replica that does not hold the Lease: healthy, and ready to take over. */
-  void standby(String leaseName) {
-    readiness = new Readiness(true, "standby", "another replica holds the Lease " + leaseName + "; this one waits");
+  /**
+   * No leader seen yet: not ready, since nothing may be reconciling at all (the API server out of
+   * reach, or RBAC refusing the Lease).
+   */
+  void electing(String leaseName, String namespace) {
+    readiness = new Readiness(false, "electing", "no replica holds the Lease " + leaseName + " yet: if this lasts, "
+        + "check that the API server answers and that the operator may get, create and update leases in " + namespace);
+  }
+
+  /** Another replica holds the Lease: this one is healthy, and ready to take over. */
+  void standby(String leaseName, String leader) {
+    if (!"stopping".equals(readiness.status())) {
+      readiness = new Readiness(true, "standby", leader + " holds the Lease " + leaseName + "; this replica waits");
+    }
   }
 
   /** Starts the framework off the caller's thread, then checks its informers every {@code period}. */
