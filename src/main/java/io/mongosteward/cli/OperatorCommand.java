@@ -33,7 +33,7 @@ import picocli.CommandLine.Spec;
 final class OperatorCommand implements Callable<Integer> {
   /** Every setting of the operator, declared once; {@link Main} adds their options to this command. */
   static final List<Setting<OperatorSettings.Builder>> SETTINGS = List.of(
-      Setting.list("--namespaces", "MONGOSTEWARD_NAMESPACES", "NS[,NS]",
+      Setting.namespaces("--namespaces", "MONGOSTEWARD_NAMESPACES",
           "Namespaces to watch, comma-separated; empty watches all", b -> b.namespaces, (b, v) -> b.namespaces = v),
       Setting.duration("--resync", "MONGOSTEWARD_RESYNC", "How often each MongoSchema is checked again for drift, "
           + "e.g. an index dropped by hand. Durations: 500ms, 30s, 10m, 1h", b -> b.resyncInterval,
@@ -61,7 +61,7 @@ final class OperatorCommand implements Callable<Integer> {
           b -> b.reconcileThreads, (b, v) -> b.reconcileThreads = v),
       Setting.bool("--leader-election", "MONGOSTEWARD_LEADER_ELECTION", "Elect one active replica through a Lease; "
           + "the others stand by, ready", b -> b.leaderElection, (b, v) -> b.leaderElection = v),
-      Setting.text("--lease-namespace", "POD_NAMESPACE", "NS", "Namespace of the Lease; default: the client's "
+      Setting.namespace("--lease-namespace", "POD_NAMESPACE", "Namespace of the Lease; default: the client's "
           + "namespace", b -> b.leaseNamespace, (b, v) -> b.leaseNamespace = v));
 
   @ParentCommand Main main;
@@ -77,6 +77,22 @@ final class OperatorCommand implements Callable<Integer> {
     return OperatorSettings.defaults().with(b -> Setting.read(spec, SETTINGS, flags, b));
   }
 
+  /**
+   * The Lease's namespace: the flag or POD_NAMESPACE, else the client's. Found before anything
+   * starts, since without one the elector fails later with a bare "namespace is required".
+   */
+  static OperatorSettings withLeaseNamespace(OperatorSettings settings, String clientNamespace) {
+    if (!settings.leaderElection() || settings.leaseNamespace() != null) {
+      return settings;
+    }
+    if (clientNamespace == null || clientNamespace.isBlank()) {
+      throw new InputException("leader election needs the namespace of its Lease, and neither --lease-namespace, "
+          + "POD_NAMESPACE nor the kubeconfig's context names one: set --lease-namespace (the Deployment in deploy/ "
+          + "sets POD_NAMESPACE), or run a single replica with --leader-election=false.");
+    }
+    return settings.with(b -> b.leaseNamespace = clientNamespace);
+  }
+
   /** SIGTERM to exit: kubelet waits 30 s by default before it kills; the stop is bounded well below. */
   static final Duration STOP_BOUND = Duration.ofSeconds(8);
 
@@ -89,6 +105,12 @@ final class OperatorCommand implements Callable<Integer> {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     JvmMetrics jvm = JvmMetrics.bindTo(registry);
     KubernetesClient client = new KubernetesClientBuilder().build();
+    try {
+      settings = withLeaseNamespace(settings, client.getNamespace());
+    } catch (InputException e) {
+      client.close();
+      throw e;
+    }
     OperatorApp app = new OperatorApp(client, settings, registry);
     HealthServer http;
     try {

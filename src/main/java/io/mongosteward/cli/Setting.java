@@ -2,11 +2,9 @@ package io.mongosteward.cli;
 
 import io.mongosteward.health.Durations;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -61,18 +59,20 @@ record Setting<B>(String flag, String env, String label, String description, Fun
         (flags, s, raw, b) -> set.accept(b, flags.bool(s.flag, raw, s.env, current.apply(b))));
   }
 
-  static <B> Setting<B> text(String flag, String env, String label, String description, Function<B, String> current,
+  /** A Kubernetes namespace's name. */
+  static <B> Setting<B> namespace(String flag, String env, String description, Function<B, String> current,
       BiConsumer<B, String> set) {
-    return new Setting<>(flag, env, label, description, b -> current.apply(b),
-        (flags, s, raw, b) -> set.accept(b, flags.text(raw, s.env, current.apply(b))));
+    return new Setting<>(flag, env, "NS", description, b -> current.apply(b),
+        (flags, s, raw, b) -> set.accept(b, flags.text(s.flag, raw, s.env, current.apply(b), NamespaceName::valid,
+            NamespaceName.PROBLEM, "mongo-steward")));
   }
 
-  /** A comma-separated list; empty means none. */
-  static <B> Setting<B> list(String flag, String env, String label, String description, Function<B, Set<String>> current,
+  /** Comma-separated namespace names; empty means none. */
+  static <B> Setting<B> namespaces(String flag, String env, String description, Function<B, Set<String>> current,
       BiConsumer<B, Set<String>> set) {
-    return new Setting<>(flag, env, label, description, b -> String.join(",", current.apply(b)),
-        (flags, s, raw, b) -> set.accept(b, Arrays.stream(flags.text(raw, s.env, "").split(","))
-            .map(String::strip).filter(x -> !x.isEmpty()).collect(Collectors.toSet())));
+    return new Setting<>(flag, env, "NS[,NS]", description, b -> String.join(",", current.apply(b)),
+        (flags, s, raw, b) -> set.accept(b, flags.list(s.flag, raw, s.env, NamespaceName::valid,
+            NamespaceName.PROBLEM)));
   }
 
   /** The picocli option: its help says the variable and the default, so they are never written twice. */

@@ -64,6 +64,50 @@ class OperatorCommandTest {
   }
 
   @Test
+  void anEmptyValueIsAnErrorNotTheDefault() {
+    assertThatThrownBy(() -> command("--resync=").settings()).isInstanceOf(InputException.class)
+        .hasMessage("--resync: is empty: give a value, e.g. 10m, or leave the flag out for the default.");
+    env.put("MONGOSTEWARD_RESYNC", " ");
+    assertThatThrownBy(() -> command().settings()).isInstanceOf(InputException.class)
+        .hasMessage("MONGOSTEWARD_RESYNC (or --resync): is empty: give a value, e.g. 10m, or unset it for the default.");
+    env.clear();
+    assertThatThrownBy(() -> command("--lease-namespace=").settings())
+        .hasMessageStartingWith("--lease-namespace: is empty");
+    assertThatThrownBy(() -> command("--leader-election=").settings())
+        .hasMessageStartingWith("--leader-election: is empty");
+    // An empty list keeps its documented meaning: every namespace.
+    env.put("MONGOSTEWARD_NAMESPACES", "");
+    assertThat(command().settings().namespaces()).isEmpty();
+  }
+
+  @Test
+  void aNamespaceThatKubernetesCouldNotHaveIsRefused() {
+    assertThatThrownBy(() -> command("--namespaces", "bots,BAD_NS").settings()).isInstanceOf(InputException.class)
+        .hasMessage("--namespaces: 'BAD_NS' is not a namespace name: lowercase letters, digits and '-', starting "
+            + "and ending with a letter or digit, at most 63 characters.");
+    env.put("POD_NAMESPACE", "Mongo Steward");
+    assertThatThrownBy(() -> command().settings())
+        .hasMessageStartingWith("POD_NAMESPACE (or --lease-namespace): 'Mongo Steward' is not a namespace name");
+    env.clear();
+    assertThatThrownBy(() -> command("--namespaces", "a".repeat(64)).settings())
+        .hasMessageContaining("is not a namespace name");
+    assertThat(command("--namespaces", "bots,shop-2").settings().namespaces()).containsExactlyInAnyOrder("bots",
+        "shop-2");
+  }
+
+  @Test
+  void leaderElectionWithoutAnyNamespaceForItsLeaseSaysWhichFlagToSet() {
+    OperatorSettings none = command().settings();
+    assertThatThrownBy(() -> OperatorCommand.withLeaseNamespace(none, null)).isInstanceOf(InputException.class)
+        .hasMessageContaining("set --lease-namespace").hasMessageContaining("--leader-election=false");
+    assertThat(OperatorCommand.withLeaseNamespace(none, "ops").leaseNamespace()).isEqualTo("ops");
+    assertThat(OperatorCommand.withLeaseNamespace(command("--lease-namespace", "steward").settings(), "ops")
+        .leaseNamespace()).isEqualTo("steward");
+    OperatorSettings single = command("--leader-election", "false").settings();
+    assertThat(OperatorCommand.withLeaseNamespace(single, null)).isSameAs(single);
+  }
+
+  @Test
   void everySettingIsAFlagWithItsVariableAndDefaultInTheHelp() {
     StringWriter out = new StringWriter();
     assertThat(Main.run(Map.of(), new PrintWriter(out), new PrintWriter(err), "operator", "--help")).isZero();
