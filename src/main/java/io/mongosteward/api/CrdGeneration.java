@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceColumnDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.CustomResource;
+import io.mongosteward.api.v1alpha1.MongoMigration;
 import io.mongosteward.api.v1alpha1.MongoSchema;
 import java.io.File;
 import java.util.Arrays;
@@ -23,7 +24,7 @@ import java.util.List;
  * <p>Build-time only: fabric8's generator is a provided dependency, not in the shaded jar.
  */
 public final class CrdGeneration {
-  static final List<Class<? extends CustomResource<?, ?>>> RESOURCES = List.of(MongoSchema.class);
+  static final List<Class<? extends CustomResource<?, ?>>> RESOURCES = List.of(MongoSchema.class, MongoMigration.class);
 
   private CrdGeneration() {}
 
