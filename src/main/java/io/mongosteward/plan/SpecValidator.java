@@ -47,14 +47,8 @@ public final class SpecValidator {
     }
     if (blank(spec.getDatabase())) {
       out.add(new Violation("spec.database", "is required: the name of the database to manage"));
-    } else if (!DATABASE.matcher(spec.getDatabase()).matches()) {
-      out.add(new Violation("spec.database", "'" + spec.getDatabase()
-          + "' is not a valid database name (1-63 characters, none of /\\. \"$*<>:|?)"));
-    } else if (RESERVED_DATABASES.contains(spec.getDatabase().toLowerCase(Locale.ROOT))) {
-      // Any letter case: database names may not differ only by case, and these three always exist.
-      // https://www.mongodb.com/docs/manual/reference/limits/#Use-of-Case-in-Database-Names
-      out.add(new Violation("spec.database", "'" + spec.getDatabase() + "' is reserved by MongoDB (admin, config and "
-          + "local, in any letter case); name the application's own database"));
+    } else {
+      validateDatabase(spec.getDatabase(), out);
     }
     if (spec.getConnection() != null && spec.getConnection().getSecretRef() != null
         && blank(spec.getConnection().getSecretRef().getName())) {
@@ -89,8 +83,26 @@ public final class SpecValidator {
     return out;
   }
 
+  /** A database name mongod takes and that is not one of its own. */
+  static void validateDatabase(String database, List<Violation> out) {
+    if (!DATABASE.matcher(database).matches()) {
+      out.add(new Violation("spec.database", "'" + database
+          + "' is not a valid database name (1-63 characters, none of /\\. \"$*<>:|?)"));
+    } else if (RESERVED_DATABASES.contains(database.toLowerCase(Locale.ROOT))) {
+      // Any letter case: database names may not differ only by case, and these three always exist.
+      // https://www.mongodb.com/docs/manual/reference/limits/#Use-of-Case-in-Database-Names
+      out.add(new Violation("spec.database", "'" + database + "' is reserved by MongoDB (admin, config and "
+          + "local, in any letter case); name the application's own database"));
+    }
+  }
+
+  /** A field path mongod takes: no empty part, no part starting with $. */
+  static boolean isFieldPath(String field) {
+    return field != null && FIELD_PATH.matcher(field).matches();
+  }
+
   /** The CRD's minimums, for the CLI (whose files the API server never sees): the driver would fail at run time. */
-  private static void validateClientOptions(ClientOptions o, List<Violation> out) {
+  static void validateClientOptions(ClientOptions o, List<Violation> out) {
     String path = "spec.connection.clientOptions.";
     atLeast(path + "maxPoolSize", o.getMaxPoolSize(), 1, out);
     atLeast(path + "minPoolSize", o.getMinPoolSize(), 0, out);
@@ -333,7 +345,7 @@ public final class SpecValidator {
   }
 
   /** Its records say which schema manages what; an index or a counter there would break every schema of the database. */
-  private static String metadataCollection() {
+  static String metadataCollection() {
     return "'" + METADATA_COLLECTION + "' is mongo-steward's own metadata collection (which schema manages which "
         + "collection and counter), not one a schema can manage; use another name";
   }

@@ -14,6 +14,10 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "database is required unless schemaRef names a MongoSchema to take it from", fieldPath = ".database")
 @ValidationRule(value = "has(self.deduplicate) != has(self.backfill)",
     message = "give exactly one of deduplicate and backfill: one migration makes one kind of change")
+@ValidationRule(value = "!has(self.deduplicate) || !has(self.deduplicate.archiveCollection) "
+    + "|| self.deduplicate.archiveCollection != self.collection",
+    message = "archiveCollection must differ from the collection: the removed documents go there",
+    fieldPath = ".deduplicate.archiveCollection")
 public class MongoMigrationSpec {
   @JsonPropertyDescription("How to reach MongoDB: a Secret holding the connection string. Not with schemaRef.")
   private ConnectionSpec connection;
