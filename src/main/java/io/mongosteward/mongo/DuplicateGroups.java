@@ -1,0 +1,300 @@
+package io.mongosteward.mongo;
+
+import com.mongodb.MongoCursorNotFoundException;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
+import com.mongodb.client.cursor.TimeoutMode;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import io.mongosteward.plan.BsonOrder;
+import io.mongosteward.plan.FieldPath;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.bson.BsonNull;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+
+/**
+ * The groups of documents whose keys repeat, in key order, each with its members' {@code _id} and
+ * keep-by value: one aggregation over the key fields, keepBy and _id only (allowDiskUse; each
+ * command bounded by {@code limit}, sent on as maxTimeMS), read through a cursor a batch at a time.
+ *
+ * <p>Keys are taken as a unique index takes them (https://www.mongodb.com/docs/manual/core/index-unique/):
+ * a missing field is null; each element of an array is a key of its own, and a document is a
+ * member of one group per element. A server that implements neither {@code $ifNull} nor
+ * {@code $push} in a group (FerretDB v1) gets plain groups: whole field values, grouped by
+ * {@code $group}, whose members are then read with one {@code find} per batch of groups.
+ *
+ * <p>When a read fails (a cut connection, a cursor the server dropped), the aggregation is run
+ * again on the next call: groups already delivered are passed over when {@code skipDelivered}
+ * (a dry run, where nothing changes), else they are found again only if they still hold duplicates.
+ */
+public final class DuplicateGroups implements AutoCloseable {
+  /** A group member: its _id, its keep-by value (null when missing), and whether one of its keys is an array. */
+  public record Member(Object id, Object by, boolean arrayKey) {}
+
+  /** A key that repeats, with every document that has it. */
+  public record Group(List<Member> members) {}
+
+  /** The duplicate groups and the documents in them (a document counts once per group it is in). */
+  public record Count(long groups, long documents) {}
+
+  private enum Mode { UNKNOWN, INDEXED, PLAIN }
+
+  private final Retrier retrier;
+  private final MongoCollection<Document> collection;
+  private final List<String> keys;
+  private final String keepBy;
+  private final int batchSize;
+  private final boolean skipDelivered;
+  private final String name;
+  private Mode mode = Mode.UNKNOWN;
+  private MongoCursor<Document> cursor;
+  private final Deque<Group> buffer = new ArrayDeque<>();
+  private long skip;
+  private long delivered;
+  private boolean exhausted;
+
+  /**
+   * @param limit the bound on each command (the aggregation, each getMore, each member read)
+   * @param batchSize groups per cursor batch
+   * @param skip groups to pass over first (a dry run resuming after them)
+   * @param skipDelivered whether a re-run aggregation passes over the groups delivered before it
+   */
+  public DuplicateGroups(Retrier retrier, MongoCollection<Document> collection, List<String> keys, String keepBy,
+      Duration limit, int batchSize, long skip, boolean skipDelivered) {
+    this.retrier = retrier;
+    this.collection = collection.withTimeout(limit.toMillis(), TimeUnit.MILLISECONDS);
+    this.keys = List.copyOf(keys);
+    this.keepBy = keepBy;
+    this.batchSize = Math.max(1, batchSize);
+    this.skip = skip;
+    this.skipDelivered = skipDelivered;
+    this.name = collection.getNamespace().getCollectionName();
+  }
+
+  /** Whether groups follow a unique index's semantics (arrays as several keys); false on the fallback. */
+  public boolean indexed() {
+    return mode != Mode.PLAIN;
+  }
+
+  /** Counts the groups and their documents: the same aggregation, summed on the server. */
+  public Count count() {
+    Document total = new Document("$group", new Document("_id", null).append("groups", new Document("$sum", 1))
+        .append("documents", new Document("$sum", "$n")));
+    return retrier.call(Op.of("aggregate", name), () -> {
+      if (mode != Mode.PLAIN) {
+        List<Bson> pipeline = new ArrayList<>(groupStages(false));
+        pipeline.add(total);
+        try {
+          Document d = collection.aggregate(pipeline).allowDiskUse(true).first();
+          mode = Mode.INDEXED;
+          return countOf(d);
+        } catch (com.mongodb.MongoCommandException e) {
+          if (!ErrorClassifier.isUnsupported(e)) throw e;
+          mode = Mode.PLAIN;
+        }
+      }
+      List<Bson> plain = new ArrayList<>(plainStages());
+      plain.add(total);
+      return countOf(collection.aggregate(plain).allowDiskUse(true).first());
+    });
+  }
+
+  private static Count countOf(Document d) {
+    return d == null ? new Count(0, 0)
+        : new Count(((Number) d.get("groups")).longValue(), ((Number) d.get("documents")).longValue());
+  }
+
+  /** The next group in key order, or null after the last. */
+  public Group next() {
+    if (buffer.isEmpty() && !exhausted) {
+      retrier.run(Op.of("aggregate", name), this::fill);
+    }
+    Group g = buffer.pollFirst();
+    if (g != null) delivered++;
+    return g;
+  }
+
+  /** Reads the next cursor batch into the buffer; on any error, closes the cursor for the next call to reopen. */
+  private void fill() {
+    try {
+      for (int reopened = 0; ; reopened++) {
+        try {
+          if (cursor == null) open();
+          readBatch();
+          return;
+        } catch (MongoCursorNotFoundException e) {
+          // The server dropped an idle cursor (a slow throttle): run the aggregation again.
+          closeCursor();
+          if (reopened > 0) throw e;
+        }
+      }
+    } catch (RuntimeException e) {
+      closeCursor();
+      buffer.clear();
+      throw e;
+    }
+  }
+
+  private void open() {
+    long pass = skip + (skipDelivered ? delivered : 0);
+    if (mode != Mode.PLAIN) {
+      try {
+        cursor = aggregate(groupStages(true), pass);
+        mode = Mode.INDEXED;
+        return;
+      } catch (com.mongodb.MongoCommandException e) {
+        if (!ErrorClassifier.isUnsupported(e)) throw e;
+        mode = Mode.PLAIN;
+      }
+    }
+    cursor = aggregate(plainStages(), pass);
+  }
+
+  private MongoCursor<Document> aggregate(List<Bson> stages, long pass) {
+    List<Bson> pipeline = new ArrayList<>(stages);
+    pipeline.add(new Document("$sort", new Document("_id", 1)));
+    if (pass > 0) pipeline.add(new Document("$skip", pass));
+    // ITERATION: the bound applies to each command of the cursor, not to its whole (throttled) life.
+    return collection.aggregate(pipeline).allowDiskUse(true).batchSize(batchSize)
+        .timeoutMode(TimeoutMode.ITERATION).cursor();
+  }
+
+  private void readBatch() {
+    List<Document> raw = new ArrayList<>();
+    // What the cursor holds without another getMore, and at least one (which may fetch a batch).
+    while (raw.size() < batchSize && (raw.isEmpty() || cursor.available() > 0)) {
+      if (!cursor.hasNext()) {
+        exhausted = true;
+        closeCursor();
+        break;
+      }
+      raw.add(cursor.next());
+    }
+    if (mode == Mode.INDEXED) {
+      for (Document d : raw) {
+        List<Member> members = new ArrayList<>();
+        for (Object o : d.getList("m", Object.class)) {
+          Document m = (Document) o;
+          members.add(new Member(m.get("i"), m.get("b"), Boolean.TRUE.equals(m.get("a"))));
+        }
+        buffer.add(new Group(members));
+      }
+    } else {
+      buffer.addAll(membersOf(raw));
+    }
+  }
+
+  /** Plain mode: the members of a batch of groups, read with one find on their keys and sorted out here. */
+  private List<Group> membersOf(List<Document> groups) {
+    if (groups.isEmpty()) return List.of();
+    List<Object[]> groupKeys = new ArrayList<>();
+    List<Bson> alternatives = new ArrayList<>();
+    for (Document g : groups) {
+      Document id = g.get("_id", Document.class);
+      Object[] values = new Object[keys.size()];
+      Document filter = new Document();
+      for (int i = 0; i < keys.size(); i++) {
+        values[i] = id == null ? null : id.get("k" + i);
+        filter.append(keys.get(i), values[i]);
+      }
+      groupKeys.add(values);
+      alternatives.add(filter);
+    }
+    List<String> fields = new ArrayList<>(keys);
+    if (!fields.contains(keepBy)) fields.add(keepBy);
+    List<List<Member>> members = new ArrayList<>();
+    groups.forEach(g -> members.add(new ArrayList<>()));
+    for (Document d : collection.find(alternatives.size() == 1 ? alternatives.get(0) : Filters.or(alternatives))
+        .projection(Projections.include(fields))) {
+      for (int g = 0; g < groupKeys.size(); g++) {
+        if (matches(d, groupKeys.get(g))) {
+          members.get(g).add(new Member(d.get("_id"), FieldPath.orNull(d, keepBy), false));
+        }
+      }
+    }
+    List<Group> out = new ArrayList<>();
+    // A group whose members changed since the aggregation may have fewer than two now: still a group.
+    members.forEach(m -> out.add(new Group(m)));
+    return out;
+  }
+
+  private boolean matches(Document d, Object[] key) {
+    for (int i = 0; i < keys.size(); i++) {
+      if (!BsonOrder.same(FieldPath.orNull(d, keys.get(i)), key[i])) return false;
+    }
+    return true;
+  }
+
+  /**
+   * As a unique index sees the keys: $ifNull makes a missing field null, $unwind makes each element
+   * of an array a key, a first group makes a document count once per key, the second groups the keys.
+   */
+  private List<Bson> groupStages(boolean withMembers) {
+    BsonNull nil = BsonNull.VALUE;
+    List<Bson> stages = new ArrayList<>();
+    Document project = new Document("_id", 1).append("b", "$" + keepBy);
+    List<Object> arrays = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      project.append("k" + i, new Document("$ifNull", Arrays.asList("$" + keys.get(i), nil)));
+      arrays.add(new Document("$isArray", "$" + keys.get(i)));
+    }
+    if (withMembers) project.append("a", arrays.size() == 1 ? arrays.get(0) : new Document("$or", arrays));
+    stages.add(new Document("$project", project));
+    for (int i = 0; i < keys.size(); i++) {
+      stages.add(new Document("$unwind", new Document("path", "$k" + i).append("preserveNullAndEmptyArrays", true)));
+    }
+    Document nulls = new Document("_id", 1).append("b", 1);
+    if (withMembers) nulls.append("a", 1);
+    Document key = new Document();
+    Document keyRef = new Document();
+    for (int i = 0; i < keys.size(); i++) {
+      nulls.append("k" + i, new Document("$ifNull", Arrays.asList("$k" + i, nil)));
+      key.append("k" + i, "$k" + i);
+      keyRef.append("k" + i, "$_id.k.k" + i);
+    }
+    stages.add(new Document("$project", nulls));
+    Document perDocument = new Document("_id", new Document("k", key).append("d", "$_id"));
+    if (withMembers) perDocument.append("b", new Document("$first", "$b")).append("a", new Document("$first", "$a"));
+    stages.add(new Document("$group", perDocument));
+    Document perKey = new Document("_id", keyRef).append("n", new Document("$sum", 1));
+    if (withMembers) {
+      perKey.append("m", new Document("$push", new Document("i", "$_id.d").append("b", "$b").append("a", "$a")));
+    }
+    stages.add(new Document("$group", perKey));
+    stages.add(new Document("$match", new Document("n", new Document("$gt", 1))));
+    return stages;
+  }
+
+  /** Whole field values, grouped; the members are read afterwards (FerretDB v1 has no $push in $group). */
+  private List<Bson> plainStages() {
+    Document key = new Document();
+    for (int i = 0; i < keys.size(); i++) {
+      key.append("k" + i, "$" + keys.get(i));
+    }
+    return List.of(new Document("$group", new Document("_id", key).append("n", new Document("$sum", 1))),
+        new Document("$match", new Document("n", new Document("$gt", 1))));
+  }
+
+  private void closeCursor() {
+    if (cursor != null) {
+      try {
+        cursor.close();
+      } catch (RuntimeException ignored) {
+        // the connection is gone already
+      }
+      cursor = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    closeCursor();
+  }
+}
