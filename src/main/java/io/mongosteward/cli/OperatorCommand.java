@@ -59,6 +59,9 @@ final class OperatorCommand implements Callable<Integer> {
           + "is released anyway", b -> b.deleteAttempts, (b, v) -> b.deleteAttempts = v),
       Setting.integer("--reconcile-threads", "MONGOSTEWARD_RECONCILE_THREADS", 1, "Schemas reconciled at once",
           b -> b.reconcileThreads, (b, v) -> b.reconcileThreads = v),
+      Setting.integer("--migration-threads", "MONGOSTEWARD_MIGRATION_THREADS", 1, "MongoMigrations run at once, "
+          + "each on a thread of its own; the others wait as Pending", b -> b.migrationThreads,
+          (b, v) -> b.migrationThreads = v),
       Setting.bool("--leader-election", "MONGOSTEWARD_LEADER_ELECTION", "Elect one active replica through a Lease; "
           + "the others stand by, ready", b -> b.leaderElection, (b, v) -> b.leaderElection = v),
       Setting.namespace("--lease-namespace", "POD_NAMESPACE", "Namespace of the Lease; default: the client's "

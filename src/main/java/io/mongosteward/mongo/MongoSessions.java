@@ -42,6 +42,11 @@ public final class MongoSessions implements AutoCloseable {
     return clients;
   }
 
+  /** The one retry policy, for the engines above this package (migrations). */
+  public Retrier retrier() {
+    return retrier;
+  }
+
   public SchemaEngine engine() {
     return engine;
   }

@@ -63,6 +63,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
   private final ReconcileWatch watch;
   private final SpecValidator validator = new SpecValidator();
   private final SchemaDeletion deletion;
+  private final SchemaNudge nudge;
   /**
    * Schemas (by uid) whose framework retries ran out. A reschedule from updateErrorStatus ends
    * JOSDK's retry as if the pass had succeeded, so each recheck would start a new round of
@@ -72,8 +73,9 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
 
   MongoSchemaReconciler(OperatorSettings settings, SchemaConnections connections, SchemaEngine engine,
       SchemaStatuses statuses, SchemaEvents events, OperatorMetrics metrics, BlockedBuilds blocked,
-      ReconcileWatch watch) {
+      ReconcileWatch watch, SchemaNudge nudge) {
     this.watch = watch;
+    this.nudge = nudge;
     this.settings = settings;
     this.connections = connections;
     this.engine = engine;
@@ -86,7 +88,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
 
   @Override
   public List<EventSource<?, MongoSchema>> prepareEventSources(EventSourceContext<MongoSchema> context) {
-    return List.of(SecretPolling.eventSource(context, settings.secretPollInterval()));
+    return List.of(SecretPolling.eventSource(context, settings.secretPollInterval()), nudge.eventSource());
   }
 
   @Override

@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mongosteward.health.HealthSource;
 import io.mongosteward.kube.SecretUriReader;
+import io.mongosteward.migrate.MigrationRunner;
 import io.mongosteward.mongo.MongoSessions;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +35,7 @@ public final class OperatorApp implements AutoCloseable {
   private final ReconcileWatch watch;
   private final OperatorHealth health;
   private final LeaderElection election;
+  private final MongoMigrationReconciler migrations;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -67,9 +69,13 @@ public final class OperatorApp implements AutoCloseable {
     this.watch = new ReconcileWatch(clock, settings.stuckReconcile());
     OperatorMetrics metrics = new OperatorMetrics(registry);
     metrics.watch(watch);
+    SchemaEvents events = new SchemaEvents(client, clock);
+    SchemaNudge nudge = new SchemaNudge(client, settings.namespaces());
     MongoSchemaReconciler reconciler = new MongoSchemaReconciler(settings, connections, mongo.engine(),
-        new SchemaStatuses(clock), new SchemaEvents(client, clock), metrics,
-        new BlockedBuilds(clock, settings.blockedRecheck()), watch);
+        new SchemaStatuses(clock), events, metrics, new BlockedBuilds(clock, settings.blockedRecheck()), watch, nudge);
+    this.migrations = new MongoMigrationReconciler(client, connections,
+        new MigrationRunner(mongo.retrier(), clock, MigrationRunner.Settings.defaults().withRunner(settings.identity())),
+        settings.migrationThreads(), new MigrationStatuses(clock), events, new MigrationMetrics(registry), nudge, clock);
     this.operator = new Operator(o -> o.withKubernetesClient(client)
         .withMetrics(MicrometerMetrics.withoutPerResourceMetrics(registry))
         .withCloseClientOnStop(false)
@@ -86,6 +92,16 @@ public final class OperatorApp implements AutoCloseable {
       c.withRetry(retry);
       c.withTriggerReconcilerOnAllEvents(true);
       c.withReconciliationMaxInterval(settings.resyncInterval());
+    });
+    operator.register(migrations, c -> {
+      if (settings.namespaces().isEmpty()) {
+        c.watchingAllNamespaces();
+      } else {
+        c.settingNamespaces(settings.namespaces());
+      }
+      c.withRetry(retry);
+      // Deletions too (there is no finalizer), so that a deleted migration's run stops.
+      c.withTriggerReconcilerOnAllEvents(true);
     });
     this.election = !settings.leaderElection() ? null
         : new LeaderElection(client, settings.leaseNamespace() != null ? settings.leaseNamespace() : client.getNamespace(),
@@ -129,6 +145,8 @@ public final class OperatorApp implements AutoCloseable {
   /** Once: a second stop would wait again on an API server that may be gone. */
   private void stopOperator() {
     if (started.get() && stopped.compareAndSet(false, true)) {
+      // Runs first: each stops at its next batch with its checkpoint written, for the next leader.
+      migrations.stopRuns(RECONCILE_TERMINATION);
       operator.stop();
     }
   }

@@ -25,11 +25,13 @@ import java.util.function.Consumer;
  *     again; until then each resync only recounts the duplicates
  * @param stuckReconcile how long a reconcile may stand at one step (an index build, say) before
  *     /livez fails; well above the index-build bound
+ * @param migrationThreads MongoMigrations run at once, each on a thread of its own (not a reconcile thread); the
+ *     others wait as Pending
  */
 public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, Duration secretPollInterval,
     Duration unreachableRecheck, Duration permanentErrorRecheck, int deleteAttempts, Duration deleteRetryDelay,
     int mongoAttempts, boolean leaderElection, String leaseName, String leaseNamespace, String identity,
-    int reconcileThreads, Duration blockedRecheck, Duration stuckReconcile) {
+    int reconcileThreads, Duration blockedRecheck, Duration stuckReconcile, int migrationThreads) {
 
   public static OperatorSettings defaults() {
     return new Builder().build();
@@ -52,6 +54,7 @@ public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, 
     if (deleteAttempts < 1) throw new IllegalArgumentException("delete attempts must be at least 1");
     if (mongoAttempts < 1) throw new IllegalArgumentException("MongoDB attempts must be at least 1");
     if (reconcileThreads < 1) throw new IllegalArgumentException("reconcile threads must be at least 1");
+    if (migrationThreads < 1) throw new IllegalArgumentException("migration threads must be at least 1");
   }
 
   /** A copy with what {@code change} sets on a builder that starts from these settings. */
@@ -90,6 +93,7 @@ public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, 
     public int reconcileThreads = 10;
     public Duration blockedRecheck = Duration.ofHours(1);
     public Duration stuckReconcile = Duration.ofMinutes(90);
+    public int migrationThreads = 2;
 
     Builder() {}
 
@@ -109,12 +113,13 @@ public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, 
       reconcileThreads = s.reconcileThreads;
       blockedRecheck = s.blockedRecheck;
       stuckReconcile = s.stuckReconcile;
+      migrationThreads = s.migrationThreads;
     }
 
     public OperatorSettings build() {
       return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
           permanentErrorRecheck, deleteAttempts, deleteRetryDelay, mongoAttempts, leaderElection, leaseName,
-          leaseNamespace, identity, reconcileThreads, blockedRecheck, stuckReconcile);
+          leaseNamespace, identity, reconcileThreads, blockedRecheck, stuckReconcile, migrationThreads);
     }
   }
 }

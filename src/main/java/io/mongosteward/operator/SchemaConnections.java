@@ -16,8 +16,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * From a schema's Secret to a shared MongoClient: one client per connection string and options
- * in the process, closed once no schema uses it (a rotated Secret or edited clientOptions close
+ * From a schema's (or a migration's) Secret to a shared MongoClient: one client per connection
+ * string and options in the process, closed once nothing uses it (a rotated Secret or edited clientOptions close
  * the old one).
  */
 final class SchemaConnections implements AutoCloseable {
@@ -37,8 +37,11 @@ final class SchemaConnections implements AutoCloseable {
    *     Invalid when the value is not a connection string
    */
   MongoUri uriFor(MongoSchema schema, Optional<Secret> cached) {
-    SecretKeyRef ref = schema.getSpec().getConnection().getSecretRef();
-    String ns = schema.getMetadata().getNamespace();
+    return uriFor(schema.getMetadata().getNamespace(), schema.getSpec().getConnection().getSecretRef(), cached);
+  }
+
+  /** The connection string in Secret {@code ref} of namespace {@code ns}; see {@link #uriFor(MongoSchema, Optional)}. */
+  MongoUri uriFor(String ns, SecretKeyRef ref, Optional<Secret> cached) {
     String raw = cached.filter(s -> ref.getName().equals(s.getMetadata().getName()))
         .map(s -> SecretUriReader.valueOf(s, ref.getKey()))
         .orElseGet(() -> secrets.read(ns, ref.getName(), ref.getKey()));
@@ -51,10 +54,14 @@ final class SchemaConnections implements AutoCloseable {
   }
 
   MongoClient clientFor(MongoSchema schema, MongoUri uri) {
-    ClientOptions options = schema.getSpec().getConnection().getClientOptions();
+    return clientFor(id(schema), uri, schema.getSpec().getConnection().getClientOptions());
+  }
+
+  /** @param user who uses the client (a schema's "ns/name", or a migration's "MongoMigration/ns/name") */
+  MongoClient clientFor(String user, MongoUri uri, ClientOptions options) {
     ClientRegistry.Key key = ClientRegistry.keyOf(uri, options);
     // Known before the connect, so that another schema's retainOnly never closes it midway.
-    ClientRegistry.Key previous = keyBySchema.put(id(schema), key);
+    ClientRegistry.Key previous = keyBySchema.put(user, key);
     MongoClient client = clients.connect(uri, options);
     if (previous != null && !previous.equals(key)) {
       clients.retainOnly(Set.copyOf(keyBySchema.values()));
@@ -64,7 +71,11 @@ final class SchemaConnections implements AutoCloseable {
 
   /** The schema is gone: close its client if no other schema shares it. */
   void release(MongoSchema schema) {
-    if (keyBySchema.remove(id(schema)) != null) {
+    release(id(schema));
+  }
+
+  void release(String user) {
+    if (keyBySchema.remove(user) != null) {
       clients.retainOnly(Set.copyOf(keyBySchema.values()));
     }
   }

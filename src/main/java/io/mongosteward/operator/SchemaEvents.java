@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.mongo.Outcome;
 import io.mongosteward.mongo.Redactor;
@@ -29,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kubernetes Events on a MongoSchema, bounded and aggregated.
+ * Kubernetes Events on a MongoSchema or a MongoMigration, bounded and aggregated.
  *
  * <p>Bounded: a pass records one summary Event per kind of change it applied (not one per index),
  * and the reconciler a Warning when Ready turns False or its reason changes. Aggregated as
@@ -64,11 +65,11 @@ final class SchemaEvents {
     this.clock = clock;
   }
 
-  void normal(MongoSchema schema, String reason, String message) {
+  void normal(HasMetadata schema, String reason, String message) {
     emit(schema, "Normal", reason, message);
   }
 
-  void warning(MongoSchema schema, String reason, String message) {
+  void warning(HasMetadata schema, String reason, String message) {
     emit(schema, "Warning", reason, message);
   }
 
@@ -181,7 +182,7 @@ final class SchemaEvents {
     }
   }
 
-  private void emit(MongoSchema schema, String type, String reason, String message) {
+  private void emit(HasMetadata schema, String type, String reason, String message) {
     var meta = schema.getMetadata();
     String ns = meta.getNamespace();
     String name = eventName(meta.getName(), meta.getUid(), reason);
@@ -213,7 +214,7 @@ final class SchemaEvents {
   }
 
   /** The stored Event once more: a repeat within the window counts, anything else starts it again. */
-  private static Event next(Event existing, MongoSchema schema, String type, String text, Instant now) {
+  private static Event next(Event existing, HasMetadata schema, String type, String text, Instant now) {
     boolean repeat = type.equals(existing.getType()) && text.equals(existing.getMessage())
         && within(existing.getLastTimestamp(), now);
     EventBuilder b = new EventBuilder(existing).withInvolvedObject(reference(schema)).withType(type).withMessage(text)
@@ -234,7 +235,7 @@ final class SchemaEvents {
     }
   }
 
-  private static ObjectReference reference(MongoSchema schema) {
+  private static ObjectReference reference(HasMetadata schema) {
     var meta = schema.getMetadata();
     return new ObjectReferenceBuilder().withApiVersion(schema.getApiVersion()).withKind(schema.getKind())
         .withName(meta.getName()).withNamespace(meta.getNamespace()).withUid(meta.getUid())

@@ -13,6 +13,10 @@ public class MongoMigrationStatus {
   private Long observedGeneration;
   @JsonPropertyDescription("Pending, Running, Suspended, Succeeded or Failed.")
   private MigrationPhase phase;
+  @JsonPropertyDescription("Why the phase is what it is, CamelCase: CollectionBusy, SchemaNotFound, MongoUnreachable, ...")
+  private String reason;
+  @JsonPropertyDescription("One line for people: what the run does or waits for, and the fix when it failed.")
+  private String message;
   @JsonPropertyDescription("Complete and Failed, as on a Kubernetes Job.")
   private List<Condition> conditions = new ArrayList<>();
   @JsonPropertyDescription("How far the run is, patched at most every 5 seconds.")
@@ -31,6 +35,10 @@ public class MongoMigrationStatus {
   public void setObservedGeneration(Long v) { this.observedGeneration = v; }
   public MigrationPhase getPhase() { return phase; }
   public void setPhase(MigrationPhase v) { this.phase = v; }
+  public String getReason() { return reason; }
+  public void setReason(String v) { this.reason = v; }
+  public String getMessage() { return message; }
+  public void setMessage(String v) { this.message = v; }
   public List<Condition> getConditions() { return conditions; }
   public void setConditions(List<Condition> v) { this.conditions = v == null ? new ArrayList<>() : v; }
   public MigrationProgress getProgress() { return progress; }
@@ -47,14 +55,15 @@ public class MongoMigrationStatus {
   @Override
   public boolean equals(Object o) {
     return o instanceof MongoMigrationStatus s && Objects.equals(observedGeneration, s.observedGeneration)
-        && phase == s.phase && Objects.equals(conditions, s.conditions) && Objects.equals(progress, s.progress)
+        && phase == s.phase && Objects.equals(reason, s.reason) && Objects.equals(message, s.message)
+        && Objects.equals(conditions, s.conditions) && Objects.equals(progress, s.progress)
         && Objects.equals(checkpoint, s.checkpoint) && Objects.equals(lateDuplicates, s.lateDuplicates)
         && Objects.equals(startTime, s.startTime) && Objects.equals(completionTime, s.completionTime);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, phase, conditions, progress, checkpoint, lateDuplicates, startTime,
+    return Objects.hash(observedGeneration, phase, reason, message, conditions, progress, checkpoint, lateDuplicates, startTime,
         completionTime);
   }
 }

@@ -27,5 +27,16 @@ public enum Reason {
   CollectionManagedElsewhere,
   /** The server refused for another, permanent reason. */
   Failed,
-  DeletionIncomplete
+  DeletionIncomplete,
+  // MongoMigration
+  /** Queued for a free runner, or about to start. */
+  Pending,
+  Running,
+  /** spec.suspend: stopped at a batch boundary; false again resumes from the checkpoint. */
+  Suspended,
+  Completed,
+  /** Another migration holds the collection's lease; the message names it. */
+  CollectionBusy,
+  /** spec.schemaRef names a MongoSchema that does not exist in the namespace. */
+  SchemaNotFound
 }

@@ -1,0 +1,396 @@
+package io.mongosteward.operator;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.mongosteward.api.v1alpha1.ConnectionSpec;
+import io.mongosteward.api.v1alpha1.MigrationPhase;
+import io.mongosteward.api.v1alpha1.MongoMigration;
+import io.mongosteward.api.v1alpha1.MongoMigrationSpec;
+import io.mongosteward.api.v1alpha1.MongoMigrationStatus;
+import io.mongosteward.api.v1alpha1.MongoSchema;
+import io.mongosteward.api.v1alpha1.Reason;
+import io.mongosteward.failure.Failure;
+import io.mongosteward.migrate.MigrationJob;
+import io.mongosteward.migrate.MigrationRunner;
+import io.mongosteward.migrate.Progress;
+import io.mongosteward.migrate.RunResult;
+import io.mongosteward.mongo.ErrorClassifier;
+import io.mongosteward.mongo.MongoUri;
+import io.mongosteward.mongo.Op;
+import io.mongosteward.mongo.Redactor;
+import io.mongosteward.plan.MigrationValidator;
+import io.mongosteward.plan.Owner;
+import io.mongosteward.plan.Violation;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each MongoMigration once per generation, on {@link MigrationRuns}' threads, never on a
+ * reconcile thread: a reconcile starts a run, then observes it (progress patched at most every
+ * {@link #PROGRESS_EVERY}), and the run's end triggers one more reconcile, which records the
+ * result. The checkpoint lives in the database, so a run cut short (a restart, a failover, a lost
+ * connection, a suspend) resumes where it stopped, here or in the CLI.
+ */
+public final class MongoMigrationReconciler implements Reconciler<MongoMigration> {
+  private static final Logger LOG = LoggerFactory.getLogger(MongoMigrationReconciler.class);
+  /** Status progress is patched at most this often; the run reports after every batch. */
+  static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+  /** How soon a migration that waits (the collection busy, the schema or Secret missing, MongoDB unreachable) looks again. */
+  static final Duration RECHECK = Duration.ofSeconds(15);
+
+  private final KubernetesClient client;
+  private final SchemaConnections connections;
+  private final MigrationRunner runner;
+  private final MigrationRuns runs;
+  private final MigrationStatuses statuses;
+  private final SchemaEvents events;
+  private final MigrationMetrics metrics;
+  private final SchemaNudge nudge;
+  private final Clock clock;
+  private final MigrationValidator validator = new MigrationValidator();
+  private final SimpleInboundEventSource<MongoMigration> ended = new SimpleInboundEventSource<>("migration-runs");
+  /** When each migration's status was last patched with progress. */
+  private final Map<String, Instant> patchedAt = new ConcurrentHashMap<>();
+
+  MongoMigrationReconciler(KubernetesClient client, SchemaConnections connections, MigrationRunner runner,
+      int threads, MigrationStatuses statuses, SchemaEvents events, MigrationMetrics metrics, SchemaNudge nudge,
+      Clock clock) {
+    this.client = client;
+    this.connections = connections;
+    this.runner = runner;
+    this.statuses = statuses;
+    this.events = events;
+    this.metrics = metrics;
+    this.nudge = nudge;
+    this.clock = clock;
+    this.runs = new MigrationRuns(threads, this::runEnded);
+  }
+
+  private void runEnded(String key) {
+    int slash = key.indexOf('/');
+    ended.propagateEvent(new ResourceID(key.substring(slash + 1), key.substring(0, slash)));
+  }
+
+  @Override
+  public List<EventSource<?, MongoMigration>> prepareEventSources(EventSourceContext<MongoMigration> context) {
+    return List.of(ended);
+  }
+
+  @Override
+  public UpdateControl<MongoMigration> reconcile(MongoMigration m, Context<MongoMigration> context) {
+    String key = key(m);
+    if (context.isPrimaryResourceDeleted() || m.isMarkedForDeletion()) {
+      // No finalizer: a deletion never waits for the operator. The run stops at its next batch;
+      // its checkpoint and run record stay in the database.
+      runs.forget(key);
+      patchedAt.remove(key);
+      connections.release(clientUser(m));
+      metrics.forget(key);
+      return UpdateControl.noUpdate();
+    }
+    long generation = m.getMetadata().getGeneration();
+    MigrationRuns.Run run = runs.get(key);
+    if (run != null && !run.ended() && m.getSpec().isSuspend()) {
+      if (!run.stopRequested()) {
+        run.stop();
+        LOG.info("migration {} suspends at its next batch", key);
+      }
+      return update(m, statuses.running(m, run.progress(), false, "suspending at the next batch boundary"))
+          .rescheduleAfter(Duration.ofSeconds(1));
+    }
+    if (run != null && run.generation != generation && !run.ended()) {
+      run.stop(); // the spec changed: the old run stops at a batch boundary, then the new one starts
+      return update(m, statuses.pending(m, Reason.Pending, "the spec changed: stopping the run of generation "
+          + run.generation + " at its next batch, then starting this one")).rescheduleAfter(Duration.ofSeconds(1));
+    }
+    if (run != null && run.generation == generation) {
+      if (run.ended()) {
+        return ended(m, run);
+      }
+      return observe(m, run);
+    }
+    if (run != null) {
+      runs.forget(key); // an ended run of an older generation
+    }
+    MongoMigrationStatus status = m.getStatus();
+    boolean done = status != null && status.getObservedGeneration() != null && status.getObservedGeneration() == generation
+        && (status.getPhase() == MigrationPhase.Succeeded || status.getPhase() == MigrationPhase.Failed);
+    if (done) {
+      metrics.phase(key, status.getPhase());
+      return UpdateControl.noUpdate(); // once per generation: an edit runs it again
+    }
+    if (m.getSpec().isSuspend()) {
+      return suspended(m, null);
+    }
+    return start(m);
+  }
+
+  private UpdateControl<MongoMigration> start(MongoMigration m) {
+    String key = key(m);
+    try {
+      validate(m.getSpec());
+      MongoDatabase db = database(m);
+      MongoMigrationSpec spec = m.getSpec();
+      MigrationJob job = MigrationJob.of(owner(m), spec);
+      MongoMigrationStatus before = m.getStatus();
+      boolean done = before != null && (before.getPhase() == MigrationPhase.Succeeded
+          || before.getPhase() == MigrationPhase.Failed);
+      // Anything but a finished run resumes (from the checkpoint in the database, if the engine
+      // finds one for this spec); a finished one of an earlier generation starts anew.
+      boolean fresh = before == null || before.getCheckpoint() == null || done;
+      boolean resumed = !fresh;
+      AtomicBoolean first = new AtomicBoolean(true);
+      runs.start(key, m.getMetadata().getGeneration(), clock.instant(), (stop, listener) -> runner.run(db, job, p -> {
+        metrics.progress(key, p, first.getAndSet(false), fresh);
+        listener.progress(p);
+      }, stop));
+      LOG.info("migration {} {} ({} of {}.{})", key, resumed ? "resumes" : "starts",
+          spec.getDeduplicate() != null ? "deduplicate" : "backfill", db.getName(), spec.getCollection());
+      events.normal(m, resumed ? "Resumed" : "Started", (resumed ? "resumed" : "started") + " a "
+          + (spec.isDryRun() ? "dry run of a " : "") + (spec.getDeduplicate() != null ? "deduplication" : "backfill")
+          + " of " + db.getName() + "." + spec.getCollection());
+      metrics.phase(key, MigrationPhase.Running);
+      patchedAt.put(key, clock.instant());
+      return update(m, statuses.running(m, null, fresh, resumed ? "resumed from its checkpoint" : "running"))
+          .rescheduleAfter(PROGRESS_EVERY);
+    } catch (RuntimeException e) {
+      return notStarted(m, e);
+    }
+  }
+
+  /** The run goes on: progress at most every PROGRESS_EVERY. */
+  private UpdateControl<MongoMigration> observe(MongoMigration m, MigrationRuns.Run run) {
+    String key = key(m);
+    Instant last = patchedAt.get(key);
+    Instant now = clock.instant();
+    boolean due = last == null || !now.isBefore(last.plus(PROGRESS_EVERY));
+    MigrationPhase phase = m.getStatus() == null ? null : m.getStatus().getPhase();
+    if (!due && phase == MigrationPhase.Running) {
+      return UpdateControl.<MongoMigration>noUpdate().rescheduleAfter(Duration.between(now, last.plus(PROGRESS_EVERY)));
+    }
+    patchedAt.put(key, now);
+    return update(m, statuses.running(m, run.progress(), false, "running")).rescheduleAfter(PROGRESS_EVERY);
+  }
+
+  private UpdateControl<MongoMigration> ended(MongoMigration m, MigrationRuns.Run run) {
+    String key = key(m);
+    patchedAt.remove(key);
+    if (run.failure() != null) {
+      runs.forget(key);
+      return runFailed(m, run.failure(), run.progress());
+    }
+    RunResult result = run.result();
+    Progress progress = result.last() != null ? result.last() : run.progress();
+    switch (result.outcome()) {
+      case SUCCEEDED, ALREADY_DONE -> {
+        String message = result.message();
+        LOG.info("migration {} succeeded: {}", key, message);
+        events.normal(m, Reason.Completed.name(), message);
+        metrics.phase(key, MigrationPhase.Succeeded);
+        connections.release(clientUser(m));
+        if (result.outcome() == RunResult.Outcome.SUCCEEDED && m.getSpec().getDeduplicate() != null
+            && !m.getSpec().isDryRun()) {
+          List<String> nudged = nudgeBlocked(m);
+          if (!nudged.isEmpty()) {
+            LOG.info("migration {} removed the duplicates: retrying the blocked unique indexes of {}", key, nudged);
+            events.normal(m, "RetryingBlockedIndexes", "the duplicates are gone: retrying the unique indexes of "
+                + String.join(", ", nudged));
+          }
+        }
+        return update(m, statuses.succeeded(m, progress, result.lateDuplicates(), message));
+      }
+      case STOPPED -> {
+        runs.forget(key);
+        if (m.getSpec().isSuspend()) {
+          return suspended(m, progress);
+        }
+        return start(m); // stopped for another reason (a shutdown raced this reconcile): go on
+      }
+      case BUSY -> {
+        runs.forget(key);
+        metrics.phase(key, MigrationPhase.Pending);
+        return update(m, statuses.pending(m, Reason.CollectionBusy, result.message())).rescheduleAfter(RECHECK);
+      }
+      default -> throw new IllegalStateException("unknown outcome " + result.outcome());
+    }
+  }
+
+  private UpdateControl<MongoMigration> suspended(MongoMigration m, Progress progress) {
+    String key = key(m);
+    metrics.phase(key, MigrationPhase.Suspended);
+    MongoMigrationStatus next = statuses.suspended(m, progress);
+    if (m.getStatus() == null || m.getStatus().getPhase() != MigrationPhase.Suspended) {
+      LOG.info("migration {} is suspended", key);
+      events.normal(m, Reason.Suspended.name(), next.getMessage());
+    }
+    return update(m, next);
+  }
+
+  /** A run that ended by a failure: a transient one resumes from the checkpoint after RECHECK; the others end the migration. */
+  private UpdateControl<MongoMigration> runFailed(MongoMigration m, RuntimeException e, Progress progress) {
+    Failure failure = Failure.find(e);
+    if (failure == null) {
+      failure = ErrorClassifier.classify(e, Op.of("migration", m.getSpec().getCollection()), Redactor.none());
+    }
+    String message = Redactor.scrubUris(failure.getMessage());
+    String key = key(m);
+    if (failure instanceof Failure.Transient || failure instanceof Failure.Waiting) {
+      LOG.warn("migration {} paused by {}: resumes from its checkpoint in {}: {}", key, failure.reason(),
+          RECHECK.toSeconds() + " s", message);
+      metrics.phase(key, MigrationPhase.Pending);
+      MongoMigrationStatus next = statuses.pending(m, failure.reason(), message + "; resumes from its checkpoint");
+      if (progress != null) {
+        next.setProgress(MigrationStatuses.progressOf(progress));
+        next.setCheckpoint(progress.checkpoint());
+      }
+      warnOnChange(m, next);
+      return update(m, next).rescheduleAfter(RECHECK);
+    }
+    LOG.error("migration {} failed ({}): {}", key, failure.reason(), message);
+    metrics.phase(key, MigrationPhase.Failed);
+    connections.release(clientUser(m));
+    MongoMigrationStatus next = statuses.failed(m, failure.reason(), message, progress);
+    events.warning(m, Reason.Failed.name(), failure.reason() + ": " + message);
+    return update(m, next);
+  }
+
+  /** What stopped a run from starting: an invalid spec fails; a missing Secret or schema, or MongoDB out of reach, waits. */
+  private UpdateControl<MongoMigration> notStarted(MongoMigration m, RuntimeException e) {
+    if (KubeErrors.isConflict(e)) {
+      throw e;
+    }
+    Failure failure = Failure.find(e);
+    if (failure == null) {
+      io.fabric8.kubernetes.client.KubernetesClientException api = KubeErrors.find(e);
+      failure = api != null ? new Failure.Transient(Reason.Failed, KubeErrors.describe(api))
+          : ErrorClassifier.classify(e, Op.of("migration", m.getSpec().getCollection()), Redactor.none());
+    }
+    String key = key(m);
+    String message = KubeErrors.scrub(Redactor.scrubUris(failure.getMessage()));
+    if (failure instanceof Failure.Invalid || failure instanceof Failure.Permanent) {
+      metrics.phase(key, MigrationPhase.Failed);
+      MongoMigrationStatus next = statuses.failed(m, failure.reason(), message, null);
+      events.warning(m, failure.reason().name(), message);
+      return update(m, next);
+    }
+    metrics.phase(key, MigrationPhase.Pending);
+    MongoMigrationStatus next = statuses.pending(m, failure.reason(), message);
+    warnOnChange(m, next);
+    return update(m, next).rescheduleAfter(RECHECK);
+  }
+
+  private void warnOnChange(MongoMigration m, MongoMigrationStatus next) {
+    MongoMigrationStatus before = m.getStatus();
+    if (before == null || !java.util.Objects.equals(before.getReason(), next.getReason())) {
+      events.warning(m, next.getReason(), next.getMessage());
+    }
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<MongoMigration> updateErrorStatus(MongoMigration m, Context<MongoMigration> context,
+      Exception e) {
+    // Only the framework's own writes fail here (a 409 on the status patch, the API server away):
+    // the run itself never throws into a reconcile.
+    if (!KubeErrors.isConflict(e)) {
+      LOG.warn("reconcile of migration {} failed: {}", key(m), KubeErrors.scrub(String.valueOf(e.getMessage())));
+    }
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
+  }
+
+  private void validate(MongoMigrationSpec spec) {
+    List<Violation> violations = validator.validate(spec);
+    if (!violations.isEmpty()) {
+      throw new Failure.Invalid(Reason.InvalidSpec, violations.stream().map(Violation::toString)
+          .collect(Collectors.joining("; ")));
+    }
+  }
+
+  private MongoDatabase database(MongoMigration m) {
+    String ns = m.getMetadata().getNamespace();
+    MongoMigrationSpec spec = m.getSpec();
+    ConnectionSpec connection = spec.getConnection();
+    String database = spec.getDatabase();
+    if (spec.getSchemaRef() != null) {
+      MongoSchema schema = schemaOf(m);
+      connection = schema.getSpec().getConnection();
+      if (database == null) {
+        database = schema.getSpec().getDatabase();
+      }
+    }
+    if (connection == null || connection.getSecretRef() == null) {
+      throw new Failure.Invalid(Reason.InvalidSpec, "spec.connection.secretRef: required, or spec.schemaRef");
+    }
+    MongoUri uri = connections.uriFor(ns, connection.getSecretRef(), Optional.empty());
+    MongoClient mongo = connections.clientFor(clientUser(m), uri, connection.getClientOptions());
+    return mongo.getDatabase(database);
+  }
+
+  /** Retries at once the unique indexes that this deduplication unblocked (else they wait for their resync). */
+  private List<String> nudgeBlocked(MongoMigration m) {
+    try {
+      String database = m.getSpec().getDatabase() != null ? m.getSpec().getDatabase()
+          : schemaOf(m).getSpec().getDatabase();
+      return nudge.duplicatesRemoved(database, m.getSpec().getCollection());
+    } catch (RuntimeException e) {
+      LOG.warn("migration {}: could not retry the blocked unique indexes now ({}); they retry at their resync", key(m),
+          e.getClass().getSimpleName());
+      return List.of();
+    }
+  }
+
+  private MongoSchema schemaOf(MongoMigration m) {
+    String ns = m.getMetadata().getNamespace();
+    String name = m.getSpec().getSchemaRef().getName();
+    MongoSchema schema = client.resources(MongoSchema.class).inNamespace(ns).withName(name).get();
+    if (schema == null || schema.getSpec() == null) {
+      throw new Failure.Waiting(Reason.SchemaNotFound, "spec.schemaRef: MongoSchema " + ns + "/" + name
+          + " does not exist: create it, or fix the name");
+    }
+    return schema;
+  }
+
+  private UpdateControl<MongoMigration> update(MongoMigration m, MongoMigrationStatus next) {
+    if (next.equals(m.getStatus())) {
+      return UpdateControl.noUpdate();
+    }
+    m.setStatus(next);
+    return UpdateControl.patchStatus(m);
+  }
+
+  static Owner owner(MongoMigration m) {
+    var meta = m.getMetadata();
+    return new Owner(meta.getNamespace(), meta.getName(), meta.getUid());
+  }
+
+  /** "namespace/name": the run's key, and the migration's label in metrics and logs. */
+  static String key(MongoMigration m) {
+    return m.getMetadata().getNamespace() + "/" + m.getMetadata().getName();
+  }
+
+  private static String clientUser(MongoMigration m) {
+    return "MongoMigration/" + key(m);
+  }
+
+  /** Stops every run at its next batch; their checkpoints let the next leader resume them. */
+  void stopRuns(Duration bound) {
+    runs.close(bound);
+  }
+}
