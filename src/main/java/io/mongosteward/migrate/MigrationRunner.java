@@ -95,7 +95,7 @@ public final class MigrationRunner {
       return alreadyDone(record);
     }
     String runner = settings.runner() + "/" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
-    MigrationStore.Holder holder = store.takeLease(db, collection, job.migrationName(), job.owner(), runner,
+    MigrationStore.Holder holder = store.takeLease(db, collection, job.migrationName(), job.owner(), settings.runner(), runner,
         clock.instant(), settings.leaseTtl());
     if (holder != null) {
       String message = "collection " + collection + " is busy: " + holder.describe();

@@ -63,15 +63,20 @@ public final class MigrationStore {
    * insert of the same _id fail with 11000. (findAndModify rather than update: FerretDB answers a
    * refused update upsert malformed.)
    *
+   * @param process the process that runs it: a lease that an earlier run of the same migration in
+   *     the same process left behind (its release failed with the connection) is its own, and is
+   *     taken over at once rather than after it expires. One process runs a migration once at a time.
    * @return null when {@code runner} holds the lease now, else who does
    */
-  public Holder takeLease(MongoDatabase db, String collection, String migration, Owner owner, String runner,
-      Instant now, Duration ttl) {
+  public Holder takeLease(MongoDatabase db, String collection, String migration, Owner owner, String process,
+      String runner, Instant now, Duration ttl) {
     for (int attempt = 0; attempt < 3; attempt++) {
       // Top-level _id: an upsert takes its _id from the filter, and FerretDB only from a top-level field.
       Document filter = new Document("_id", leaseId(collection)).append("$or", List.of(
-          new Document("expiresAt", new Document("$lt", Date.from(now))), new Document("runner", runner)));
+          new Document("expiresAt", new Document("$lt", Date.from(now))), new Document("runner", runner),
+          new Document("migration", migration).append("process", process)));
       Bson update = Updates.combine(Updates.set("kind", KIND_LEASE), Updates.set("collection", collection),
+          Updates.set("process", process),
           Updates.set("migration", migration), Updates.set("owner", owner(owner)), Updates.set("runner", runner),
           Updates.set("takenAt", Date.from(now)), Updates.set("renewedAt", Date.from(now)),
           Updates.set("expiresAt", Date.from(now.plus(ttl))));

@@ -15,7 +15,9 @@ import io.mongosteward.api.v1alpha1.Conditions;
 import io.mongosteward.api.v1alpha1.MigrationPhase;
 import io.mongosteward.api.v1alpha1.MongoMigration;
 import io.mongosteward.api.v1alpha1.Reason;
+import eu.rekawek.toxiproxy.Proxy;
 import io.mongosteward.testsupport.MongoBackend;
+import io.mongosteward.testsupport.Toxiproxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -273,5 +275,52 @@ class MongoMigrationOperatorIT {
         """);
     eventually().atMost(Duration.ofSeconds(60)).until(() -> phase("lower") == MigrationPhase.Succeeded);
     assertThat(db.getCollection("posts").countDocuments(Filters.eq("t_lower", "a"))).isEqualTo(1);
+  }
+
+  @Test
+  void aLostConnectionPausesTheRunAsMongoUnreachableAndItResumesFromItsCheckpoint() throws Exception {
+    op = new OperatorHarness("mig-cut");
+    MongoDatabase db = mongo.getDatabase("op_mig_cut");
+    MongoCollection<Document> posts = db.getCollection("posts");
+    List<Document> docs = new ArrayList<>();
+    for (int i = 0; i < 4_000; i++) {
+      docs.add(new Document("_id", i).append("t", "T" + i));
+    }
+    posts.insertMany(docs);
+    Proxy proxy = Toxiproxy.proxy("mig-cut", MongoBackend.MONGO_JAVA_SERVER.uri().substring("mongodb://".length()));
+    try {
+      op.secret("mongo", Toxiproxy.uriOf(proxy));
+      applyMigration("lower", """
+          connection:
+            secretRef: {name: mongo, key: uri}
+            clientOptions: {connectTimeoutMS: 500, serverSelectionTimeoutMS: 500, socketTimeoutMS: 1000}
+          database: op_mig_cut
+          collection: posts
+          backfill: {source: t, target: t_lower, transforms: [Lowercase]}
+          batchSize: 100
+          maxDocumentsPerSecond: 1000
+          """);
+      eventually().until(() -> posts.countDocuments(Filters.exists("t_lower")) >= 500);
+      proxy.disable();
+      eventually().until(() -> {
+        MongoMigration m = migration("lower");
+        return m.getStatus() != null && Reason.MongoUnreachable.name().equals(m.getStatus().getReason());
+      });
+      MongoMigration paused = migration("lower");
+      assertThat(paused.getStatus().getPhase()).isEqualTo(MigrationPhase.Pending);
+      assertThat(paused.getStatus().getMessage()).contains("resumes from its checkpoint");
+      long before = posts.countDocuments(Filters.exists("t_lower"));
+      assertThat(before).isLessThan(4_000);
+      proxy.enable();
+      awaitPhase("lower", MigrationPhase.Succeeded);
+      assertThat(posts.countDocuments(Filters.exists("t_lower"))).isEqualTo(4_000);
+      assertThat(posts.countDocuments(Filters.eq("t_lower", "t3999"))).isEqualTo(1);
+      MongoMigration done = migration("lower");
+      assertThat(done.getStatus().getProgress().getChanged()).as("each document written once, counted once")
+          .isEqualTo(4_000);
+      eventually().until(() -> eventReasons("lower").containsAll(Set.of("MongoUnreachable", "Resumed", "Completed")));
+    } finally {
+      proxy.delete();
+    }
   }
 }
