@@ -57,14 +57,14 @@ final class SchemaStatuses {
   MongoSchemaStatus synced(MongoSchema schema, SyncResult result, ServerInfo server, boolean paused) {
     MongoSchemaStatus next = start(schema);
     Long gen = schema.getMetadata().getGeneration();
-    List<IndexStatus> states = result.indexStates();
+    List<IndexStatus> states = SyncStatuses.indexStates(result);
     int declared = states.size();
     long present = states.stream().filter(SchemaStatuses::asDeclared).count();
     // Compact at any size: the indexes that need a look, not the thousands that are fine.
     next.setIndexes(states.stream().filter(i -> !asDeclared(i) || i.getMessage() != null).limit(MAX_LISTED)
         .map(SchemaStatuses::shortened).toList());
-    next.setUnmanagedIndexes(result.unmanagedIndexes().stream().limit(MAX_LISTED).toList());
-    next.setCounters(result.counterValues());
+    next.setUnmanagedIndexes(SyncStatuses.unmanagedIndexes(result).stream().limit(MAX_LISTED).toList());
+    next.setCounters(SyncStatuses.counterValues(result));
     next.setIndexSummary(present + "/" + declared);
     if (server != null) {
       next.setServer(keepPingUnlessVersionChanged(next.getServer(), server));
@@ -81,7 +81,7 @@ final class SchemaStatuses {
     }
     List<Action> blocking = blocking(result);
     if (blocking.isEmpty()) {
-      long unmanaged = result.unmanagedIndexes().size();
+      long unmanaged = SyncStatuses.unmanagedIndexes(result).size();
       String message = declared + " index(es) present, " + next.getCounters().size() + " counter(s) seeded"
           + (unmanaged == 0 ? "" : "; " + unmanaged + " unmanaged index(es) reported");
       Conditions.set(conditions, Conditions.READY, true, Reason.Synced.name(), message, gen, clock.instant());

@@ -1,5 +1,7 @@
 package io.mongosteward.mongo;
 
+import io.mongosteward.operator.SyncStatuses;
+
 import io.mongosteward.testsupport.Engines;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,7 +66,7 @@ class SchemaEngineIT {
   }
 
   static Map<String, IndexState> states(SyncResult r) {
-    return r.indexStates().stream().collect(Collectors.toMap(s -> s.getCollection() + "." + s.getName(), IndexStatus::getState));
+    return SyncStatuses.indexStates(r).stream().collect(Collectors.toMap(s -> s.getCollection() + "." + s.getName(), IndexStatus::getState));
   }
 
   static List<String> indexNames(MongoDatabase db, String collection) {
@@ -178,7 +180,7 @@ class SchemaEngineIT {
     assertThat(r.converged()).isFalse();
     assertThat(indexes(db, "posts")).extracting(d -> d.getString("name")).doesNotContain("post_id_unique");
     // The counter was still seeded.
-    assertThat(r.counterValues()).extracting(c -> c.getValue()).containsExactly(19L);
+    assertThat(SyncStatuses.counterValues(r)).extracting(c -> c.getValue()).containsExactly(19L);
   }
 
   @ParameterizedTest
@@ -193,7 +195,7 @@ class SchemaEngineIT {
               - {name: task_id_unique, keys: [{field: task_id}], unique: true}
         """;
     SyncResult reported = engine.sync(db, spec(db, body), Engines.APPLY);
-    assertThat(reported.unmanagedIndexes()).extracting(i -> i.getName()).containsExactly("legacy_1");
+    assertThat(SyncStatuses.unmanagedIndexes(reported)).extracting(i -> i.getName()).containsExactly("legacy_1");
     assertThat(reported.converged()).isFalse();
 
     SyncResult dropped = engine.sync(db, spec(db, body + "policy: {unmanagedIndexes: Drop}\n"), Engines.APPLY);
@@ -350,7 +352,7 @@ class SchemaEngineIT {
     db.getCollection("counters").insertOne(new Document("_id", "post_id").append("seq", 500L));
     SyncResult r = engine.sync(db, spec(db, BOT), Engines.APPLY);
     assertThat(r.plan().actions()).extracting(a -> a.type()).doesNotContain(ActionType.SeedCounter);
-    assertThat(r.counterValues()).extracting(c -> c.getValue()).containsExactly(500L);
+    assertThat(SyncStatuses.counterValues(r)).extracting(c -> c.getValue()).containsExactly(500L);
     assertThat(db.getCollection("counters").find().first().get("seq", Number.class).longValue()).isEqualTo(500L);
   }
 
