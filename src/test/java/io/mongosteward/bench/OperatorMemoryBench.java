@@ -1,5 +1,6 @@
 package io.mongosteward.bench;
 
+import io.mongosteward.testsupport.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,10 +9,6 @@ import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.testsupport.KubeApi;
 import io.mongosteward.testsupport.MongoBackend;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,8 +87,7 @@ class OperatorMemoryBench {
         double converge = (System.nanoTime() - start) / 1e9;
         // Settle: a full GC through the JVM's own tool, then read heap and RSS.
         new ProcessBuilder("jcmd", String.valueOf(p.pid()), "GC.run").start().waitFor();
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:18089/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = Http.body(18089, "/metrics");
         double heap = sum(metrics, "jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\} ([0-9.E+]+)");
         long rss = rssKb(p.pid());
         String line = String.format("schemas=%d converge=%.1fs rss_idle=%.0fMB rss=%.0fMB heap_used=%.1fMB flags=%s",

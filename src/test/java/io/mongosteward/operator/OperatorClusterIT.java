@@ -1,5 +1,6 @@
 package io.mongosteward.operator;
 
+import io.mongosteward.testsupport.Http;
 import static io.mongosteward.operator.OperatorHarness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,10 +19,6 @@ import io.mongosteward.health.HealthServer;
 import io.mongosteward.testsupport.KubeApi;
 import io.mongosteward.testsupport.MongoBackend;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -135,11 +132,8 @@ class OperatorClusterIT {
       eventually().until(() -> op.client.v1().events().inNamespace(op.namespace).list().getItems().size() >= 2);
 
       try (HealthServer http = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), op.app.health(), op.registry)) {
-        HttpClient hc = HttpClient.newHttpClient();
-        String metrics = hc.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/metrics")).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
-        String health = hc.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/health")).build(),
-            HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = Http.body(http.port(), "/metrics");
+        String health = Http.body(http.port(), "/health");
         assertThat(metrics).contains("mongosteward_reconcile_failures_total").doesNotContain(PASSWORD);
         assertThat(health).doesNotContain(PASSWORD);
       }
@@ -163,14 +157,9 @@ class OperatorClusterIT {
       op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
       op.apply("bot", MongoSchemaOperatorIT.spec("op_endpoints", ""));
       op.awaitReady("bot", "True", Reason.Synced.name());
-      HttpClient hc = HttpClient.newHttpClient();
-      String base = "http://127.0.0.1:" + http.port();
-      assertThat(hc.send(HttpRequest.newBuilder(URI.create(base + "/livez")).build(), HttpResponse.BodyHandlers.ofString())
-          .statusCode()).isEqualTo(200);
-      eventually().until(() -> hc.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
-          HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-      String metrics = hc.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(Http.status(http.port(), "/livez")).isEqualTo(200);
+      eventually().until(() -> Http.status(http.port(), "/readyz") == 200);
+      String metrics = Http.body(http.port(), "/metrics");
       assertThat(metrics).contains("mongosteward_actions_applied_total{type=\"CreateIndex\"} 2.0",
           "mongosteward_actions_applied_total{type=\"SeedCounter\"} 1.0", "operator_sdk_");
       // Low cardinality: no per-resource names in tags.

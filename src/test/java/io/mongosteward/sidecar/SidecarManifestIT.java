@@ -1,5 +1,6 @@
 package io.mongosteward.sidecar;
 
+import io.mongosteward.testsupport.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -12,10 +13,6 @@ import io.mongosteward.testsupport.KubeApi;
 import io.mongosteward.testsupport.MongoBackend;
 import io.mongosteward.testsupport.TestServers;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,13 +74,8 @@ class SidecarManifestIT {
     assertThat(pb.environment().get("JAVA_TOOL_OPTIONS")).contains("-Xmx40m");
     Process p = pb.start();
     try {
-      HttpClient http = HttpClient.newHttpClient();
-      URI readyz = URI.create("http://127.0.0.1:" + port + "/readyz");
-      await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-          .until(() -> http.send(HttpRequest.newBuilder(readyz).build(), HttpResponse.BodyHandlers.discarding())
-              .statusCode() == 200);
-      String health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> Http.status(port, "/readyz") == 200);
+      String health = Http.body(port, "/health");
       assertThat(health).contains("\"readyLatency\":\"500ms\"");
       p.destroy();
       assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();

@@ -1,5 +1,6 @@
 package io.mongosteward.sidecar;
 
+import io.mongosteward.testsupport.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -9,10 +10,7 @@ import io.mongosteward.testsupport.MongoBackend;
 import io.mongosteward.testsupport.TestServers;
 import io.mongosteward.testsupport.Toxiproxy;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -57,13 +55,9 @@ class SidecarProcessIT {
 
   int status(int port, String path) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
+      return Http.status(port, path);
+    } catch (java.io.UncheckedIOException e) {
       return -1; // not listening (yet, or any more)
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
     }
   }
 
