@@ -75,8 +75,8 @@ final class DeduplicateRun {
     try (DuplicateGroups groups = new DuplicateGroups(run.retrier, collection, spec.getKeys(), spec.getKeepBy(),
         run.settings.searchTimeout(), run.batchSize(), skip, dry)) {
       if (!dry || cp.total() == null) {
-        DuplicateGroups.Count count = groups.count();
-        run.save(cp.withTotal((dry ? 0 : cp.scanned()) + count.documents()));
+        DuplicateGroups.Count count = groups.count(); // null: the server cannot count them cheaply
+        run.save(cp.withTotal(count == null ? null : (dry ? 0 : cp.scanned()) + count.documents()));
       }
       Survivors survivors = new Survivors(spec.getKeep());
       Taking taking = null;

@@ -49,7 +49,12 @@ final class Fixtures {
   }
 
   static MongoDatabase freshDatabase(MongoBackend backend) {
-    MongoClient client = CLIENTS.connect(MongoUri.parse(backend.uri()), null);
+    return freshDatabase(backend, "");
+  }
+
+  /** @param options a query string for the connection, like "?timeoutMS=600000" */
+  static MongoDatabase freshDatabase(MongoBackend backend, String options) {
+    MongoClient client = CLIENTS.connect(MongoUri.parse(backend.uri() + "/" + options), null);
     return client.getDatabase("it_mig_" + ProcessHandle.current().pid() + "_" + DB.incrementAndGet());
   }
 
