@@ -42,6 +42,11 @@ public final class MongoSessions implements AutoCloseable {
     return clients;
   }
 
+  /** The retry policy every operation of this process goes through: the migrations' runner takes it too. */
+  public Retrier retrier() {
+    return retrier;
+  }
+
   public SchemaEngine engine() {
     return engine;
   }
