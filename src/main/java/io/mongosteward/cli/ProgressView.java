@@ -80,7 +80,7 @@ interface ProgressView extends Listener, AutoCloseable {
       eta = p.eta();
       if (p.total() != null && p.total() != bar.getMax()) bar.maxHint(p.total());
       bar.stepTo(p.scanned());
-      bar.setExtraMessage((Progress.FINAL.equals(p.pass()) ? "final pass, " : "") + subject.changedVerb() + " "
+      bar.setExtraMessage(" " + (Progress.FINAL.equals(p.pass()) ? "final pass, " : "") + subject.changedVerb() + " "
           + MigrationOutput.count(p.changed()));
     }
 

@@ -166,6 +166,10 @@ public final class SchemaFile {
   /** Text of exactly one MongoSchema. */
   public static MongoSchema parse(String source, String text) {
     List<Document> docs = parseAll(source, text);
+    if (docs.isEmpty()) {
+      throw new InputException(source + ": holds no MongoSchema, only MongoMigration documents: run those with "
+          + "mongo-steward migrate -f " + source, source, null);
+    }
     if (docs.size() != 1) {
       throw new InputException(source + ": holds " + docs.size() + " MongoSchemas; expected one", source, null);
     }
