@@ -67,4 +67,22 @@ final class Lifecycle {
     }
     return Main.OK;
   }
+
+  /**
+   * Until closed, SIGTERM and SIGINT (Ctrl-C) call {@code first} once; a second one calls {@code
+   * again}. Closing gives the JVM's own handlers back.
+   */
+  static AutoCloseable onStopSignals(Runnable first, Runnable again) {
+    java.util.concurrent.atomic.AtomicInteger signals = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.List<Runnable> restore = new java.util.ArrayList<>();
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal signal = new Signal(name);
+      sun.misc.SignalHandler previous = Signal.handle(signal, s -> {
+        if (signals.incrementAndGet() == 1) first.run();
+        else again.run();
+      });
+      restore.add(() -> Signal.handle(signal, previous));
+    }
+    return () -> restore.forEach(Runnable::run);
+  }
 }

@@ -10,11 +10,14 @@ import picocli.CommandLine.Command;
 /** The one entry point: `mongo-steward <command>`. Exit codes: 0 done, 2 attention needed, 1 error. */
 @Command(name = "mongo-steward", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = {"Keeps a MongoDB database the way its application needs it: declared indexes and id counters, "
-        + "reconciled idempotently, from a MongoSchema file or from Kubernetes.", ""},
-    subcommands = {PlanCommand.class, ApplyCommand.class, DemoCommand.class, OperatorCommand.class, SidecarCommand.class,
+        + "reconciled idempotently, from a MongoSchema file or from Kubernetes; and throttled, resumable data "
+        + "migrations (deduplicate, backfill) from a MongoMigration file.", ""},
+    subcommands = {PlanCommand.class, ApplyCommand.class, MigrateCommand.class, DemoCommand.class, OperatorCommand.class, SidecarCommand.class,
         CommandLine.HelpCommand.class},
     footer = {"", "Exit codes (plan, apply): 0 the database matches the spec; 2 changes pending (plan) or items need "
         + "attention (a conflict, duplicates, an unsupported option, an unmanaged index); 1 error.",
+        "Exit codes (migrate): 0 done; 2 a dry run found work, a run found late duplicates, another runner holds the "
+        + "collection, or a stop before the end (a re-run resumes); 1 error.",
         "Start with: mongo-steward demo"})
 public final class Main implements Runnable {
   public static final int OK = 0;
@@ -25,6 +28,10 @@ public final class Main implements Runnable {
   final InputStream in;
   final PrintWriter out;
   final PrintWriter err;
+  /** This process's stderr when it is a terminal (for a progress bar), else null. */
+  final java.io.PrintStream terminal;
+  /** Whether this is the process's own command line (main): only then are signals this command's to handle. */
+  final boolean process;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -34,10 +41,17 @@ public final class Main implements Runnable {
   }
 
   public Main(Map<String, String> env, InputStream in, PrintWriter out, PrintWriter err) {
+    this(env, in, out, err, null, false);
+  }
+
+  Main(Map<String, String> env, InputStream in, PrintWriter out, PrintWriter err, java.io.PrintStream terminal,
+      boolean process) {
     this.env = env;
     this.in = in;
     this.out = out;
     this.err = err;
+    this.terminal = terminal;
+    this.process = process;
   }
 
   @Override
@@ -53,7 +67,8 @@ public final class Main implements Runnable {
     }
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
-    System.exit(run(System.getenv(), System.in, out, err, args));
+    System.exit(run(new Main(System.getenv(), System.in, out, err,
+        ProgressView.stderrIsTerminal() ? System.err : null, true), args));
   }
 
   /** With nothing on standard input: for the commands that do not read it. */
@@ -62,7 +77,13 @@ public final class Main implements Runnable {
   }
 
   public static int run(Map<String, String> env, InputStream in, PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cli = new CommandLine(new Main(env, in, out, err));
+    return run(new Main(env, in, out, err), args);
+  }
+
+  private static int run(Main main, String... args) {
+    PrintWriter out = main.out;
+    PrintWriter err = main.err;
+    CommandLine cli = new CommandLine(main);
     Setting.addTo(cli.getSubcommands().get("operator").getCommandSpec(), OperatorCommand.SETTINGS,
         io.mongosteward.operator.OperatorSettings.builder());
     Setting.addTo(cli.getSubcommands().get("sidecar").getCommandSpec(), SidecarCommand.SETTINGS,

@@ -42,7 +42,7 @@ import java.util.stream.Collectors;
  * and the problem.
  */
 public final class SchemaFile {
-  private static final ObjectMapper YAML = strict();
+  static final ObjectMapper YAML = strict();
 
   private static ObjectMapper strict() {
     ObjectMapper m = YAMLMapper.builder(new YAMLFactory())
@@ -137,7 +137,7 @@ public final class SchemaFile {
   }
 
   /** Where a document is, for messages: "file:line" then the document when the file holds several. */
-  private record Where(String file, YamlScan.Doc doc, boolean numbered) {
+  record Where(String file, YamlScan.Doc doc, boolean numbered) {
     String at(int line) {
       return file + (line > 0 ? ":" + line : "") + (numbered ? " (document " + doc.number() + ")" : "");
     }
@@ -166,15 +166,22 @@ public final class SchemaFile {
   /** Text of exactly one MongoSchema. */
   public static MongoSchema parse(String source, String text) {
     List<Document> docs = parseAll(source, text);
+    if (docs.isEmpty()) {
+      throw new InputException(source + ": holds no MongoSchema, only MongoMigration documents: run those with "
+          + "mongo-steward migrate -f " + source, source, null);
+    }
     if (docs.size() != 1) {
       throw new InputException(source + ": holds " + docs.size() + " MongoSchemas; expected one", source, null);
     }
     return docs.get(0).schema();
   }
 
+  static final String MIGRATION_KIND = "MongoMigration";
+
   /**
    * Every MongoSchema of a file, as `kubectl apply` would take every document of it; empty
-   * documents (such as after a final ---) are skipped. Each one is checked in full.
+   * documents (such as after a final ---) and MongoMigrations (which `migrate` runs) are skipped,
+   * so the list may be empty. Each one is checked in full.
    */
   public static List<Document> parseAll(String file, String text) {
     List<YamlScan.Doc> scanned = YamlScan.scan(YAML, file, text);
@@ -191,8 +198,13 @@ public final class SchemaFile {
         beans.nextToken();
         if (!doc.empty()) {
           Where where = new Where(file, doc, count > 1 || doc.number() > 1);
-          out.add(new Document(file, doc.number(), where.numbered(), map(where, YAML.readTree(trees), beans),
-              doc::lineOf));
+          JsonNode tree = YAML.readTree(trees);
+          if (tree.isObject() && MIGRATION_KIND.equals(tree.path("kind").asText(null))) {
+            // `migrate -f` runs these; a directory may hold both kinds, as `kubectl apply -f` takes them.
+            beans.skipChildren();
+            continue;
+          }
+          out.add(new Document(file, doc.number(), where.numbered(), map(where, tree, beans), doc::lineOf));
         }
       }
     } catch (IOException e) {
@@ -203,26 +215,43 @@ public final class SchemaFile {
   }
 
   private static MongoSchema map(Where where, JsonNode tree, JsonParser beans) throws IOException {
+    requireMapping(where, tree, "MongoSchema");
+    checkType(where, tree);
+    return mapSchema(where, beans);
+  }
+
+  /** The document at {@code beans} as a MongoSchema, its kind already checked: types, metadata and rules. */
+  static MongoSchema mapSchema(Where where, JsonParser beans) throws IOException {
+    MongoSchema schema = readTyped(where, beans, MongoSchema.class);
+    checkMetadata(where, schema.getMetadata());
+    requireNone(where, new SpecValidator().validate(schema.getSpec()));
+    return schema;
+  }
+
+  static void requireMapping(Where where, JsonNode tree, String kind) {
     if (!tree.isObject()) {
-      throw where.error("", "expected a MongoSchema (a mapping with apiVersion, kind, metadata and spec), not "
+      throw where.error("", "expected a " + kind + " (a mapping with apiVersion, kind, metadata and spec), not "
           + (tree.isArray() ? "a list" : "a " + tree.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
     }
-    checkType(where, tree);
-    MongoSchema schema;
+  }
+
+  /** Reads the document at {@code beans} strictly; a mistake names the file:line and the field path. */
+  static <T> T readTyped(Where where, JsonParser beans, Class<T> type) throws IOException {
     try {
-      schema = YAML.readValue(beans, MongoSchema.class);
+      return YAML.readValue(beans, type);
     } catch (JsonMappingException e) {
       String path = pathOf(e);
       throw new InputException(where.at(lineOf(e)) + ": " + path + ": " + problemOf(e), where.file(),
           e.getPath().isEmpty() ? null : path);
     }
-    checkMetadata(where, schema);
-    List<Violation> violations = new SpecValidator().validate(schema.getSpec());
+  }
+
+  /** Every violation on a line of its own, each with the file:line of its field; the first names the field. */
+  static void requireNone(Where where, List<Violation> violations) {
     if (!violations.isEmpty()) {
       throw new InputException(violations.stream().map(v -> where.at(where.doc().lineOf(v.path())) + ": " + v)
           .collect(Collectors.joining(System.lineSeparator())), where.file(), violations.get(0).path());
     }
-    return schema;
   }
 
   private static void checkType(Where where, JsonNode tree) {
@@ -245,8 +274,8 @@ public final class SchemaFile {
   }
 
   /** metadata.name identifies the schema (kubectl and the operator need it); the namespace defaults like kubectl's. */
-  private static void checkMetadata(Where where, MongoSchema schema) {
-    String name = schema.getMetadata() == null ? null : schema.getMetadata().getName();
+  static void checkMetadata(Where where, io.fabric8.kubernetes.api.model.ObjectMeta metadata) {
+    String name = metadata == null ? null : metadata.getName();
     if (name == null || name.isBlank()) {
       throw where.error("metadata.name", "is required: it names the schema for kubectl and the operator; write "
           + "metadata: {name: my-app}");
@@ -255,9 +284,9 @@ public final class SchemaFile {
       throw where.error("metadata.name", "'" + name + "' is not a valid name: lowercase letters, digits, '-' and "
           + "'.', starting and ending with a letter or digit, at most 253 characters");
     }
-    String namespace = schema.getMetadata().getNamespace();
+    String namespace = metadata.getNamespace();
     if (namespace == null || namespace.isBlank()) {
-      schema.getMetadata().setNamespace("default");
+      metadata.setNamespace("default");
     } else if (namespace.length() > 63 || !NAMESPACE.matcher(namespace).matches()) {
       throw where.error("metadata.namespace", "'" + namespace + "' is not a valid namespace: lowercase letters, "
           + "digits and '-', starting and ending with a letter or digit, at most 63 characters");

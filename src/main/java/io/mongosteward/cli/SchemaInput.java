@@ -44,12 +44,16 @@ public final class SchemaInput {
     } else {
       docs.addAll(SchemaFile.parseAll(arg.toString(), SchemaFile.readText(arg)));
     }
+    if (docs.isEmpty()) {
+      throw new InputException(arg + ": holds MongoMigration documents only; plan and apply read MongoSchema "
+          + "documents. Run the migrations with: mongo-steward migrate -f " + arg, arg.toString(), null);
+    }
     requireDistinct(docs);
     requireOneManager(docs);
     return docs;
   }
 
-  private static List<Path> yamlFiles(Path dir) {
+  static List<Path> yamlFiles(Path dir) {
     try (Stream<Path> entries = Files.list(dir)) {
       List<Path> named = entries
           .filter(p -> p.getFileName().toString().endsWith(".yaml") || p.getFileName().toString().endsWith(".yml"))
@@ -79,7 +83,7 @@ public final class SchemaInput {
     }
   }
 
-  private static String readAll(InputStream stdin) {
+  static String readAll(InputStream stdin) {
     try {
       return new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

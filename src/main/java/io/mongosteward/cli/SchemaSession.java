@@ -4,6 +4,7 @@ import com.mongodb.client.MongoDatabase;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mongosteward.api.v1alpha1.ClientOptions;
+import io.mongosteward.api.v1alpha1.ConnectionSpec;
 import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.api.v1alpha1.SecretKeyRef;
 import io.mongosteward.failure.Failure;
@@ -77,38 +78,47 @@ final class SchemaSession implements AutoCloseable {
   /** The Secret the file names, read through the current kubeconfig, only when asked for. */
   private static Supplier<String> secretOf(Main main, SchemaFile.Document document, boolean changes) {
     MongoSchema schema = document.schema();
-    String file = document.source();
+    return secretOf(main, document.source(), document.file(), schema.getMetadata() == null ? null
+        : schema.getMetadata().getNamespace(), schema.getSpec().getConnection(), "spec.connection.secretRef", changes,
+        MongoTarget.APPLY_NEEDS_MONGODB);
+  }
+
+  /**
+   * The Secret a connection names, read through the current kubeconfig, only when asked for.
+   *
+   * @param field where the connection is written, for messages
+   * @param needsMongoDb what to say when the command changes data and no kubeconfig can read the Secret
+   */
+  static Supplier<String> secretOf(Main main, String source, String file, String namespace, ConnectionSpec connection,
+      String field, boolean changes, String needsMongoDb) {
     return () -> {
-      var connection = schema.getSpec().getConnection();
       SecretKeyRef ref = connection == null ? null : connection.getSecretRef();
       if (ref == null) {
         return null;
       }
       if (!KubeConfigs.available(main.env)) {
         if (changes) {
-          throw new InputException(file + ": spec.connection.secretRef: names Secret " + ref.getName() + ", but there "
+          throw new InputException(source + ": " + field + ": names Secret " + ref.getName() + ", but there "
               + "is no kubeconfig to read it with (KUBECONFIG, ~/.kube/config, or in a cluster); "
-              + MongoTarget.APPLY_NEEDS_MONGODB, document.file(), "spec.connection.secretRef");
+              + needsMongoDb, file, field);
         }
-        main.err.println(file + " names Secret " + ref.getName() + ", but there is no kubeconfig to read it with.");
+        main.err.println(source + " names Secret " + ref.getName() + ", but there is no kubeconfig to read it with.");
         return null;
       }
-      String ns = schema.getMetadata() == null ? null : schema.getMetadata().getNamespace();
       try (KubernetesClient kube = kubeClient(main.env)) {
-        return new SecretUriReader(kube).read(ns, ref.getName(), ref.getKey());
+        return new SecretUriReader(kube).read(namespace, ref.getName(), ref.getKey());
       } catch (RuntimeException e) {
         Throwable root = e;
         while (root.getCause() != null) root = root.getCause();
         String why = root == e ? e.getMessage() : e.getMessage() + ": " + root.getMessage();
-        throw new InputException(file + ": spec.connection.secretRef: cannot read Secret " + ref.getName()
-            + " through the current kubeconfig (" + why + "); pass --mongo-uri-file or set MONGODB_URI", document.file(),
-            "spec.connection.secretRef");
+        throw new InputException(source + ": " + field + ": cannot read Secret " + ref.getName()
+            + " through the current kubeconfig (" + why + "); pass --mongo-uri-file or set MONGODB_URI", file, field);
       }
     };
   }
 
   /** The kubeconfig named by KUBECONFIG in the given environment (its first file), else fabric8's defaults. */
-  private static KubernetesClient kubeClient(java.util.Map<String, String> env) {
+  static KubernetesClient kubeClient(java.util.Map<String, String> env) {
     String files = env.get("KUBECONFIG");
     if (files != null && !files.isBlank()) {
       Path first = Path.of(files.split(java.io.File.pathSeparator)[0]);

@@ -42,7 +42,7 @@ public final class MongoSessions implements AutoCloseable {
     return clients;
   }
 
-  /** The one retry policy, for the engines above this package (migrations). */
+  /** The retry policy every operation of this process goes through: the migrations' runner takes it too. */
   public Retrier retrier() {
     return retrier;
   }

@@ -513,8 +513,12 @@ class CliIT {
   void demoShowsTheWholeJob() {
     Run r = run("demo");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains("== 1. plan", "== 2. apply", "== 3. plan again", "BlockedByDuplicates",
-        "{post_id=3} x2", "Unmanaged", "legacy_1", "SeedCounter");
+    assertThat(r.out()).contains("== 1. plan", "BlockedByDuplicates", "{post_id=3} x2", "DropIndex", "legacy_1",
+        "== 2. migrate, as a dry run", "would remove     1 (nothing was changed)",
+        "== 3. migrate: deduplicate", "removed          1", "archived         1 in posts_duplicates",
+        "== 4. migrate: backfill", "written          5", "https://T.ME/other/5     -> t.me/other/5",
+        "== 5. apply", "CreateIndex          posts.post_id_unique", "created", "SeedCounter",
+        "== 6. plan again", "Database bot matches the spec: nothing to do.");
   }
 
   @Test

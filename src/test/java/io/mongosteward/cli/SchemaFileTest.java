@@ -146,9 +146,23 @@ class SchemaFileTest {
 
   @Test
   void wrongKindIsRejected() {
+    assertThatThrownBy(() -> SchemaFile.parse("s.yaml", "apiVersion: v1\nkind: ConfigMap\n"
+        + "metadata: {name: t}\ndata: {a: b}\n"))
+        .isInstanceOf(InputException.class).hasMessageContaining("kind: expected MongoSchema, not ConfigMap");
+  }
+
+  /** A MongoMigration is for migrate: plan and apply leave it out, and say so when nothing else is there. */
+  @Test
+  void aMongoMigrationIsLeftToMigrate() {
     assertThatThrownBy(() -> SchemaFile.parse("s.yaml", "apiVersion: mongosteward.io/v1alpha1\nkind: MongoMigration\n"
         + "metadata: {name: t}\nspec: {database: bot}\n"))
-        .isInstanceOf(InputException.class).hasMessageContaining("kind: expected MongoSchema");
+        .isInstanceOf(InputException.class)
+        .hasMessage("s.yaml: holds no MongoSchema, only MongoMigration documents: run those with mongo-steward migrate "
+            + "-f s.yaml");
+    var docs = SchemaFile.parseAll("s.yaml", "apiVersion: mongosteward.io/v1alpha1\nkind: MongoMigration\n"
+        + "metadata: {name: t}\nspec: {database: bot}\n---\napiVersion: mongosteward.io/v1alpha1\nkind: MongoSchema\n"
+        + "metadata: {name: s}\nspec: {database: bot}\n");
+    assertThat(docs).singleElement().satisfies(d -> assertThat(d.source()).isEqualTo("s.yaml (document 2)"));
   }
 
   @Test
