@@ -97,9 +97,12 @@ class MigrateCliIT {
         .containsPattern("removed +" + losers + "\n")
         .containsPattern("archived +" + losers + " in posts_duplicates")
         .containsPattern("late duplicates +0");
-    // Not a terminal here: plain lines on stderr, with scanned/total, percent, rate and ETA.
+    // Not a terminal here: plain lines on stderr, with scanned/total, percent, rate and ETA. FerretDB
+    // v1 cannot count the duplicate groups on the server, so there the total and the ETA are unknown.
+    String counted = backend == MongoBackend.FERRETDB ? "[\\d,]+ scanned, [\\d,]+ docs/s, ETA unknown"
+        : "[\\d,]+/[\\d,]+ scanned \\(\\d+%\\), [\\d,]+ docs/s, ETA [^;]+";
     assertThat(r.err()).contains("== cli/dedupe: deduplicate").containsPattern(
-        "cli/dedupe: [\\d,]+/[\\d,]+ scanned \\(\\d+%\\), [\\d,]+ docs/s, ETA [^;]+; removed [\\d,]+, archived [\\d,]+");
+        "cli/dedupe: " + counted + "; removed [\\d,]+, archived [\\d,]+");
 
     Run again = run(env, "migrate", "-f", file.toString(), "-o", "json");
     assertThat(again.code()).as(again.out() + again.err()).isZero();

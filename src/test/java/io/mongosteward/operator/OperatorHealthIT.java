@@ -75,7 +75,7 @@ class OperatorHealthIT {
 
       admin.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName(user).endMetadata()
           .withRules(new PolicyRuleBuilder().withApiGroups("mongosteward.io").withResources("mongoschemas",
-              "mongoschemas/status", "mongoschemas/finalizers").withVerbs("get", "list", "watch", "patch", "update").build(),
+              "mongoschemas/status", "mongoschemas/finalizers", "mongomigrations", "mongomigrations/status").withVerbs("get", "list", "watch", "patch", "update").build(),
               new PolicyRuleBuilder().withApiGroups("").withResources("events").withVerbs("create").build(),
               new PolicyRuleBuilder().withApiGroups("").withResources("secrets").withVerbs("get").build())
           .build()).create();

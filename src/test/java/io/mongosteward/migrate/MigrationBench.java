@@ -1,0 +1,158 @@
+package io.mongosteward.migrate;
+
+import static io.mongosteward.migrate.Fixtures.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoCursor;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Accumulators;
+import com.mongodb.client.model.Aggregates;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
+import io.mongosteward.api.v1alpha1.KeepPolicy;
+import io.mongosteward.api.v1alpha1.MongoMigrationSpec;
+import io.mongosteward.api.v1alpha1.Transform;
+import io.mongosteward.testsupport.MongoBackend;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Not a test: the engine's unthrottled throughput next to a raw-driver baseline that does the same
+ * reads and writes in the same batches, in one run, and the throttle's accuracy. Run it with the
+ * command in docs/benchmarks.md; -Dbench.docs (100,000), -Dbench.backend (MONGO_JAVA_SERVER).
+ */
+class MigrationBench {
+  static final int DOCS = Integer.getInteger("bench.docs", 100_000);
+  static final int BATCH = 500;
+  static final MongoBackend BACKEND = MongoBackend.valueOf(System.getProperty("bench.backend", "MONGO_JAVA_SERVER"));
+  final List<String> lines = new ArrayList<>();
+
+  @Test
+  void measure() throws Exception {
+    for (int round = 1; round <= 3; round++) {
+      deduplicate(round);
+      backfill(round);
+    }
+    throttle();
+    Files.write(Path.of("target", "migration-bench.txt"), lines);
+    lines.forEach(l -> System.out.println("BENCH " + l));
+  }
+
+  private void deduplicate(int round) {
+    MongoDatabase engineDb = freshDatabase(BACKEND);
+    Posts seeded = seedPosts(engineDb.getCollection("posts"), DOCS, 0.05, round);
+    MongoMigrationSpec spec = deduplicate("posts", KeepPolicy.Oldest, "created_at", "post_id");
+    spec.setBatchSize(BATCH);
+    long t0 = System.nanoTime();
+    RunResult r = runner().run(engineDb, job(spec), Listener.NONE, () -> false);
+    double engine = (System.nanoTime() - t0) / 1e9;
+    assertThat(r.last().changed()).isEqualTo(seeded.losers());
+
+    MongoDatabase rawDb = freshDatabase(BACKEND);
+    seedPosts(rawDb.getCollection("posts"), DOCS, 0.05, round);
+    t0 = System.nanoTime();
+    long removed = rawDeduplicate(rawDb.getCollection("posts"), rawDb.getCollection("posts_duplicates"));
+    double raw = (System.nanoTime() - t0) / 1e9;
+    assertThat(removed).isEqualTo(seeded.losers());
+    lines.add(String.format("deduplicate %s round %d: %,d documents, %,d removed, batch %d: engine %.2f s "
+        + "(%.0f documents/s), raw driver %.2f s (%.0f documents/s), engine/raw throughput %.2f", BACKEND, round, DOCS,
+        removed, BATCH, engine, DOCS / engine, raw, DOCS / raw, raw / engine));
+  }
+
+  /**
+   * The same work with the driver alone: group by key over the key, keepBy and _id only; keep the
+   * oldest; per batch of removed documents, read them whole, insert them into the archive, delete
+   * them. No checkpoint, lease, survivor check or throttle.
+   */
+  private static long rawDeduplicate(MongoCollection<Document> posts, MongoCollection<Document> archive) {
+    List<Object> losers = new ArrayList<>();
+    try (MongoCursor<Document> groups = posts.aggregate(List.of(
+        Aggregates.project(Projections.include("post_id", "created_at")),
+        Aggregates.group("$post_id", Accumulators.push("m", new Document("_id", "$_id").append("k", "$created_at")),
+            Accumulators.sum("n", 1)),
+        Aggregates.match(Filters.gt("n", 1)))).allowDiskUse(true).batchSize(BATCH).iterator()) {
+      while (groups.hasNext()) {
+        List<Document> members = new ArrayList<>(groups.next().getList("m", Document.class));
+        members.sort(Comparator.comparing((Document d) -> d.getDate("k")).thenComparing(d -> d.getObjectId("_id")));
+        members.subList(1, members.size()).forEach(d -> losers.add(d.get("_id")));
+      }
+    }
+    for (int i = 0; i < losers.size(); i += BATCH) {
+      List<Object> batch = losers.subList(i, Math.min(losers.size(), i + BATCH));
+      archive.insertMany(posts.find(Filters.in("_id", batch)).into(new ArrayList<>()));
+      posts.deleteMany(Filters.in("_id", batch));
+    }
+    return losers.size();
+  }
+
+  private void backfill(int round) {
+    MongoDatabase engineDb = freshDatabase(BACKEND);
+    seedPosts(engineDb.getCollection("posts"), DOCS, 0, round);
+    MongoMigrationSpec spec = backfill("posts", "message_link", "message_link_norm", Transform.NormalizeUrl,
+        Transform.Lowercase);
+    spec.setBatchSize(BATCH);
+    long t0 = System.nanoTime();
+    RunResult r = runner().run(engineDb, job(spec), Listener.NONE, () -> false);
+    double engine = (System.nanoTime() - t0) / 1e9;
+    assertThat(r.last().changed()).isEqualTo(DOCS);
+
+    MongoDatabase rawDb = freshDatabase(BACKEND);
+    seedPosts(rawDb.getCollection("posts"), DOCS, 0, round);
+    t0 = System.nanoTime();
+    long written = rawBackfill(rawDb.getCollection("posts"), spec.getBackfill().getTransforms());
+    double raw = (System.nanoTime() - t0) / 1e9;
+    assertThat(written).isEqualTo(DOCS);
+    lines.add(String.format("backfill %s round %d: %,d documents, batch %d: engine %.2f s (%.0f documents/s), "
+        + "raw driver %.2f s (%.0f documents/s), engine/raw throughput %.2f", BACKEND, round, DOCS, BATCH, engine,
+        DOCS / engine, raw, DOCS / raw, raw / engine));
+  }
+
+  /** In _id order, in batches, reading _id and the source only; one bulk write per batch, each update guarded by the value read. */
+  private static long rawBackfill(MongoCollection<Document> posts, List<Transform> transforms) {
+    long written = 0;
+    Object after = null;
+    while (true) {
+      List<Document> batch = posts.find(after == null ? new Document() : Filters.gt("_id", after))
+          .projection(Projections.include("message_link")).sort(Sorts.ascending("_id")).limit(BATCH)
+          .into(new ArrayList<>());
+      if (batch.isEmpty()) {
+        return written;
+      }
+      List<WriteModel<Document>> writes = new ArrayList<>();
+      for (Document d : batch) {
+        Object source = d.get("message_link");
+        writes.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", d.get("_id")), Filters.eq("message_link", source)),
+            Updates.set("message_link_norm", Transforms.apply(transforms, source))));
+      }
+      written += posts.bulkWrite(writes).getModifiedCount();
+      after = batch.get(batch.size() - 1).get("_id");
+    }
+  }
+
+  private void throttle() {
+    for (int rate : new int[] {500, 2000}) {
+      MongoDatabase db = freshDatabase(BACKEND);
+      int docs = rate * 12;
+      seedPosts(db.getCollection("posts"), docs, 0, 7);
+      MongoMigrationSpec spec = backfill("posts", "message_link", "message_link_norm", Transform.NormalizeUrl);
+      spec.setBatchSize(Math.max(1, rate / 10));
+      spec.setMaxDocumentsPerSecond(rate);
+      long t0 = System.nanoTime();
+      RunResult r = runner().run(db, job(spec), Listener.NONE, () -> false);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      double actual = r.last().scanned() / seconds;
+      lines.add(String.format("throttle %s at %d documents/s: %,d documents in %.2f s = %.1f documents/s (%+.1f%%)",
+          BACKEND, rate, r.last().scanned(), seconds, actual, (actual - rate) * 100.0 / rate));
+    }
+  }
+}
