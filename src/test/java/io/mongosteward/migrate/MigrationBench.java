@@ -40,15 +40,15 @@ class MigrationBench {
   @Test
   void measure() throws Exception {
     for (int round = 1; round <= 3; round++) {
-      deduplicate(round);
-      backfill(round);
+      measureDeduplicate(round);
+      measureBackfill(round);
     }
     throttle();
     Files.write(Path.of("target", "migration-bench.txt"), lines);
     lines.forEach(l -> System.out.println("BENCH " + l));
   }
 
-  private void deduplicate(int round) {
+  private void measureDeduplicate(int round) {
     MongoDatabase engineDb = freshDatabase(BACKEND);
     Posts seeded = seedPosts(engineDb.getCollection("posts"), DOCS, 0.05, round);
     MongoMigrationSpec spec = deduplicate("posts", KeepPolicy.Oldest, "created_at", "post_id");
@@ -95,7 +95,7 @@ class MigrationBench {
     return losers.size();
   }
 
-  private void backfill(int round) {
+  private void measureBackfill(int round) {
     MongoDatabase engineDb = freshDatabase(BACKEND);
     seedPosts(engineDb.getCollection("posts"), DOCS, 0, round);
     MongoMigrationSpec spec = backfill("posts", "message_link", "message_link_norm", Transform.NormalizeUrl,
