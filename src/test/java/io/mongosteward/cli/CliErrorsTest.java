@@ -1,16 +1,15 @@
 package io.mongosteward.cli;
 
+import io.mongosteward.testsupport.CliRun;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mongosteward.mongo.MongoUriTest;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,24 +22,12 @@ class CliErrorsTest {
 
   @TempDir Path tmp;
 
-  record Run(int code, String out, String err) {
-    String all() {
-      return out + err;
-    }
-  }
-
-  Run run(Map<String, String> extraEnv, String... args) {
-    Map<String, String> env = new HashMap<>();
-    env.put("HOME", tmp.toString());
-    env.putAll(extraEnv);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(env, new PrintWriter(out), new PrintWriter(err), args);
-    return new Run(code, out.toString(), err.toString());
+  CliRun run(Map<String, String> extraEnv, String... args) {
+    return CliRun.of(tmp, extraEnv, args);
   }
 
   /** With -o json, stdout holds the one JSON error object and nothing else, so that `| jq` never breaks. */
-  static JsonNode errorOf(Run r) {
+  static JsonNode errorOf(CliRun r) {
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(r.out());
@@ -53,11 +40,11 @@ class CliErrorsTest {
 
   @Test
   void attemptsBelowOneAreRefusedByTheFlagsName() {
-    Run plan = run(Map.of(), "plan", "-f", EXAMPLE, "--attempts", "0");
+    CliRun plan = run(Map.of(), "plan", "-f", EXAMPLE, "--attempts", "0");
     assertThat(plan.code()).isEqualTo(1);
     assertThat(plan.err()).contains("error: --attempts 0: must be at least 1").doesNotContain("maxAttempts");
 
-    Run apply = run(Map.of(), "apply", "-f", EXAMPLE, "--attempts", "-2", "-o", "json");
+    CliRun apply = run(Map.of(), "apply", "-f", EXAMPLE, "--attempts", "-2", "-o", "json");
     assertThat(apply.code()).isEqualTo(1);
     assertThat(errorOf(apply).get("error").asText()).startsWith("--attempts -2: must be at least 1");
   }
@@ -71,18 +58,18 @@ class CliErrorsTest {
     assertThat(file.get("field").asText()).isEqualTo("spec.colections");
     assertThat(file.get("file").asText()).isEqualTo(bad.toString());
 
-    Run missing = run(Map.of(), "apply", "-f", "nope.yaml", "--output", "json");
+    CliRun missing = run(Map.of(), "apply", "-f", "nope.yaml", "--output", "json");
     assertThat(missing.code()).isEqualTo(1);
     assertThat(errorOf(missing).get("error").asText()).isEqualTo("nope.yaml: no such file");
     assertThat(errorOf(missing).get("field").isNull()).isTrue();
 
-    Run unreachable = run(Map.of(), "plan", "-f", EXAMPLE, "--attempts", "1", "-ojson",
+    CliRun unreachable = run(Map.of(), "plan", "-f", EXAMPLE, "--attempts", "1", "-ojson",
         "--mongo-uri", "mongodb://app:Sup3rSecret@127.0.0.1:1/?serverSelectionTimeoutMS=100");
     assertThat(unreachable.code()).isEqualTo(1);
     assertThat(errorOf(unreachable).get("error").asText()).contains("cannot reach MongoDB at mongodb://app:***@127.0.0.1:1");
     assertThat(unreachable.all()).doesNotContain("Sup3rSecret");
 
-    Run usage = run(Map.of(), "plan", "-f", EXAMPLE, "--dry-rn", "--output=json");
+    CliRun usage = run(Map.of(), "plan", "-f", EXAMPLE, "--dry-rn", "--output=json");
     assertThat(usage.code()).isEqualTo(1);
     assertThat(errorOf(usage).get("error").asText()).contains("Unknown option: '--dry-rn'");
     assertThat(usage.err()).contains("Run 'mongo-steward plan --help' for usage.");
@@ -95,12 +82,12 @@ class CliErrorsTest {
     String uri = "mongodb://AKIAEXAMPLE:pw-S3cr3t@127.0.0.1:1/?serverSelectionTimeoutMS=100"
         + "&authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:Tok3nSecretXYZ";
     for (String command : new String[] {"plan", "apply"}) {
-      Run text = run(Map.of("MONGODB_URI", uri), command, "-f", EXAMPLE, "--attempts", "1");
+      CliRun text = run(Map.of("MONGODB_URI", uri), command, "-f", EXAMPLE, "--attempts", "1");
       assertThat(text.code()).as(text.all()).isEqualTo(1);
       assertThat(text.err()).contains("cannot reach MongoDB at mongodb://AKIAEXAMPLE:***@127.0.0.1:1/",
           "authMechanismProperties=***");
       assertThat(text.all()).doesNotContain("Tok3nSecretXYZ").doesNotContain("pw-S3cr3t");
-      Run json = run(Map.of("MONGODB_URI", uri), command, "-f", EXAMPLE, "--attempts", "1", "-o", "json");
+      CliRun json = run(Map.of("MONGODB_URI", uri), command, "-f", EXAMPLE, "--attempts", "1", "-o", "json");
       assertThat(json.code()).as(json.all()).isEqualTo(1);
       assertThat(errorOf(json).get("error").asText()).contains("authMechanismProperties=***");
       assertThat(json.all()).doesNotContain("Tok3nSecretXYZ").doesNotContain("pw-S3cr3t");
@@ -117,7 +104,7 @@ class CliErrorsTest {
 
   @Test
   void withTextOutputErrorsGoToStderrOnly() {
-    Run r = run(Map.of(), "plan", "-f", "nope.yaml");
+    CliRun r = run(Map.of(), "plan", "-f", "nope.yaml");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out()).isEmpty();
     assertThat(r.err()).isEqualTo("error: nope.yaml: no such file" + System.lineSeparator());
@@ -136,12 +123,12 @@ class CliErrorsTest {
       """)
   void aVariableSetButEmptyIsAnErrorNamingIt(String variable, String value) {
     for (String command : new String[] {"plan", "apply"}) {
-      Run text = run(Map.of(variable, value), command, "-f", EXAMPLE);
+      CliRun text = run(Map.of(variable, value), command, "-f", EXAMPLE);
       assertThat(text.code()).as(text.all()).isEqualTo(1);
       assertThat(text.out()).isEmpty();
       assertThat(text.err()).startsWith("error: " + variable + " is set but empty: ").contains("unset " + variable)
           .doesNotContain("embedded");
-      Run json = run(Map.of(variable, value), command, "-f", EXAMPLE, "-o", "json");
+      CliRun json = run(Map.of(variable, value), command, "-f", EXAMPLE, "-o", "json");
       assertThat(json.code()).as(json.all()).isEqualTo(1);
       assertThat(errorOf(json).get("error").asText()).startsWith(variable + " is set but empty: ");
       assertThat(json.err()).doesNotContain("embedded");
@@ -153,7 +140,7 @@ class CliErrorsTest {
   void applyWithoutAMongoDbExitsOneAndSaysHowToGiveOne() throws IOException {
     Path noSecret = tmp.resolve("plain.yaml");
     Files.writeString(noSecret, SchemaFileTest.HEAD + "spec: {database: bot}\n");
-    Run text = run(Map.of(), "apply", "-f", noSecret.toString());
+    CliRun text = run(Map.of(), "apply", "-f", noSecret.toString());
     assertThat(text.code()).as(text.all()).isEqualTo(1);
     assertThat(text.out()).isEmpty();
     assertThat(text.err()).startsWith("error: apply needs a MongoDB to change").contains("--mongo-uri-file",
@@ -162,7 +149,7 @@ class CliErrorsTest {
     assertThat(json.get("error").asText()).startsWith("apply needs a MongoDB to change");
 
     // The example names a Secret, and there is no kubeconfig to read it with.
-    Run secret = run(Map.of(), "apply", "-f", EXAMPLE, "-o", "json");
+    CliRun secret = run(Map.of(), "apply", "-f", EXAMPLE, "-o", "json");
     assertThat(secret.code()).as(secret.all()).isEqualTo(1);
     assertThat(errorOf(secret).get("error").asText()).startsWith(EXAMPLE + ": spec.connection.secretRef: names Secret "
         + "bot-mongo, but there is no kubeconfig to read it with").contains("apply needs a MongoDB to change");
@@ -174,11 +161,11 @@ class CliErrorsTest {
   @CsvSource(delimiter = '|', textBlock = MongoUriTest.MALFORMED)
   void aMalformedUriExitsOneAndShowsNoPieceOfThePassword(String uri, String password) {
     for (String command : new String[] {"plan", "apply"}) {
-      Run text = run(Map.of("MONGODB_URI", uri), command, "-f", EXAMPLE);
+      CliRun text = run(Map.of("MONGODB_URI", uri), command, "-f", EXAMPLE);
       assertThat(text.code()).as(text.all()).isEqualTo(1);
       assertThat(text.err()).contains("MONGODB_URI: not a valid MongoDB connection string");
       MongoUriTest.assertNoPieceOf(password, text.all());
-      Run json = run(Map.of("MONGODB_URI", uri), command, "-f", EXAMPLE, "-o", "json");
+      CliRun json = run(Map.of("MONGODB_URI", uri), command, "-f", EXAMPLE, "-o", "json");
       assertThat(json.code()).as(json.all()).isEqualTo(1);
       MongoUriTest.assertNoPieceOf(password, json.all());
       assertThat(errorOf(json).get("error").asText()).startsWith("MONGODB_URI: not a valid MongoDB connection string");

@@ -1,5 +1,7 @@
 package io.mongosteward.cli;
 
+import io.mongosteward.testsupport.CliRun;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,12 +13,9 @@ import com.mongodb.client.model.IndexOptions;
 import io.mongosteward.testsupport.CommandRecorder;
 import io.mongosteward.testsupport.MongoBackend;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +34,6 @@ class CliIT {
 
   @TempDir Path tmp;
 
-  record Run(int code, String out, String err) {}
-
   @BeforeAll
   static void connect() {
     admin = MongoClients.create(MongoBackend.MONGO_JAVA_SERVER.uri());
@@ -48,19 +45,12 @@ class CliIT {
   }
 
   /** No kubeconfig and no MONGODB_URI unless given: the machine of a newcomer. */
-  Run run(Map<String, String> extraEnv, String... args) {
+  CliRun run(Map<String, String> extraEnv, String... args) {
     return runWithInput("", extraEnv, args);
   }
 
-  Run runWithInput(String stdin, Map<String, String> extraEnv, String... args) {
-    Map<String, String> env = new HashMap<>();
-    env.put("HOME", tmp.toString());
-    env.putAll(extraEnv);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(env, new java.io.ByteArrayInputStream(stdin.getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-        new PrintWriter(out), new PrintWriter(err), args);
-    return new Run(code, out.toString(), err.toString());
+  CliRun runWithInput(String stdin, Map<String, String> extraEnv, String... args) {
+    return CliRun.withInput(tmp, stdin, extraEnv, args);
   }
 
   static String schema(String name, String db, String collections) {
@@ -68,7 +58,7 @@ class CliIT {
         + "spec:\n  database: " + db + "\n  collections: " + collections + "\n";
   }
 
-  Run run(String... args) {
+  CliRun run(String... args) {
     return run(Map.of(), args);
   }
 
@@ -84,7 +74,7 @@ class CliIT {
 
   @Test
   void planOnTheExampleWithoutAUriUsesTheEmbeddedServerAndReportsTheActions() {
-    Run r = run("plan", "-f", EXAMPLE);
+    CliRun r = run("plan", "-f", EXAMPLE);
     assertThat(r.code()).as(r.err()).isEqualTo(2);
     assertThat(r.err()).contains("embedded MongoDB-compatible server").contains("names Secret bot-mongo");
     assertThat(r.out()).contains("CreateIndex", "posts.post_id_unique", "posts.channel_created", "events.ts_ttl",
@@ -98,22 +88,22 @@ class CliIT {
     Path file = write("s.yaml", uniqueDbSpec(db).replace("expireAfterSeconds: 604800",
         backend.acceptsAdvancedIndexOptions() ? "expireAfterSeconds: 604800" : ""));
     Map<String, String> env = Map.of("MONGODB_URI", backend.uri());
-    Run apply = run(env, "apply", "-f", file.toString());
+    CliRun apply = run(env, "apply", "-f", file.toString());
     assertThat(apply.code()).as(apply.out() + apply.err()).isZero();
     assertThat(apply.out()).containsPattern("CreateIndex +posts.post_id_unique +\\d+ ms +created")
         .contains("12 applied, 0 need attention.");
     assertThat(apply.err()).contains("... createIndexes posts: post_id_unique, message_link_norm_1, channel_created",
         "... SeedCounter counters.post_id");
-    Run plan = run(env, "plan", "-f", file.toString());
+    CliRun plan = run(env, "plan", "-f", file.toString());
     assertThat(plan.code()).as(plan.out()).isZero();
     assertThat(plan.out()).contains("matches the spec: nothing to do");
-    Run again = run(env, "apply", "-f", file.toString());
+    CliRun again = run(env, "apply", "-f", file.toString());
     assertThat(again.code()).isZero();
   }
 
   @Test
   void planJsonHasTheDocumentedShape() throws IOException {
-    Run r = run("plan", "-f", EXAMPLE, "--output", "json");
+    CliRun r = run("plan", "-f", EXAMPLE, "--output", "json");
     assertThat(r.code()).isEqualTo(2);
     JsonNode root = new ObjectMapper().readTree(r.out());
     assertThat(root.fieldNames()).toIterable().containsExactly("actions", "target");
@@ -139,14 +129,14 @@ class CliIT {
   void jsonNamesTheTargetAndWhereItCameFrom() throws IOException {
     String uri = MongoBackend.MONGO_JAVA_SERVER.uri() + "/?appName=cli";
     Path file = write("s.yaml", uniqueDbSpec("cli_target"));
-    Run plan = run(Map.of("MONGODB_URI", uri), "plan", "-f", file.toString(), "-o", "json");
+    CliRun plan = run(Map.of("MONGODB_URI", uri), "plan", "-f", file.toString(), "-o", "json");
     assertThat(plan.code()).as(plan.out() + plan.err()).isEqualTo(2);
     JsonNode target = new ObjectMapper().readTree(plan.out()).get("target");
     assertThat(target.get("source").asText()).isEqualTo("MONGODB_URI");
     assertThat(target.get("uri").asText()).isEqualTo(uri);
 
     Path uriFile = write("uri", uri + "\n");
-    Run apply = run(Map.of(), "apply", "-f", file.toString(), "--mongo-uri-file", uriFile.toString(), "--dry-run",
+    CliRun apply = run(Map.of(), "apply", "-f", file.toString(), "--mongo-uri-file", uriFile.toString(), "--dry-run",
         "-o", "json");
     assertThat(apply.code()).as(apply.err()).isEqualTo(2);
     JsonNode applied = new ObjectMapper().readTree(apply.out()).get("target");
@@ -157,7 +147,7 @@ class CliIT {
   /** plan and apply --dry-run keep the embedded fallback, and say so on stderr and in the JSON. */
   @Test
   void dryRunWithoutAUriUsesTheEmbeddedServer() throws IOException {
-    Run dry = run("apply", "-f", EXAMPLE, "--dry-run", "-o", "json");
+    CliRun dry = run("apply", "-f", EXAMPLE, "--dry-run", "-o", "json");
     assertThat(dry.code()).as(dry.err()).isEqualTo(2);
     assertThat(dry.err()).contains("embedded MongoDB-compatible server");
     assertThat(new ObjectMapper().readTree(dry.out()).get("target").get("source").asText()).isEqualTo("embedded");
@@ -168,7 +158,7 @@ class CliIT {
   void dryRunJsonListsThePlannedChanges() throws IOException {
     Path file = write("s.yaml", uniqueDbSpec("cli_dry_json"));
     Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
-    Run dry = run(env, "apply", "-f", file.toString(), "--dry-run", "-o", "json");
+    CliRun dry = run(env, "apply", "-f", file.toString(), "--dry-run", "-o", "json");
     assertThat(dry.code()).isEqualTo(2);
     JsonNode root = new ObjectMapper().readTree(dry.out());
     assertThat(root.get("dryRun").asBoolean()).isTrue();
@@ -195,12 +185,12 @@ class CliIT {
     Path file = write("s.yaml", uniqueDbSpec("cli_attention"));
     Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
 
-    Run dry = run(env, "apply", "-f", file.toString(), "--dry-run");
+    CliRun dry = run(env, "apply", "-f", file.toString(), "--dry-run");
     assertThat(dry.code()).isEqualTo(2);
     assertThat(dry.out()).contains("Dry run: nothing was changed.");
     assertThat(db.getCollection("posts").listIndexes().into(new ArrayList<>())).hasSize(1);
 
-    Run apply = run(env, "apply", "-f", file.toString(), "-o", "json");
+    CliRun apply = run(env, "apply", "-f", file.toString(), "-o", "json");
     assertThat(apply.code()).isEqualTo(2);
     JsonNode root = new ObjectMapper().readTree(apply.out());
     assertThat(root.get("converged").asBoolean()).isFalse();
@@ -227,13 +217,13 @@ class CliIT {
     var server = MongoBackend.MONGO_JAVA_SERVER.serverCommands();
     int setUp = server.in(name).size();
 
-    Run plan = run(env, "plan", "-f", file.toString());
+    CliRun plan = run(env, "plan", "-f", file.toString());
     assertThat(plan.code()).as(plan.out() + plan.err()).isEqualTo(2);
     assertThat(plan.out()).containsPattern("BlockedByDuplicates +posts.post_id_unique +1 duplicate key group, "
         + "e.g. \\{post_id=1\\} x2").doesNotContainPattern("CreateIndex +posts.post_id_unique")
         .containsPattern("CreateIndex +posts.message_link_norm_1");
 
-    Run dry = run(env, "apply", "-f", file.toString(), "--dry-run", "-o", "json");
+    CliRun dry = run(env, "apply", "-f", file.toString(), "--dry-run", "-o", "json");
     assertThat(dry.code()).isEqualTo(2);
     JsonNode root = new ObjectMapper().readTree(dry.out());
     List<String> changes = new ArrayList<>();
@@ -261,14 +251,14 @@ class CliIT {
     Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
     Path first = write("a.yaml", schema("a", "cli_owned", "[{name: users, indexes: [{name: email_1, keys: [{field: email}]}]}]"));
     Path second = write("b.yaml", schema("b", "cli_owned", "[{name: users, indexes: [{name: name_1, keys: [{field: name}]}]}]"));
-    Run owner = run(env, "apply", "-f", first.toString());
+    CliRun owner = run(env, "apply", "-f", first.toString());
     assertThat(owner.code()).as(owner.out() + owner.err()).isZero();
 
-    Run plan = run(env, "plan", "-f", second.toString());
+    CliRun plan = run(env, "plan", "-f", second.toString());
     assertThat(plan.code()).as(plan.out() + plan.err()).isEqualTo(2);
     assertThat(plan.out()).containsPattern("ManagedElsewhere +users +managed by MongoSchema cli/a;")
         .doesNotContain("CreateIndex");
-    Run apply = run(env, "apply", "-f", second.toString());
+    CliRun apply = run(env, "apply", "-f", second.toString());
     assertThat(apply.code()).as(apply.out() + apply.err()).isEqualTo(2);
     assertThat(apply.out()).contains("managed by MongoSchema cli/a").contains("0 applied, 1 need attention.");
     assertThat(admin.getDatabase("cli_owned").getCollection("users").listIndexes().into(new ArrayList<>()))
@@ -287,7 +277,7 @@ class CliIT {
           collections: [{name: users, indexes: [{name: email_1, keys: [{field: email}], unique: true}]}]
         """);
     assertThat(run(env, "apply", "-f", conflict.toString()).code()).isEqualTo(2);
-    Run plan = run(env, "plan", "-f", conflict.toString());
+    CliRun plan = run(env, "plan", "-f", conflict.toString());
     assertThat(plan.code()).as(plan.out() + plan.err()).isEqualTo(2);
     assertThat(plan.out()).contains("Conflict", "users.email_1", "0 changes, 1 to report.");
 
@@ -300,7 +290,7 @@ class CliIT {
         """);
     // The first apply records which schema manages the collection; then nothing is left to do.
     assertThat(run(env, "apply", "-f", note.toString()).code()).isZero();
-    Run kept = run(env, "plan", "-f", note.toString());
+    CliRun kept = run(env, "plan", "-f", note.toString());
     assertThat(kept.code()).as(kept.out() + kept.err()).isZero();
     assertThat(kept.out()).contains("NameMismatch", "0 changes, 0 to report.");
   }
@@ -310,19 +300,19 @@ class CliIT {
     Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
     Path file = write("two.yaml", schema("a", "cli_multi_a", "[{name: p, indexes: [{name: x_1, keys: [{field: x}]}]}]")
         + "---\n" + schema("b", "cli_multi_b", "[{name: q, indexes: [{name: y_1, keys: [{field: y}]}]}]") + "---\n");
-    Run plan = run(env, "plan", "-f", file.toString());
+    CliRun plan = run(env, "plan", "-f", file.toString());
     assertThat(plan.code()).as(plan.err()).isEqualTo(2);
     assertThat(plan.out()).contains("== cli/a: database cli_multi_a, from " + file + " (document 1)", "p.x_1",
         "== cli/b: database cli_multi_b, from " + file + " (document 2)", "q.y_1");
     assertThat(plan.out().indexOf("q.y_1")).isGreaterThan(plan.out().indexOf("== cli/b"));
 
-    Run json = run(env, "plan", "-f", file.toString(), "-o", "json");
+    CliRun json = run(env, "plan", "-f", file.toString(), "-o", "json");
     JsonNode list = new ObjectMapper().readTree(json.out());
     assertThat(list.get("kind").asText()).isEqualTo("List");
     assertThat(list.get("items")).extracting(i -> i.get("schema").asText()).containsExactly("cli/a", "cli/b");
     assertThat(list.get("items").get(1).get("actions").get(1).get("index").asText()).isEqualTo("y_1");
 
-    Run apply = run(env, "apply", "-f", file.toString());
+    CliRun apply = run(env, "apply", "-f", file.toString());
     assertThat(apply.code()).as(apply.out() + apply.err()).isZero();
     assertThat(admin.getDatabase("cli_multi_b").getCollection("q").listIndexes().into(new ArrayList<>())).hasSize(2);
     assertThat(run(env, "plan", "-f", file.toString()).code()).isZero();
@@ -335,11 +325,11 @@ class CliIT {
         new com.mongodb.client.model.IndexOptions().name("y_1"));
     Path file = write("w.yaml", schema("a", "cli_worst_a", "[]") + "---\n"
         + schema("b", "cli_worst_b", "[{name: q, indexes: [{name: y_1, keys: [{field: y}], unique: true}]}]"));
-    Run plan = run(env, "plan", "-f", file.toString());
+    CliRun plan = run(env, "plan", "-f", file.toString());
     assertThat(plan.code()).as(plan.out()).isEqualTo(2);
     assertThat(plan.out()).contains("matches the spec", "Conflict");
 
-    Run down = run(Map.of("MONGODB_URI", "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100"), "plan", "-f",
+    CliRun down = run(Map.of("MONGODB_URI", "mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=100"), "plan", "-f",
         file.toString(), "--attempts", "1", "-o", "json");
     assertThat(down.code()).isEqualTo(1);
     JsonNode items = new ObjectMapper().readTree(down.out()).get("items");
@@ -354,11 +344,11 @@ class CliIT {
     Path dir = Files.createDirectory(tmp.resolve("schemas"));
     Files.writeString(dir.resolve("2.yaml"), schema("two", "cli_dir_2", "[]"));
     Files.writeString(dir.resolve("1.yml"), schema("one", "cli_dir_1", "[]"));
-    Run fromDir = run(env, "plan", "-f", dir.toString());
+    CliRun fromDir = run(env, "plan", "-f", dir.toString());
     assertThat(fromDir.code()).as(fromDir.err()).isZero();
     assertThat(fromDir.out().indexOf("== cli/one")).isLessThan(fromDir.out().indexOf("== cli/two")).isNotNegative();
 
-    Run fromStdin = runWithInput(schema("in", "cli_stdin", "[{name: p, indexes: [{name: x_1, keys: [{field: x}]}]}]"),
+    CliRun fromStdin = runWithInput(schema("in", "cli_stdin", "[{name: p, indexes: [{name: x_1, keys: [{field: x}]}]}]"),
         env, "plan", "-f", "-");
     assertThat(fromStdin.code()).as(fromStdin.err()).isEqualTo(2);
     assertThat(fromStdin.out()).contains("p.x_1");
@@ -370,7 +360,7 @@ class CliIT {
     db.getCollection("posts").insertOne(new Document("post_id", 1));
     Path file = write("bad.yaml", uniqueDbSpec("cli_invalid").replace("keys: [{field: message_link_norm}]",
         "keys: {message_link_norm: 1}"));
-    Run r = run(Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()), "apply", "-f", file.toString());
+    CliRun r = run(Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()), "apply", "-f", file.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).startsWith("error: " + file).contains("spec.collections[0].indexes[1].keys: must be a list");
     assertThat(db.getCollection("posts").listIndexes().into(new ArrayList<>())).hasSize(1);
@@ -418,7 +408,7 @@ class CliIT {
     Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
     for (var c : cases.entrySet()) {
       Path file = write("bad.yaml", c.getValue()[0]);
-      Run r = run(env, "apply", "-f", file.toString());
+      CliRun r = run(env, "apply", "-f", file.toString());
       assertThat(r.code()).as("%s: %s%s", c.getKey(), r.out(), r.err()).isEqualTo(1);
       assertThat(r.err()).as(c.getKey()).startsWith("error: " + file).contains(c.getValue()[1]);
       assertThat(r.out()).as(c.getKey()).doesNotContain("CreateIndex", "SeedCounter");
@@ -439,17 +429,17 @@ class CliIT {
 
   @Test
   void malformedUriExitsOneWithoutThePassword() {
-    Run r = run(Map.of("MONGODB_URI", "mongodb://app:Sup3rSecret@db:badport/x"), "plan", "-f", EXAMPLE);
+    CliRun r = run(Map.of("MONGODB_URI", "mongodb://app:Sup3rSecret@db:badport/x"), "plan", "-f", EXAMPLE);
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("MONGODB_URI: not a valid MongoDB connection string").doesNotContain("Sup3rSecret");
-    Run flag = run("plan", "-f", EXAMPLE, "--mongo-uri", "postgres://app:Sup3rSecret@db");
+    CliRun flag = run("plan", "-f", EXAMPLE, "--mongo-uri", "postgres://app:Sup3rSecret@db");
     assertThat(flag.code()).isEqualTo(1);
     assertThat(flag.err()).contains("--mongo-uri: not a valid").doesNotContain("Sup3rSecret");
   }
 
   @Test
   void unreachableServerExitsOneWithARedactedUri() {
-    Run r = run("plan", "-f", EXAMPLE, "--attempts", "1",
+    CliRun r = run("plan", "-f", EXAMPLE, "--attempts", "1",
         "--mongo-uri", "mongodb://app:Sup3rSecret@127.0.0.1:1/?serverSelectionTimeoutMS=200");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("cannot reach MongoDB at mongodb://app:***@127.0.0.1:1").doesNotContain("Sup3rSecret");
@@ -460,21 +450,21 @@ class CliIT {
     Path uriFile = write("uri", MongoBackend.MONGO_JAVA_SERVER.uri() + "\n");
     Path file = write("s.yaml", uniqueDbSpec("cli_urifile"));
     assertThat(run("plan", "-f", file.toString(), "--mongo-uri-file", uriFile.toString()).code()).isEqualTo(2);
-    Run missing = run("plan", "-f", file.toString(), "--mongo-uri-file", tmp.resolve("nope").toString());
+    CliRun missing = run("plan", "-f", file.toString(), "--mongo-uri-file", tmp.resolve("nope").toString());
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).contains("--mongo-uri-file: cannot read");
   }
 
   @Test
   void missingFileAndUnknownFlagExitOne() {
-    Run absent = run("plan", "-f", "nope.yaml");
+    CliRun absent = run("plan", "-f", "nope.yaml");
     assertThat(absent.code()).isEqualTo(1);
     assertThat(absent.err()).contains("nope.yaml: no such file");
     assertThat(run("apply", "-f", "nope.yaml").code()).isEqualTo(1);
-    Run unknown = run("plan", "-f", EXAMPLE, "--dry-rn");
+    CliRun unknown = run("plan", "-f", EXAMPLE, "--dry-rn");
     assertThat(unknown.code()).isEqualTo(1);
     assertThat(unknown.err()).contains("Unknown option: '--dry-rn'", "Run 'mongo-steward plan --help' for usage.");
-    Run missing = run("apply");
+    CliRun missing = run("apply");
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).contains("Missing required option: '--file=FILE'");
   }
@@ -490,28 +480,28 @@ class CliIT {
           .withStringData(Map.of("uri", MongoBackend.MONGO_JAVA_SERVER.uri())).build()).create();
     }
     Path file = write("s.yaml", uniqueDbSpec("cli_secret").replace("namespace: bots", "namespace: " + ns));
-    Run viaSecret = run(Map.of("KUBECONFIG", kubeconfig.toString()), "apply", "-f", file.toString());
+    CliRun viaSecret = run(Map.of("KUBECONFIG", kubeconfig.toString()), "apply", "-f", file.toString());
     assertThat(viaSecret.code()).as(viaSecret.err()).isZero();
     assertThat(viaSecret.err()).doesNotContain("embedded");
     assertThat(admin.getDatabase("cli_secret").getCollection("posts").listIndexes().into(new ArrayList<>())).hasSize(4);
 
     // A URI wins: the Secret is not even looked up (this one does not exist).
     Path other = write("o.yaml", uniqueDbSpec("cli_secret2").replace("name: bot-mongo", "name: nope"));
-    Run viaEnv = run(Map.of("KUBECONFIG", kubeconfig.toString(), "MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()),
+    CliRun viaEnv = run(Map.of("KUBECONFIG", kubeconfig.toString(), "MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()),
         "plan", "-f", other.toString());
     assertThat(viaEnv.code()).as(viaEnv.err()).isEqualTo(2);
 
     // A named Secret that is missing is an error naming it, not a silent fallback.
     Path missing = write("m.yaml", uniqueDbSpec("cli_secret3").replace("name: bot-mongo", "name: nope")
         .replace("namespace: bots", "namespace: " + ns));
-    Run absent = run(Map.of("KUBECONFIG", kubeconfig.toString()), "plan", "-f", missing.toString());
+    CliRun absent = run(Map.of("KUBECONFIG", kubeconfig.toString()), "plan", "-f", missing.toString());
     assertThat(absent.code()).isEqualTo(1);
     assertThat(absent.err()).contains("spec.connection.secretRef: cannot read Secret nope", "not found");
   }
 
   @Test
   void demoShowsTheWholeJob() {
-    Run r = run("demo");
+    CliRun r = run("demo");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("== 1. plan", "BlockedByDuplicates", "{post_id=3} x2", "DropIndex", "legacy_1",
         "== 2. migrate, as a dry run", "would remove     1 (nothing was changed)",
@@ -523,10 +513,10 @@ class CliIT {
 
   @Test
   void helpTeachesWithExamplesAndExitCodes() {
-    Run top = run("--help");
+    CliRun top = run("--help");
     assertThat(top.code()).isZero();
     assertThat(top.out()).contains("plan", "apply", "demo", "Exit codes");
-    Run plan = run("plan", "--help");
+    CliRun plan = run("plan", "--help");
     assertThat(plan.out()).contains("--mongo-uri-file", "MONGODB_URI", "Examples:", "Exit codes: 0 the database matches",
         "items to report");
   }

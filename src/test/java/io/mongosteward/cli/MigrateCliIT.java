@@ -1,5 +1,7 @@
 package io.mongosteward.cli;
 
+import io.mongosteward.testsupport.CliRun;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,13 +19,10 @@ import io.mongosteward.plan.Owner;
 import io.mongosteward.testsupport.BotPosts;
 import io.mongosteward.testsupport.MongoBackend;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,8 +39,6 @@ class MigrateCliIT {
   private static final Map<MongoBackend, MongoClient> CLIENTS = new java.util.EnumMap<>(MongoBackend.class);
 
   @TempDir Path tmp;
-
-  record Run(int code, String out, String err) {}
 
   @AfterAll
   static void close() {
@@ -60,14 +57,8 @@ class MigrateCliIT {
         + "    keepBy: created_at\n" + extra;
   }
 
-  Run run(Map<String, String> extraEnv, String... args) {
-    Map<String, String> env = new HashMap<>();
-    env.put("HOME", tmp.toString());
-    env.putAll(extraEnv);
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(env, new PrintWriter(out), new PrintWriter(err), args);
-    return new Run(code, out.toString(), err.toString());
+  CliRun run(Map<String, String> extraEnv, String... args) {
+    return CliRun.of(tmp, extraEnv, args);
   }
 
   Path write(String name, String text) throws IOException {
@@ -85,7 +76,7 @@ class MigrateCliIT {
     Path file = write("dedupe.yaml", dedupe("dedupe", db.getName(), "  batchSize: 50\n  maxDocumentsPerSecond: 4000\n"));
     Map<String, String> env = Map.of("MONGODB_URI", backend.uri());
 
-    Run r = run(env, "migrate", "-f", file.toString(), "--progress-interval", "100ms");
+    CliRun r = run(env, "migrate", "-f", file.toString(), "--progress-interval", "100ms");
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(BotPosts.ids(posts)).isEqualTo(seeded.survivors());
     assertThat(BotPosts.duplicateKeys(posts)).isZero();
@@ -104,7 +95,7 @@ class MigrateCliIT {
     assertThat(r.err()).contains("== cli/dedupe: deduplicate").containsPattern(
         "cli/dedupe: " + counted + "; removed [\\d,]+, archived [\\d,]+");
 
-    Run again = run(env, "migrate", "-f", file.toString(), "-o", "json");
+    CliRun again = run(env, "migrate", "-f", file.toString(), "-o", "json");
     assertThat(again.code()).as(again.out() + again.err()).isZero();
     JsonNode json = new ObjectMapper().readTree(again.out());
     assertThat(json.get("outcome").asText()).isEqualTo("ALREADY_DONE");
@@ -121,7 +112,7 @@ class MigrateCliIT {
     String before = BotPosts.checksum(posts);
     Path file = write("dry.yaml", dedupe("dry", db.getName(), "  dryRun: true\n  maxDocumentsPerSecond: 100000\n"));
 
-    Run r = run(Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()), "migrate", "-f", file.toString());
+    CliRun r = run(Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()), "migrate", "-f", file.toString());
     assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
     assertThat(r.out()).contains("(dry run): done in")
         .containsPattern("would remove +" + String.format(Locale.ROOT, "%,d", seeded.losers())
@@ -139,7 +130,7 @@ class MigrateCliIT {
         .replace("database: bot", "database: " + db.getName());
     Path file = write("backfill.yaml", example);
 
-    Run r = run(Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()), "migrate", "-f", file.toString());
+    CliRun r = run(Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()), "migrate", "-f", file.toString());
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("bots/backfill-link-norm: backfill " + db.getName()
         + ".posts: message_link -> message_link_norm [NormalizeUrl, Lowercase]: done in")
@@ -157,7 +148,7 @@ class MigrateCliIT {
     BotPosts.seed(db.getCollection("posts"), 200, 0.5, 10);
     Path file = write("example.yaml", Files.readString(Path.of("examples/dedupe-posts.yaml"))
         .replace("database: bot", "database: " + db.getName()));
-    Run r = run(Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()), "migrate", "-f", file.toString());
+    CliRun r = run(Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()), "migrate", "-f", file.toString());
     assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
     assertThat(r.out()).contains("bots/dedupe-posts", "would remove");
   }
@@ -166,12 +157,12 @@ class MigrateCliIT {
   void aBadSpecExitsOneNamingTheFileLineAndFieldBeforeAnyServerIsReached() throws IOException {
     Map<String, String> env = Map.of("MONGODB_URI", "mongodb://127.0.0.1:1");
     Path batch = write("batch.yaml", dedupe("bad", "db", "  batchSize: 0\n"));
-    Run r = run(env, "migrate", "-f", batch.toString());
+    CliRun r = run(env, "migrate", "-f", batch.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("error: " + batch + ":10: spec.batchSize: must be from 1 to 10,000, not 0");
 
     Path typo = write("typo.yaml", dedupe("bad", "db", "").replace("keepBy:", "keep_by:"));
-    Run t = run(env, "migrate", "-f", typo.toString(), "-o", "json");
+    CliRun t = run(env, "migrate", "-f", typo.toString(), "-o", "json");
     assertThat(t.code()).isEqualTo(1);
     JsonNode error = new ObjectMapper().readTree(t.out());
     assertThat(error.get("error").asText()).startsWith(typo + ":9: spec.deduplicate.keep_by: unknown field 'keep_by'");
@@ -182,7 +173,7 @@ class MigrateCliIT {
         .contains("spec: give exactly one of deduplicate and backfill");
 
     Path ref = write("ref.yaml", dedupe("bad", "db", "  schemaRef: {name: bot-app}\n").replace("  database: db\n", ""));
-    Run missing = run(env, "migrate", "-f", ref.toString());
+    CliRun missing = run(env, "migrate", "-f", ref.toString());
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).contains(ref + ":9: spec.schemaRef.name: names MongoSchema cli/bot-app, which is not in "
         + "the input, and spec.database is not set");
@@ -198,11 +189,11 @@ class MigrateCliIT {
     Files.writeString(tmp.resolve("a-schema.yaml"), CliIT.schema("bot-app", db.getName(), "[{name: posts}]"));
     Files.writeString(tmp.resolve("b-dedupe.yaml"), dedupe("ref", "x", "  schemaRef: {name: bot-app}\n")
         .replace("  database: x\n", ""));
-    Run r = run(Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()), "migrate", "-f", tmp.toString());
+    CliRun r = run(Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()), "migrate", "-f", tmp.toString());
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(BotPosts.ids(db.getCollection("posts"))).isEqualTo(seeded.survivors());
     // plan and apply take the same directory, leaving the MongoMigration to migrate.
-    Run plan = run(Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()), "plan", "-f", tmp.toString());
+    CliRun plan = run(Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()), "plan", "-f", tmp.toString());
     assertThat(plan.code()).as(plan.out() + plan.err()).isIn(0, 2);
     assertThat(plan.err()).doesNotContain("error");
   }
@@ -214,7 +205,7 @@ class MigrateCliIT {
     new MigrationStore(new Retrier(RetryPolicy.DEFAULT, Redactor.none())).takeLease(db, "posts", "ops/other-dedupe",
         new Owner("ops", "other-dedupe", null), "4242@worker-7", "4242@worker-7/1a2b", Instant.now(), Duration.ofMinutes(5));
     Path file = write("busy.yaml", dedupe("busy", db.getName(), ""));
-    Run r = run(Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()), "migrate", "-f", file.toString());
+    CliRun r = run(Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()), "migrate", "-f", file.toString());
     assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
     assertThat(r.out()).contains("not run: collection posts is busy: migration ops/other-dedupe (runner "
         + "4242@worker-7/1a2b) holds its lease until");
@@ -224,7 +215,7 @@ class MigrateCliIT {
   @Test
   void credentialsStayOutOfEveryMessage() throws IOException {
     Path file = write("c.yaml", dedupe("c", "db", ""));
-    Run r = run(Map.of("MONGODB_URI", "mongodb://app:S3cr3t-pw@127.0.0.1:1/?serverSelectionTimeoutMS=300"),
+    CliRun r = run(Map.of("MONGODB_URI", "mongodb://app:S3cr3t-pw@127.0.0.1:1/?serverSelectionTimeoutMS=300"),
         "migrate", "-f", file.toString(), "--attempts", "1");
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.out() + r.err()).doesNotContain("S3cr3t-pw").contains("app:***@127.0.0.1:1");
@@ -232,7 +223,7 @@ class MigrateCliIT {
 
   @Test
   void helpTeachesWithExamplesExitCodesAndResume() {
-    Run help = run(Map.of(), "migrate", "--help");
+    CliRun help = run(Map.of(), "migrate", "--help");
     assertThat(help.code()).isZero();
     assertThat(help.out()).contains("Examples:", "examples/dedupe-posts.yaml", "Exit codes: 0 done", "resumes",
         "--lease-ttl", "--progress", "dryRun");

@@ -1,5 +1,7 @@
 package io.mongosteward.cli;
 
+import io.mongosteward.testsupport.CliRun;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,8 +13,6 @@ import io.mongosteward.migrate.NormalizeUrl;
 import io.mongosteward.testsupport.BotPosts;
 import io.mongosteward.testsupport.MongoBackend;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,14 +89,9 @@ class MigrateProcessIT {
     return d.get(key) instanceof Number n ? n.longValue() : 0;
   }
 
-  record Run(int code, String out, String err) {}
-
-  Run inProcess(Path file) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(Map.of("HOME", dir.toString()), new PrintWriter(out), new PrintWriter(err), "migrate", "-f",
-        file.toString(), "--mongo-uri", URI, "--lease-ttl", LEASE_TTL, "-o", "json");
-    return new Run(code, out.toString(), err.toString());
+  CliRun inProcess(Path file) {
+    return CliRun.of(dir, Map.of(), "migrate", "-f", file.toString(), "--mongo-uri", URI, "--lease-ttl", LEASE_TTL,
+        "-o", "json");
   }
 
   static String spec(String name, String db, String change, int perSecond) {
@@ -131,7 +126,7 @@ class MigrateProcessIT {
         });
     Path fast = dir.resolve("fast.yaml"); // a faster rate is the same migration: the spec hash leaves it out
     Files.writeString(fast, spec("dedupe", db.getName(), change, 1_000_000));
-    Run r = inProcess(fast);
+    CliRun r = inProcess(fast);
     assertThat(r.code()).as(r.out() + r.err()).isZero();
     assertThat(r.err()).contains("crash/dedupe: resuming from the checkpoint of a Running run: ");
     JsonNode json = new ObjectMapper().readTree(r.out());
@@ -176,7 +171,7 @@ class MigrateProcessIT {
 
     Path fast = dir.resolve("fast.yaml");
     Files.writeString(fast, spec("norm", db.getName(), change, 1_000_000));
-    Run r = inProcess(fast);
+    CliRun r = inProcess(fast);
     // Resumed, not restarted: the re-run starts from the checkpoint and says so.
     assertThat(r.err()).contains("crash/norm: resuming from the checkpoint of a Stopped run: "
         + String.format(Locale.ROOT, "%,d", scannedAtStop) + " scanned");
