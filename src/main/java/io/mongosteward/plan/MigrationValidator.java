@@ -51,8 +51,10 @@ public final class MigrationValidator {
     if (spec.getBatchSize() != null && (spec.getBatchSize() < 1 || spec.getBatchSize() > 10_000)) {
       out.add(new Violation("spec.batchSize", "must be from 1 to 10,000, not " + spec.getBatchSize()));
     }
-    if (spec.getMaxDocumentsPerSecond() != null && spec.getMaxDocumentsPerSecond() < 1) {
-      out.add(new Violation("spec.maxDocumentsPerSecond", "must be at least 1, not " + spec.getMaxDocumentsPerSecond()));
+    if (spec.getMaxDocumentsPerSecond() != null
+        && (spec.getMaxDocumentsPerSecond() < 1 || spec.getMaxDocumentsPerSecond() > 1_000_000)) {
+      out.add(new Violation("spec.maxDocumentsPerSecond", "must be from 1 to 1,000,000, not "
+          + spec.getMaxDocumentsPerSecond()));
     }
     if (spec.getConnection() != null && spec.getConnection().getClientOptions() != null) {
       SpecValidator.validateClientOptions(spec.getConnection().getClientOptions(), out);

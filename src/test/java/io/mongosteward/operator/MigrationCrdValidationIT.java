@@ -97,6 +97,8 @@ class MigrationCrdValidationIT {
             "should be less than or equal to 10000"),
         new Case("maxDocumentsPerSecond 0", s -> s.put("maxDocumentsPerSecond", 0), "spec.maxDocumentsPerSecond",
             "should be greater than or equal to 1"),
+        new Case("maxDocumentsPerSecond beyond the throttle", s -> s.put("maxDocumentsPerSecond", 2_147_483_647),
+            "spec.maxDocumentsPerSecond", "should be less than or equal to 1000000"),
         new Case("no keys", s -> map(s, "deduplicate").put("keys", List.of()), "spec.deduplicate.keys",
             "should have at least 1 items"),
         new Case("keep Random", s -> map(s, "deduplicate").put("keep", "Random"), "spec.deduplicate.keep",

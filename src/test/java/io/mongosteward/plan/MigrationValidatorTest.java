@@ -38,7 +38,8 @@ class MigrationValidatorTest {
       "source with $ | {connection: {secretRef: {name: m}}, database: d, collection: c, backfill: {source: 'a.$b', target: b}} | spec.backfill.source | not a field path",
       "batch too large | {connection: {secretRef: {name: m}}, database: d, collection: c, deduplicate: {keys: [a]}, batchSize: 10001} | spec.batchSize | 1 to 10,000",
       "batch zero | {connection: {secretRef: {name: m}}, database: d, collection: c, deduplicate: {keys: [a]}, batchSize: 0} | spec.batchSize | 1 to 10,000",
-      "rate zero | {connection: {secretRef: {name: m}}, database: d, collection: c, deduplicate: {keys: [a]}, maxDocumentsPerSecond: 0} | spec.maxDocumentsPerSecond | at least 1",
+      "rate zero | {connection: {secretRef: {name: m}}, database: d, collection: c, deduplicate: {keys: [a]}, maxDocumentsPerSecond: 0} | spec.maxDocumentsPerSecond | from 1 to 1,000,000",
+      "rate beyond the throttle | {connection: {secretRef: {name: m}}, database: d, collection: c, deduplicate: {keys: [a]}, maxDocumentsPerSecond: 2147483647} | spec.maxDocumentsPerSecond | from 1 to 1,000,000",
       "client options | {connection: {secretRef: {name: m}, clientOptions: {timeoutMS: 0}}, database: d, collection: c, deduplicate: {keys: [a]}} | spec.connection.clientOptions.timeoutMS | at least 1",
   })
   void refusedNamingTheField(String what, String yaml, String path, String message) throws Exception {

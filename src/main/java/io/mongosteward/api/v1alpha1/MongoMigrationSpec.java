@@ -46,7 +46,8 @@ public class MongoMigrationSpec {
   private Integer batchSize = 500;
 
   @Min(1)
-  @JsonPropertyDescription("The most documents read per second, on average; default 1,000.")
+  @Max(1000000)
+  @JsonPropertyDescription("The most documents read per second, on average: 1 to 1,000,000; default 1,000.")
   private Integer maxDocumentsPerSecond = 1000;
 
   @JsonPropertyDescription("true reports what would change and changes nothing.")
