@@ -84,21 +84,13 @@ public final class OperatorApp implements AutoCloseable {
         .withReconciliationTerminationTimeout(RECONCILE_TERMINATION)
         .withStopOnInformerErrorDuringStartup(false));
     operator.register(reconciler, c -> {
-      if (settings.namespaces().isEmpty()) {
-        c.watchingAllNamespaces();
-      } else {
-        c.settingNamespaces(settings.namespaces());
-      }
+      watch(c, settings);
       c.withRetry(retry);
       c.withTriggerReconcilerOnAllEvents(true);
       c.withReconciliationMaxInterval(settings.resyncInterval());
     });
     operator.register(migrations, c -> {
-      if (settings.namespaces().isEmpty()) {
-        c.watchingAllNamespaces();
-      } else {
-        c.settingNamespaces(settings.namespaces());
-      }
+      watch(c, settings);
       c.withRetry(retry);
       // Deletions too (there is no finalizer), so that a deleted migration's run stops.
       c.withTriggerReconcilerOnAllEvents(true);
@@ -112,6 +104,16 @@ public final class OperatorApp implements AutoCloseable {
               }
             });
     this.health = new OperatorHealth(state, watch, connections);
+  }
+
+  /** Both kinds are watched in the same namespaces. */
+  private static void watch(io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?> c,
+      OperatorSettings settings) {
+    if (settings.namespaces().isEmpty()) {
+      c.watchingAllNamespaces();
+    } else {
+      c.settingNamespaces(settings.namespaces());
+    }
   }
 
   /** Returns at once: the framework loads its informers in the background, and /readyz says when it is done. */

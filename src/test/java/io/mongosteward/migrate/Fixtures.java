@@ -3,7 +3,6 @@ package io.mongosteward.migrate;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.Sorts;
 import io.mongosteward.api.v1alpha1.BackfillSpec;
 import io.mongosteward.api.v1alpha1.DeduplicateSpec;
 import io.mongosteward.api.v1alpha1.KeepPolicy;
@@ -16,15 +15,12 @@ import io.mongosteward.mongo.Retrier;
 import io.mongosteward.mongo.RetryPolicy;
 import io.mongosteward.plan.Owner;
 import io.mongosteward.testsupport.MongoBackend;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -143,18 +139,8 @@ final class Fixtures {
     return out;
   }
 
-  /** SHA-256 over every document, in _id order, as canonical extended JSON. */
   static String checksum(MongoCollection<Document> collection) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      for (Document d : collection.find().sort(Sorts.ascending("_id"))) {
-        digest.update(d.toJson().getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) '\n');
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return io.mongosteward.testsupport.BotPosts.checksum(collection);
   }
 
   static boolean exists(MongoDatabase db, String collection) {
