@@ -35,8 +35,19 @@ import org.bson.conversions.Bson;
  * (a dry run, where nothing changes), else they are found again only if they still hold duplicates.
  */
 public final class DuplicateGroups implements AutoCloseable {
-  /** A group member: its _id, its keep-by value (null when missing), and whether one of its keys is an array. */
-  public record Member(Object id, Object by, boolean arrayKey) {}
+  /**
+   * A group member: its _id, its keep-by value (null when missing), whether one of its keys is an
+   * array, and for such a member every key it has, each with the number of documents holding it
+   * (empty for a member without array keys, and on the fallback).
+   */
+  public record Member(Object id, Object by, boolean arrayKey, List<KeyCount> keys) {
+    public Member(Object id, Object by, boolean arrayKey) {
+      this(id, by, arrayKey, List.of());
+    }
+  }
+
+  /** One key of a document (as the server grouped it: equal keys are equal objects), and how many documents hold it. */
+  public record KeyCount(Object key, long holders) {}
 
   /** A key that repeats, with every document that has it. */
   public record Group(List<Member> members) {}
@@ -200,7 +211,15 @@ public final class DuplicateGroups implements AutoCloseable {
       List<Member> members = new ArrayList<>();
       for (Object o : d.getList("m", Object.class)) {
         Document m = (Document) o;
-        members.add(new Member(m.get("i"), m.get("b"), Boolean.TRUE.equals(m.get("a"))));
+        List<KeyCount> keyCounts = new ArrayList<>();
+        List<?> ks = m.get("ks", List.class);
+        if (ks != null) {
+          for (Object k : ks) {
+            Document kc = (Document) k;
+            keyCounts.add(new KeyCount(kc.get("k"), ((Number) kc.get("n")).longValue()));
+          }
+        }
+        members.add(new Member(m.get("i"), m.get("b"), Boolean.TRUE.equals(m.get("a")), keyCounts));
       }
       buffer.add(new Group(members));
     }
@@ -247,6 +266,18 @@ public final class DuplicateGroups implements AutoCloseable {
   /**
    * As a unique index sees the keys: $ifNull makes a missing field null, $unwind makes each element
    * of an array a key, a first group makes a document count once per key, the second groups the keys.
+   *
+   * <p>An empty array is a key of its own, not null: a multikey index stores {@code []} as the key
+   * {@code undefined} (https://www.mongodb.com/docs/manual/core/indexes/index-types/index-multikey/),
+   * so a unique index rejects two documents with {@code []} but accepts one with {@code []} beside
+   * one with null or no field. $unwind (preserveNullAndEmptyArrays) turns {@code []} into a missing
+   * field, so each key carries a flag {@code e<i>}, true for an empty array: no real value can
+   * collide with it, since the flag is part of the key beside the value.
+   *
+   * <p>With members, each member whose key is an array also carries all its keys with the number of
+   * documents holding each (the groups are undone into documents and made again), so that choosing
+   * survivors can tell a document that alone holds a key: the groups of one document with keys of
+   * their own only (scalar keys, no duplicates) are dropped before that.
    */
   private List<Bson> groupStages(boolean withMembers) {
     BsonNull nil = BsonNull.VALUE;
@@ -254,8 +285,10 @@ public final class DuplicateGroups implements AutoCloseable {
     Document project = new Document("_id", 1).append("b", "$" + keepBy);
     List<Object> arrays = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
-      project.append("k" + i, new Document("$ifNull", Arrays.asList("$" + keys.get(i), nil)));
-      arrays.add(new Document("$isArray", "$" + keys.get(i)));
+      String field = "$" + keys.get(i);
+      project.append("k" + i, new Document("$ifNull", Arrays.asList(field, nil)));
+      project.append("e" + i, new Document("$eq", Arrays.asList(field, new Document("$literal", List.of()))));
+      arrays.add(new Document("$isArray", field));
     }
     if (withMembers) project.append("a", arrays.size() == 1 ? arrays.get(0) : new Document("$or", arrays));
     stages.add(new Document("$project", project));
@@ -265,21 +298,36 @@ public final class DuplicateGroups implements AutoCloseable {
     Document nulls = new Document("_id", 1).append("b", 1);
     if (withMembers) nulls.append("a", 1);
     Document key = new Document();
-    Document keyRef = new Document();
     for (int i = 0; i < keys.size(); i++) {
-      nulls.append("k" + i, new Document("$ifNull", Arrays.asList("$k" + i, nil)));
-      key.append("k" + i, "$k" + i);
-      keyRef.append("k" + i, "$_id.k.k" + i);
+      nulls.append("k" + i, new Document("$ifNull", Arrays.asList("$k" + i, nil))).append("e" + i, 1);
+      key.append("k" + i, "$k" + i).append("e" + i, "$e" + i);
     }
     stages.add(new Document("$project", nulls));
     Document perDocument = new Document("_id", new Document("k", key).append("d", "$_id"));
     if (withMembers) perDocument.append("b", new Document("$first", "$b")).append("a", new Document("$first", "$a"));
     stages.add(new Document("$group", perDocument));
-    Document perKey = new Document("_id", keyRef).append("n", new Document("$sum", 1));
-    if (withMembers) {
-      perKey.append("m", new Document("$push", new Document("i", "$_id.d").append("b", "$b").append("a", "$a")));
+    Document perKey = new Document("_id", "$_id.k").append("n", new Document("$sum", 1));
+    if (!withMembers) {
+      stages.add(new Document("$group", perKey));
+      stages.add(new Document("$match", new Document("n", new Document("$gt", 1))));
+      return stages;
     }
+    perKey.append("m", new Document("$push", new Document("i", "$_id.d").append("b", "$b").append("a", "$a")))
+        .append("arr", new Document("$max", "$a"));
     stages.add(new Document("$group", perKey));
+    // Keys that repeat, and the keys of documents with an array key (one of those may hold a key alone).
+    stages.add(new Document("$match", new Document("$or", List.of(new Document("n", new Document("$gt", 1)),
+        new Document("arr", true)))));
+    stages.add(new Document("$unwind", "$m"));
+    stages.add(new Document("$group", new Document("_id", "$m.i").append("b", new Document("$first", "$m.b"))
+        .append("a", new Document("$first", "$m.a"))
+        .append("ks", new Document("$push", new Document("k", "$_id").append("n", "$n")))));
+    stages.add(new Document("$project", new Document("b", 1).append("a", 1).append("ks", 1)
+        .append("all", new Document("$cond", Arrays.asList("$a", "$ks", new Document("$literal", List.of()))))));
+    stages.add(new Document("$unwind", "$ks"));
+    stages.add(new Document("$group", new Document("_id", "$ks.k").append("n", new Document("$sum", 1))
+        .append("m", new Document("$push", new Document("i", "$_id").append("b", "$b").append("a", "$a")
+            .append("ks", "$all")))));
     stages.add(new Document("$match", new Document("n", new Document("$gt", 1))));
     return stages;
   }

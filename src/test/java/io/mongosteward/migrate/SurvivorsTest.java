@@ -3,11 +3,15 @@ package io.mongosteward.migrate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mongosteward.api.v1alpha1.KeepPolicy;
+import io.mongosteward.mongo.DuplicateGroups.KeyCount;
 import io.mongosteward.mongo.DuplicateGroups.Member;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -69,5 +73,70 @@ class SurvivorsTest {
     Survivors.Decision second = t.decide(List.of(new Member(6, 1, true), new Member(7, 2, false)));
     assertThat(second.survivor()).as("6 is removed already").isEqualTo(7);
     assertThat(second.losers()).as("not counted twice").isEmpty();
+  }
+
+  /** Documents with array keys (_id -> keys), grouped as the aggregation groups them; keep by _id. */
+  private static Set<Object> run(KeepPolicy keep, Map<Integer, List<String>> docs) {
+    Map<String, Long> holders = new java.util.TreeMap<>();
+    docs.values().forEach(keys -> keys.forEach(k -> holders.merge(k, 1L, Long::sum)));
+    Survivors s = new Survivors(keep);
+    Set<Object> removed = new HashSet<>();
+    for (Map.Entry<String, Long> key : holders.entrySet()) { // groups in key order
+      if (key.getValue() < 2) continue;
+      List<Member> group = new ArrayList<>();
+      docs.forEach((id, keys) -> {
+        if (keys.contains(key.getKey())) {
+          group.add(new Member(id, id, true, keys.stream().map(k -> new KeyCount(k, holders.get(k))).toList()));
+        }
+      });
+      Collections.shuffle(group, new Random(key.getKey().hashCode()));
+      removed.addAll(s.decide(group).losers());
+    }
+    Set<Object> left = new HashSet<>(docs.keySet());
+    left.removeAll(removed);
+    for (String k : holders.keySet()) {
+      assertThat(left.stream().anyMatch(id -> docs.get(id).contains(k))).as("key %s keeps a document", k).isTrue();
+    }
+    return left;
+  }
+
+  @Test
+  void overlappingArraysKeepOneDocumentPerKeyAndNeverEmptyAKey() {
+    // The tester's case: a and c by 1, b by 5 (4 would hold c a second time).
+    Map<Integer, List<String>> p = Map.of(1, List.of("a", "c"), 2, List.of("a"), 4, List.of("b", "c"), 5, List.of("b"));
+    assertThat(run(KeepPolicy.Oldest, p)).containsExactlyInAnyOrder(1, 5);
+  }
+
+  @Test
+  void aDocumentThatAloneHoldsAKeyStays() {
+    // 2 alone holds z: it stays, and 1 (older, but holding only a) goes.
+    Map<Integer, List<String>> p = Map.of(1, List.of("a"), 2, List.of("a", "z"));
+    assertThat(run(KeepPolicy.Oldest, p)).containsExactly(2);
+    // Two removed for one group must not together empty another key: 2 and 3 both hold v.
+    Map<Integer, List<String>> q = Map.of(1, List.of("a"), 2, List.of("a", "v"), 3, List.of("a", "v"));
+    Set<Object> left = run(KeepPolicy.Oldest, q);
+    assertThat(left).containsAnyOf(2, 3);
+  }
+
+  @Test
+  void whenNoChoiceSatisfiesTheIndexAKeyStaysHeldTwiceRatherThanEmpty() {
+    Map<Integer, List<String>> triangle = Map.of(1, List.of("a", "b"), 2, List.of("b", "c"), 3, List.of("a", "c"));
+    assertThat(run(KeepPolicy.Oldest, triangle)).hasSizeGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void randomOverlappingArraysNeverEmptyAKey() {
+    Random random = new Random(42);
+    for (int round = 0; round < 300; round++) {
+      Map<Integer, List<String>> docs = new java.util.HashMap<>();
+      int n = 2 + random.nextInt(8);
+      for (int id = 0; id < n; id++) {
+        Set<String> keys = new java.util.TreeSet<>();
+        int size = 1 + random.nextInt(3);
+        while (keys.size() < size) keys.add(String.valueOf((char) ('a' + random.nextInt(6))));
+        docs.put(id, List.copyOf(keys));
+      }
+      run(random.nextBoolean() ? KeepPolicy.Oldest : KeepPolicy.Newest, docs); // asserts every key kept
+    }
   }
 }
