@@ -6,14 +6,17 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
-import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import io.mongosteward.api.v1alpha1.Reason;
+import io.mongosteward.failure.Failure;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -60,8 +63,12 @@ public final class MigrationData {
   }
 
   /**
-   * Copies {@code documents} into {@code archive}, idempotently by _id: one unordered insertMany; a
-   * document whose _id is there already (an earlier attempt's copy) is replaced, never doubled.
+   * Copies {@code documents} into {@code archive}, insert-only and idempotent by _id: one unordered
+   * insertMany. An _id that is there already is never replaced: when the archive's document equals
+   * the one being archived, it is this run's earlier copy (a retry, or a re-run after a crash) and
+   * is left as it is; when it differs, the archive holds a document this run did not write, and the
+   * copies this call inserted are taken out again before a {@link Failure.Invalid} names the
+   * collection and the _id. Nothing of the batch is deleted then: the caller deletes after this returns.
    */
   public void archive(MongoCollection<Document> archive, List<Document> documents) {
     if (documents.isEmpty()) return;
@@ -69,16 +76,53 @@ public final class MigrationData {
       try {
         archive.insertMany(documents, new InsertManyOptions().ordered(false));
       } catch (MongoBulkWriteException e) {
-        List<WriteModel<Document>> replace = new ArrayList<>();
+        if (e.getWriteConcernError() != null) throw e;
+        Map<Object, Document> already = new LinkedHashMap<>();
+        Set<Integer> failed = new HashSet<>();
         for (BulkWriteError error : e.getWriteErrors()) {
           if (error.getCode() != ErrorClassifier.DUPLICATE_KEY) throw e;
           Document d = documents.get(error.getIndex());
-          replace.add(new ReplaceOneModel<>(Filters.eq("_id", d.get("_id")), d));
+          already.put(d.get("_id"), d);
+          failed.add(error.getIndex());
         }
-        if (e.getWriteConcernError() != null) throw e;
-        archive.bulkWrite(replace, new BulkWriteOptions().ordered(false));
+        List<Document> there = archive.find(Filters.in("_id", List.copyOf(already.keySet()))).into(new ArrayList<>());
+        for (Document copy : there) {
+          Document ours = already.get(copy.get("_id"));
+          if (ours != null && !ours.equals(copy)) {
+            List<Object> inserted = new ArrayList<>();
+            for (int i = 0; i < documents.size(); i++) {
+              if (!failed.contains(i)) inserted.add(documents.get(i).get("_id"));
+            }
+            if (!inserted.isEmpty()) archive.deleteMany(Filters.in("_id", inserted));
+            throw new Failure.Invalid(Reason.InvalidSpec, "the archive collection " + name(archive)
+                + " already holds another document with _id " + show(copy.get("_id"))
+                + ", which this migration did not write; nothing of this batch was deleted: "
+                + "choose an archiveCollection of its own (spec.deduplicate.archiveCollection)");
+          }
+        }
       }
     });
+  }
+
+  /**
+   * Takes out of {@code archive} the copies of {@code documents} that equal them (a crashed batch's
+   * copies of documents it did not delete); a copy that differs is not this run's, and stays.
+   *
+   * @return how many copies were deleted
+   */
+  public long deleteEqualCopies(MongoCollection<Document> archive, List<Document> documents) {
+    if (documents.isEmpty()) return 0;
+    Map<Object, Document> byId = new LinkedHashMap<>();
+    documents.forEach(d -> byId.put(d.get("_id"), d));
+    List<Object> equal = new ArrayList<>();
+    for (Document copy : read(archive, byId.keySet(), null)) {
+      if (copy.equals(byId.get(copy.get("_id")))) equal.add(copy.get("_id"));
+    }
+    return delete(archive, equal);
+  }
+
+  private static String show(Object id) {
+    return id instanceof String s ? "\"" + s + "\"" : String.valueOf(id);
   }
 
   /** Deletes {@code ids} from the collection: one deleteMany on _id. */
