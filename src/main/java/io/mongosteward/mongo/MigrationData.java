@@ -3,6 +3,7 @@ package io.mongosteward.mongo;
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.InsertManyOptions;
@@ -119,6 +120,19 @@ public final class MigrationData {
       if (copy.equals(byId.get(copy.get("_id")))) equal.add(copy.get("_id"));
     }
     return delete(archive, equal);
+  }
+
+  /**
+   * Whether the collection exists: listCollections filtered by name, the names compared here too
+   * (mongo-java-server ignores the filter).
+   */
+  public boolean collectionExists(MongoDatabase db, String collection) {
+    return retrier.call(Op.of("listCollections", collection), () -> {
+      for (String name : db.listCollectionNames().filter(Filters.eq("name", collection))) {
+        if (name.equals(collection)) return true;
+      }
+      return false;
+    });
   }
 
   private static String show(Object id) {

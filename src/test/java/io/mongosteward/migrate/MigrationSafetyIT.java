@@ -9,6 +9,8 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import io.mongosteward.api.v1alpha1.KeepPolicy;
 import io.mongosteward.api.v1alpha1.MongoMigrationSpec;
+import io.mongosteward.api.v1alpha1.Reason;
+import io.mongosteward.api.v1alpha1.Transform;
 import io.mongosteward.failure.Failure;
 import io.mongosteward.mongo.MigrationStore;
 import io.mongosteward.testsupport.MongoBackend;
@@ -87,5 +89,20 @@ class MigrationSafetyIT {
     assertThat(archive.find(Filters.eq("_id", 4)).first()).isEqualTo(foreign);
     assertThat(ids(archive)).containsExactlyInAnyOrder(2, 3, 4, 5);
     assertThat(r.last().changed()).isEqualTo(3);
+  }
+
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void aMissingCollectionIsAFailureThatWaitsAndNeverASuccess(MongoBackend backend) {
+    MongoDatabase db = freshDatabase(backend);
+    seed(db);
+
+    Failure f = catchThrowableOfType(Failure.class, () -> runner().run(db,
+        job(backfill("postz", "text", "text_norm", Transform.Lowercase)), Listener.NONE, () -> false));
+
+    assertThat(f).isInstanceOf(Failure.Waiting.class);
+    assertThat(f.reason()).isEqualTo(Reason.CollectionNotFound);
+    assertThat(f.getMessage()).contains("postz", db.getName(), "does not exist", "spec.database");
+    assertThat(new MigrationStore(retrier()).ledger(db, "postz")).isEmpty();
   }
 }
