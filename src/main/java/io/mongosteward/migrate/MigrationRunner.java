@@ -163,7 +163,7 @@ public final class MigrationRunner {
 
   static Progress progressOf(Checkpoint c, ProgressMeter meter) {
     return new Progress(c.pass(), c.scanned(), c.changed(), c.archived(), c.total(), meter == null ? 0 : meter.rate(),
-        meter == null ? null : meter.eta(c.scanned(), c.total()), c.toText(), c.redone());
+        meter == null ? null : meter.eta(c.scanned(), c.total()), c.toText(), c.redone(), c.skipped());
   }
 
   private static boolean succeeded(Document record) {

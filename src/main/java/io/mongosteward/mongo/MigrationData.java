@@ -1,6 +1,7 @@
 package io.mongosteward.mongo;
 
 import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoWriteException;
 import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.bson.BSONException;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
@@ -163,13 +165,23 @@ public final class MigrationData {
     }
   };
 
+  /** A document the server refused to update (a target it cannot write in it, say): left as it is. */
+  public record Rejected(Object id, String message) {}
+
   /**
-   * Applies the updates in one unordered bulk write.
-   *
-   * @return how many matched their filter; the others were changed by someone else since they were read
+   * @param matched how many matched their filter; the others (but the rejected) were changed by
+   *     someone else since they were read
+   * @param rejected the updates the server refused one by one (write errors), which matched nothing
    */
-  public long conditionalSet(MongoCollection<Document> collection, List<ConditionalSet> sets) {
-    if (sets.isEmpty()) return 0;
+  public record SetResult(long matched, List<Rejected> rejected) {}
+
+  /**
+   * Applies the updates in one unordered bulk write. A per-document write error (code 28
+   * PathNotViable: {@code target} cannot be created in that document, say) does not fail the
+   * others: it is returned as rejected. A write concern error, or a transient one, is thrown.
+   */
+  public SetResult conditionalSet(MongoCollection<Document> collection, List<ConditionalSet> sets) {
+    if (sets.isEmpty()) return new SetResult(0, List.of());
     List<WriteModel<Document>> models = new ArrayList<>(sets.size());
     for (ConditionalSet s : sets) {
       // Top-level equalities: _id makes it an index lookup; source and target as they were read.
@@ -177,8 +189,47 @@ public final class MigrationData {
       filter.append(s.target(), s.targetRead() == MISSING ? new Document("$exists", false) : s.targetRead());
       models.add(new UpdateOneModel<>(filter, Updates.set(s.target(), s.value())));
     }
-    return retrier.call(Op.of("update", name(collection)),
-        () -> collection.bulkWrite(models, new BulkWriteOptions().ordered(false)).getMatchedCount());
+    return retrier.call(Op.of("update", name(collection)), () -> {
+      try {
+        return new SetResult(collection.bulkWrite(models, new BulkWriteOptions().ordered(false)).getMatchedCount(),
+            List.of());
+      } catch (MongoBulkWriteException e) {
+        if (e.getWriteConcernError() != null) throw e;
+        List<Rejected> rejected = new ArrayList<>();
+        for (BulkWriteError error : e.getWriteErrors()) {
+          if (ErrorClassifier.TRANSIENT_CODES.contains(error.getCode())) throw e;
+          rejected.add(new Rejected(sets.get(error.getIndex()).id(), "code " + error.getCode() + ": "
+              + error.getMessage()));
+        }
+        return new SetResult(e.getWriteResult().wasAcknowledged() ? e.getWriteResult().getMatchedCount() : 0,
+            rejected);
+      } catch (BSONException e) {
+        // FerretDB v1 answers an update with a write error without "n": the driver cannot read the
+        // reply of the bulk write, nor say which update failed. One update per document then.
+        return oneByOne(collection, sets, models);
+      }
+    });
+  }
+
+  private static SetResult oneByOne(MongoCollection<Document> collection, List<ConditionalSet> sets,
+      List<WriteModel<Document>> models) {
+    long matched = 0;
+    List<Rejected> rejected = new ArrayList<>();
+    for (int i = 0; i < sets.size(); i++) {
+      UpdateOneModel<Document> m = (UpdateOneModel<Document>) models.get(i);
+      try {
+        matched += collection.updateOne(m.getFilter(), m.getUpdate()).getMatchedCount();
+      } catch (MongoWriteException e) {
+        if (e.getError().getCategory() == com.mongodb.ErrorCategory.DUPLICATE_KEY
+            || ErrorClassifier.TRANSIENT_CODES.contains(e.getError().getCode())) {
+          throw e;
+        }
+        rejected.add(new Rejected(sets.get(i).id(), "code " + e.getError().getCode() + ": " + e.getError().getMessage()));
+      } catch (BSONException e) {
+        rejected.add(new Rejected(sets.get(i).id(), "the server refused the update (its reply: " + e.getMessage() + ")"));
+      }
+    }
+    return new SetResult(matched, rejected);
   }
 
   private static String name(MongoCollection<?> c) {

@@ -105,4 +105,27 @@ class MigrationSafetyIT {
     assertThat(f.getMessage()).contains("postz", db.getName(), "does not exist", "spec.database");
     assertThat(new MigrationStore(retrier()).ledger(db, "postz")).isEmpty();
   }
+
+  /** A target that cannot be created in one document (meta is a string there) skips that document only. */
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void aDocumentTheTargetCannotBeWrittenInIsSkippedAndTheRunGoesOn(MongoBackend backend) {
+    MongoDatabase db = freshDatabase(backend);
+    MongoCollection<Document> posts = db.getCollection("posts");
+    posts.insertMany(List.of(new Document("_id", 1).append("link", "A").append("meta", new Document()),
+        new Document("_id", 2).append("link", "B").append("meta", "str"),
+        new Document("_id", 3).append("link", "C")));
+    MongoMigrationSpec spec = backfill("posts", "link", "meta.norm", Transform.Lowercase);
+    spec.setBatchSize(10);
+
+    RunResult r = runner().run(db, job(spec), Listener.NONE, () -> false);
+
+    assertThat(r.outcome()).isEqualTo(RunResult.Outcome.SUCCEEDED);
+    assertThat(r.last().skipped()).isEqualTo(1);
+    assertThat(r.last().changed()).isEqualTo(2);
+    assertThat(r.message()).contains("1 skipped", "_id 2");
+    assertThat(posts.find(Filters.eq("_id", 1)).first().get("meta", Document.class).get("norm")).isEqualTo("a");
+    assertThat(posts.find(Filters.eq("_id", 3)).first().get("meta", Document.class).get("norm")).isEqualTo("c");
+    assertThat(posts.find(Filters.eq("_id", 2)).first().get("meta")).isEqualTo("str");
+  }
 }
