@@ -134,7 +134,8 @@ final class MigrationOutput {
       case ALREADY_DONE -> Main.OK;
       case BUSY, STOPPED -> Main.ATTENTION;
       case SUCCEEDED -> subject.spec().isDryRun() ? (r.last() != null && r.last().changed() > 0 ? Main.ATTENTION
-          : Main.OK) : r.lateDuplicates() > 0 ? Main.ATTENTION : Main.OK;
+          : Main.OK) : r.lateDuplicates() > 0 || (r.last() != null && r.last().skipped() > 0) ? Main.ATTENTION
+          : Main.OK;
     };
   }
 
@@ -157,6 +158,7 @@ final class MigrationOutput {
     n.put("archived", p == null ? 0 : p.archived());
     n.put("lateDuplicates", r.lateDuplicates());
     n.put("redone", p == null ? 0 : p.redone());
+    n.put("skipped", p == null ? 0 : p.skipped());
     n.put("durationMs", took.toMillis());
     if (target != null) {
       ObjectNode t = n.putObject("target");

@@ -34,6 +34,9 @@ final class BackfillRun {
   private final MongoCollection<Document> collection;
   private final Bson projection;
   private long unsettled;
+  /** Up to SHOWN documents the server refused to write the target in, this attempt: _id and why. */
+  private final List<MigrationData.Rejected> rejected = new ArrayList<>();
+  static final int SHOWN = 5;
 
   BackfillRun(RunContext run) {
     this.run = run;
@@ -62,6 +65,7 @@ final class BackfillRun {
       }
       long written = 0;
       long redone = 0;
+      long skipped = 0;
       if (run.dryRun()) {
         written = writes.size();
       } else if (!writes.isEmpty()) {
@@ -71,9 +75,10 @@ final class BackfillRun {
         long[] counts = write(writes);
         written = counts[0];
         redone = counts[1];
+        skipped = counts[2];
       }
       run.batchDone(run.checkpoint().advance(page.rows().size(), written, 0, redone, 0, 0, 0, page.bracket(),
-          page.lastId()));
+          page.lastId()).plusSkipped(skipped));
     }
   }
 
@@ -104,16 +109,30 @@ final class BackfillRun {
   /**
    * Writes, then reads again what did not match: a document whose source changed since it was read
    * is counted as redone and written from its new source; one whose write landed (a retry after a
-   * cut connection, say) is counted as written.
+   * cut connection, say) is counted as written. A document the server refuses to update (code 28:
+   * the target cannot be created in it, as {@code meta.norm} in {@code {meta: "str"}}) is skipped:
+   * counted, named in the final message, left as it is; the others go on.
    *
-   * @return {written, redone}
+   * @return {written, redone, skipped}
    */
   private long[] write(List<ConditionalSet> writes) {
     long written = 0;
     long redone = 0;
+    long skipped = 0;
     List<ConditionalSet> todo = writes;
     for (int round = 1; !todo.isEmpty(); round++) {
-      long matched = data.conditionalSet(collection, todo);
+      MigrationData.SetResult result = data.conditionalSet(collection, todo);
+      long matched = result.matched();
+      if (!result.rejected().isEmpty()) {
+        skipped += result.rejected().size();
+        for (MigrationData.Rejected r : result.rejected()) {
+          if (rejected.size() < SHOWN) rejected.add(r);
+          LOG.warn("migration {}: document {} skipped: {}", run.job.migrationName(), r.id(), r.message());
+        }
+        java.util.Set<Object> refused = new java.util.HashSet<>();
+        result.rejected().forEach(r -> refused.add(r.id()));
+        todo = todo.stream().filter(w -> !refused.contains(w.id())).toList();
+      }
       if (matched == todo.size()) {
         written += matched;
         break;
@@ -144,7 +163,7 @@ final class BackfillRun {
       }
       todo = again;
     }
-    return new long[] {written, redone};
+    return new long[] {written, redone, skipped};
   }
 
   /**
@@ -165,6 +184,17 @@ final class BackfillRun {
     run.save(cp.advance(0, written, 0, 0, 0, 0, 0, cp.bracket(), cp.lastId()));
   }
 
+  private String describeRejected() {
+    if (rejected.isEmpty()) return "see an earlier attempt's log";
+    StringBuilder b = new StringBuilder();
+    for (MigrationData.Rejected r : rejected) {
+      if (b.length() > 0) b.append("; ");
+      b.append("_id ").append(r.id() instanceof String s ? "\"" + s + "\"" : String.valueOf(r.id())).append(": ")
+          .append(r.message().length() > 200 ? r.message().substring(0, 200) + "..." : r.message());
+    }
+    return (run.checkpoint().skipped() > rejected.size() ? "the first " + rejected.size() + ": " : "") + b;
+  }
+
   private RunResult stopped() {
     Progress p = run.progress();
     return new RunResult(RunResult.Outcome.STOPPED, p, 0, "stopped at a batch boundary after " + p.scanned()
@@ -177,6 +207,8 @@ final class BackfillRun {
         + " of " + cp.scanned() + " documents of " + run.collection()
         + (cp.redone() > 0 ? "; " + cp.redone() + " changed by the application meanwhile were written again" : "")
         + (unsettled > 0 ? "; " + unsettled + " kept changing and were left as they are" : "")
+        + (cp.skipped() > 0 ? "; " + cp.skipped() + " skipped: the server refused to write " + spec.getTarget()
+            + " in them, left as they are (" + describeRejected() + ")" : "")
         + (run.dryRun() ? "; nothing changed" : "");
     return new RunResult(RunResult.Outcome.SUCCEEDED, run.progress(), 0, message);
   }

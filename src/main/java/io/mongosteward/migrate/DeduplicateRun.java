@@ -48,7 +48,9 @@ final class DeduplicateRun {
   /**
    * After a crash in the middle of a batch: the pending documents that are gone from the collection
    * and in the archive were removed by that batch, and are counted; the copies of those still in
-   * the collection leave the archive again (the passes find them again if they are still duplicates).
+   * the collection leave the archive again, but only a copy that equals the document (one this run
+   * wrote): the archive never loses a document the run did not write. The passes find the
+   * documents again if they are still duplicates.
    */
   private void recover() {
     Checkpoint cp = run.checkpoint();
@@ -58,7 +60,7 @@ final class DeduplicateRun {
       if (!present.contains(id)) gone.add(id);
     }
     long removed = data.existing(archive, gone).size();
-    if (!present.isEmpty()) data.delete(archive, present);
+    if (!present.isEmpty()) data.deleteEqualCopies(archive, data.read(collection, present, null));
     boolean last = cp.pass().equals(Progress.FINAL);
     run.save(cp.advance(gone.isEmpty() ? 0 : cp.pendingScanned(), removed, removed, 0, last ? removed : 0,
         cp.groupsDone(), cp.offset(), 0, null));

@@ -7,6 +7,7 @@ import io.mongosteward.api.v1alpha1.MongoMigrationSpec;
 import io.mongosteward.api.v1alpha1.Reason;
 import io.mongosteward.failure.Failure;
 import io.mongosteward.mongo.MetadataStore;
+import io.mongosteward.mongo.MigrationData;
 import io.mongosteward.mongo.MigrationStore;
 import io.mongosteward.mongo.Retrier;
 import io.mongosteward.plan.FieldPath;
@@ -94,6 +95,13 @@ public final class MigrationRunner {
     if (!spec.isDryRun() && succeeded(record)) {
       return alreadyDone(record);
     }
+    if (!new MigrationData(retrier).collectionExists(db, collection)) {
+      // A typo in spec.collection or spec.database: never a success in the ledger. Waiting: it is
+      // run once the collection appears.
+      throw new Failure.Waiting(Reason.CollectionNotFound, "collection " + collection + " in database "
+          + db.getName() + " does not exist: check spec.collection and spec.database; a migration on an empty "
+          + "collection succeeds");
+    }
     String runner = settings.runner() + "/" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffL);
     MigrationStore.Holder holder = store.takeLease(db, collection, job.migrationName(), job.owner(), settings.runner(), runner,
         clock.instant(), settings.leaseTtl());
@@ -155,7 +163,7 @@ public final class MigrationRunner {
 
   static Progress progressOf(Checkpoint c, ProgressMeter meter) {
     return new Progress(c.pass(), c.scanned(), c.changed(), c.archived(), c.total(), meter == null ? 0 : meter.rate(),
-        meter == null ? null : meter.eta(c.scanned(), c.total()), c.toText(), c.redone());
+        meter == null ? null : meter.eta(c.scanned(), c.total()), c.toText(), c.redone(), c.skipped());
   }
 
   private static boolean succeeded(Document record) {

@@ -17,9 +17,16 @@ import java.time.Duration;
  * @param checkpoint the resume point and counts as compact JSON, as written to the run record
  * @param redone backfill: documents the application changed between their read and their write, read
  *     again and written from their new value (never overwritten with a stale one)
+ * @param skipped backfill: documents the server refused to write the target in, left as they are
  */
 public record Progress(String pass, long scanned, long changed, long archived, Long total, double rate, Duration eta,
-    String checkpoint, long redone) {
+    String checkpoint, long redone, long skipped) {
+  /** Without skipped documents. */
+  public Progress(String pass, long scanned, long changed, long archived, Long total, double rate, Duration eta,
+      String checkpoint, long redone) {
+    this(pass, scanned, changed, archived, total, rate, eta, checkpoint, redone, 0);
+  }
+
   public static final String MAIN = "main";
   public static final String FINAL = "final";
 

@@ -93,6 +93,16 @@ class MigrationOutputTest {
   }
 
   @Test
+  void aBackfillThatSkippedDocumentsIsWorthALook() {
+    RunResult skipped = new RunResult(RunResult.Outcome.SUCCEEDED, new Progress(Progress.MAIN, 3, 2, 0, 3L, 0, null,
+        "{}", 0, 1), 0, "wrote meta.norm in 2 of 3 documents of posts; 1 skipped");
+    assertThat(MigrationOutput.exitCode(backfill(false), skipped)).isEqualTo(2);
+    RunResult none = new RunResult(RunResult.Outcome.SUCCEEDED, new Progress(Progress.MAIN, 3, 3, 0, 3L, 0, null,
+        "{}", 0, 0), 0, "wrote meta.norm in 3 of 3 documents of posts");
+    assertThat(MigrationOutput.exitCode(backfill(false), none)).isZero();
+  }
+
+  @Test
   void aDryRunSaysWhatWouldGoAndExitsTwoOnlyWhenThereIsWork() {
     RunResult work = new RunResult(RunResult.Outcome.SUCCEEDED, progress(10, 4, 0, 10L, 0, null), 0, "ok");
     assertThat(MigrationOutput.summary(dedupe(true), work, Duration.ofMillis(250))).containsExactly(

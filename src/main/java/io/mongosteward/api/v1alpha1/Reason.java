@@ -38,5 +38,7 @@ public enum Reason {
   /** Another migration holds the collection's lease; the message names it. */
   CollectionBusy,
   /** spec.schemaRef names a MongoSchema that does not exist in the namespace. */
-  SchemaNotFound
+  SchemaNotFound,
+  /** The migration's collection (or its database) does not exist: a typo, or not created yet. */
+  CollectionNotFound
 }
