@@ -35,8 +35,16 @@ import java.util.Set;
  * uninterrupted run would).
  */
 final class Survivors {
-  /** The decision for one group: who stays (null when nobody is left to keep), and who goes, in order. */
-  record Decision(Object survivor, List<Object> losers) {}
+  /**
+   * The decision for one group: who stays (null when nobody is left to keep), and who goes, in
+   * order; {@code heldTwice}, the members that stay besides the survivor so that no other key loses
+   * its last document (the group's key stays held by more than one).
+   */
+  record Decision(Object survivor, List<Object> losers, int heldTwice) {
+    Decision(Object survivor, List<Object> losers) {
+      this(survivor, losers, 0);
+    }
+  }
 
   private final Comparator<Member> order;
   /** Documents with array keys kept for a group, and the keys they hold (key -> a keeper). */
@@ -85,7 +93,7 @@ final class Survivors {
         for (KeyCount k : m.keys()) keptKeys.putIfAbsent(k.key(), m.id());
       }
     }
-    return new Decision(survivor.id(), losers);
+    return new Decision(survivor.id(), losers, staying.size() - 1);
   }
 
   /** Kept for an earlier group, or the last remaining holder of one of its keys. */

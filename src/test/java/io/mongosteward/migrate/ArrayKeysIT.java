@@ -58,6 +58,21 @@ class ArrayKeysIT {
   }
 
   @Test
+  void whenNoSurvivorSetSatisfiesAUniqueIndexTheRunSaysSoInsteadOfSucceedingSilently() {
+    MongoDatabase db = freshDatabase(BACKEND);
+    MongoCollection<Document> p = db.getCollection("p");
+    // [a,b], [b,c], [a,c]: one survivor leaves a key empty; two hold one key twice.
+    p.insertMany(List.of(d(1, List.of("a", "b")), d(2, List.of("b", "c")), d(3, List.of("a", "c"))));
+
+    RunResult r = dedupe(db, 100);
+
+    assertThat(r.outcome()).isEqualTo(RunResult.Outcome.SUCCEEDED);
+    assertThat(ids(p)).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(r.last().skipped()).as("documents kept beyond one per key").isEqualTo(ids(p).size() - 1);
+    assertThat(r.message()).contains("still held by more than one document").contains("a unique index");
+  }
+
+  @Test
   void aDocumentThatAloneHoldsAKeyStaysThoughOlderDocumentsShareItsOtherKey() {
     MongoDatabase db = freshDatabase(BACKEND);
     MongoCollection<Document> p = db.getCollection("p");
