@@ -76,13 +76,13 @@ class CounterConcurrencyIT {
     assertThat(syncs).isGreaterThanOrEqualTo(3);
   }
 
-  /** The allocation pattern DESIGN.md documents for applications. */
+  /** The allocation pattern the README (Counters) documents for applications. */
   private static void allocate(MongoDatabase db, ConcurrentLinkedQueue<Long> allocated) {
     MongoCollection<Document> counters = db.getCollection("counters");
     MongoCollection<Document> posts = db.getCollection("posts");
     for (int i = 0; i < IDS_PER_WRITER; i++) {
-      // ReturnDocument.BEFORE + 1: mongo-java-server's AFTER is not atomic under concurrency
-      // (FACTS.md); on mongod both are atomic and AFTER is the documented form.
+      // ReturnDocument.BEFORE + 1: mongo-java-server's AFTER is not atomic under concurrency; on
+      // mongod both are atomic and AFTER is the documented form.
       Document before = counters.findOneAndUpdate(new Document("_id", "post_id"), Updates.inc("seq", 1L),
           new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE).maxTime(10, TimeUnit.SECONDS));
       long id = before.get("seq", Number.class).longValue() + 1;

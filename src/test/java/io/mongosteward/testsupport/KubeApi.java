@@ -39,7 +39,7 @@ public final class KubeApi {
         TestServers.require(bin.resolve(b), "kube");
       }
       // Offline and the startup timeout are set in code: as environment variables they throw
-      // a ClassCastException in kube-api-test 7.5.2 (FACTS.md).
+      // a ClassCastException inside kube-api-test 7.5.2.
       server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
           .withOfflineMode(true)
           .withApiServerVersion(TestServers.version("KUBE_VERSION").substring(1))
