@@ -4,7 +4,6 @@ import io.mongosteward.migrate.Listener;
 import io.mongosteward.migrate.Progress;
 import io.mongosteward.migrate.RunResult;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +33,6 @@ final class MigrationRuns implements AutoCloseable {
   static final class Run {
     final String key;
     final long generation;
-    final Instant submitted;
     private final AtomicBoolean stop = new AtomicBoolean();
     private volatile boolean started;
     private volatile Progress progress;
@@ -42,10 +40,9 @@ final class MigrationRuns implements AutoCloseable {
     private volatile RuntimeException failure;
     private volatile boolean ended;
 
-    Run(String key, long generation, Instant submitted) {
+    Run(String key, long generation) {
       this.key = key;
       this.generation = generation;
-      this.submitted = submitted;
     }
 
     boolean started() {
@@ -98,8 +95,8 @@ final class MigrationRuns implements AutoCloseable {
   }
 
   /** Starts (or queues, when every thread is busy) a run; replaces an ended one under the same key. */
-  Run start(String key, long generation, Instant now, Body body) {
-    Run run = new Run(key, generation, now);
+  Run start(String key, long generation, Body body) {
+    Run run = new Run(key, generation);
     Run previous = runs.put(key, run);
     if (previous != null && !previous.ended()) {
       previous.stop(); // the caller waits for a run to end before it starts another; this is a guard

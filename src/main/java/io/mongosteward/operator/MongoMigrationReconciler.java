@@ -158,7 +158,7 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
       boolean fresh = before == null || before.getCheckpoint() == null || done;
       boolean resumed = !fresh;
       AtomicBoolean first = new AtomicBoolean(true);
-      runs.start(key, m.getMetadata().getGeneration(), clock.instant(), (stop, listener) -> runner.run(db, job, p -> {
+      runs.start(key, m.getMetadata().getGeneration(), (stop, listener) -> runner.run(db, job, p -> {
         metrics.progress(key, p, first.getAndSet(false), fresh);
         listener.progress(p);
       }, stop));
@@ -246,11 +246,8 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
 
   /** A run that ended by a failure: a transient one resumes from the checkpoint after RECHECK; the others end the migration. */
   private UpdateControl<MongoMigration> runFailed(MongoMigration m, RuntimeException e, Progress progress) {
-    Failure failure = Failure.find(e);
-    if (failure == null) {
-      failure = ErrorClassifier.classify(e, Op.of("migration", m.getSpec().getCollection()), Redactor.none());
-    }
-    String message = Redactor.scrubUris(failure.getMessage());
+    Failure failure = failureOf(m, e);
+    String message = KubeErrors.scrub(Redactor.scrubUris(failure.getMessage()));
     String key = key(m);
     if (failure instanceof Failure.Transient || failure instanceof Failure.Waiting) {
       LOG.warn("migration {} paused by {}: resumes from its checkpoint in {}: {}", key, failure.reason(),
@@ -277,12 +274,7 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
     if (KubeErrors.isConflict(e)) {
       throw e;
     }
-    Failure failure = Failure.find(e);
-    if (failure == null) {
-      io.fabric8.kubernetes.client.KubernetesClientException api = KubeErrors.find(e);
-      failure = api != null ? new Failure.Transient(Reason.Failed, KubeErrors.describe(api))
-          : ErrorClassifier.classify(e, Op.of("migration", m.getSpec().getCollection()), Redactor.none());
-    }
+    Failure failure = failureOf(m, e);
     String key = key(m);
     String message = KubeErrors.scrub(Redactor.scrubUris(failure.getMessage()));
     if (failure instanceof Failure.Invalid || failure instanceof Failure.Permanent) {
@@ -295,6 +287,17 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
     MongoMigrationStatus next = statuses.pending(m, failure.reason(), message);
     warnOnChange(m, next);
     return update(m, next).rescheduleAfter(RECHECK);
+  }
+
+  /** What stopped a start or a run, classified once: ours as thrown, the API server's, else MongoDB's. */
+  private static Failure failureOf(MongoMigration m, RuntimeException e) {
+    Failure failure = Failure.find(e);
+    if (failure != null) {
+      return failure;
+    }
+    io.fabric8.kubernetes.client.KubernetesClientException api = KubeErrors.find(e);
+    return api != null ? new Failure.Transient(Reason.Failed, KubeErrors.describe(api))
+        : ErrorClassifier.classify(e, Op.of("migration", m.getSpec().getCollection()), Redactor.none());
   }
 
   private void warnOnChange(MongoMigration m, MongoMigrationStatus next) {

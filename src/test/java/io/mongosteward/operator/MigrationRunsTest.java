@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.mongosteward.migrate.Progress;
 import io.mongosteward.migrate.RunResult;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +17,7 @@ class MigrationRunsTest {
   @Test
   void aRunReportsProgressStopsWhenAskedAndSignalsItsEnd() {
     try (MigrationRuns runs = new MigrationRuns(1, ended::add)) {
-      MigrationRuns.Run run = runs.start("ns/m", 1, Instant.EPOCH, (stop, listener) -> {
+      MigrationRuns.Run run = runs.start("ns/m", 1, (stop, listener) -> {
         long n = 0;
         while (!stop.getAsBoolean()) {
           listener.progress(new Progress(Progress.MAIN, ++n, 0, 0, null, 0, null, null, 0));
@@ -40,7 +39,7 @@ class MigrationRunsTest {
   void aFailureIsKeptForTheReconcilerAndAQueuedRunWaitsForAFreeThread() throws InterruptedException {
     CountDownLatch release = new CountDownLatch(1);
     try (MigrationRuns runs = new MigrationRuns(1, ended::add)) {
-      MigrationRuns.Run first = runs.start("ns/a", 1, Instant.EPOCH, (stop, listener) -> {
+      MigrationRuns.Run first = runs.start("ns/a", 1, (stop, listener) -> {
         try {
           release.await();
         } catch (InterruptedException e) {
@@ -48,7 +47,7 @@ class MigrationRunsTest {
         }
         throw new IllegalStateException("boom");
       });
-      MigrationRuns.Run second = runs.start("ns/b", 1, Instant.EPOCH,
+      MigrationRuns.Run second = runs.start("ns/b", 1,
           (stop, listener) -> new RunResult(RunResult.Outcome.SUCCEEDED, null, 0, "done"));
       await().atMost(Duration.ofSeconds(5)).until(first::started);
       assertThat(second.started()).as("one thread: the second waits").isFalse();
