@@ -18,14 +18,14 @@ import java.util.stream.StreamSupport;
  * parses the manifests. Also the value sets that ChartTest asserts on and ChartDryRunIT sends to a
  * real API server, so both look at the same renderings.
  */
-final class ChartRender {
+public final class ChartRender {
   static final Path CHART = Path.of("helm", "mongo-steward");
   static final YAMLMapper YAML = new YAMLMapper();
 
   private ChartRender() {}
 
   /** `helm template RELEASE CHART -n NAMESPACE -f values`; Helm's error (schema, fail) as an IllegalStateException. */
-  static String template(String release, String namespace, String valuesYaml) {
+  public static String template(String release, String namespace, String valuesYaml) {
     try {
       Path values = Files.createTempFile("values-", ".yaml");
       try {
