@@ -29,7 +29,7 @@ wrapper() {
 }
 
 build_ferretdb() {
-  local out="$CACHE/ferretdb-$FERRETDB_VERSION/ferretdb"
+  local out="$CACHE/ferretdb-$FERRETDB_VERSION-w$FERRETDB_WRAPPER/ferretdb"
   [ -x "$out" ] && { log "ferretdb $FERRETDB_VERSION cached at $out"; return; }
   log "building ferretdb $FERRETDB_VERSION"
   local w; w=$(mktemp -d)

@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,7 @@ public final class ClientRegistry implements AutoCloseable {
   private final Retrier retrier;
   private final List<CommandListener> listeners;
   private final ConcurrentHashMap<Key, CompletableFuture<MongoClient>> clients = new ConcurrentHashMap<>();
+  private final AtomicInteger created = new AtomicInteger();
 
   public ClientRegistry(Retrier retrier) {
     this(retrier, List.of());
@@ -40,8 +43,16 @@ public final class ClientRegistry implements AutoCloseable {
     this.listeners = List.copyOf(listeners);
   }
 
-  /** What makes two clients the same: the connection string and every option that shapes the client. */
-  public record Key(String uri, Options options) {}
+  /**
+   * What makes two clients the same: the connection string, every option that shapes the client,
+   * and the TLS material (null: as the URI says). Printed without the password or any TLS content.
+   */
+  public record Key(String uri, Options options, TlsMaterial tls) {
+    @Override
+    public String toString() {
+      return "Key[" + Redactor.scrubUris(uri) + ", " + options + ", tls=" + tls + "]";
+    }
+  }
 
   record Options(Integer maxPool, Integer minPool, Integer connect, Integer socket, Integer selection,
       Integer waitQueue, Long timeout) {
@@ -53,7 +64,11 @@ public final class ClientRegistry implements AutoCloseable {
   }
 
   public static Key keyOf(MongoUri uri, ClientOptions options) {
-    return new Key(uri.connectionString().getConnectionString(), Options.of(options));
+    return keyOf(uri, options, null);
+  }
+
+  public static Key keyOf(MongoUri uri, ClientOptions options, TlsMaterial tls) {
+    return new Key(uri.connectionString().getConnectionString(), Options.of(options), tls);
   }
 
   /**
@@ -63,7 +78,16 @@ public final class ClientRegistry implements AutoCloseable {
    * @throws io.mongosteward.failure.Failure when the first ping fails for good
    */
   public MongoClient connect(MongoUri uri, ClientOptions options) {
-    Key key = keyOf(uri, options);
+    return connect(uri, options, null);
+  }
+
+  /**
+   * @param tls TLS to use whatever the URI says, with this material; null to follow the URI
+   * @throws io.mongosteward.failure.Failure TLSHandshakeFailed (transient: retried with backoff)
+   *     when the server could not be reached because its TLS handshake failed
+   */
+  public MongoClient connect(MongoUri uri, ClientOptions options, TlsMaterial tls) {
+    Key key = keyOf(uri, options, tls);
     CompletableFuture<MongoClient> mine = new CompletableFuture<>();
     CompletableFuture<MongoClient> existing = clients.putIfAbsent(key, mine);
     if (existing != null) {
@@ -75,17 +99,30 @@ public final class ClientRegistry implements AutoCloseable {
       }
     }
     long start = System.nanoTime();
-    MongoClient client = MongoClients.create(settings(uri, options));
+    MongoClient client;
+    try {
+      client = MongoClients.create(settingsFor(uri, options, tls, listeners));
+    } catch (RuntimeException e) {
+      clients.remove(key, mine);
+      mine.completeExceptionally(e);
+      throw e;
+    }
+    created.incrementAndGet();
     try {
       retrier.withRedactor(uri.redactor()).run(Op.of("ping", ""),
           () -> client.getDatabase("admin").runCommand(new Document("ping", 1)));
     } catch (RuntimeException e) {
+      // A server selection that timed out says only that; the driver's monitor saw the handshake fail.
+      RuntimeException why = ErrorClassifier.tlsFailure(client, uri.redactor(),
+          tls != null || Boolean.TRUE.equals(uri.connectionString().getSslEnabled())).map(RuntimeException.class::cast)
+          .orElse(e);
       clients.remove(key, mine);
       client.close();
-      mine.completeExceptionally(e);
-      throw e;
+      mine.completeExceptionally(why);
+      throw why;
     }
-    LOG.info("connected to {} in {} ms", uri.redacted(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    LOG.info("connected to {}{} in {} ms", uri.redacted(), tls == null ? "" : " over TLS",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     mine.complete(client);
     return client;
   }
@@ -99,20 +136,26 @@ public final class ClientRegistry implements AutoCloseable {
     });
   }
 
+  /** Clients created since the start, failed connects included: a rotation shows as one more. */
+  public int created() {
+    return created.get();
+  }
+
   /** Open clients, a connect in progress included. */
   public int size() {
     return clients.size();
   }
 
   MongoClientSettings settings(MongoUri uri, ClientOptions o) {
-    return settingsFor(uri, o, listeners);
+    return settingsFor(uri, o, null, listeners);
   }
 
   /**
    * The one mapping of a URI and clientOptions to driver settings, for every client the project
    * makes. Every operation is bounded (timeoutMS) unless the URI sets its own bound.
    */
-  static MongoClientSettings settingsFor(MongoUri uri, ClientOptions o, List<CommandListener> listeners) {
+  static MongoClientSettings settingsFor(MongoUri uri, ClientOptions o, TlsMaterial tls,
+      List<CommandListener> listeners) {
     MongoClientSettings.Builder b = MongoClientSettings.builder().applyConnectionString(uri.connectionString())
         .applicationName(Objects.requireNonNullElse(uri.connectionString().getApplicationName(), "mongo-steward"));
     if (o == null || o.getTimeoutMS() == null) {
@@ -137,6 +180,12 @@ public final class ClientRegistry implements AutoCloseable {
           c.serverSelectionTimeout(o.getServerSelectionTimeoutMS(), TimeUnit.MILLISECONDS);
         }
       });
+    }
+    if (tls != null) {
+      // The material was checked where it was read, with names for its parts; built again here, in memory.
+      SSLContext context = TlsContexts.build(tls, new TlsContexts.Names("the CA", "the client certificate",
+          "the client key"));
+      b.applyToSslSettings(s -> s.enabled(true).context(context).invalidHostNameAllowed(tls.insecureSkipVerify()));
     }
     listeners.forEach(b::addCommandListener);
     return b.build();

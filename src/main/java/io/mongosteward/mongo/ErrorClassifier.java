@@ -81,6 +81,13 @@ public final class ErrorClassifier {
     if (t instanceof MongoUri.InvalidMongoUriException) {
       return new Failure.Invalid(Reason.InvalidConnectionString, t.getMessage());
     }
+    if (t instanceof TlsContexts.InvalidTlsMaterialException) {
+      return new Failure.Invalid(Reason.InvalidTLSMaterial, t.getMessage());
+    }
+    javax.net.ssl.SSLException ssl = sslCause(t);
+    if (ssl != null) {
+      return tlsHandshakeFailed(op + ": " + describe(t, redactor), ssl);
+    }
     String what = op + ": " + describe(t, redactor);
     int code = codeOf(t);
     if (t instanceof MongoSecurityException || code == AUTHENTICATION_FAILED) {
@@ -113,6 +120,58 @@ public final class ErrorClassifier {
       return new Failure.Transient(Reason.MongoUnreachable, what);
     }
     return new Failure.Permanent(isUnsupported(t) ? Reason.Unsupported : Reason.Failed, code, what);
+  }
+
+  /**
+   * The TLS handshake failure behind a client's failed first contact, as the driver's monitor saw
+   * it: a server selection that times out says only that it timed out. Transient: a rotated CA or
+   * certificate may mend it, so it is retried with backoff like an unreachable server.
+   */
+  static java.util.Optional<Failure> tlsFailure(com.mongodb.client.MongoClient client, Redactor redactor,
+      boolean tlsOn) {
+    for (var server : client.getClusterDescription().getServerDescriptions()) {
+      Throwable seen = server.getException();
+      javax.net.ssl.SSLException ssl = sslCause(seen);
+      if (ssl != null) {
+        return java.util.Optional.of(tlsHandshakeFailed("TLS handshake with " + server.getAddress() + " failed: "
+            + describe(seen, redactor), ssl));
+      }
+      if (tlsOn && (seen instanceof com.mongodb.MongoSocketReadException
+          || seen instanceof com.mongodb.MongoSocketWriteException)) {
+        // With TLS 1.3 a server that refuses the client certificate (none, or one it does not trust)
+        // checks it after the client's side of the handshake is done: the client sees only the
+        // connection closed on its first message, never the server's alert.
+        return java.util.Optional.of(new Failure.Transient(Reason.TLSHandshakeFailed, "TLS connection to "
+            + server.getAddress() + " was closed by the server on the first message (" + describe(seen, redactor)
+            + chainText(seen.getCause()) + "): a server that requires client certificates does so when it gets none "
+            + "or one signed by a CA it does not trust; give a client certificate (clientCertSecretRef, "
+            + "--tls-cert-file with --tls-key-file) signed by the CA the server trusts"));
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  private static String chainText(Throwable t) {
+    return t == null ? "" : "; " + t.getClass().getSimpleName() + ": " + t.getMessage();
+  }
+
+  private static Failure tlsHandshakeFailed(String what, javax.net.ssl.SSLException ssl) {
+    // The JDK's messages name the problem (no trusted path, no matching name, an alert), never key material.
+    return new Failure.Transient(Reason.TLSHandshakeFailed, what + (what.contains(String.valueOf(ssl.getMessage()))
+        ? "" : "; " + ssl.getClass().getSimpleName() + ": " + ssl.getMessage())
+        + "; check the TLS settings: the CA given (spec.connection.tls.caSecretRef, --tls-ca-file) must be the one "
+        + "that signed the server's certificate, and a server that requires client certificates needs one "
+        + "(clientCertSecretRef, --tls-cert-file with --tls-key-file)");
+  }
+
+  /** The SSLException in {@code t}'s cause chain, or null. */
+  static javax.net.ssl.SSLException sslCause(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof javax.net.ssl.SSLException ssl) {
+        return ssl;
+      }
+    }
+    return null;
   }
 
   /** A server-side time limit (maxTimeMS, code 50), also when the driver reports it as its own timeout. */

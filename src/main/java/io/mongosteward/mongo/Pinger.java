@@ -47,7 +47,9 @@ public final class Pinger implements AutoCloseable {
     TIMEOUT,
     /** Nothing listens at the address (the server is down, or the port is wrong). */
     REFUSED,
-    NETWORK, AUTH, SERVER, CLIENT;
+    NETWORK, AUTH, SERVER, CLIENT,
+    /** The TLS handshake failed: an untrusted or wrong server certificate, or a client certificate refused. */
+    TLS;
 
     public String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -56,6 +58,9 @@ public final class Pinger implements AutoCloseable {
     public static Failure of(Throwable t) {
       if (cause(t, ConnectException.class) != null) {
         return REFUSED;
+      }
+      if (cause(t, javax.net.ssl.SSLException.class) != null) {
+        return TLS;
       }
       for (Throwable c = t; c != null; c = c.getCause()) {
         if (c instanceof MongoOperationTimeoutException || c instanceof MongoTimeoutException
@@ -93,6 +98,7 @@ public final class Pinger implements AutoCloseable {
 
   private final MongoUri uri;
   private final ClientOptions options;
+  private final TlsMaterial tls;
   private final long timeoutMillis;
   private final List<CommandListener> listeners;
   private volatile MongoClient client;
@@ -105,11 +111,18 @@ public final class Pinger implements AutoCloseable {
    * @param listeners command listeners (tests count the pings that leave the process with one)
    */
   public Pinger(MongoUri uri, ClientOptions options, Duration timeout, List<CommandListener> listeners) {
+    this(uri, options, null, timeout, listeners);
+  }
+
+  /** @param tls TLS to use whatever the URI says, with this material; null to follow the URI */
+  public Pinger(MongoUri uri, ClientOptions options, TlsMaterial tls, Duration timeout,
+      List<CommandListener> listeners) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("the ping timeout must be positive");
     }
     this.uri = uri;
     this.options = options;
+    this.tls = tls;
     this.timeoutMillis = timeout.toMillis();
     this.listeners = List.copyOf(listeners);
   }
@@ -216,7 +229,7 @@ public final class Pinger implements AutoCloseable {
   }
 
   MongoClientSettings settings() {
-    return ClientRegistry.settingsFor(uri, options, listeners);
+    return ClientRegistry.settingsFor(uri, options, tls, listeners);
   }
 
   private String buildVersion(MongoDatabase admin) {

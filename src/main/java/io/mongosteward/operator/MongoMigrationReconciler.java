@@ -341,8 +341,9 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
     if (connection == null || connection.getSecretRef() == null) {
       throw new Failure.Invalid(Reason.InvalidSpec, "spec.connection.secretRef: required, or spec.schemaRef");
     }
-    MongoUri uri = connections.uriFor(ns, connection.getSecretRef(), Optional.empty());
-    MongoClient mongo = connections.clientFor(clientUser(m), uri, connection.getClientOptions());
+    MongoUri uri = connections.uriFor(ns, connection.getSecretRef(), List.of());
+    MongoClient mongo = connections.clientFor(clientUser(m), uri, connection.getClientOptions(),
+        connections.tlsFor(ns, connection.getTls(), List.of()));
     return mongo.getDatabase(database);
   }
 

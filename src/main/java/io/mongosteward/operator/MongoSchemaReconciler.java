@@ -99,7 +99,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
     if (context.isPrimaryResourceDeleted()) {
       forget(schema);
       if (!schema.hasFinalizer(FINALIZER)) {
-        deletion.gone(schema, context.getSecondaryResource(Secret.class));
+        deletion.gone(schema, context.getSecondaryResources(Secret.class));
       }
       return UpdateControl.noUpdate();
     }
@@ -122,7 +122,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       return UpdateControl.noUpdate(); // another finalizer holds it; ours is done or was never there
     }
     try (var watched = watch.enter(id(schema) + " (deletion)")) {
-      Optional<Duration> again = deletion.delete(schema, context.getSecondaryResource(Secret.class));
+      Optional<Duration> again = deletion.delete(schema, context.getSecondaryResources(Secret.class));
       if (again.isPresent()) {
         return UpdateControl.<MongoSchema>noUpdate().rescheduleAfter(again.get());
       }
@@ -141,8 +141,9 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
     long start = System.nanoTime();
     try {
       validate(schema);
-      MongoUri uri = connections.uriFor(schema, context.getSecondaryResource(Secret.class));
-      MongoClient client = connections.clientFor(schema, uri);
+      var secrets = context.getSecondaryResources(Secret.class);
+      MongoUri uri = connections.uriFor(schema, secrets);
+      MongoClient client = connections.clientFor(schema, uri, secrets);
       boolean paused = schema.getSpec().getPolicy().isPaused();
       SyncResult result = engine.sync(client.getDatabase(schema.getSpec().getDatabase()), schema.getSpec(),
           new SchemaEngine.Pass(owner(schema), paused, paused ? SchemaEngine.DuplicateCheck.ALL : blocked.checkFor(schema),
@@ -189,6 +190,15 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
 
   private UpdateControl<MongoSchema> synced(MongoSchema schema, SyncResult result, ServerInfo server, boolean paused) {
     MongoSchemaStatus next = statuses.synced(schema, result, server, paused);
+    var tls = schema.getSpec().getConnection().getTls();
+    if (tls != null && tls.insecure() && SchemaStatuses.noteInsecure(next)) {
+      // Once, when the note first reaches the Ready condition: the resync must not repeat it.
+      var before = schema.getStatus() == null ? null
+          : Conditions.find(schema.getStatus().getConditions(), Conditions.READY);
+      if (before == null || before.getMessage() == null || !before.getMessage().contains(SchemaStatuses.INSECURE)) {
+        events.warning(schema, Reason.InsecureSkipVerify.name(), SchemaStatuses.INSECURE);
+      }
+    }
     UpdateControl<MongoSchema> control;
     if (SchemaStatuses.changed(schema.getStatus(), next)) {
       SchemaStatuses.freshPing(next, server);

@@ -10,21 +10,28 @@ import io.mongosteward.failure.Failure;
 import io.mongosteward.kube.SecretUriReader;
 import io.mongosteward.mongo.ClientRegistry;
 import io.mongosteward.mongo.MongoUri;
+import io.mongosteward.api.v1alpha1.CaSecretRef;
+import io.mongosteward.api.v1alpha1.TlsSecretRef;
+import io.mongosteward.api.v1alpha1.TlsSpec;
+import io.mongosteward.mongo.TlsContexts;
+import io.mongosteward.mongo.TlsMaterial;
+import java.util.Collection;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * From a schema's (or a migration's) Secret to a shared MongoClient: one client per connection
- * string and options in the process, closed once nothing uses it (a rotated Secret or edited clientOptions close
- * the old one).
+ * From a schema's (or a migration's) Secrets to a shared MongoClient: one client per connection
+ * string, options and TLS material in the process, closed once nothing uses it (a rotated Secret, a
+ * rotated certificate or edited clientOptions close the old one). TLS material stays in memory.
  */
 final class SchemaConnections implements AutoCloseable {
   private final SecretUriReader secrets;
   private final ClientRegistry clients;
   /** Each schema's client, by the very key the registry keeps it under. */
   private final Map<String, ClientRegistry.Key> keyBySchema = new ConcurrentHashMap<>();
+  /** TLS material already turned into an SSLContext once, so that a resync does not parse it again. */
+  private final Set<TlsMaterial> checked = ConcurrentHashMap.newKeySet();
 
   SchemaConnections(SecretUriReader secrets, ClientRegistry clients) {
     this.secrets = secrets;
@@ -36,15 +43,13 @@ final class SchemaConnections implements AutoCloseable {
    * @throws io.mongosteward.failure.Failure Waiting when the Secret or its key is missing,
    *     Invalid when the value is not a connection string
    */
-  MongoUri uriFor(MongoSchema schema, Optional<Secret> cached) {
+  MongoUri uriFor(MongoSchema schema, Collection<Secret> cached) {
     return uriFor(schema.getMetadata().getNamespace(), schema.getSpec().getConnection().getSecretRef(), cached);
   }
 
-  /** The connection string in Secret {@code ref} of namespace {@code ns}; see {@link #uriFor(MongoSchema, Optional)}. */
-  MongoUri uriFor(String ns, SecretKeyRef ref, Optional<Secret> cached) {
-    String raw = cached.filter(s -> ref.getName().equals(s.getMetadata().getName()))
-        .map(s -> SecretUriReader.valueOf(s, ref.getKey()))
-        .orElseGet(() -> secrets.read(ns, ref.getName(), ref.getKey()));
+  /** The connection string in Secret {@code ref} of namespace {@code ns}; see {@link #uriFor(MongoSchema, Collection)}. */
+  MongoUri uriFor(String ns, SecretKeyRef ref, Collection<Secret> cached) {
+    String raw = value(ns, ref.getName(), ref.getKey(), cached);
     try {
       return MongoUri.parse(raw);
     } catch (MongoUri.InvalidMongoUriException e) {
@@ -53,16 +58,63 @@ final class SchemaConnections implements AutoCloseable {
     }
   }
 
-  MongoClient clientFor(MongoSchema schema, MongoUri uri) {
-    return clientFor(id(schema), uri, schema.getSpec().getConnection().getClientOptions());
+  /**
+   * The TLS material that {@code tls} names, read from its Secrets (the poller's copies when it has
+   * them) and checked; null when {@code tls} is null (TLS then as the connection string says).
+   *
+   * @throws Failure Waiting when a Secret or key is missing, Invalid (InvalidTLSMaterial) when a
+   *     value is not PEM of the expected kind; messages name the Secret and key, never the content
+   */
+  TlsMaterial tlsFor(String ns, TlsSpec tls, Collection<Secret> cached) {
+    if (tls == null) {
+      return null;
+    }
+    CaSecretRef ca = tls.getCaSecretRef();
+    TlsSecretRef cert = tls.getClientCertSecretRef();
+    String caPem = ca == null ? null : value(ns, ca.getName(), ca.getKey(), cached);
+    String certPem = cert == null ? null : value(ns, cert.getName(), "tls.crt", cached);
+    String keyPem = cert == null ? null : value(ns, cert.getName(), "tls.key", cached);
+    TlsMaterial material = new TlsMaterial(caPem, certPem, keyPem, tls.insecure());
+    if (!checked.contains(material)) {
+      try {
+        TlsContexts.build(material, new TlsContexts.Names(
+            ca == null ? null : "Secret " + ns + "/" + ca.getName() + " key '" + ca.getKey() + "'",
+            cert == null ? null : "Secret " + ns + "/" + cert.getName() + " key 'tls.crt'",
+            cert == null ? null : "Secret " + ns + "/" + cert.getName() + " key 'tls.key'"));
+      } catch (TlsContexts.InvalidTlsMaterialException e) {
+        throw new Failure.Invalid(Reason.InvalidTLSMaterial, "spec.connection.tls: " + e.getMessage());
+      }
+      if (checked.size() > 1000) {
+        checked.clear(); // a bound, not a cache policy: checking again is cheap
+      }
+      checked.add(material);
+    }
+    return material;
   }
 
-  /** @param user who uses the client (a schema's "ns/name", or a migration's "MongoMigration/ns/name") */
-  MongoClient clientFor(String user, MongoUri uri, ClientOptions options) {
-    ClientRegistry.Key key = ClientRegistry.keyOf(uri, options);
+  /** A Secret key's value: from the poller's copy of that Secret when it has one, else read now. */
+  private String value(String ns, String name, String key, Collection<Secret> cached) {
+    return cached.stream().filter(s -> name.equals(s.getMetadata().getName())).findFirst()
+        .map(s -> SecretUriReader.valueOf(s, key))
+        .orElseGet(() -> secrets.read(ns, name, key));
+  }
+
+  /** @param cached the Secrets as the poller last saw them (the TLS Secrets among them) */
+  MongoClient clientFor(MongoSchema schema, MongoUri uri, Collection<Secret> cached) {
+    var connection = schema.getSpec().getConnection();
+    return clientFor(id(schema), uri, connection.getClientOptions(),
+        tlsFor(schema.getMetadata().getNamespace(), connection.getTls(), cached));
+  }
+
+  /**
+   * @param user who uses the client (a schema's "ns/name", or a migration's "MongoMigration/ns/name")
+   * @param tls from {@link #tlsFor}; a rotated certificate is another key, so a new client, and the old one closes
+   */
+  MongoClient clientFor(String user, MongoUri uri, ClientOptions options, TlsMaterial tls) {
+    ClientRegistry.Key key = ClientRegistry.keyOf(uri, options, tls);
     // Known before the connect, so that another schema's retainOnly never closes it midway.
     ClientRegistry.Key previous = keyBySchema.put(user, key);
-    MongoClient client = clients.connect(uri, options);
+    MongoClient client = clients.connect(uri, options, tls);
     if (previous != null && !previous.equals(key)) {
       clients.retainOnly(Set.copyOf(keyBySchema.values()));
     }
@@ -82,6 +134,11 @@ final class SchemaConnections implements AutoCloseable {
 
   int openClients() {
     return clients.size();
+  }
+
+  /** Clients made since the start: a rotation adds one. */
+  int createdClients() {
+    return clients.created();
   }
 
   private static String id(MongoSchema schema) {

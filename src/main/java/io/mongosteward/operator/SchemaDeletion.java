@@ -56,7 +56,7 @@ final class SchemaDeletion {
    *
    * @return empty when its finalizer may go, else when to try again
    */
-  Optional<Duration> delete(MongoSchema schema, Optional<Secret> secret) {
+  Optional<Duration> delete(MongoSchema schema, java.util.Collection<Secret> secret) {
     String id = schema.getMetadata().getNamespace() + "/" + schema.getMetadata().getName();
     boolean dropIndexes = schema.getSpec().getDeletionPolicy() == DeletionPolicy.Delete
         && !schema.getSpec().getPolicy().isPaused();
@@ -64,7 +64,7 @@ final class SchemaDeletion {
     int attempt = attempts.merge(uid, 1, Integer::sum);
     try {
       MongoUri uri = connections.uriFor(schema, secret);
-      MongoClient client = connections.clientFor(schema, uri);
+      MongoClient client = connections.clientFor(schema, uri, secret);
       List<Outcome> done = engine.delete(client.getDatabase(schema.getSpec().getDatabase()), schema.getSpec(),
           MongoSchemaReconciler.owner(schema), dropIndexes);
       List<Outcome> refused = done.stream().filter(o -> !o.applied()).toList();
@@ -99,11 +99,11 @@ final class SchemaDeletion {
    * What fails is logged: the records then wait for the next schema's message, which says how to
    * release them by hand.
    */
-  void gone(MongoSchema schema, Optional<Secret> secret) {
+  void gone(MongoSchema schema, java.util.Collection<Secret> secret) {
     String id = schema.getMetadata().getNamespace() + "/" + schema.getMetadata().getName();
     try {
       MongoUri uri = connections.uriFor(schema, secret);
-      MongoClient client = connections.clientFor(schema, uri);
+      MongoClient client = connections.clientFor(schema, uri, secret);
       long released = engine.delete(client.getDatabase(schema.getSpec().getDatabase()), schema.getSpec(),
           MongoSchemaReconciler.owner(schema), false).stream().filter(Outcome::applied).count();
       LOG.info("{} is gone: released {} record(s)", id, released);

@@ -99,6 +99,21 @@ final class SchemaStatuses {
     return next;
   }
 
+  /** Said on the Ready condition (and in an Event) while spec.connection.tls.insecureSkipVerify is true. */
+  static final String INSECURE = "spec.connection.tls.insecureSkipVerify is true: the server's certificate and "
+      + "host name are not verified, so the connection is encrypted but anyone on the path could pose as MongoDB";
+
+  /** Appends {@link #INSECURE} to the Ready message; false when there is no Ready condition. */
+  static boolean noteInsecure(MongoSchemaStatus next) {
+    var ready = Conditions.find(next.getConditions(), Conditions.READY);
+    if (ready == null) {
+      return false;
+    }
+    String message = ready.getMessage() == null || ready.getMessage().isEmpty() ? "" : ready.getMessage() + "; ";
+    ready.setMessage(message + "warning: " + INSECURE);
+    return true;
+  }
+
   /** A failure before or during the sync. */
   MongoSchemaStatus failed(MongoSchema schema, Reason why, String failure, boolean stalled) {
     String reason = why.name();

@@ -8,10 +8,12 @@ import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePo
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import io.mongosteward.api.v1alpha1.MongoSchema;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * Each schema's Secret, fetched by name on a schedule. Unlike an informer on Secrets, it holds
+ * Each schema's Secrets (the connection string's and the TLS ones), fetched by name on a schedule. Unlike an informer on Secrets, it holds
  * only the Secrets schemas name (memory does not grow with the cluster's Secrets), needs only
  * `get` on Secrets, and still turns a created or rotated Secret into a reconcile within one
  * interval.
@@ -22,18 +24,40 @@ final class SecretPolling {
   static PerResourcePollingEventSource<Secret, MongoSchema, ResourceID> eventSource(
       EventSourceContext<MongoSchema> context, Duration interval) {
     PerResourcePollingEventSource.ResourceFetcher<Secret, MongoSchema> fetcher = schema -> {
-      var connection = schema.getSpec().getConnection();
-      if (connection == null || connection.getSecretRef() == null) {
-        return Set.of();
+      Set<Secret> found = new HashSet<>();
+      for (String name : names(schema)) {
+        Secret secret = context.getClient().secrets().inNamespace(schema.getMetadata().getNamespace())
+            .withName(name).get();
+        if (secret != null) {
+          found.add(secret);
+        }
       }
-      Secret secret = context.getClient().secrets().inNamespace(schema.getMetadata().getNamespace())
-          .withName(connection.getSecretRef().getName()).get();
-      return secret == null ? Set.of() : Set.of(secret);
+      return found;
     };
     var config = new PerResourcePollingConfigurationBuilder<Secret, MongoSchema, ResourceID>(fetcher, interval)
         .withResourceIDMapper(ResourceIDMapper.kubernetesResourceIdMapper())
         .withName("secrets")
         .build();
     return new PerResourcePollingEventSource<>(Secret.class, context, config);
+  }
+
+  /** The Secrets a schema names: the connection string's, and the TLS CA's and client certificate's. */
+  static Set<String> names(MongoSchema schema) {
+    var connection = schema.getSpec().getConnection();
+    Set<String> names = new LinkedHashSet<>();
+    if (connection == null) {
+      return names;
+    }
+    if (connection.getSecretRef() != null) {
+      names.add(connection.getSecretRef().getName());
+    }
+    var tls = connection.getTls();
+    if (tls != null && tls.getCaSecretRef() != null) {
+      names.add(tls.getCaSecretRef().getName());
+    }
+    if (tls != null && tls.getClientCertSecretRef() != null) {
+      names.add(tls.getClientCertSecretRef().getName());
+    }
+    return names;
   }
 }

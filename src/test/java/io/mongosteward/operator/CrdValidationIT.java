@@ -104,6 +104,18 @@ class CrdValidationIT {
     c.add(new Case("connection without secretRef", s -> map(s, "connection").remove("secretRef"),
         "spec.connection.secretRef", "Required value",
         cliSkips("SpecValidator accepts a connection with clientOptions only")));
+    c.add(new Case("tls: insecureSkipVerify with caSecretRef", s -> map(s, "connection").put("tls",
+        new LinkedHashMap<>(Map.of("insecureSkipVerify", true, "caSecretRef", Map.of("name", "mongo-ca")))),
+        "spec.connection.tls.insecureSkipVerify", "contradict each other",
+        cliSkips("the CLI takes TLS from --tls-* flags, not from spec.connection.tls")));
+    c.add(new Case("tls: caSecretRef without name", s -> map(s, "connection").put("tls",
+        new LinkedHashMap<>(Map.of("caSecretRef", Map.of("key", "ca.crt")))),
+        "spec.connection.tls.caSecretRef.name", "Required value",
+        cliSkips("the CLI takes TLS from --tls-* flags, not from spec.connection.tls")));
+    c.add(new Case("tls: clientCertSecretRef name is not a DNS subdomain", s -> map(s, "connection").put("tls",
+        new LinkedHashMap<>(Map.of("clientCertSecretRef", Map.of("name", "Client_Cert")))),
+        "spec.connection.tls.clientCertSecretRef.name", "should match",
+        cliSkips("the CLI takes TLS from --tls-* flags, not from spec.connection.tls")));
     c.add(new Case("secretRef without name", s -> secretRef(s).remove("name"),
         "spec.connection.secretRef.name", "Required value", null));
     c.add(new Case("secretRef name is not a DNS subdomain", s -> secretRef(s).put("name", "App_Mongo"),
@@ -316,6 +328,14 @@ class CrdValidationIT {
         indexes(s, 0).add(index("i" + i, key("f" + i, null)));
       }
     }, null, null, null));
+    // TLS: a client certificate without a CA trusts the JVM's CAs (a public CA); insecureSkipVerify alone.
+    c.add(new Case("tls: clientCertSecretRef without caSecretRef", s -> map(s, "connection").put("tls",
+        new LinkedHashMap<>(Map.of("clientCertSecretRef", Map.of("name", "mongo-client")))), null, null, null));
+    c.add(new Case("tls: insecureSkipVerify alone", s -> map(s, "connection").put("tls",
+        new LinkedHashMap<>(Map.of("insecureSkipVerify", true))), null, null, null));
+    c.add(new Case("tls: CA, client certificate and insecureSkipVerify false", s -> map(s, "connection").put("tls",
+        new LinkedHashMap<>(Map.of("caSecretRef", Map.of("name", "mongo-ca", "key", "ca.pem"),
+            "clientCertSecretRef", Map.of("name", "mongo-client"), "insecureSkipVerify", false))), null, null, null));
     c.add(new Case("expireAfterSeconds 0", s -> index(s, 1, 0).put("expireAfterSeconds", 0), null, null, null));
     c.add(new Case("database administration", s -> s.put("database", "administration"), null, null, null));
     c.add(new Case("dots and $ after the start of a part", s -> {

@@ -40,13 +40,13 @@ class SchemaConnectionsIT {
     try (SchemaConnections connections = new SchemaConnections(null,
         new ClientRegistry(new Retrier(RetryPolicy.DEFAULT, Redactor.none())))) {
       for (int pool = 1; pool <= 5; pool++) {
-        connections.clientFor(schema("a", pool), uri);
+        connections.clientFor(schema("a", pool), uri, java.util.List.of());
         assertThat(connections.openClients()).as("after edit " + pool).isEqualTo(1);
       }
       // Two schemas with the same URI and options share one client; other options are another.
-      connections.clientFor(schema("b", 5), uri);
+      connections.clientFor(schema("b", 5), uri, java.util.List.of());
       assertThat(connections.openClients()).isEqualTo(1);
-      connections.clientFor(schema("c", null), uri);
+      connections.clientFor(schema("c", null), uri, java.util.List.of());
       assertThat(connections.openClients()).isEqualTo(2);
       connections.release(schema("a", 5));
       assertThat(connections.openClients()).as("b still uses it").isEqualTo(2);

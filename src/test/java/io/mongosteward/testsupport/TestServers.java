@@ -28,7 +28,7 @@ public final class TestServers {
   }
 
   public static Path ferretDb() {
-    return require(cacheDir().resolve("ferretdb-" + version("FERRETDB_VERSION")).resolve("ferretdb"), "ferretdb");
+    return require(cacheDir().resolve("ferretdb-" + version("FERRETDB_VERSION") + "-w" + version("FERRETDB_WRAPPER")).resolve("ferretdb"), "ferretdb");
   }
 
   public static Path toxiproxy() {

@@ -18,6 +18,15 @@ public enum Reason {
   AuthenticationFailed,
   /** The user lacks a privilege for an action (code 13). */
   NotAuthorized,
+  /**
+   * The TLS handshake with MongoDB failed: an untrusted server certificate (wrong CA), a host name
+   * it does not cover, or a client certificate the server refused. Retried with backoff.
+   */
+  TLSHandshakeFailed,
+  /** A TLS Secret (spec.connection.tls) holds no usable PEM certificate or key. */
+  InvalidTLSMaterial,
+  /** A Warning Event: spec.connection.tls.insecureSkipVerify turns off the server's verification. */
+  InsecureSkipVerify,
   /** Network, timeouts, elections: retried with backoff. */
   MongoUnreachable,
   Conflict,
