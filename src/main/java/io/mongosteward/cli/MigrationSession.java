@@ -31,7 +31,7 @@ final class MigrationSession implements AutoCloseable {
     MongoSessions sessions = MongoSessions.interactive(attempts, target.uri().redactor());
     try {
       MongoDatabase db = sessions.open(target.uri(), SchemaSession.interactive(target.uri(),
-          connection == null ? null : connection.getClientOptions()), m.database());
+          connection == null ? null : connection.getClientOptions()), target.tls(), m.database());
       return new MigrationSession(target, sessions, db);
     } catch (Failure e) {
       sessions.close();

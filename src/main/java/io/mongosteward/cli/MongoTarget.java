@@ -2,6 +2,9 @@ package io.mongosteward.cli;
 
 import io.mongosteward.mongo.EmbeddedMongo;
 import io.mongosteward.mongo.MongoUri;
+import io.mongosteward.mongo.TlsContexts;
+import io.mongosteward.mongo.TlsMaterial;
+import io.mongosteward.sidecar.TlsFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -13,7 +16,8 @@ import picocli.CommandLine.Option;
 /**
  * Where a command finds MongoDB, in order: --mongo-uri, --mongo-uri-file, MONGODB_URI_FILE,
  * MONGODB_URI, the Secret the file names (through the current kubeconfig), else, for the commands
- * that change nothing, an embedded server.
+ * that change nothing, an embedded server. TLS material comes from --tls-ca-file, --tls-cert-file
+ * and --tls-key-file (or MONGODB_TLS_CA_FILE, MONGODB_TLS_CERT_FILE, MONGODB_TLS_KEY_FILE).
  */
 public final class MongoTarget {
   @Option(names = "--mongo-uri", paramLabel = "URI",
@@ -25,11 +29,35 @@ public final class MongoTarget {
       description = "A file holding the connection string, such as a mounted Secret.")
   Path uriFile;
 
+  @Option(names = "--tls-ca-file", paramLabel = "PATH",
+      description = "PEM CA certificates that signed MongoDB's server certificate, instead of the JVM's trust store "
+          + "(env MONGODB_TLS_CA_FILE). Any --tls-* turns TLS on, whatever the URI says.")
+  Path tlsCaFile;
+
+  @Option(names = "--tls-cert-file", paramLabel = "PATH",
+      description = "PEM client certificate to present, for servers that require one (x509); e.g. tls.crt of a "
+          + "mounted kubernetes.io/tls Secret (env MONGODB_TLS_CERT_FILE). Needs --tls-key-file.")
+  Path tlsCertFile;
+
+  @Option(names = "--tls-key-file", paramLabel = "PATH",
+      description = "Its unencrypted PEM private key: PKCS#8, PKCS#1 (RSA) or EC; e.g. tls.key "
+          + "(env MONGODB_TLS_KEY_FILE).")
+  Path tlsKeyFile;
+
   /**
    * The resolved target; {@code file} is non-null when the URI was read from a file, {@code embedded}
    * when the CLI started its own server.
    */
-  public record Resolved(MongoUri uri, String source, Path file, EmbeddedMongo embedded) implements AutoCloseable {
+  public record Resolved(MongoUri uri, String source, Path file, EmbeddedMongo embedded, TlsMaterial tls,
+      TlsFiles.Paths tlsFiles) implements AutoCloseable {
+    Resolved(MongoUri uri, String source, Path file, EmbeddedMongo embedded) {
+      this(uri, source, file, embedded, null, null);
+    }
+
+    Resolved withTls(TlsFiles.Paths paths, TlsMaterial material) {
+      return new Resolved(uri, source, file, embedded, material, paths);
+    }
+
     @Override
     public void close() {
       if (embedded != null) embedded.close();
@@ -41,6 +69,45 @@ public final class MongoTarget {
    *     (plan and dry runs); apply never changes a throwaway server by itself
    */
   Resolved resolve(Map<String, String> env, Supplier<String> fromSecret, PrintWriter err, String whenNone) {
+    TlsFiles.Paths paths = tlsPaths(env);
+    Resolved target = resolveUri(env, fromSecret, err, paths.any() ? TLS_NEEDS_MONGODB : whenNone);
+    if (!paths.any()) {
+      return target;
+    }
+    try {
+      return target.withTls(paths, TlsFiles.read(paths));
+    } catch (TlsContexts.InvalidTlsMaterialException e) {
+      throw new InputException(e.getMessage());
+    }
+  }
+
+  /** The TLS files from the flags, else from their variables; a variable set but empty is refused. */
+  TlsFiles.Paths tlsPaths(Map<String, String> env) {
+    Path ca = tlsPath(tlsCaFile, env, "MONGODB_TLS_CA_FILE");
+    Path cert = tlsPath(tlsCertFile, env, "MONGODB_TLS_CERT_FILE");
+    Path key = tlsPath(tlsKeyFile, env, "MONGODB_TLS_KEY_FILE");
+    return new TlsFiles.Paths(ca, cert, key, new TlsContexts.Names(
+        name("--tls-ca-file", tlsCaFile, "MONGODB_TLS_CA_FILE", ca), name("--tls-cert-file", tlsCertFile,
+            "MONGODB_TLS_CERT_FILE", cert), name("--tls-key-file", tlsKeyFile, "MONGODB_TLS_KEY_FILE", key)));
+  }
+
+  private static Path tlsPath(Path flag, Map<String, String> env, String variable) {
+    if (flag != null) {
+      return flag;
+    }
+    String value = variable(env, variable, "the path of a PEM file");
+    return value == null ? null : Path.of(value.strip());
+  }
+
+  private static String name(String flag, Path fromFlag, String variable, Path path) {
+    return path == null ? flag : (fromFlag != null ? flag : variable) + " " + path;
+  }
+
+  static final String TLS_NEEDS_MONGODB = "--tls-ca-file, --tls-cert-file and --tls-key-file (or MONGODB_TLS_*) "
+      + "need a MongoDB to connect to: give --mongo-uri-file PATH, MONGODB_URI_FILE or MONGODB_URI; the embedded "
+      + "server serves no TLS";
+
+  private Resolved resolveUri(Map<String, String> env, Supplier<String> fromSecret, PrintWriter err, String whenNone) {
     if (uri != null) {
       return new Resolved(parse(uri, "--mongo-uri"), "--mongo-uri", null, null);
     }

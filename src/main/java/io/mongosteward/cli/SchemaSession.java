@@ -48,7 +48,7 @@ final class SchemaSession implements AutoCloseable {
     try {
       MongoDatabase db = sessions.open(target.uri(), interactive(target.uri(),
           schema.getSpec().getConnection() == null ? null : schema.getSpec().getConnection().getClientOptions()),
-          schema.getSpec().getDatabase());
+          target.tls(), schema.getSpec().getDatabase());
       return new SchemaSession(schema, target, sessions, db);
     } catch (Failure e) {
       sessions.close();

@@ -6,7 +6,9 @@ import io.mongosteward.health.ProbeSettings;
 import io.mongosteward.health.Sidecar;
 import io.mongosteward.mongo.MongoUri;
 import io.mongosteward.sidecar.MongoProbe;
+import io.mongosteward.sidecar.TlsFiles;
 import io.mongosteward.sidecar.UriFile;
+import io.mongosteward.mongo.TlsMaterial;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -42,6 +44,11 @@ import picocli.CommandLine.Spec;
             + "a mounted Secret, or MONGODB_URI. The file is read again before each ping: when it changes, the next "
             + "ping uses a new client, so a rotated password needs no restart. The password never appears in logs, "
             + "answers or metrics.",
+        "",
+        "TLS: --tls-ca-file (the CA that signed MongoDB's certificate), --tls-cert-file and --tls-key-file (a client "
+            + "certificate, e.g. tls.crt and tls.key of a mounted kubernetes.io/tls Secret), or MONGODB_TLS_CA_FILE, "
+            + "MONGODB_TLS_CERT_FILE, MONGODB_TLS_KEY_FILE. They are read again before each ping too: a renewed "
+            + "certificate makes a new client, without a restart. A failed handshake counts as reason tls.",
         "",
         "MongoDB down at start is not an error: the sidecar stays up, answers 503 on /readyz, and turns ready when "
             + "MongoDB answers. Every option can also be set by the environment variable named in its description; "
@@ -117,9 +124,12 @@ final class SidecarCommand implements Callable<Integer> {
     // A file (a mounted Secret) is read again before each ping, so that a rotated password needs no restart.
     Supplier<MongoUri> uris = mongo.file() != null ? new UriFile(mongo.file(), mongo.source(), mongo.uri())
         : mongo::uri;
+    // The TLS files too: a rotated certificate is read at the next ping, and makes a new client.
+    Supplier<TlsMaterial> tls = mongo.tlsFiles() != null ? new TlsFiles(mongo.tlsFiles(), mongo.tls()) : () -> null;
     Sidecar sidecar;
     try {
-      sidecar = Sidecar.start(probeSettings, new MongoProbe(uris, clientOptions, probeSettings.timeout(), List.of()),
+      sidecar = Sidecar.start(probeSettings, new MongoProbe(uris, tls, clientOptions, probeSettings.timeout(),
+          List.of()),
           MongoProbe.REASONS, new InetSocketAddress(listenPort));
     } catch (IOException e) {
       throw Lifecycle.cannotServe(listenPort, e);

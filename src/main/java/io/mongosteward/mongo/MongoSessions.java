@@ -35,7 +35,12 @@ public final class MongoSessions implements AutoCloseable {
 
   /** A connected database, its client shared with every other session of the same URI and options. */
   public MongoDatabase open(MongoUri uri, ClientOptions options, String database) {
-    return clients.connect(uri, options).getDatabase(database);
+    return open(uri, options, null, database);
+  }
+
+  /** @param tls TLS with this material whatever the URI says; null to follow the URI */
+  public MongoDatabase open(MongoUri uri, ClientOptions options, TlsMaterial tls, String database) {
+    return clients.connect(uri, options, tls).getDatabase(database);
   }
 
   public ClientRegistry clients() {

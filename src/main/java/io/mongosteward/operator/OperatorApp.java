@@ -153,6 +153,15 @@ public final class OperatorApp implements AutoCloseable {
     }
   }
 
+  /** Open MongoDB clients; with {@link #createdClients()}, what a rotated certificate did. */
+  int openClients() {
+    return connections.openClients();
+  }
+
+  int createdClients() {
+    return connections.createdClients();
+  }
+
   public HealthSource health() {
     return health;
   }

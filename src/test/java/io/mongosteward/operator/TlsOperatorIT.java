@@ -1,0 +1,164 @@
+package io.mongosteward.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
+import io.mongosteward.api.v1alpha1.Reason;
+import io.mongosteward.testsupport.Certs;
+import io.mongosteward.testsupport.TlsFerret;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * spec.connection.tls on the real API server, against FerretDB processes that serve only TLS (one
+ * of them requires client certificates), with certificates made here. FerretDB v1.24 has no x509
+ * authentication (no MONGODB-X509 mechanism): what is shown is that the client certificate from
+ * the Secret is presented, and that the server that requires one accepts it and refuses its absence.
+ */
+class TlsOperatorIT {
+  private static TlsFerret open;
+  private static TlsFerret mutual;
+
+  @BeforeAll
+  static void start() {
+    open = TlsFerret.start(false);
+    mutual = TlsFerret.start(true);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (open != null) open.close();
+    if (mutual != null) mutual.close();
+  }
+
+  /** One MongoDB attempt per reconcile; the framework's retry: 1 s doubling, as in production. */
+  private static OperatorHarness harness(String prefix) {
+    return new OperatorHarness(prefix, s -> s.with(b -> b.mongoAttempts = 1),
+        new GenericRetry().setMaxAttempts(6).setInitialInterval(1000).setIntervalMultiplier(2).setMaxInterval(30_000));
+  }
+
+  /** @param database one per test: schemas in other namespaces must not claim the same collections */
+  private static String spec(String database, String tls) {
+    return """
+        connection:
+          secretRef: {name: mongo}
+          clientOptions: {serverSelectionTimeoutMS: 300, timeoutMS: 5000}
+          tls: %s
+        database: %s
+        collections:
+          - name: posts
+            indexes:
+              - name: by_author
+                keys: [{field: author}]
+        """.formatted(tls, database);
+  }
+
+  private static void caSecret(OperatorHarness op, String name, String pem) {
+    op.client.secrets().inNamespace(op.namespace).resource(new SecretBuilder().withNewMetadata().withName(name)
+        .endMetadata().withStringData(Map.of("ca.crt", pem)).build()).serverSideApply();
+  }
+
+  private static void clientSecret(OperatorHarness op, String name, Certs.Issued cert) {
+    op.client.secrets().inNamespace(op.namespace).resource(new SecretBuilder().withNewMetadata().withName(name)
+        .endMetadata().withType("kubernetes.io/tls")
+        .withStringData(Map.of("tls.crt", cert.certPem(), "tls.key", cert.keyTraditionalPem())).build())
+        .serverSideApply();
+  }
+
+  private static List<Event> events(OperatorHarness op, String reason) {
+    return op.client.v1().events().inNamespace(op.namespace).list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason())).toList();
+  }
+
+  private static double failures(OperatorHarness op, Reason reason) {
+    var counter = op.registry.find("mongosteward.reconcile.failures").tag("reason", reason.name()).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  @Test
+  void theRightCaConnectsAndAWrongOneIsRefusedWithBackoffUntilTheCaSecretIsRotated() {
+    String db = "tls_ca";
+    try (OperatorHarness op = harness("tls-ca")) {
+      op.secret("mongo", open.uri());
+      caSecret(op, "mongo-ca", Certs.ca("not the server's CA").certPem());
+      op.apply("s", spec(db, "{caSecretRef: {name: mongo-ca}}"));
+      op.awaitReady("s", "False", Reason.TLSHandshakeFailed.name());
+      assertThat(op.ready("s").getMessage()).contains("127.0.0.1:" + open.port()).doesNotContain("BEGIN");
+
+      // Backoff, not a hot loop: each attempt fails in well under a second, so a loop would make
+      // dozens in this window; the framework's retry (1 s, 2 s, 4 s, 8 s) makes a handful.
+      double before = failures(op, Reason.TLSHandshakeFailed);
+      Awaitility.await().pollDelay(Duration.ofSeconds(12)).atMost(Duration.ofSeconds(13)).until(() -> true);
+      double attempts = failures(op, Reason.TLSHandshakeFailed) - before;
+      assertThat(attempts).as("attempts in 12 s").isBetween(1.0, 5.0);
+      assertThat(events(op, Reason.TLSHandshakeFailed.name())).isNotEmpty()
+          .allSatisfy(e -> assertThat(e.getMessage()).doesNotContain("BEGIN"));
+
+      // The CA Secret rotated to the right CA: the poller sees it, a new client connects.
+      caSecret(op, "mongo-ca", open.ca.certPem());
+      op.awaitReady("s", "True", Reason.Synced.name());
+      assertThat(op.app.openClients()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aClientCertificateFromAKubernetesTlsSecretIsPresentedAndItsRotationMakesANewClient() {
+    String db = "tls_x509";
+    try (OperatorHarness op = harness("tls-x509")) {
+      op.secret("mongo", mutual.uri());
+      caSecret(op, "mongo-ca", mutual.ca.certPem());
+      // Without a client certificate the server closes the connection.
+      op.apply("s", spec(db, "{caSecretRef: {name: mongo-ca}}"));
+      op.awaitReady("s", "False", Reason.TLSHandshakeFailed.name());
+
+      clientSecret(op, "mongo-client", Certs.client(mutual.ca, "app", true));
+      op.apply("s", spec(db, "{caSecretRef: {name: mongo-ca}, clientCertSecretRef: {name: mongo-client}}"));
+      op.awaitReady("s", "True", Reason.Synced.name());
+      int created = op.app.createdClients();
+      assertThat(op.app.openClients()).isEqualTo(1);
+
+      // A rotated certificate (as cert-manager renews it): a new client, and the old one closed.
+      clientSecret(op, "mongo-client", Certs.client(mutual.ca, "app", false));
+      OperatorHarness.eventually().alias("a new client after the rotation")
+          .until(() -> op.app.createdClients() > created);
+      OperatorHarness.eventually().until(() -> op.app.openClients() == 1);
+      assertThat(op.app.createdClients()).isEqualTo(created + 1);
+      op.awaitReady("s", "True", Reason.Synced.name());
+    }
+  }
+
+  @Test
+  void insecureSkipVerifyConnectsToAnUnknownCaAndSaysSoOnReadyAndInAnEvent() {
+    String db = "tls_insecure";
+    try (OperatorHarness op = harness("tls-insecure")) {
+      op.secret("mongo", open.uri());
+      op.apply("s", spec(db, "{insecureSkipVerify: true}"));
+      op.awaitReady("s", "True", Reason.Synced.name());
+      assertThat(op.ready("s").getMessage()).contains("insecureSkipVerify is true");
+      OperatorHarness.eventually().until(() -> !events(op, Reason.InsecureSkipVerify.name()).isEmpty());
+      Event e = events(op, Reason.InsecureSkipVerify.name()).get(0);
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getMessage()).contains("not verified");
+    }
+  }
+
+  @Test
+  void aSecretThatHoldsNoPemIsRefusedNamingItsKey() {
+    String db = "tls_bad";
+    try (OperatorHarness op = harness("tls-bad")) {
+      op.secret("mongo", open.uri());
+      caSecret(op, "mongo-ca", "this is not a certificate");
+      op.apply("s", spec(db, "{caSecretRef: {name: mongo-ca}}"));
+      op.awaitReady("s", "False", Reason.InvalidTLSMaterial.name());
+      assertThat(op.ready("s").getMessage()).contains("Secret " + op.namespace + "/mongo-ca key 'ca.crt'")
+          .doesNotContain("this is not a certificate");
+    }
+  }
+}
