@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
@@ -56,8 +57,13 @@ public final class TlsContexts {
     try {
       TrustManager[] trust = m.insecureSkipVerify() ? new TrustManager[] {new TrustAll()}
           : m.caPem() != null ? trustManagers(certificates(m.caPem(), what.ca())) : null;
-      KeyManager[] keys = m.hasClientCertificate()
-          ? keyManagers(certificates(m.certPem(), what.cert()), privateKey(m.keyPem(), what.key())) : null;
+      KeyManager[] keys = null;
+      if (m.hasClientCertificate()) {
+        List<X509Certificate> chain = certificates(m.certPem(), what.cert());
+        PrivateKey key = privateKey(m.keyPem(), what.key());
+        requirePair(chain.get(0), key, what);
+        keys = keyManagers(chain, key);
+      }
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keys, trust, new SecureRandom());
       return context;
@@ -122,6 +128,39 @@ public final class TlsContexts {
     }
     throw new InvalidTlsMaterialException(what + " holds no PEM private key (-----BEGIN PRIVATE KEY-----, "
         + "-----BEGIN RSA PRIVATE KEY----- or -----BEGIN EC PRIVATE KEY-----)");
+  }
+
+  /**
+   * The key must be the certificate's: else the server refuses the handshake with no word on why
+   * (and a certificate file rotated before its key file would go unnoticed).
+   */
+  private static void requirePair(X509Certificate cert, PrivateKey key, Names what) {
+    String algorithm = switch (key.getAlgorithm()) {
+      case "RSA" -> "SHA256withRSA";
+      case "EC" -> "SHA256withECDSA";
+      case "Ed25519", "EdDSA" -> "Ed25519";
+      default -> null;
+    };
+    if (algorithm == null) {
+      return; // the handshake will tell
+    }
+    byte[] probe = "mongo-steward key pair check".getBytes(StandardCharsets.US_ASCII);
+    try {
+      Signature sign = Signature.getInstance(algorithm);
+      sign.initSign(key);
+      sign.update(probe);
+      byte[] signature = sign.sign();
+      Signature verify = Signature.getInstance(algorithm);
+      verify.initVerify(cert.getPublicKey());
+      verify.update(probe);
+      if (verify.verify(signature)) {
+        return;
+      }
+    } catch (GeneralSecurityException e) {
+      // a key of another algorithm than the certificate's: not a pair either
+    }
+    throw new InvalidTlsMaterialException(what.key() + " is not the private key of " + what.cert()
+        + " (the first certificate there): give the key that belongs to it");
   }
 
   private static TrustManager[] trustManagers(List<X509Certificate> cas) throws GeneralSecurityException {

@@ -165,6 +165,10 @@ class TlsConnectIT {
         .hasMessageNotContaining("c2VjcmV0");
     assertThat(catchThrowableOfType(TlsContexts.InvalidTlsMaterialException.class, () -> TlsContexts.build(
         new TlsMaterial(null, c.keyPkcs8Pem(), c.keyPkcs8Pem(), false), names))).hasMessageContaining("cert file");
+    Certs.Issued other = Certs.client(mutual.ca, "other", false);
+    assertThat(catchThrowableOfType(TlsContexts.InvalidTlsMaterialException.class, () -> TlsContexts.build(
+        new TlsMaterial(null, c.certPem(), other.keyPkcs8Pem(), false), names)))
+        .hasMessageContaining("key file is not the private key of cert file");
   }
 
   /** A line from the middle of a PEM block: what a leak would show. */

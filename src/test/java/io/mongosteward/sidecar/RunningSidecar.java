@@ -43,9 +43,15 @@ final class RunningSidecar implements AutoCloseable {
   }
 
   private static RunningSidecar start(Supplier<MongoUri> uris, ProbeSettings settings, CommandListener... listeners) {
+    return startWithTls(uris, () -> null, settings, listeners);
+  }
+
+  /** With TLS material, such as {@link TlsFiles} reads before each ping. */
+  static RunningSidecar startWithTls(Supplier<MongoUri> uris, Supplier<io.mongosteward.mongo.TlsMaterial> tls,
+      ProbeSettings settings, CommandListener... listeners) {
     try {
       return new RunningSidecar(Sidecar.start(settings,
-          new MongoProbe(uris, null, settings.timeout(), List.of(listeners)), MongoProbe.REASONS,
+          new MongoProbe(uris, tls, null, settings.timeout(), List.of(listeners)), MongoProbe.REASONS,
           new InetSocketAddress("127.0.0.1", 0)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
