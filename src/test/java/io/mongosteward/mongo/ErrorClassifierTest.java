@@ -224,4 +224,18 @@ class ErrorClassifierTest {
       assertThat(classify(f, "find", "posts")).isSameAs(f);
     }
   }
+
+  @Test
+  void aTlsHandshakeFailureIsTransientTlsHandshakeFailedAndBadPemIsInvalid() {
+    Failure f = ErrorClassifier.classify(new com.mongodb.MongoSocketWriteException("Exception sending message",
+        new ServerAddress(), new javax.net.ssl.SSLHandshakeException("PKIX path building failed")),
+        Op.of("ping", ""), Redactor.none());
+    assertThat(f).isInstanceOf(Failure.Transient.class);
+    assertThat(f.reason()).isEqualTo(Reason.TLSHandshakeFailed);
+    assertThat(f.getMessage()).contains("PKIX path building failed").contains("--tls-ca-file");
+    Failure pem = ErrorClassifier.classify(new TlsContexts.InvalidTlsMaterialException("--tls-ca-file x holds no PEM"),
+        Op.of("ping", ""), Redactor.none());
+    assertThat(pem).isInstanceOf(Failure.Invalid.class);
+    assertThat(pem.reason()).isEqualTo(Reason.InvalidTLSMaterial);
+  }
 }

@@ -59,7 +59,11 @@ class PingerFailureTest {
     assertThat(Failure.of(command(59))).isEqualTo(Failure.SERVER);
     assertThat(Failure.of(new IllegalStateException("closed"))).isEqualTo(Failure.CLIENT);
     assertThat(Failure.TIMEOUT.label()).isEqualTo("timeout");
-    assertThat(MongoProbe.REASONS).containsExactly("timeout", "refused", "network", "auth", "server", "client");
+    // A failed TLS handshake is its own reason, also under the socket error the driver wraps it in.
+    assertThat(Failure.of(new com.mongodb.MongoSocketWriteException("Exception sending message", ADDRESS,
+        new javax.net.ssl.SSLHandshakeException("PKIX path building failed")))).isEqualTo(Failure.TLS);
+    assertThat(MongoProbe.REASONS).containsExactly("timeout", "refused", "network", "auth", "server", "client",
+        "tls");
   }
 
   @Test
