@@ -44,6 +44,7 @@ final class SchemaSession implements AutoCloseable {
     MongoSchema schema = document.schema();
     MongoTarget.Resolved target = targetOptions.resolve(main.env, secretOf(main, document, changes), main.err,
         changes ? MongoTarget.APPLY_NEEDS_MONGODB : null);
+    warnUnreadTls(main, schema.getSpec().getConnection(), target);
     MongoSessions sessions = MongoSessions.interactive(attempts, target.uri().redactor());
     try {
       MongoDatabase db = sessions.open(target.uri(), interactive(target.uri(),
@@ -55,6 +56,17 @@ final class SchemaSession implements AutoCloseable {
       target.close();
       throw new InputException("cannot reach MongoDB at " + target.uri().redacted() + " (" + target.source() + "): "
           + e.getMessage());
+    }
+  }
+
+  /** The CLI takes TLS from its flags: a spec.connection.tls it does not read deserves a word. */
+  static void warnUnreadTls(Main main, io.mongosteward.api.v1alpha1.ConnectionSpec connection,
+      MongoTarget.Resolved target) {
+    if (connection != null && connection.getTls() != null && target.tls() == null && target.embedded() == null) {
+      main.err.println("note: spec.connection.tls names Secrets for the operator; the CLI does not read them: pass "
+          + "--tls-ca-file, --tls-cert-file and --tls-key-file (or MONGODB_TLS_CA_FILE, MONGODB_TLS_CERT_FILE, "
+          + "MONGODB_TLS_KEY_FILE) for TLS from here");
+      main.err.flush();
     }
   }
 

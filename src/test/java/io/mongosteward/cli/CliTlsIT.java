@@ -109,4 +109,18 @@ class CliTlsIT {
     assertThat(embedded.code()).isEqualTo(1);
     assertThat(embedded.err()).contains("the embedded server serves no TLS");
   }
+
+  @Test
+  void aSpecConnectionTlsTheCliDoesNotReadIsNamedWithTheFlagsToUse() throws IOException {
+    Path file = write("with-tls.yaml", "apiVersion: mongosteward.io/v1alpha1\nkind: MongoSchema\n"
+        + "metadata: {name: tls, namespace: cli}\nspec:\n  connection:\n    secretRef: {name: mongo}\n"
+        + "    tls: {caSecretRef: {name: mongo-ca}}\n  database: cli_tls\n  collections: [{name: posts, indexes: [{name: by_author, keys: [{field: author}]}]}]\n");
+    CliRun r = run(Map.of(), "plan", "-f", file.toString(), "--mongo-uri", open.uri(), "--tls-ca-file",
+        write("ca.pem", open.ca.certPem()).toString());
+    assertThat(r.code()).as(r.all()).isEqualTo(2);
+    assertThat(r.err()).doesNotContain("the CLI does not read them");
+    CliRun without = run(Map.of(), "plan", "-f", file.toString(), "--attempts", "1", "--mongo-uri", open.uri());
+    assertThat(without.err()).contains("spec.connection.tls names Secrets for the operator; the CLI does not read them")
+        .contains("--tls-ca-file");
+  }
 }
