@@ -34,6 +34,12 @@ public record TlsMaterial(String caPem, String certPem, String keyPem, boolean i
     return certPem != null;
   }
 
+  /** A SHA-256 of everything: tells material apart without holding on to its keys. */
+  public String fingerprint() {
+    return fingerprint(String.join("\u0000", String.valueOf(caPem), String.valueOf(certPem), String.valueOf(keyPem),
+        String.valueOf(insecureSkipVerify)));
+  }
+
   /** Short SHA-256 fingerprints, so that logs can tell material apart without showing it. */
   @Override
   public String toString() {

@@ -30,8 +30,11 @@ final class SchemaConnections implements AutoCloseable {
   private final ClientRegistry clients;
   /** Each schema's client, by the very key the registry keeps it under. */
   private final Map<String, ClientRegistry.Key> keyBySchema = new ConcurrentHashMap<>();
-  /** TLS material already turned into an SSLContext once, so that a resync does not parse it again. */
-  private final Set<TlsMaterial> checked = ConcurrentHashMap.newKeySet();
+  /**
+   * Fingerprints of TLS material already turned into an SSLContext once, so that a resync does not
+   * parse it again; fingerprints, so that rotated-out keys are not held here.
+   */
+  private final Set<String> checked = ConcurrentHashMap.newKeySet();
 
   SchemaConnections(SecretUriReader secrets, ClientRegistry clients) {
     this.secrets = secrets;
@@ -71,11 +74,17 @@ final class SchemaConnections implements AutoCloseable {
     }
     CaSecretRef ca = tls.getCaSecretRef();
     TlsSecretRef cert = tls.getClientCertSecretRef();
+    if (tls.insecure() && ca != null) {
+      // The CRD refuses it too; this guards a cluster whose CRD predates the rule.
+      throw new Failure.Invalid(Reason.InvalidSpec, "spec.connection.tls.insecureSkipVerify: contradicts caSecretRef "
+          + "(a CA that is never checked); remove one of them");
+    }
     String caPem = ca == null ? null : value(ns, ca.getName(), ca.getKey(), cached);
     String certPem = cert == null ? null : value(ns, cert.getName(), "tls.crt", cached);
     String keyPem = cert == null ? null : value(ns, cert.getName(), "tls.key", cached);
     TlsMaterial material = new TlsMaterial(caPem, certPem, keyPem, tls.insecure());
-    if (!checked.contains(material)) {
+    String fingerprint = material.fingerprint();
+    if (!checked.contains(fingerprint)) {
       try {
         TlsContexts.build(material, new TlsContexts.Names(
             ca == null ? null : "Secret " + ns + "/" + ca.getName() + " key '" + ca.getKey() + "'",
@@ -87,7 +96,7 @@ final class SchemaConnections implements AutoCloseable {
       if (checked.size() > 1000) {
         checked.clear(); // a bound, not a cache policy: checking again is cheap
       }
-      checked.add(material);
+      checked.add(fingerprint);
     }
     return material;
   }

@@ -161,4 +161,42 @@ class TlsOperatorIT {
           .doesNotContain("this is not a certificate");
     }
   }
+
+  @Test
+  void aMigrationWithItsOwnConnectionRunsOverTlsWithAClientCertificate() {
+    Certs.Issued client = Certs.client(mutual.ca, "migrator", false);
+    try (OperatorHarness op = harness("tls-mig");
+        var mongo = com.mongodb.client.MongoClients.create(com.mongodb.MongoClientSettings.builder()
+            .applyConnectionString(new com.mongodb.ConnectionString(mutual.uri()))
+            .applyToSslSettings(ssl -> ssl.enabled(true).context(io.mongosteward.mongo.TlsContexts.build(
+                new io.mongosteward.mongo.TlsMaterial(mutual.ca.certPem(), client.certPem(), client.keyPkcs8Pem(),
+                    false), new io.mongosteward.mongo.TlsContexts.Names("ca", "cert", "key")))).build())) {
+      var posts = mongo.getDatabase("tls_mig").getCollection("posts");
+      for (int i = 0; i < 50; i++) {
+        posts.insertOne(new org.bson.Document("_id", i).append("title", "  Title " + i + "  "));
+      }
+      op.secret("mongo", mutual.uri());
+      caSecret(op, "mongo-ca", mutual.ca.certPem());
+      clientSecret(op, "mongo-client", client);
+      String yaml = "apiVersion: mongosteward.io/v1alpha1\nkind: MongoMigration\nmetadata:\n  name: trim\n"
+          + "  namespace: " + op.namespace + "\nspec:\n" + """
+          connection:
+            secretRef: {name: mongo}
+            tls: {caSecretRef: {name: mongo-ca}, clientCertSecretRef: {name: mongo-client}}
+          database: tls_mig
+          collection: posts
+          backfill: {source: title, target: title_trimmed, transforms: [Trim]}
+          """.stripIndent().indent(2);
+      var m = op.client.resources(io.mongosteward.api.v1alpha1.MongoMigration.class)
+          .load(new java.io.ByteArrayInputStream(yaml.getBytes())).item();
+      op.client.resource(m).serverSideApply();
+      OperatorHarness.eventually().alias("migration Succeeded over TLS").until(() -> {
+        var now = op.client.resources(io.mongosteward.api.v1alpha1.MongoMigration.class).inNamespace(op.namespace)
+            .withName("trim").get();
+        return now != null && now.getStatus() != null
+            && now.getStatus().getPhase() == io.mongosteward.api.v1alpha1.MigrationPhase.Succeeded;
+      });
+      assertThat(posts.countDocuments(new org.bson.Document("title_trimmed", "Title 7"))).isEqualTo(1);
+    }
+  }
 }
