@@ -135,6 +135,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
   private void forget(MongoSchema schema) {
     blocked.forget(schema);
     exhausted.remove(schema.getMetadata().getUid());
+    metrics.schemaGone(id(schema));
   }
 
   private UpdateControl<MongoSchema> reconcileWatched(MongoSchema schema, Context<MongoSchema> context) {
@@ -198,6 +199,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
     } else {
       control = UpdateControl.noUpdate();
     }
+    metrics.schemaStatus(id(schema), schema.getStatus());
     // The periodic resync finds drift, such as an index dropped by hand.
     return control.rescheduleAfter(settings.resyncInterval());
   }
@@ -232,6 +234,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       events.warning(schema, failure.reason().name(), message);
     }
     schema.setStatus(next);
+    metrics.schemaStatus(id(schema), next);
     ErrorStatusUpdateControl<MongoSchema> control = ErrorStatusUpdateControl.patchStatus(schema);
     if (!recheck) {
       return control;
@@ -281,6 +284,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
     } else {
       control = UpdateControl.noUpdate();
     }
+    metrics.schemaStatus(id(schema), schema.getStatus());
     return recheck == null ? control : control.rescheduleAfter(recheck);
   }
 
