@@ -71,6 +71,9 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
    */
   private final Set<String> exhausted = ConcurrentHashMap.newKeySet();
 
+  /** status.server without a command per pass: the version once per client, the latency from the heartbeat. */
+  private final ServerInfo.Reader serverInfo = new ServerInfo.Reader();
+
   MongoSchemaReconciler(OperatorSettings settings, SchemaConnections connections, SchemaEngine engine,
       SchemaStatuses statuses, SchemaEvents events, OperatorMetrics metrics, BlockedBuilds blocked,
       ReconcileWatch watch, SchemaNudge nudge) {
@@ -153,7 +156,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       record(schema, result);
       LOG.info("reconciled {} in {} ms: {} change(s), {} to report", id(schema), (System.nanoTime() - start) / 1_000_000,
           result.outcomes().size(), result.remainingReports().size());
-      return synced(schema, result, ServerInfo.tryRead(client), paused);
+      return synced(schema, result, serverInfo.tryRead(client), paused);
     } catch (RuntimeException e) {
       if (KubeErrors.isConflict(e)) {
         throw e; // a write of ours met a newer version: updateErrorStatus lets the framework retry
