@@ -34,7 +34,7 @@ final class OperatorState implements AutoCloseable {
    */
   void electing(String leaseName, String namespace) {
     readiness = new Readiness(false, "electing", "no replica holds the Lease " + leaseName + " yet: if this lasts, "
-        + "check that the API server answers and that the operator may get, create and update leases in " + namespace);
+        + "check that the API server answers and that the operator may get, create and patch leases in " + namespace);
   }
 
   /** Another replica holds the Lease: this one is healthy, and ready to take over. */
