@@ -263,13 +263,16 @@ class RbacLeastPrivilegeIT {
       run.awaitEvent("MongoSchema", Reason.Failed.name(), "cannot patch resource \"mongoschemas/status\"");
       assertThat(run.schema().getStatus()).isNull();
     });
-    // The MongoMigration informer cannot load: schemas are reconciled, migrations are not.
+    // The MongoMigration informer cannot load: schemas are reconciled, migrations are not, and
+    // /readyz says why.
     Consumer<Run> noMigrationInformer = run -> {
       run.scenario();
       run.awaitReadyTrue();
       never(run, "migration status or Event", () -> run.migration().getStatus() != null
           || !run.events("MongoMigration").isEmpty());
       assertThat(mongo.getDatabase(run.db).getCollection("posts").countDocuments(Filters.exists("link_lower"))).isZero();
+      assertThat(run.readiness().ready()).isFalse();
+      assertThat(run.readiness().reason()).contains("mongomigrations");
     };
     WITHOUT.put("mongomigrations rule", noMigrationInformer);
     WITHOUT.put("mongomigrations list", noMigrationInformer);
