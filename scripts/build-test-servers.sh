@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the real test servers that no registry ships as binaries, from their Go modules,
 # and caches them by version outside the repository. Safe to run repeatedly: a cached
-# binary is reused. Usage: scripts/build-test-servers.sh [ferretdb] [toxiproxy] [kube]
+# binary is reused. Also fetches the prometheus-operator's CRDs (YAML, no build) from its Go module.
+# Usage: scripts/build-test-servers.sh [ferretdb] [toxiproxy] [kube] [prometheus-crds]
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -94,13 +95,33 @@ build_kube() {
   log "kube binaries in $dir"
 }
 
+# The prometheus-operator's published CRDs, so that the chart's ServiceMonitor, PodMonitor and
+# PrometheusRule can be checked by a real API server. The module ships them as YAML under
+# example/prometheus-operator-crd/; `go mod download` fetches and verifies it (go.sum database).
+fetch_prometheus_crds() {
+  local out="$CACHE/prometheus-operator-crds-$PROMETHEUS_OPERATOR_VERSION"
+  if ls "$out"/monitoring.coreos.com_*.yaml >/dev/null 2>&1; then
+    log "prometheus-operator CRDs $PROMETHEUS_OPERATOR_VERSION cached in $out"; return
+  fi
+  log "fetching prometheus-operator CRDs $PROMETHEUS_OPERATOR_VERSION"
+  local w dir; w=$(mktemp -d)
+  dir=$(cd "$w" && go mod download -json "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION" \
+    | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')
+  rm -rf "$w"
+  [ -d "$dir/example/prometheus-operator-crd" ] || { log "no example/prometheus-operator-crd in '$dir'"; exit 1; }
+  mkdir -p "$out.tmp" && cp "$dir"/example/prometheus-operator-crd/monitoring.coreos.com_*.yaml "$out.tmp/"
+  rm -rf "$out" && mv "$out.tmp" "$out"
+  log "prometheus-operator CRDs in $out"
+}
+
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(ferretdb toxiproxy kube)
+[ ${#targets[@]} -eq 0 ] && targets=(ferretdb toxiproxy kube prometheus-crds)
 for t in "${targets[@]}"; do
   case "$t" in
     ferretdb) build_ferretdb ;;
     toxiproxy) build_toxiproxy ;;
     kube) build_kube ;;
-    *) log "unknown target $t (ferretdb, toxiproxy, kube)"; exit 2 ;;
+    prometheus-crds) fetch_prometheus_crds ;;
+    *) log "unknown target $t (ferretdb, toxiproxy, kube, prometheus-crds)"; exit 2 ;;
   esac
 done

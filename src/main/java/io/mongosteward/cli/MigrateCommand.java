@@ -5,7 +5,9 @@ import com.mongodb.client.MongoDatabase;
 import io.mongosteward.failure.Failure;
 import io.mongosteward.health.Durations;
 import io.mongosteward.migrate.Checkpoint;
+import io.mongosteward.migrate.Listener;
 import io.mongosteward.migrate.MigrationJob;
+import io.mongosteward.migrate.Progress;
 import io.mongosteward.migrate.MigrationRunner;
 import io.mongosteward.migrate.RunResult;
 import io.mongosteward.mongo.MigrationStore;
@@ -192,13 +194,24 @@ final class MigrateCommand implements Callable<Integer> {
     Owner owner = new Owner(m.migration().getMetadata().getNamespace(), m.migration().getMetadata().getName(), null);
     MigrationJob job = MigrationJob.of(owner, m.migration().getSpec());
     String resume = resumeNote(db, retrier, job);
-    if (resume != null) {
-      err.println(resume);
-      err.flush();
-    }
+    // Said once the run holds the collection: a run that finds it busy resumes nothing.
+    Listener heard = new Listener() {
+      @Override
+      public void progress(Progress p) {
+        view.progress(p);
+      }
+
+      @Override
+      public void started(boolean resumed) {
+        if (resumed && resume != null) {
+          err.println(resume);
+          err.flush();
+        }
+      }
+    };
     long start = System.nanoTime();
     try (view) {
-      RunResult r = new MigrationRunner(retrier, Clock.systemUTC(), settings).run(db, job, view, stop);
+      RunResult r = new MigrationRunner(retrier, Clock.systemUTC(), settings).run(db, job, heard, stop);
       return new Ran(r, Duration.ofNanos(System.nanoTime() - start));
     } catch (Failure f) {
       throw new IllegalStateException(subject.id() + ": " + f.getMessage() + (f instanceof Failure.Invalid ? ""

@@ -6,4 +6,11 @@ public interface Listener {
   Listener NONE = p -> { };
 
   void progress(Progress p);
+
+  /**
+   * The run holds the collection's lease and begins: {@code resumed} when it goes on from an
+   * unfinished run's checkpoint. Not called when another runner holds the collection or the
+   * ledger has it done.
+   */
+  default void started(boolean resumed) {}
 }

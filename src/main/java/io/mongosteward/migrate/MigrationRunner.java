@@ -128,6 +128,7 @@ public final class MigrationRunner {
       LOG.info("migration {}: {} {} in {}{}, runner {}", job.migrationName(), fresh ? "starting" : "resuming",
           spec.getDeduplicate() != null ? "deduplicate" : "backfill", collection, spec.isDryRun() ? " (dry run)" : "",
           runner);
+      listener.started(!fresh);
       run = new RunContext(db, job, store, retrier, clock, settings, runner, runId, listener, stop, checkpoint, history);
       RunResult result = spec.getDeduplicate() != null ? new DeduplicateRun(run).run() : new BackfillRun(run).run();
       run.finish(result.outcome() == RunResult.Outcome.SUCCEEDED ? "Succeeded" : "Stopped", result.message());

@@ -30,6 +30,13 @@ import org.bson.conversions.Bson;
  * fields, keepBy and _id, sorted by the keys then _id (allowDiskUse, each getMore bounded), whose
  * runs of equal keys are the groups. There a key is the whole field value, and the count is unknown.
  *
+ * <p>Most collections have no array in the keys, and few duplicates. So the first aggregation groups
+ * by the whole key value in one {@code $group}, flagging a group where a key is an array: when no
+ * group is flagged and the members are at most {@code memoryMembers}, those are the groups (read
+ * into memory, and counted there); otherwise the unique-index pipeline below runs, streamed and
+ * counted on the server. On mongo-java-server at 100,000 documents this makes a pass one
+ * aggregation of about 1.3 s instead of two of about 3 s each.
+ *
  * <p>When a read fails (a cut connection, a cursor the server dropped), the aggregation is run
  * again on the next call: groups already delivered are passed over when {@code skipDelivered}
  * (a dry run, where nothing changes), else they are found again only if they still hold duplicates.
@@ -55,13 +62,17 @@ public final class DuplicateGroups implements AutoCloseable {
   /** The duplicate groups and the documents in them (a document counts once per group it is in). */
   public record Count(long groups, long documents) {}
 
-  private enum Mode { UNKNOWN, INDEXED, SCAN }
+  /** Group members read into memory at most, on the fast path (about 200 bytes each). */
+  public static final int MEMORY_MEMBERS = 20_000;
+
+  private enum Mode { UNKNOWN, MEMORY, INDEXED, SCAN }
 
   private final Retrier retrier;
   private final MongoCollection<Document> collection;
   private final List<String> keys;
   private final String keepBy;
   private final int batchSize;
+  private final int memoryMembers;
   private final boolean skipDelivered;
   private final String name;
   private Mode mode = Mode.UNKNOWN;
@@ -75,6 +86,10 @@ public final class DuplicateGroups implements AutoCloseable {
   private long skip;
   private long delivered;
   private boolean exhausted;
+  /** The fast path's count of every group it read (the skipped ones too). */
+  private Count memoryCount;
+  /** Whether the fast path was found not to fit (arrays, too many members): not tried again. */
+  private boolean memoryRefused;
 
   /**
    * @param limit the bound on each command (the aggregation, each getMore, each member read)
@@ -84,6 +99,13 @@ public final class DuplicateGroups implements AutoCloseable {
    */
   public DuplicateGroups(Retrier retrier, MongoCollection<Document> collection, List<String> keys, String keepBy,
       Duration limit, int batchSize, long skip, boolean skipDelivered) {
+    this(retrier, collection, keys, keepBy, limit, batchSize, skip, skipDelivered, MEMORY_MEMBERS);
+  }
+
+  /** @param memoryMembers the fast path's bound on members read into memory (0: never take it) */
+  DuplicateGroups(Retrier retrier, MongoCollection<Document> collection, List<String> keys, String keepBy,
+      Duration limit, int batchSize, long skip, boolean skipDelivered, int memoryMembers) {
+    this.memoryMembers = memoryMembers;
     this.retrier = retrier;
     this.collection = collection.withTimeout(limit.toMillis(), TimeUnit.MILLISECONDS);
     this.keys = List.copyOf(keys);
@@ -107,6 +129,8 @@ public final class DuplicateGroups implements AutoCloseable {
     Document total = new Document("$group", new Document("_id", null).append("groups", new Document("$sum", 1))
         .append("documents", new Document("$sum", "$n")));
     return retrier.call(Op.of("aggregate", name), () -> {
+      if (mode == Mode.UNKNOWN && loadInMemory()) return memoryCount;
+      if (mode == Mode.MEMORY) return memoryCount;
       if (mode != Mode.SCAN) {
         List<Bson> pipeline = new ArrayList<>(groupStages(false));
         pipeline.add(total);
@@ -144,6 +168,7 @@ public final class DuplicateGroups implements AutoCloseable {
       for (int reopened = 0; ; reopened++) {
         try {
           if (cursor == null) open();
+          if (exhausted) return; // the fast path read every group at once
           readBatch();
           return;
         } catch (MongoCursorNotFoundException e) {
@@ -161,6 +186,7 @@ public final class DuplicateGroups implements AutoCloseable {
 
   private void open() {
     long pass = skip + (skipDelivered ? delivered : 0);
+    if (mode == Mode.UNKNOWN && loadInMemory()) return;
     if (mode != Mode.SCAN) {
       try {
         List<Bson> pipeline = new ArrayList<>(groupStages(true));
@@ -184,6 +210,84 @@ public final class DuplicateGroups implements AutoCloseable {
     runKey = null;
     toPass = pass;
     cursor = aggregate(List.of(new Document("$project", fields), new Document("$sort", sort)));
+  }
+
+  /**
+   * The fast path: one {@code $group} by the whole key values, keeping groups that repeat or hold an
+   * array key. True when it holds the groups (no array key, at most memoryMembers members): they are
+   * in the buffer, counted, and the cursor is done. False leaves the unique-index pipeline to run;
+   * the mode is unknown again, for that pipeline to decide between itself and the scan.
+   */
+  private boolean loadInMemory() {
+    if (memoryRefused || memoryMembers <= 0) return false;
+    memoryRefused = !readInMemory();
+    return !memoryRefused;
+  }
+
+  private boolean readInMemory() {
+    List<Group> groups = new ArrayList<>();
+    long members = 0;
+    long count = 0;
+    try {
+      try (MongoCursor<Document> c = aggregate(simpleStages())) {
+        while (c.hasNext()) {
+          Document d = c.next();
+          if (Boolean.TRUE.equals(d.get("arr"))) return false;
+          List<Document> m = d.getList("m", Document.class);
+          members += m.size();
+          if (members > memoryMembers) return false;
+          if (count++ < skip) continue;
+          List<Member> list = new ArrayList<>(m.size());
+          m.forEach(x -> list.add(new Member(x.get("i"), x.get("b"), false)));
+          groups.add(new Group(list));
+        }
+      }
+    } catch (com.mongodb.MongoCommandException e) {
+      if (!ErrorClassifier.isUnsupported(e)) throw e;
+      mode = Mode.SCAN;
+      return false;
+    }
+    mode = Mode.MEMORY;
+    memoryCount = new Count(count, members);
+    buffer.addAll(groups);
+    exhausted = true;
+    return true;
+  }
+
+  /**
+   * The fast path's pipeline: the key fields and keepBy projected, one $group by the key values, the
+   * groups that repeat or where some key is an array, in key order. A missing field groups as null:
+   * a bare field path does that for one key, and $ifNull for each field of a compound key (a
+   * document _id would leave a missing field out). The keys are computed in the $group, not in a
+   * $project before it: on mongo-java-server that halves the aggregation's time (1.4 s against 2.9 s
+   * for 100,000 documents), which then costs about what the raw $group does.
+   */
+  private List<Bson> simpleStages() {
+    BsonNull nil = BsonNull.VALUE;
+    Document fields = new Document("_id", 1);
+    keys.forEach(k -> fields.put(k, 1));
+    fields.put(keepBy, 1);
+    Object key;
+    List<Object> arrays = new ArrayList<>();
+    if (keys.size() == 1) {
+      key = "$" + keys.get(0);
+      arrays.add(new Document("$isArray", key));
+    } else {
+      Document compound = new Document();
+      for (int i = 0; i < keys.size(); i++) {
+        String field = "$" + keys.get(i);
+        compound.append("k" + i, new Document("$ifNull", Arrays.asList(field, nil)));
+        arrays.add(new Document("$isArray", field));
+      }
+      key = compound;
+    }
+    return List.of(new Document("$project", fields),
+        new Document("$group", new Document("_id", key).append("n", new Document("$sum", 1))
+            .append("m", new Document("$push", new Document("i", "$_id").append("b", "$" + keepBy)))
+            .append("arr", new Document("$max", arrays.size() == 1 ? arrays.get(0) : new Document("$or", arrays)))),
+        new Document("$match", new Document("$or", List.of(new Document("n", new Document("$gt", 1)),
+            new Document("arr", true)))),
+        new Document("$sort", new Document("_id", 1)));
   }
 
   private MongoCursor<Document> aggregate(List<Bson> pipeline) {

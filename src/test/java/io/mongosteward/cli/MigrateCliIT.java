@@ -213,6 +213,31 @@ class MigrateCliIT {
   }
 
   @Test
+  void aRunLeftUnfinishedIsNotSaidToResumeWhileAnotherRunnerHoldsTheCollection() throws IOException {
+    MongoDatabase db = freshDatabase(MongoBackend.MONGO_JAVA_SERVER);
+    BotPosts.seed(db.getCollection("posts"), 200, 0.3, 13);
+    String yaml = dedupe("half", db.getName(), "  batchSize: 5\n");
+    // The same migration, stopped by the engine after two batches: the ledger holds a Stopped run.
+    io.mongosteward.api.v1alpha1.MongoMigration m = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(yaml,
+        io.mongosteward.api.v1alpha1.MongoMigration.class);
+    Retrier retrier = new Retrier(RetryPolicy.DEFAULT, Redactor.none());
+    AtomicInteger checks = new AtomicInteger();
+    var stopped = new io.mongosteward.migrate.MigrationRunner(retrier, java.time.Clock.systemUTC()).run(db,
+        io.mongosteward.migrate.MigrationJob.of(new Owner("cli", "half", null), m.getSpec()),
+        io.mongosteward.migrate.Listener.NONE, () -> checks.incrementAndGet() > 2);
+    assertThat(stopped.outcome()).isEqualTo(io.mongosteward.migrate.RunResult.Outcome.STOPPED);
+    new MigrationStore(retrier).takeLease(db, "posts", "ops/other", new Owner("ops", "other", null), "4242@worker-7",
+        "4242@worker-7/1a2b", Instant.now(), Duration.ofMinutes(5));
+
+    CliRun busy = run(Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri()), "migrate", "-f",
+        write("half.yaml", yaml).toString());
+
+    assertThat(busy.code()).as(busy.out() + busy.err()).isEqualTo(2);
+    assertThat(busy.out()).contains("not run: collection posts is busy");
+    assertThat(busy.err()).doesNotContain("resuming");
+  }
+
+  @Test
   void credentialsStayOutOfEveryMessage() throws IOException {
     Path file = write("c.yaml", dedupe("c", "db", ""));
     CliRun r = run(Map.of("MONGODB_URI", "mongodb://app:S3cr3t-pw@127.0.0.1:1/?serverSelectionTimeoutMS=300"),

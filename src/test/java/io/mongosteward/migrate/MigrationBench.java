@@ -43,13 +43,16 @@ class MigrationBench {
   static final MongoBackend BACKEND = MongoBackend.valueOf(System.getProperty("bench.backend", "MONGO_JAVA_SERVER"));
   final List<String> lines = new ArrayList<>();
 
+  /** Which parts to run: -Dbench.parts=deduplicate,backfill,throttle (all by default). */
+  static final List<String> PARTS = List.of(System.getProperty("bench.parts", "deduplicate,backfill,throttle").split(","));
+
   @Test
   void measure() throws Exception {
     for (int round = 1; round <= ROUNDS; round++) {
-      measureDeduplicate(round);
-      measureBackfill(round);
+      if (PARTS.contains("deduplicate")) measureDeduplicate(round);
+      if (PARTS.contains("backfill")) measureBackfill(round);
     }
-    throttle();
+    if (PARTS.contains("throttle")) throttle();
     Files.write(Path.of("target", "migration-bench.txt"), lines);
     lines.forEach(l -> System.out.println("BENCH " + l));
   }
@@ -70,9 +73,15 @@ class MigrationBench {
     long removed = rawDeduplicate(rawDb.getCollection("posts"), rawDb.getCollection("posts_duplicates"));
     double raw = (System.nanoTime() - t0) / 1e9;
     assertThat(removed).isEqualTo(seeded.losers());
+    // The engine's final pass (duplicates written during the run) is a second scan the raw
+    // baseline does not do; timed apart, so the ratio can be read with and without it.
+    t0 = System.nanoTime();
+    assertThat(groupLosers(rawDb.getCollection("posts"))).isEmpty();
+    double rawFinal = raw + (System.nanoTime() - t0) / 1e9;
     lines.add(String.format("deduplicate %s round %d: %,d documents, %,d removed, batch %d: engine %.2f s "
-        + "(%.0f documents/s), raw driver %.2f s (%.0f documents/s), engine/raw throughput %.2f", BACKEND, round, DOCS,
-        removed, BATCH, engine, DOCS / engine, raw, DOCS / raw, raw / engine));
+        + "(%.0f documents/s), raw driver %.2f s (%.0f documents/s), engine/raw throughput %.2f; raw driver with "
+        + "a final pass %.2f s, engine/that %.2f", BACKEND, round, DOCS, removed, BATCH, engine, DOCS / engine, raw,
+        DOCS / raw, raw / engine, rawFinal, rawFinal / engine));
   }
 
   /**
@@ -81,6 +90,17 @@ class MigrationBench {
    * them. No checkpoint, lease, survivor check or throttle.
    */
   private static long rawDeduplicate(MongoCollection<Document> posts, MongoCollection<Document> archive) {
+    List<Object> losers = groupLosers(posts);
+    for (int i = 0; i < losers.size(); i += BATCH) {
+      List<Object> batch = losers.subList(i, Math.min(losers.size(), i + BATCH));
+      archive.insertMany(posts.find(Filters.in("_id", batch)).into(new ArrayList<>()));
+      posts.deleteMany(Filters.in("_id", batch));
+    }
+    return losers.size();
+  }
+
+  /** One $group of the key; all but the oldest of each group. */
+  private static List<Object> groupLosers(MongoCollection<Document> posts) {
     List<Object> losers = new ArrayList<>();
     try (MongoCursor<Document> groups = posts.aggregate(List.of(
         Aggregates.project(Projections.include("post_id", "created_at")),
@@ -93,12 +113,7 @@ class MigrationBench {
         members.subList(1, members.size()).forEach(d -> losers.add(d.get("_id")));
       }
     }
-    for (int i = 0; i < losers.size(); i += BATCH) {
-      List<Object> batch = losers.subList(i, Math.min(losers.size(), i + BATCH));
-      archive.insertMany(posts.find(Filters.in("_id", batch)).into(new ArrayList<>()));
-      posts.deleteMany(Filters.in("_id", batch));
-    }
-    return losers.size();
+    return losers;
   }
 
   private void measureBackfill(int round) {

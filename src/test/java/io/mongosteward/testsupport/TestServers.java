@@ -36,11 +36,22 @@ public final class TestServers {
         "toxiproxy");
   }
 
+  /**
+   * The prometheus-operator's CRD of that plural (servicemonitors, podmonitors, prometheusrules...),
+   * as its Go module publishes it, for checking the chart's monitoring objects on a real API server.
+   */
+  public static Path prometheusOperatorCrd(String plural) {
+    Path crd = cacheDir().resolve("prometheus-operator-crds-" + version("PROMETHEUS_OPERATOR_VERSION"))
+        .resolve("monitoring.coreos.com_" + plural + ".yaml");
+    return Files.isRegularFile(crd) ? crd : missing(crd, "prometheus-crds");
+  }
+
   /** Skips (locally) or fails (on CI) when the binary is missing. */
   public static Path require(Path binary, String target) {
-    if (Files.isExecutable(binary)) {
-      return binary;
-    }
+    return Files.isExecutable(binary) ? binary : missing(binary, target);
+  }
+
+  private static Path missing(Path binary, String target) {
     String message = binary + " is missing; build it with: bash scripts/build-test-servers.sh " + target;
     if (System.getenv("CI") != null) {
       throw new AssertionError("CI needs every real test server. " + message);
