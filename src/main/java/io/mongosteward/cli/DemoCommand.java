@@ -26,8 +26,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Shows the whole job on an embedded server, nothing to install: loads data with the review's "
-        + "problems (duplicate post_id, no message_link_norm, an unmanaged index, events without TTL), then: plan "
+    description = {"Shows the whole job on an embedded server, nothing to install: loads data with the example "
+        + "bot's problems (duplicate post_id, no message_link_norm, an unmanaged index, events without TTL), then: plan "
         + "(the unique index is blocked by duplicates), a deduplicate dry run, the deduplication, a backfill of "
         + "message_link_norm, apply, and a final plan that finds nothing to do. Exit code 0 when it ends there."})
 final class DemoCommand implements Callable<Integer> {
@@ -115,7 +115,7 @@ final class DemoCommand implements Callable<Integer> {
     return MigrationOutput.exitCode(subject, ran.result());
   }
 
-  /** The review's starting point, small enough to read. */
+  /** The example bot's starting point, small enough to read. */
   static int loadSampleData(MongoDatabase db) {
     List<Document> posts = new ArrayList<>();
     String[] links = {"https://T.me/Chan/1/", "http://t.me/chan/2", "https://t.me/Chan/3", "https://t.me/chan/3/",

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * optionally followed by {@code :digits}; with a scheme, any such host, dot or not.
  *
  * <p>{@code https://T.me/Durov/42/#c} and {@code t.me/Durov/42} both give {@code t.me/Durov/42}.
- * Telegram's links are case-insensitive in the channel name, so the review's bot applies
+ * Telegram's links are case-insensitive in the channel name, so the example bot applies
  * {@code [NormalizeUrl, Lowercase]} and stores {@code t.me/durov/42}.
  *
  * <p>An application computes the same value on new writes with the function in docs/migrations.md

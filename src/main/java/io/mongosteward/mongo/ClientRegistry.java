@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One MongoClient per connection string and options per process (the review's Low 3), built
+ * One MongoClient per connection string and options per process (a client is a pool: one per schema would multiply connections), built
  * with the spec's clientOptions, and closed with the registry or when no one uses it any more.
- * Creating a client and its first ping are retried with backoff (the review's High 1).
+ * Creating a client and its first ping are retried with backoff (a first connection meets the same transient failures as any operation).
  *
  * <p>No I/O runs under a lock shared by all keys: each key's first connect is a future that
  * only callers of that same key wait for, so one unreachable database never delays another.

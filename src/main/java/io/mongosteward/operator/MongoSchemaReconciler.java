@@ -71,6 +71,9 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
    */
   private final Set<String> exhausted = ConcurrentHashMap.newKeySet();
 
+  /** status.server without a command per pass: the version once per client, the latency from the heartbeat. */
+  private final ServerInfo.Reader serverInfo = new ServerInfo.Reader();
+
   MongoSchemaReconciler(OperatorSettings settings, SchemaConnections connections, SchemaEngine engine,
       SchemaStatuses statuses, SchemaEvents events, OperatorMetrics metrics, BlockedBuilds blocked,
       ReconcileWatch watch, SchemaNudge nudge) {
@@ -135,6 +138,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
   private void forget(MongoSchema schema) {
     blocked.forget(schema);
     exhausted.remove(schema.getMetadata().getUid());
+    metrics.schemaGone(id(schema));
   }
 
   private UpdateControl<MongoSchema> reconcileWatched(MongoSchema schema, Context<MongoSchema> context) {
@@ -153,7 +157,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       record(schema, result);
       LOG.info("reconciled {} in {} ms: {} change(s), {} to report", id(schema), (System.nanoTime() - start) / 1_000_000,
           result.outcomes().size(), result.remainingReports().size());
-      return synced(schema, result, ServerInfo.tryRead(client), paused);
+      return synced(schema, result, serverInfo.tryRead(client), paused);
     } catch (RuntimeException e) {
       if (KubeErrors.isConflict(e)) {
         throw e; // a write of ours met a newer version: updateErrorStatus lets the framework retry
@@ -208,6 +212,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
     } else {
       control = UpdateControl.noUpdate();
     }
+    metrics.schemaStatus(id(schema), schema.getStatus());
     // The periodic resync finds drift, such as an index dropped by hand.
     return control.rescheduleAfter(settings.resyncInterval());
   }
@@ -242,6 +247,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       events.warning(schema, failure.reason().name(), message);
     }
     schema.setStatus(next);
+    metrics.schemaStatus(id(schema), next);
     ErrorStatusUpdateControl<MongoSchema> control = ErrorStatusUpdateControl.patchStatus(schema);
     if (!recheck) {
       return control;
@@ -291,6 +297,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
     } else {
       control = UpdateControl.noUpdate();
     }
+    metrics.schemaStatus(id(schema), schema.getStatus());
     return recheck == null ? control : control.rescheduleAfter(recheck);
   }
 

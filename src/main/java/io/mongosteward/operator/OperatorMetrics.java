@@ -3,12 +3,34 @@ package io.mongosteward.operator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** Our own meters, tagged by type or reason only: cardinality does not grow with the cluster. */
+/**
+ * Our own meters, tagged by type or reason only, so that cardinality does not grow with the
+ * cluster; the per-schema gauges of {@link SchemaMetrics} grow with the number of schemas, never
+ * with their collections or indexes.
+ */
 final class OperatorMetrics {
   private final MeterRegistry registry;
+  private final SchemaMetrics schemas;
 
   OperatorMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.schemas = new SchemaMetrics(registry);
+  }
+
+  /** 1 while this replica runs the reconcilers (holds the Lease, or runs without leader election). */
+  void leader(java.util.function.BooleanSupplier leading) {
+    io.micrometer.core.instrument.Gauge.builder("mongosteward.leader", leading, l -> l.getAsBoolean() ? 1 : 0)
+        .description("1 while this replica reconciles: it holds the Lease, or leader election is off")
+        .strongReference(true).register(registry);
+  }
+
+  /** The status a reconcile left on a schema ("namespace/name"). */
+  void schemaStatus(String schema, io.mongosteward.api.v1alpha1.MongoSchemaStatus status) {
+    schemas.status(schema, status);
+  }
+
+  void schemaGone(String schema) {
+    schemas.forget(schema);
   }
 
   void applied(String actionType) {

@@ -1,12 +1,14 @@
 package io.mongosteward.operator;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.ResourceIDMapper;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import io.mongosteward.api.v1alpha1.MongoSchema;
+import io.mongosteward.kube.SecretUriReader;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -25,9 +27,16 @@ final class SecretPolling {
       EventSourceContext<MongoSchema> context, Duration interval) {
     PerResourcePollingEventSource.ResourceFetcher<Secret, MongoSchema> fetcher = schema -> {
       Set<Secret> found = new HashSet<>();
+      String ns = schema.getMetadata().getNamespace();
       for (String name : names(schema)) {
-        Secret secret = context.getClient().secrets().inNamespace(schema.getMetadata().getNamespace())
-            .withName(name).get();
+        Secret secret;
+        try {
+          secret = context.getClient().secrets().inNamespace(ns).withName(name).get();
+        } catch (KubernetesClientException e) {
+          // The framework also fetches on a reconcile's first look: what fails there is the
+          // reconcile's failure, so it says what the Secret reader would (which grant is missing).
+          throw SecretUriReader.unreadable(ns, name, e);
+        }
         if (secret != null) {
           found.add(secret);
         }

@@ -16,9 +16,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class NormalizeUrlTest {
-  /** input, NormalizeUrl(input): real links as the review's bot stores them, and their variants. */
+  /** input, NormalizeUrl(input): real links as the example bot stores them, and their variants. */
   static final String[][] TABLE = {
-      // Telegram message links, as in the review
+      // Telegram message links, as the example bot stores them
       {"https://t.me/durov/142", "t.me/durov/142"},
       {"https://t.me/Durov/142", "t.me/Durov/142"},
       {"http://t.me/durov/142", "t.me/durov/142"},

@@ -60,9 +60,9 @@ class DuplicateGroupsIT {
   @Test
   void withoutArraysOneAggregationGivesTheUniqueIndexGroupsInTheSameOrder() {
     MongoCollection<Document> posts = posts();
-    // Scalar repeats of several types, nulls and missing fields (one key to a unique index), and singles.
+    // Scalar repeats of several types, a missing field and a null (one key to a unique index), and singles.
     posts.insertMany(List.of(post(1, "a"), post(2, "a"), post(3, "a"), post(4, "b"), post(5, 7), post(6, 7),
-        post(7, null), post(8, null), post(9, "c"), post(10, new Document("x", 1)), post(11, new Document("x", 1))));
+        post(7, null), post(8, null).append("k", null), post(9, "c"), post(10, new Document("x", 1)), post(11, new Document("x", 1))));
 
     Read fast = read(posts, List.of("k"), 0, DuplicateGroups.MEMORY_MEMBERS);
     Read full = read(posts, List.of("k"), 0, 0);
@@ -120,11 +120,13 @@ class DuplicateGroupsIT {
     MongoCollection<Document> posts = posts();
     posts.insertMany(List.of(new Document("_id", 1).append("a", 1).append("b", "x"),
         new Document("_id", 2).append("a", 1).append("b", "x"), new Document("_id", 3).append("a", 1),
-        new Document("_id", 4).append("a", 1).append("b", null), new Document("_id", 5).append("a", 2).append("b", "x")));
+        new Document("_id", 4).append("a", 1).append("b", null), new Document("_id", 5).append("a", 2).append("b", "x"),
+        new Document("_id", 6).append("b", "x"), new Document("_id", 7).append("a", null).append("b", "x"),
+        new Document("_id", 8).append("a", 1L).append("b", "y"), new Document("_id", 9).append("a", 1.0).append("b", "y")));
 
     Read fast = read(posts, List.of("a", "b"), 0, DuplicateGroups.MEMORY_MEMBERS);
 
     assertThat(fast.groups()).isEqualTo(read(posts, List.of("a", "b"), 0, 0).groups())
-        .containsExactlyInAnyOrder(Set.of(1, 2), Set.of(3, 4));
+        .containsExactlyInAnyOrder(Set.of(1, 2), Set.of(3, 4), Set.of(6, 7), Set.of(8, 9));
   }
 }

@@ -407,8 +407,10 @@ class SchemaEngineIT {
    * mongod sorts [{id: 5}, {id: 900}] by its largest element, first; mongo-java-server does too.
    * FerretDB v1.24 does not follow a dotted path into arrays when it sorts: such documents sort as
    * if the field were missing (ties in insertion order), so the reader would stop at the order
-   * without lines (seed 0) or at {id: 300} (seed 300). That is a stand-in gap (reported, see
-   * FACTS), not mongod's behaviour, so this case runs where the sort is mongod's.
+   * without lines (seed 0) or at {id: 300} (seed 300). That is a gap of the stand-in, not mongod's
+   * behaviour (mongod sorts an array by its smallest element ascending and its largest descending,
+   * https://www.mongodb.com/docs/manual/reference/method/cursor.sort/#sort-with-arrays), so this
+   * case runs where the sort is mongod's.
    */
   @org.junit.jupiter.api.Test
   void aNestedSeedFieldInArraysBesidePlainValuesAndMissingOnesSeedsTheLargest() {

@@ -18,7 +18,7 @@ import org.bson.Document;
 import org.bson.types.ObjectId;
 
 /**
- * The review's bot's posts, with duplicate post_ids, for the migrate tests; and the checks that
+ * The example bot's posts, with duplicate post_ids, for the migrate tests; and the checks that
  * tell a deduplication kept the right documents and lost none.
  *
  * @param ids every _id seeded

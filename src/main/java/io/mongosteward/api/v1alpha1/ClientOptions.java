@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
 
-/** Driver options the review asked to expose; null means "the driver's default". */
+/** The driver options a schema may set; null means "the driver's default". */
 @ValidationRule(value = "!has(self.minPoolSize) || !has(self.maxPoolSize) || self.minPoolSize <= self.maxPoolSize",
     message = "minPoolSize must not exceed maxPoolSize", fieldPath = ".minPoolSize")
 public class ClientOptions {
