@@ -2,7 +2,7 @@
 # Builds the real test servers that no registry ships as binaries, from their Go modules,
 # and caches them by version outside the repository. Safe to run repeatedly: a cached
 # binary is reused. Also fetches the prometheus-operator's CRDs (YAML, no build) from its Go module.
-# Usage: scripts/build-test-servers.sh [ferretdb] [toxiproxy] [kube] [prometheus-crds]
+# Usage: scripts/build-test-servers.sh [ferretdb] [toxiproxy] [kube] [prometheus-crds] [promtool]
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -114,14 +114,36 @@ fetch_prometheus_crds() {
   log "prometheus-operator CRDs in $out"
 }
 
+# promtool (checks the chart's alert rules and unit-tests them, lints scraped metrics), from
+# the Prometheus Go module: its Go versions v0.3MM.P are Prometheus releases 3.MM.P. The
+# module's go.mod has no replace directives, so the wrapper only needs to require it. The tag
+# remove_all_sd leaves out the cloud service discoveries (AWS, Azure, GCE, ...), which the
+# checks and tests promtool runs here never use and which are most of its build time.
+build_promtool() {
+  local out="$CACHE/promtool-$PROMETHEUS_VERSION/promtool"
+  [ -x "$out" ] && { log "promtool $PROMETHEUS_VERSION cached at $out"; return; }
+  log "building promtool $PROMETHEUS_VERSION (cold: several minutes)"
+  local w; w=$(mktemp -d)
+  wrapper "$w" github.com/prometheus/prometheus "$PROMETHEUS_VERSION"
+  local minor=${PROMETHEUS_VERSION#v0.}; minor=${minor%%.*}
+  local release="3.${minor#3}.${PROMETHEUS_VERSION##*.}"
+  (cd "$w" && go get github.com/prometheus/prometheus/cmd/promtool@"$PROMETHEUS_VERSION" \
+     && go build -trimpath -tags remove_all_sd \
+          -ldflags "-s -w -X github.com/prometheus/common/version.Version=$release" \
+          -o "$w/promtool" github.com/prometheus/prometheus/cmd/promtool)
+  mkdir -p "$(dirname "$out")" && mv "$w/promtool" "$out" && rm -rf "$w"
+  log "promtool built: $out"
+}
+
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(ferretdb toxiproxy kube prometheus-crds)
+[ ${#targets[@]} -eq 0 ] && targets=(ferretdb toxiproxy kube prometheus-crds promtool)
 for t in "${targets[@]}"; do
   case "$t" in
     ferretdb) build_ferretdb ;;
     toxiproxy) build_toxiproxy ;;
     kube) build_kube ;;
     prometheus-crds) fetch_prometheus_crds ;;
-    *) log "unknown target $t (ferretdb, toxiproxy, kube, prometheus-crds)"; exit 2 ;;
+    promtool) build_promtool ;;
+    *) log "unknown target $t (ferretdb, toxiproxy, kube, prometheus-crds, promtool)"; exit 2 ;;
   esac
 done

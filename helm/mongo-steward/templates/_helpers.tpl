@@ -61,33 +61,29 @@ app.kubernetes.io/component: operator
 {{/*
 What the operator needs, and no more: its own resources, one `get` per referenced Secret (it never
 lists or watches Secrets, so it cannot read the others in bulk), and core/v1 Events. The same rules
-as deploy/02-clusterrole.yaml (ChartTest compares them); rendered in a ClusterRole, or in a Role per
-watched namespace.
+as deploy/02-clusterrole.yaml (ChartTest compares them), which says why each verb is needed
+(RbacLeastPrivilegeIT proves it); rendered in a ClusterRole, or in a Role per watched namespace.
 */}}
 {{- define "mongo-steward.rules" -}}
 - apiGroups: [mongosteward.io]
   resources: [mongoschemas]
-  verbs: [get, list, watch, patch, update]
+  verbs: [get, list, watch, patch]
 - apiGroups: [mongosteward.io]
   resources: [mongoschemas/status]
-  verbs: [get, patch, update]
-- apiGroups: [mongosteward.io]
-  resources: [mongoschemas/finalizers]
-  verbs: [update]
-# MongoMigrations: read, and status written; no finalizer, so a deletion never waits for the operator.
+  verbs: [patch]
+# MongoMigrations: watched, and status written; no finalizer, so a deletion never waits for the operator.
 - apiGroups: [mongosteward.io]
   resources: [mongomigrations]
-  verbs: [get, list, watch]
+  verbs: [list, watch]
 - apiGroups: [mongosteward.io]
   resources: [mongomigrations/status]
-  verbs: [get, patch, update]
+  verbs: [patch]
 - apiGroups: [""]
   resources: [secrets]
   verbs: [get]
 - apiGroups: [""]
   resources: [events]
-  # get: a repeated Event raises the count of the stored one (read, then patch with its resourceVersion)
-  verbs: [create, get, patch]
+  verbs: [get, create, patch]
 {{- end }}
 
 {{/* Refuses value combinations that would deploy a broken operator, naming the values. */}}

@@ -23,15 +23,22 @@ public final class SecretUriReader {
     try {
       secret = client.secrets().inNamespace(ns).withName(name).get();
     } catch (KubernetesClientException e) {
-      // The API server's answer (403, 5xx, a timeout): retried, and named without any content.
-      throw new Failure.Transient(Reason.Failed, "cannot read Secret " + ns + "/" + name + " from the Kubernetes API"
-          + (e.getCode() > 0 ? " (HTTP " + e.getCode() + ")" : "")
-          + (e.getCode() == 403 ? ": grant get on secrets to the operator's ServiceAccount" : ""));
+      throw unreadable(ns, name, e);
     }
     if (secret == null) {
       throw new Failure.Waiting(Reason.SecretNotFound, "Secret " + ns + "/" + name + " not found");
     }
     return valueOf(secret, key);
+  }
+
+  /**
+   * The API server's answer to a read of the Secret (403, 5xx, a timeout): retried, and named
+   * without any content; a 403 says which grant is missing.
+   */
+  public static Failure.Transient unreadable(String namespace, String name, KubernetesClientException e) {
+    return new Failure.Transient(Reason.Failed, "cannot read Secret " + namespace + "/" + name + " from the Kubernetes API"
+        + (e.getCode() > 0 ? " (HTTP " + e.getCode() + ")" : "")
+        + (e.getCode() == 403 ? ": grant get on secrets to the operator's ServiceAccount" : ""));
   }
 
   /** The key's value, from data (base64) or stringData, stripped of surrounding whitespace. */

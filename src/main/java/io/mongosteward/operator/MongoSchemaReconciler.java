@@ -75,6 +75,9 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
    */
   private final Set<String> exhausted = ConcurrentHashMap.newKeySet();
 
+  /** status.server without a command per pass: the version once per client, the latency from the heartbeat. */
+  private final ServerInfo.Reader serverInfo = new ServerInfo.Reader();
+
   MongoSchemaReconciler(OperatorSettings settings, SchemaConnections connections, SchemaEngine engine,
       SchemaStatuses statuses, SchemaEvents events, OperatorMetrics metrics, BlockedBuilds blocked,
       ReconcileWatch watch, SchemaNudge nudge) {
@@ -140,8 +143,9 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
   private void forget(MongoSchema schema) {
     blocked.forget(schema);
     usage.forget(schema.getMetadata().getUid());
-    metrics.forgetUnused(schema.getMetadata().getNamespace(), schema.getMetadata().getName());
+    metrics.forgetUnused(id(schema));
     exhausted.remove(schema.getMetadata().getUid());
+    metrics.schemaGone(id(schema));
   }
 
   private UpdateControl<MongoSchema> reconcileWatched(MongoSchema schema, Context<MongoSchema> context) {
@@ -163,7 +167,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       record(schema, result);
       LOG.info("reconciled {} in {} ms: {} change(s), {} to report", id(schema), (System.nanoTime() - start) / 1_000_000,
           result.outcomes().size(), result.remainingReports().size());
-      return synced(schema, result, unused, ServerInfo.tryRead(client), paused);
+      return synced(schema, result, unused, serverInfo.tryRead(client), paused);
     } catch (RuntimeException e) {
       if (KubeErrors.isConflict(e)) {
         throw e; // a write of ours met a newer version: updateErrorStatus lets the framework retry
@@ -203,7 +207,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
     MongoSchemaStatus next = statuses.synced(schema, result, server, paused);
     next.setUnusedIndexes(unused.unused().stream().limit(SchemaStatuses.MAX_LISTED).toList());
     next.setUnusedIndexesNote(unused.note());
-    metrics.unused(schema.getMetadata().getNamespace(), schema.getMetadata().getName(), unused.unused().size());
+    metrics.unused(id(schema), unused.unused().size());
     UpdateControl<MongoSchema> control;
     if (SchemaStatuses.changed(schema.getStatus(), next)) {
       SchemaStatuses.freshPing(next, server);
@@ -213,6 +217,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
     } else {
       control = UpdateControl.noUpdate();
     }
+    metrics.schemaStatus(id(schema), schema.getStatus());
     // The periodic resync finds drift, such as an index dropped by hand; a hidden index is
     // dropped on the first pass after its time, so that pass comes no later than that.
     return control.rescheduleAfter(nextPass(result, statuses.clock().instant()));
@@ -260,6 +265,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       events.warning(schema, failure.reason().name(), message);
     }
     schema.setStatus(next);
+    metrics.schemaStatus(id(schema), next);
     ErrorStatusUpdateControl<MongoSchema> control = ErrorStatusUpdateControl.patchStatus(schema);
     if (!recheck) {
       return control;
@@ -309,6 +315,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
     } else {
       control = UpdateControl.noUpdate();
     }
+    metrics.schemaStatus(id(schema), schema.getStatus());
     return recheck == null ? control : control.rescheduleAfter(recheck);
   }
 

@@ -69,6 +69,8 @@ public final class OperatorApp implements AutoCloseable {
     this.watch = new ReconcileWatch(clock, settings.stuckReconcile());
     OperatorMetrics metrics = new OperatorMetrics(registry);
     metrics.watch(watch);
+    // Started and not stopped: the framework runs on the leader only, and a lost Lease stops it.
+    metrics.leader(() -> started.get() && !stopped.get() && !closed.get());
     SchemaEvents events = new SchemaEvents(client, clock);
     SchemaNudge nudge = new SchemaNudge(client, settings.namespaces());
     MongoSchemaReconciler reconciler = new MongoSchemaReconciler(settings, connections, mongo.engine(),

@@ -3,15 +3,37 @@ package io.mongosteward.operator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** Our own meters, tagged by type or reason only: cardinality does not grow with the cluster. */
+/**
+ * Our own meters, tagged by type or reason only, so that cardinality does not grow with the
+ * cluster; the per-schema gauges of {@link SchemaMetrics} grow with the number of schemas, never
+ * with their collections or indexes.
+ */
 final class OperatorMetrics {
   private final MeterRegistry registry;
-  /** The unused-index gauge's value per schema (namespace/name): held here, as a gauge holds it weakly. */
+  private final SchemaMetrics schemas;
+  /** The unused-index gauge's value per schema ("namespace/name"): held here, as a gauge holds it weakly. */
   private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> unused =
       new java.util.concurrent.ConcurrentHashMap<>();
 
   OperatorMetrics(MeterRegistry registry) {
     this.registry = registry;
+    this.schemas = new SchemaMetrics(registry);
+  }
+
+  /** 1 while this replica runs the reconcilers (holds the Lease, or runs without leader election). */
+  void leader(java.util.function.BooleanSupplier leading) {
+    io.micrometer.core.instrument.Gauge.builder("mongosteward.leader", leading, l -> l.getAsBoolean() ? 1 : 0)
+        .description("1 while this replica reconciles: it holds the Lease, or leader election is off")
+        .strongReference(true).register(registry);
+  }
+
+  /** The status a reconcile left on a schema ("namespace/name"). */
+  void schemaStatus(String schema, io.mongosteward.api.v1alpha1.MongoSchemaStatus status) {
+    schemas.status(schema, status);
+  }
+
+  void schemaGone(String schema) {
+    schemas.forget(schema);
   }
 
   void applied(String actionType) {
@@ -32,24 +54,25 @@ final class OperatorMetrics {
   }
 
   /**
-   * mongosteward_index_unused{namespace, name}: the schema's unused indexes (policy.reportUnusedAfter).
-   * Per schema, never per index: index names would make the series grow with the schemas' size.
+   * mongosteward_index_unused{schema}: the schema's unused indexes (policy.reportUnusedAfter), by
+   * "namespace/name" like the other per-schema gauges (a {@code namespace} label would clash with the
+   * scrape target's own). Never per index: index names would make the series grow with the schemas.
    */
-  void unused(String namespace, String name, int count) {
-    unused.computeIfAbsent(namespace + "/" + name, k -> {
+  void unused(String schema, int count) {
+    unused.computeIfAbsent(schema, s -> {
       java.util.concurrent.atomic.AtomicInteger value = new java.util.concurrent.atomic.AtomicInteger();
-      io.micrometer.core.instrument.Gauge.builder("mongosteward.index.unused", value, java.util.concurrent.atomic.AtomicInteger::get)
+      io.micrometer.core.instrument.Gauge.builder("mongosteward.index.unused", value,
+              java.util.concurrent.atomic.AtomicInteger::get)
           .description("Indexes with no access for the schema's policy.reportUnusedAfter, per $indexStats")
-          .tag("namespace", namespace).tag("name", name).register(registry);
+          .tag("schema", s).register(registry);
       return value;
     }).set(count);
   }
 
   /** The schema is gone: its series with it. */
-  void forgetUnused(String namespace, String name) {
-    if (unused.remove(namespace + "/" + name) != null) {
-      registry.find("mongosteward.index.unused").tag("namespace", namespace).tag("name", name).meters()
-          .forEach(registry::remove);
+  void forgetUnused(String schema) {
+    if (unused.remove(schema) != null) {
+      registry.find("mongosteward.index.unused").tag("schema", schema).meters().forEach(registry::remove);
     }
   }
 

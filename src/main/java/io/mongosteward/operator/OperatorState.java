@@ -34,7 +34,7 @@ final class OperatorState implements AutoCloseable {
    */
   void electing(String leaseName, String namespace) {
     readiness = new Readiness(false, "electing", "no replica holds the Lease " + leaseName + " yet: if this lasts, "
-        + "check that the API server answers and that the operator may get, create and update leases in " + namespace);
+        + "check that the API server answers and that the operator may get, create and patch leases in " + namespace);
   }
 
   /** Another replica holds the Lease: this one is healthy, and ready to take over. */
@@ -46,8 +46,8 @@ final class OperatorState implements AutoCloseable {
 
   /** Starts the framework off the caller's thread, then checks its informers every {@code period}. */
   void start(Operator operator, java.time.Duration period) {
-    readiness = new Readiness(false, "starting", "loading MongoSchemas from the API server (is the CRD installed, "
-        + "and may the operator list mongoschemas?)");
+    readiness = new Readiness(false, "starting", "loading MongoSchemas and MongoMigrations from the API server (are "
+        + "the CRDs installed, and may the operator list and watch mongoschemas and mongomigrations?)");
     Thread starter = new Thread(() -> {
       try {
         operator.start();
@@ -66,8 +66,8 @@ final class OperatorState implements AutoCloseable {
       if (!info.isStarted()) {
         readiness = new Readiness(false, "starting", "the operator has not started yet");
       } else if (!info.allEventSourcesAreHealthy()) {
-        readiness = new Readiness(false, "degraded", "an informer is not healthy (is the CRD installed, and may the "
-            + "operator list and watch mongoschemas?): " + info.unhealthyEventSources().keySet());
+        readiness = new Readiness(false, "degraded", "an informer is not healthy (are the CRDs installed, and may the "
+            + "operator list and watch mongoschemas and mongomigrations?): " + info.unhealthyEventSources().keySet());
       } else {
         readiness = new Readiness(true, "up", "informers are healthy");
       }

@@ -1,12 +1,14 @@
 package io.mongosteward.operator;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.ResourceIDMapper;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
 import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import io.mongosteward.api.v1alpha1.MongoSchema;
+import io.mongosteward.kube.SecretUriReader;
 import java.time.Duration;
 import java.util.Set;
 
@@ -26,8 +28,16 @@ final class SecretPolling {
       if (connection == null || connection.getSecretRef() == null) {
         return Set.of();
       }
-      Secret secret = context.getClient().secrets().inNamespace(schema.getMetadata().getNamespace())
-          .withName(connection.getSecretRef().getName()).get();
+      String ns = schema.getMetadata().getNamespace();
+      String name = connection.getSecretRef().getName();
+      Secret secret;
+      try {
+        secret = context.getClient().secrets().inNamespace(ns).withName(name).get();
+      } catch (KubernetesClientException e) {
+        // The framework also fetches on a reconcile's first look: what fails there is the
+        // reconcile's failure, so it says what the Secret reader would (which grant is missing).
+        throw SecretUriReader.unreadable(ns, name, e);
+      }
       return secret == null ? Set.of() : Set.of(secret);
     };
     var config = new PerResourcePollingConfigurationBuilder<Secret, MongoSchema, ResourceID>(fetcher, interval)

@@ -286,9 +286,7 @@ class ChartTest {
   /** The chart and deploy/ grant the same: neither can drift from the other. */
   @Test
   void rbacRulesEqualDeploys() throws IOException {
-    List<Map<String, Object>> plainRules = rules(one(deploy("02-clusterrole.yaml"), "ClusterRole")).stream()
-        // Nothing writes events.k8s.io Events (the operator writes core/v1 ones); the chart leaves the rule out.
-        .filter(r -> !r.get("apiGroups").equals(List.of("events.k8s.io"))).toList();
+    List<Map<String, Object>> plainRules = rules(one(deploy("02-clusterrole.yaml"), "ClusterRole"));
     assertThat(rules(one(set("defaults"), "ClusterRole"))).isEqualTo(plainRules);
     for (JsonNode role : ofKind(set("watchNamespaces"), "Role")) {
       if (!role.at("/metadata/name").asText().endsWith("-leader-election")) {

@@ -69,7 +69,7 @@ class ChartRbacIT {
         assertThat(admin.v1().events().inNamespace(watched).list().getItems()).isNotEmpty();
         assertThat(admin.leases().inNamespace(release).withName("mongo-steward-operator").get().getSpec()
             .getHolderIdentity()).isEqualTo("chart-rbac-test");
-        // The finalizer (deletionPolicy Delete) is released by the operator through the Role's finalizers rule.
+        // The finalizer (deletionPolicy Delete) is released by the operator with a patch of the schema.
         admin.resources(MongoSchema.class).inNamespace(watched).withName("bot").delete();
         OperatorHarness.eventually().until(() ->
             admin.resources(MongoSchema.class).inNamespace(watched).withName("bot").get() == null);

@@ -120,7 +120,7 @@ class HideFirstOperatorIT {
           .containsExactly("posts.a_1", "posts.legacy_1");
       assertThat(op.get("bot").getStatus().getUnusedIndexesNote()).isNull();
       OperatorHarness.eventually().until(() -> op.registry.scrape().contains(
-          "mongosteward_index_unused{name=\"bot\",namespace=\"" + op.namespace + "\"} 2"));
+          "mongosteward_index_unused{schema=\"" + op.namespace + "/bot\"} 2"));
       assertThat(op.registry.scrape()).doesNotContain("index=\"");
 
       // Unset: the list goes, and $indexStats is no longer read.

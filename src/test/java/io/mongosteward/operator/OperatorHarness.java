@@ -87,7 +87,9 @@ final class OperatorHarness implements AutoCloseable {
   }
 
   static ConditionFactory eventually() {
-    return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200));
+    // A stopped operator's framework timer may still hand a rescheduled reconcile to its shut-down
+    // executor, whose RejectedExecutionException on that thread would fail whatever wait runs then.
+    return await().dontCatchUncaughtExceptions().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200));
   }
 
   void awaitReady(String name, String status, String reason) {

@@ -46,6 +46,11 @@ public final class TestServers {
     return Files.isRegularFile(crd) ? crd : missing(crd, "prometheus-crds");
   }
 
+  /** promtool, to check and unit-test the chart's alert rules and lint scraped metrics. */
+  public static Path promtool() {
+    return require(cacheDir().resolve("promtool-" + version("PROMETHEUS_VERSION")).resolve("promtool"), "promtool");
+  }
+
   /** Skips (locally) or fails (on CI) when the binary is missing. */
   public static Path require(Path binary, String target) {
     return Files.isExecutable(binary) ? binary : missing(binary, target);

@@ -6,7 +6,8 @@ import java.util.Objects;
 public class ServerStatus {
   @JsonPropertyDescription("The server version from buildInfo.")
   private String version;
-  @JsonPropertyDescription("The round trip of one ping, in milliseconds, at the last status change.")
+  @JsonPropertyDescription("The round trip to the server in milliseconds: the driver's heartbeat average, "
+      + "refreshed when the status is written for another reason.")
   private Double pingMillis;
 
   public ServerStatus() {}
