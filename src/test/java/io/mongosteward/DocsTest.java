@@ -55,6 +55,43 @@ class DocsTest {
     }
   }
 
+  static final List<Path> INSTALL_DOCS = List.of(Path.of("README.md"), Path.of("docs", "install.md"),
+      Path.of("docs", "operator.md"), Path.of("docs", "troubleshooting.md"),
+      Path.of("helm", "mongo-steward", "templates", "NOTES.txt"));
+
+  /**
+   * `helm upgrade --reuse-values` renders the new chart with the old release's values only, so the
+   * first value a new chart version adds is missing; `--reset-then-reuse-values` (Helm 3.14) takes
+   * the new defaults under the old values.
+   */
+  @Test
+  void upgradesAreDocumentedWithResetThenReuseValues() throws IOException {
+    for (Path f : INSTALL_DOCS) {
+      String text = Files.readString(f);
+      // A `helm upgrade` command (up to the end of its code span or block) with plain --reuse-values.
+      Matcher m = Pattern.compile("helm upgrade[^`]*?(?<!then-)--reuse-values").matcher(text);
+      assertThat(m.find()).as("%s recommends --reuse-values: %s", f, m.find(0) ? m.group() : "").isFalse();
+      if (text.contains("helm upgrade")) {
+        assertThat(text).as(f.toString()).contains("--reset-then-reuse-values");
+      }
+    }
+  }
+
+  /** The leader-election runbook names the verbs the Role grants (deploy/04 and the chart), no others. */
+  @Test
+  void theLeaseVerbsInTheDocsAreTheRolesVerbs() throws IOException {
+    String role = Files.readString(Path.of("deploy", "04-leader-election-role.yaml"));
+    assertThat(role).contains("verbs: [get, create, patch]");
+    assertThat(Files.readString(TROUBLESHOOTING)).contains("`get`, `create`, `patch` on `leases`")
+        .contains("kubectl auth can-i patch leases");
+    try (Stream<Path> docs = Stream.concat(Stream.of(Path.of("README.md")), Files.list(Path.of("docs")))) {
+      for (Path f : docs.toList()) {
+        assertThat(Files.readString(f)).as(f.toString()).doesNotContainIgnoringCase("update leases")
+            .doesNotContain("`update` on `leases`");
+      }
+    }
+  }
+
   /**
    * Design notes and facts kept outside the repository are not there for a reader of it: a
    * comment or document states the reason itself, or cites docs/architecture.md or the MongoDB

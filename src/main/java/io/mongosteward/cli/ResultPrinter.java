@@ -100,6 +100,9 @@ final class ResultPrinter {
       }
       ArrayNode reports = root.putArray("reports");
       result.plan().reports().forEach(a -> reports.add(item(a)));
+      // Hidden indexes waiting for their drop, and what waits for them: nothing to do yet, but due.
+      ArrayNode waiting = root.putArray("waiting");
+      result.plan().actions().stream().filter(ResultPrinter::waits).forEach(a -> waiting.add(item(a)));
       root.put("dryRun", result.dryRun());
       root.put("converged", result.converged());
       putTarget(root, target);
@@ -111,7 +114,7 @@ final class ResultPrinter {
       plan(database, result.plan());
       return;
     }
-    if (result.outcomes().isEmpty() && remaining.isEmpty()) {
+    if (result.outcomes().isEmpty() && remaining.isEmpty() && result.plan().actions().stream().noneMatch(ResultPrinter::waits)) {
       out.println("Database " + database + " matches the spec: nothing to do.");
       return;
     }
@@ -144,7 +147,15 @@ final class ResultPrinter {
       n.put(counter ? "counter" : "index", a.name());
     }
     n.put("detail", a.detail());
+    if (a instanceof Action.DropScheduled d) {
+      n.put("hiddenAt", d.hiddenAt().toString());
+      n.put("dropAfter", d.dropAfter().toString());
+    }
     return n;
+  }
+
+  private static boolean waits(Action a) {
+    return a.type() == ActionType.DropScheduled || a.type() == ActionType.WaitsForDrop;
   }
 
   private static String target(Action a) {

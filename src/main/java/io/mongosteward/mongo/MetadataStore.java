@@ -104,6 +104,17 @@ public final class MetadataStore {
         Filters.eq("_id", ManagedRecord.collectionId(collection)), ownedBy(owner)), Updates.set("unkept", docs)));
   }
 
+  /**
+   * Replaces a collection's hidden-at list: the indexes this schema hid before dropping them, with
+   * when. Written only after the collMod succeeded, and again after a drop or an unhide.
+   */
+  public void recordHidden(MongoDatabase db, String collection, Owner owner, List<ManagedRecord.Hidden> hidden) {
+    List<Document> docs = hidden.stream().map(h -> new Document("index", h.index()).append("at", Date.from(h.at())))
+        .toList();
+    retrier.run(Op.of("update", COLLECTION), () -> records(db).updateOne(Filters.and(
+        Filters.eq("_id", ManagedRecord.collectionId(collection)), ownedBy(owner)), Updates.set("hidden", docs)));
+  }
+
   private static Bson ownedBy(Owner owner) {
     Bson f = Filters.and(Filters.eq("owner.namespace", owner.namespace()), Filters.eq("owner.name", owner.name()));
     return owner.uid() == null ? f
@@ -130,6 +141,15 @@ public final class MetadataStore {
         }
       }
     }
-    return new ManagedRecord(s, new Owner(ns, name, owner.get("uid") instanceof String uid ? uid : null), unkept);
+    List<ManagedRecord.Hidden> hidden = new ArrayList<>();
+    if (d.get("hidden") instanceof List<?> list) {
+      for (Object o : list) {
+        if (o instanceof Document h && h.get("index") instanceof String index && h.get("at") instanceof Date at) {
+          hidden.add(new ManagedRecord.Hidden(index, at.toInstant()));
+        }
+      }
+    }
+    return new ManagedRecord(s, new Owner(ns, name, owner.get("uid") instanceof String uid ? uid : null), unkept,
+        hidden);
   }
 }

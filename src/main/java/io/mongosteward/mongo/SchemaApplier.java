@@ -5,6 +5,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.mongosteward.api.v1alpha1.ConflictPolicy;
+import io.mongosteward.api.v1alpha1.DropStrategy;
 import io.mongosteward.api.v1alpha1.Reason;
 import io.mongosteward.failure.Failure;
 import io.mongosteward.plan.Action;
@@ -17,6 +18,7 @@ import io.mongosteward.plan.Owner;
 import io.mongosteward.plan.Quoting;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +41,8 @@ public final class SchemaApplier {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaApplier.class);
   /** collMod refusals that mean "this server cannot do that in place" for prepareUnique: unknown field, bad option. */
   private static final Set<Integer> NO_PREPARE_UNIQUE = Set.of(40415, 72);
+  /** collMod refusals of the hidden option by a server older than 4.4: unknown field, bad option. */
+  private static final Set<Integer> NO_HIDDEN = Set.of(40415, 72);
   private static final int CANNOT_CONVERT_INDEX_TO_UNIQUE = 359;
   private static final Document PING = new Document("ping", 1);
 
@@ -67,8 +71,8 @@ public final class SchemaApplier {
    * @param observed what the plan was made from: the collections' default collations, for the
    *     read-back of what was built
    */
-  public record Context(ConflictPolicy onConflict, Owner owner, ObservedState observed, Timeouts timeouts,
-      Progress progress) {}
+  public record Context(ConflictPolicy onConflict, DropStrategy dropStrategy, Owner owner, ObservedState observed,
+      Timeouts timeouts, Progress progress) {}
 
   public List<Outcome> apply(MongoDatabase db, List<Action> changes, Context ctx) {
     return new Run(db, ctx).apply(changes);
@@ -83,6 +87,8 @@ public final class SchemaApplier {
     private final Map<String, Owner> lost = new LinkedHashMap<>();
     /** Collections where a creation or rebuild failed: their old indexes stay. */
     private final Set<String> failedBuilds = new HashSet<>();
+    /** Each collection's hidden-at list as this run has left it, from the observed record on. */
+    private final Map<String, List<ManagedRecord.Hidden>> hidden = new HashMap<>();
 
     Run(MongoDatabase db, Context ctx) {
       this.db = db;
@@ -131,13 +137,33 @@ public final class SchemaApplier {
         }
         return timed(d, () -> {
           drop(d.collection(), d.name());
+          forgetHidden(d.collection(), d.name());
           return Outcome.applied(d, "dropped", Duration.ZERO);
         });
       } else if (action instanceof Action.ModifyIndex m) {
         return timed(m, () -> modify(m));
       } else if (action instanceof Action.RecreateIndex r) {
-        return timed(r, () -> rebuild(r, r.index(), "rebuilt"
-            + (r.uniquenessGap() ? "; uniqueness was NOT enforced while it rebuilt" : "")));
+        return timed(r, () -> {
+          Outcome o = rebuild(r, r.index(), "rebuilt"
+              + (r.uniquenessGap() ? "; uniqueness was NOT enforced while it rebuilt" : ""));
+          if (o.applied()) {
+            forgetHidden(r.collection(), r.name());
+          }
+          return o;
+        });
+      } else if (action instanceof Action.HideIndex h) {
+        return timed(h, () -> hide(h));
+      } else if (action instanceof Action.UnhideIndex u) {
+        return timed(u, () -> {
+          collMod(u.collection(), new Document("name", u.name()).append("hidden", false));
+          forgetHidden(u.collection(), u.name());
+          return Outcome.applied(u, "unhidden", Duration.ZERO);
+        });
+      } else if (action instanceof Action.ForgetHidden f) {
+        return timed(f, () -> {
+          forgetHidden(f.collection(), f.name());
+          return Outcome.applied(f, "forgotten", Duration.ZERO);
+        });
       } else if (action instanceof Action.SeedCounter s) {
         return timed(s, () -> seed(s));
       }
@@ -246,6 +272,12 @@ public final class SchemaApplier {
           return refusal(m, m.collection(), m.index(), new Failure.Permanent(Reason.Failed, e.code(), e.getMessage()),
               since(start));
         }
+        if (unsupported && ctx.onConflict() == ConflictPolicy.Recreate && ctx.dropStrategy() == DropStrategy.HideFirst) {
+          // The rebuild would hide the index first, and a server without this collMod has no other.
+          return Outcome.refused(m, ActionType.Unsupported, "cannot change in place: " + e.getMessage()
+              + "; the rebuild (policy Recreate) would hide it first: set spec.policy.dropStrategy: Immediate to "
+              + "rebuild without hiding", since(start));
+        }
         if (unsupported && ctx.onConflict() == ConflictPolicy.Recreate) {
           return rebuild(m, m.index(), "rebuilt: the server cannot change it in place (policy Recreate)"
               + (toUnique || m.index().unique() ? "; uniqueness was not enforced while it rebuilt" : ""));
@@ -256,6 +288,52 @@ public final class SchemaApplier {
         }
         return refusal(m, m.collection(), m.index(), e, since(start));
       }
+    }
+
+    /**
+     * collMod hidden: true, checked in listIndexes (a server that accepts the option without
+     * keeping it would otherwise have its index dropped unhidden), and only then the time recorded.
+     * https://www.mongodb.com/docs/manual/reference/command/collMod/#hide-an-index-from-the-query-planner
+     */
+    private Outcome hide(Action.HideIndex h) {
+      if (!h.alreadyHidden()) {
+        try {
+          collMod(h.collection(), new Document("name", h.name()).append("hidden", true));
+        } catch (Failure.Permanent e) {
+          if (e.reason() != Reason.Unsupported && !NO_HIDDEN.contains(e.code())) throw e;
+          return Outcome.refused(h, ActionType.Unsupported, "cannot hide it before the drop: " + e.getMessage()
+              + "; set spec.policy.dropStrategy: Immediate to drop without hiding", Duration.ZERO);
+        }
+        boolean listedHidden = reader.listIndexes(db, h.collection()).stream()
+            .anyMatch(d -> h.name().equals(d.getString("name")) && Boolean.TRUE.equals(d.get("hidden")));
+        if (!listedHidden) {
+          return Outcome.refused(h, ActionType.Unsupported, "the server accepted collMod hidden: true but does not "
+              + "list the index as hidden; set spec.policy.dropStrategy: Immediate to drop without hiding", Duration.ZERO);
+        }
+      }
+      List<ManagedRecord.Hidden> list = hiddenOf(h.collection());
+      list.removeIf(x -> x.index().equals(h.name()));
+      list.add(new ManagedRecord.Hidden(h.name(), h.at()));
+      if (ctx.owner() != null) {
+        metadata.recordHidden(db, h.collection(), ctx.owner(), list);
+      }
+      return Outcome.applied(h, (h.alreadyHidden() ? "found hidden" : "hidden") + "; " + h.purpose() + " after "
+          + h.dropAfter(), Duration.ZERO);
+    }
+
+    /** Clears an index's hidden-at time, when the record holds one: after a drop, an unhide, or when it is stale. */
+    private void forgetHidden(String collection, String index) {
+      List<ManagedRecord.Hidden> list = hiddenOf(collection);
+      if (list.removeIf(x -> x.index().equals(index)) && ctx.owner() != null) {
+        metadata.recordHidden(db, collection, ctx.owner(), list);
+      }
+    }
+
+    private List<ManagedRecord.Hidden> hiddenOf(String collection) {
+      return hidden.computeIfAbsent(collection, c -> {
+        ManagedRecord r = ctx.observed().records().get(ManagedRecord.collectionId(c));
+        return new ArrayList<>(r == null ? List.of() : r.hidden());
+      });
     }
 
     private void collMod(String collection, Document index) {

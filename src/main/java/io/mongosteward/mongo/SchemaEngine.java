@@ -10,6 +10,7 @@ import io.mongosteward.plan.ObservedState;
 import io.mongosteward.plan.Owner;
 import io.mongosteward.plan.Plan;
 import io.mongosteward.plan.Planner;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -32,9 +33,14 @@ public final class SchemaEngine {
 
   /** @param duplicates counts what blocks a unique build: {@link DuplicateFinder} but in tests */
   public SchemaEngine(Retrier retrier, DuplicateCounter duplicates) {
+    this(retrier, duplicates, Clock.systemUTC());
+  }
+
+  /** @param clock when indexes are hidden before a drop, and when their wait ends (see {@link Planner}) */
+  public SchemaEngine(Retrier retrier, DuplicateCounter duplicates, Clock clock) {
     this.retrier = retrier;
     this.reader = new CatalogReader(retrier);
-    this.planner = new Planner();
+    this.planner = new Planner(clock);
     this.duplicates = duplicates;
     this.applier = new SchemaApplier(retrier, duplicates);
   }
@@ -62,6 +68,11 @@ public final class SchemaEngine {
     public static Pass dryRun(Owner owner) {
       return new Pass(owner, true, DuplicateCheck.ALL, SchemaApplier.Progress.NONE);
     }
+  }
+
+  /** The use counts of the indexes of the declared collections ($indexStats); a note where the server has none. */
+  public IndexStatsReader.Stats indexStats(MongoDatabase db, MongoSchemaSpec spec) {
+    return new IndexStatsReader(retrier).read(db, spec.getCollections().stream().map(c -> c.getName()).toList());
   }
 
   /** What apply would do, with unique builds over duplicates shown as BlockedByDuplicates. */
@@ -93,7 +104,7 @@ public final class SchemaEngine {
   private static SchemaApplier.Context context(MongoSchemaSpec spec, Owner owner, ObservedState observed,
       SchemaApplier.Progress progress) {
     var connection = spec.getConnection();
-    return new SchemaApplier.Context(spec.getPolicy().getOnConflict(), owner, observed,
+    return new SchemaApplier.Context(spec.getPolicy().getOnConflict(), spec.getPolicy().getDropStrategy(), owner, observed,
         Timeouts.of(connection == null ? null : connection.getClientOptions()), progress);
   }
 

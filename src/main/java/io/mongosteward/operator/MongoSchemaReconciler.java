@@ -28,7 +28,10 @@ import io.mongosteward.mongo.SyncResult;
 import io.mongosteward.plan.Owner;
 import io.mongosteward.plan.SpecValidator;
 import io.mongosteward.plan.Violation;
+import io.mongosteward.api.v1alpha1.HiddenIndexStatus;
+import io.mongosteward.plan.PolicyDurations;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -64,6 +67,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
   private final SpecValidator validator = new SpecValidator();
   private final SchemaDeletion deletion;
   private final SchemaNudge nudge;
+  private final IndexUsageReports usage;
   /**
    * Schemas (by uid) whose framework retries ran out. A reschedule from updateErrorStatus ends
    * JOSDK's retry as if the pass had succeeded, so each recheck would start a new round of
@@ -87,6 +91,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
     this.metrics = metrics;
     this.blocked = blocked;
     this.deletion = new SchemaDeletion(settings, connections, engine, events, metrics);
+    this.usage = new IndexUsageReports(statuses.clock(), settings.resyncInterval());
   }
 
   @Override
@@ -137,6 +142,8 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
 
   private void forget(MongoSchema schema) {
     blocked.forget(schema);
+    usage.forget(schema.getMetadata().getUid());
+    metrics.forgetUnused(id(schema));
     exhausted.remove(schema.getMetadata().getUid());
     metrics.schemaGone(id(schema));
   }
@@ -149,15 +156,19 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       MongoUri uri = connections.uriFor(schema, secrets);
       MongoClient client = connections.clientFor(schema, uri, secrets);
       boolean paused = schema.getSpec().getPolicy().isPaused();
-      SyncResult result = engine.sync(client.getDatabase(schema.getSpec().getDatabase()), schema.getSpec(),
+      var db = client.getDatabase(schema.getSpec().getDatabase());
+      SyncResult result = engine.sync(db, schema.getSpec(),
           new SchemaEngine.Pass(owner(schema), paused, paused ? SchemaEngine.DuplicateCheck.ALL : blocked.checkFor(schema),
               step -> watch.step()));
+      String after = schema.getSpec().getPolicy().getReportUnusedAfter();
+      IndexUsageReports.Report unused = usage.report(schema.getMetadata().getUid(),
+          after == null ? null : PolicyDurations.parse(after), () -> engine.indexStats(db, schema.getSpec()));
       exhausted.remove(schema.getMetadata().getUid());
       blocked.record(schema, result);
       record(schema, result);
       LOG.info("reconciled {} in {} ms: {} change(s), {} to report", id(schema), (System.nanoTime() - start) / 1_000_000,
           result.outcomes().size(), result.remainingReports().size());
-      return synced(schema, result, serverInfo.tryRead(client), paused);
+      return synced(schema, result, unused, serverInfo.tryRead(client), paused);
     } catch (RuntimeException e) {
       if (KubeErrors.isConflict(e)) {
         throw e; // a write of ours met a newer version: updateErrorStatus lets the framework retry
@@ -192,8 +203,12 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
     return new Owner(meta.getNamespace(), meta.getName(), meta.getUid());
   }
 
-  private UpdateControl<MongoSchema> synced(MongoSchema schema, SyncResult result, ServerInfo server, boolean paused) {
+  private UpdateControl<MongoSchema> synced(MongoSchema schema, SyncResult result, IndexUsageReports.Report unused,
+      ServerInfo server, boolean paused) {
     MongoSchemaStatus next = statuses.synced(schema, result, server, paused);
+    next.setUnusedIndexes(unused.unused().stream().limit(SchemaStatuses.MAX_LISTED).toList());
+    next.setUnusedIndexesNote(unused.note());
+    metrics.unused(id(schema), unused.unused().size());
     var tls = schema.getSpec().getConnection().getTls();
     if (tls != null && tls.insecure() && SchemaStatuses.noteInsecure(next)) {
       // Once, when the note first reaches the Ready condition: the resync must not repeat it.
@@ -213,8 +228,21 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       control = UpdateControl.noUpdate();
     }
     metrics.schemaStatus(id(schema), schema.getStatus());
-    // The periodic resync finds drift, such as an index dropped by hand.
-    return control.rescheduleAfter(settings.resyncInterval());
+    // The periodic resync finds drift, such as an index dropped by hand; a hidden index is
+    // dropped on the first pass after its time, so that pass comes no later than that.
+    return control.rescheduleAfter(nextPass(result, statuses.clock().instant()));
+  }
+
+  /** The resync interval, or sooner when a hidden index's wait ends before it. */
+  private Duration nextPass(SyncResult result, Instant now) {
+    Duration next = settings.resyncInterval();
+    for (HiddenIndexStatus h : SyncStatuses.hiddenIndexes(result)) {
+      Duration until = Duration.between(now, Instant.parse(h.getDropAfter())).plusSeconds(1);
+      if (until.compareTo(next) < 0) {
+        next = until.isNegative() ? Duration.ofSeconds(1) : until;
+      }
+    }
+    return next;
   }
 
   @Override

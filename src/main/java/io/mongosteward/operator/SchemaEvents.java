@@ -112,6 +112,9 @@ final class SchemaEvents {
       case ModifyIndex -> "changed " + indexes + " in place" + in;
       case DropIndex -> "dropped " + indexes + in;
       case RecreateIndex -> "rebuilt " + indexes + in;
+      case HideIndex -> "hid " + indexes + in + " before dropping them (policy.dropStrategy HideFirst)";
+      case UnhideIndex -> "unhid " + indexes + in + ": declared again, or no longer to be dropped";
+      case ForgetHidden -> "forgot the hidden-at record of " + indexes + in;
       case SeedCounter -> "seeded " + count(actions.size(), "counter", "counters");
       case Claim -> "claimed " + count(actions.size(), "collection or counter", "collections and counters")
           + " for this schema in the mongosteward collection";

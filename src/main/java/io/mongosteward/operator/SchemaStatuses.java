@@ -1,6 +1,7 @@
 package io.mongosteward.operator;
 
 import io.mongosteward.api.v1alpha1.Conditions;
+import io.mongosteward.api.v1alpha1.HiddenIndexStatus;
 import io.mongosteward.api.v1alpha1.IndexState;
 import io.mongosteward.api.v1alpha1.IndexStatus;
 import io.mongosteward.api.v1alpha1.MongoSchema;
@@ -37,6 +38,10 @@ final class SchemaStatuses {
     this.clock = clock;
   }
 
+  Clock clock() {
+    return clock;
+  }
+
   /** A copy of the current status (or a new one) to edit. */
   MongoSchemaStatus start(MongoSchema schema) {
     MongoSchemaStatus current = schema.getStatus();
@@ -46,6 +51,9 @@ final class SchemaStatuses {
       next.setIndexes(new ArrayList<>(current.getIndexes()));
       next.setUnmanagedIndexes(new ArrayList<>(current.getUnmanagedIndexes()));
       next.setCounters(new ArrayList<>(current.getCounters()));
+      next.setHiddenIndexes(new ArrayList<>(current.getHiddenIndexes()));
+      next.setUnusedIndexes(new ArrayList<>(current.getUnusedIndexes()));
+      next.setUnusedIndexesNote(current.getUnusedIndexesNote());
       next.setIndexSummary(current.getIndexSummary());
       next.setServer(current.getServer());
     }
@@ -65,6 +73,8 @@ final class SchemaStatuses {
         .map(SchemaStatuses::shortened).toList());
     next.setUnmanagedIndexes(SyncStatuses.unmanagedIndexes(result).stream().limit(MAX_LISTED).toList());
     next.setCounters(SyncStatuses.counterValues(result));
+    List<HiddenIndexStatus> hidden = SyncStatuses.hiddenIndexes(result);
+    next.setHiddenIndexes(hidden.stream().limit(MAX_LISTED).toList());
     next.setIndexSummary(present + "/" + declared);
     if (server != null) {
       next.setServer(keepPingUnlessVersionChanged(next.getServer(), server));
@@ -83,7 +93,8 @@ final class SchemaStatuses {
     if (blocking.isEmpty()) {
       long unmanaged = SyncStatuses.unmanagedIndexes(result).size();
       String message = declared + " index(es) present, " + next.getCounters().size() + " counter(s) seeded"
-          + (unmanaged == 0 ? "" : "; " + unmanaged + " unmanaged index(es) reported");
+          + (unmanaged == 0 ? "" : "; " + unmanaged + " unmanaged index(es) reported")
+          + (hidden.isEmpty() ? "" : "; " + hidden.size() + " index(es) hidden, to be dropped (status.hiddenIndexes)");
       Conditions.set(conditions, Conditions.READY, true, Reason.Synced.name(), message, gen, clock.instant());
       Conditions.set(conditions, Conditions.STALLED, false, Reason.Synced.name(), "", gen, clock.instant());
     } else {

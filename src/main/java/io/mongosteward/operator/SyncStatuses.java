@@ -3,6 +3,7 @@ package io.mongosteward.operator;
 import io.mongosteward.api.v1alpha1.CollectionSpec;
 import io.mongosteward.api.v1alpha1.CounterSpec;
 import io.mongosteward.api.v1alpha1.CounterStatus;
+import io.mongosteward.api.v1alpha1.HiddenIndexStatus;
 import io.mongosteward.api.v1alpha1.IndexRef;
 import io.mongosteward.api.v1alpha1.IndexSpec;
 import io.mongosteward.api.v1alpha1.IndexState;
@@ -42,12 +43,15 @@ public final class SyncStatuses {
       if (isIndexAction(a) && a.collection().equals(collection) && a.name().equals(name)) {
         IndexState state = switch (o.result()) {
           case CreateIndex, RecreateIndex -> IndexState.Created;
-          case ModifyIndex -> IndexState.Modified;
+          case ModifyIndex, UnhideIndex -> IndexState.Modified;
+          case ForgetHidden -> IndexState.Present;
+          // Hidden on the way to a rebuild (policy Recreate under dropStrategy HideFirst).
+          case HideIndex -> IndexState.Pending;
           case BlockedByDuplicates -> IndexState.BlockedByDuplicates;
           case Unsupported -> IndexState.Unsupported;
           default -> IndexState.Failed;
         };
-        return new IndexStatus(collection, name, state, o.applied() ? null : o.message());
+        return new IndexStatus(collection, name, state, o.applied() && state != IndexState.Pending ? null : o.message());
       }
     }
     for (Action a : r.plan().actions()) {
@@ -79,6 +83,25 @@ public final class SyncStatuses {
   private static boolean isIndexAction(Action a) {
     return a != null && a.type() != ActionType.SeedCounter && a.type() != ActionType.Unmanaged
         && a.type() != ActionType.DropIndex;
+  }
+
+  /**
+   * The indexes hidden before their drop: those waiting, and those this pass hid. Not those this
+   * pass dropped or unhid: they are no longer hidden for a drop.
+   */
+  public static List<HiddenIndexStatus> hiddenIndexes(SyncResult r) {
+    List<HiddenIndexStatus> out = new ArrayList<>();
+    for (Action a : r.plan().actions()) {
+      if (a instanceof Action.DropScheduled d) {
+        out.add(new HiddenIndexStatus(d.collection(), d.name(), d.hiddenAt().toString(), d.dropAfter().toString()));
+      }
+    }
+    for (Outcome o : r.outcomes()) {
+      if (o.applied() && o.action() instanceof Action.HideIndex h) {
+        out.add(new HiddenIndexStatus(h.collection(), h.name(), h.at().toString(), h.dropAfter().toString()));
+      }
+    }
+    return out;
   }
 
   public static List<IndexRef> unmanagedIndexes(SyncResult r) {

@@ -1,5 +1,6 @@
 package io.mongosteward.plan;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -60,6 +61,49 @@ public sealed interface Action {
     public String detail() {
       return "drop and rebuild (policy Recreate): " + join(differences)
           + (uniquenessGap ? "; uniqueness is NOT enforced while it rebuilds" : "");
+    }
+  }
+
+  /**
+   * Hide an index with collMod (policy.dropStrategy HideFirst), and record when in the metadata
+   * collection, so that it is dropped on the first pass after {@code dropAfter}.
+   *
+   * @param alreadyHidden hidden before this schema meant to drop it (by hand, or by a person's
+   *     unhide-then-hide): no collMod, only the record, so the wait starts now
+   * @param at the time recorded: the planner's clock
+   * @param purpose what follows the wait: "dropped: ..." or "rebuilt: ..."
+   */
+  record HideIndex(String collection, String name, boolean alreadyHidden, Instant at, Instant dropAfter,
+      String purpose) implements Action {
+    public ActionType type() { return ActionType.HideIndex; }
+    public String detail() {
+      return (alreadyHidden ? "already hidden: the wait starts now" : "hide (collMod hidden: true)") + "; "
+          + purpose + " after " + dropAfter + " (policy.dropStrategy HideFirst)";
+    }
+  }
+
+  /** Unhide an index this schema hid before a drop that is no longer wanted: declared again, no rebuild. */
+  record UnhideIndex(String collection, String name, String reason) implements Action {
+    public ActionType type() { return ActionType.UnhideIndex; }
+    public String detail() { return "unhide (collMod hidden: false): " + reason + "; no rebuild"; }
+  }
+
+  /** Forget the recorded hidden-at time of an index that is gone, or that is no longer to be dropped. */
+  record ForgetHidden(String collection, String name, String reason) implements Action {
+    public ActionType type() { return ActionType.ForgetHidden; }
+    public String detail() { return "forget its hidden-at record: " + reason; }
+  }
+
+  /**
+   * An index hidden by this schema, waiting for {@code dropAfter}: nothing to do this pass.
+   *
+   * @param purpose what happens then: "dropped: ..." or "rebuilt: ..."
+   */
+  record DropScheduled(String collection, String name, Instant hiddenAt, Instant dropAfter, String purpose)
+      implements Action {
+    public ActionType type() { return ActionType.DropScheduled; }
+    public String detail() {
+      return "hidden since " + hiddenAt + "; " + purpose + " after " + dropAfter + "; declare it again to unhide it";
     }
   }
 

@@ -11,6 +11,12 @@ public enum ActionType {
   Claim(Category.CHANGE),
   /** Forget the record of a collection or counter this schema no longer declares. */
   Release(Category.CHANGE),
+  /** Hide an index before its drop (policy.dropStrategy HideFirst), recording when. */
+  HideIndex(Category.CHANGE),
+  /** Unhide an index hidden before a drop that is no longer wanted. */
+  UnhideIndex(Category.CHANGE),
+  /** Forget a hidden-at record whose index is gone or no longer to be dropped. */
+  ForgetHidden(Category.CHANGE),
   /** Same name, other definition, under policy Report. */
   Conflict(Category.REPORT),
   /** In a managed collection but not declared, under policy Report. */
@@ -26,7 +32,11 @@ public enum ActionType {
   /** The server refused a change for another, permanent reason. */
   Failed(Category.REPORT),
   /** The declared index exists with the same keys and options under another name: kept as is. */
-  NameMismatch(Category.NOTE);
+  NameMismatch(Category.NOTE),
+  /** Hidden by this schema; dropped (or rebuilt) on the first pass after its time. */
+  DropScheduled(Category.NOTE),
+  /** A new index that waits for a hidden one with the same key pattern to be dropped. */
+  WaitsForDrop(Category.NOTE);
 
   public enum Category { CHANGE, REPORT, NOTE }
 

@@ -3,9 +3,14 @@ package io.mongosteward.plan;
 import io.mongosteward.api.v1alpha1.CollectionSpec;
 import io.mongosteward.api.v1alpha1.ConflictPolicy;
 import io.mongosteward.api.v1alpha1.CounterSpec;
+import io.mongosteward.api.v1alpha1.DropStrategy;
 import io.mongosteward.api.v1alpha1.IndexSpec;
 import io.mongosteward.api.v1alpha1.MongoSchemaSpec;
+import io.mongosteward.api.v1alpha1.PolicySpec;
 import io.mongosteward.api.v1alpha1.UnmanagedIndexPolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,15 +21,34 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Desired spec + observed state -> ordered plan. Pure: no I/O, no clock, so every case is a unit
- * test. Per collection: the claim, drops that free a key pattern, rebuilds, in-place changes,
- * creations, then drops of indexes whose replacement now exists; counters come last.
+ * Desired spec + observed state -> ordered plan. Pure: no I/O, and the clock is injected, so every
+ * case is a unit test. Per collection: the claim, drops that free a key pattern, rebuilds, in-place
+ * changes, creations, then drops of indexes whose replacement now exists; counters come last.
+ *
+ * <p>Under policy.dropStrategy HideFirst a drop (unmanagedIndexes: Drop, or a Recreate) goes
+ * hide, wait, drop: the first pass hides the index and records when (the record is part of the
+ * observed state, so a restart keeps the time); passes before hiddenFor has passed note the wait;
+ * the first pass after it drops. An index declared again before then is unhidden. An index a person
+ * hid before the drop was planned starts its wait when first seen; one a person unhid meanwhile is
+ * hidden again, and its wait starts again: it is never dropped before it has been hidden for the
+ * whole of hiddenFor.
  */
 public final class Planner {
   /** MongoDB's own index on _id: never reported, never dropped. */
   public static final String ID_INDEX = "_id_";
   /** Properties that tell two indexes with the same keys apart (mongod 5.0 and later). */
   private static final Set<String> SIGNATURE = Set.of("keys", "collation", "partialFilterExpression", "unique", "sparse");
+
+  private final Clock clock;
+
+  public Planner() {
+    this(Clock.systemUTC());
+  }
+
+  /** @param clock when hides are recorded and waits end: injected, so that no test waits a day */
+  public Planner(Clock clock) {
+    this.clock = clock;
+  }
 
   /**
    * @param owner the schema this plan is for: collections and counters another schema manages
@@ -138,6 +162,7 @@ public final class Planner {
         accounted.add(existing.name());
         List<IndexDefinition.Difference> diffs = desired.differencesFrom(existing, defaultCollation);
         if (diffs.isEmpty()) {
+          releaseHidden(coll, existing, desired.hidden(), record, "declared as it is", modifies);
           continue;
         }
         Optional<ManagedRecord.Unkept> unkept = unkept(record, desired, diffs);
@@ -146,14 +171,19 @@ public final class Planner {
               + String.join(", ", unkept.get().options()) + ": it accepted the index and dropped "
               + (unkept.get().options().size() == 1 ? "that option" : "those options") + "; it is not rebuilt for it"));
         } else if (diffs.stream().allMatch(IndexDefinition.Difference::modifiable)) {
-          modifies.add(new Action.ModifyIndex(coll, desired, diffs));
+          modifies.addAll(modifyKeepingHidden(coll, desired, existing, diffs, record));
+          continue;
         } else if (spec.getPolicy().getOnConflict() == ConflictPolicy.Recreate) {
-          rebuilds.add(new Action.RecreateIndex(coll, desired, diffs, desired.unique() || existing.unique()));
+          rebuilds.add(hideFirst(coll, existing, record, spec.getPolicy(),
+              new Action.RecreateIndex(coll, desired, diffs, desired.unique() || existing.unique()),
+              "rebuilt with the declared definition"));
+          continue;
         } else {
           reports.add(new Action.Reported(ActionType.Conflict, coll, desired.name(),
               "exists with another definition: " + diffs
                   + "; set policy.onConflict: Recreate to rebuild it, or rename the index in the spec"));
         }
+        releaseHidden(coll, existing, desired.hidden(), record, "no longer to be rebuilt", modifies);
         continue;
       }
       Optional<IndexDefinition> twin = observed.stream()
@@ -180,17 +210,37 @@ public final class Planner {
             .filter(c -> collides(c.index(), o, defaultCollation)).findFirst();
         if (replacedBy.isPresent()) {
           // The new index cannot stand beside it (same key pattern and options): it must go first.
-          earlyDrops.add(new Action.DropIndex(coll, o.name(), "not declared (policy.unmanagedIndexes: Drop); it must go "
-              + "before " + Quoting.name(replacedBy.get().name()) + " can be built"
-              + (o.unique() ? ", so uniqueness is NOT enforced until that build ends" : ""), false));
+          Action drop = hideFirst(coll, o, record, spec.getPolicy(), new Action.DropIndex(coll, o.name(),
+              "not declared (policy.unmanagedIndexes: Drop); it must go before "
+                  + Quoting.name(replacedBy.get().name()) + " can be built"
+                  + (o.unique() ? ", so uniqueness is NOT enforced until that build ends" : ""), false),
+              "dropped: not declared (policy.unmanagedIndexes: Drop)");
+          earlyDrops.add(drop);
+          if (!(drop instanceof Action.DropIndex)) {
+            // Same key pattern: the new index can be built only once the hidden one is gone.
+            creates.remove(replacedBy.get());
+            reports.add(new Action.Reported(ActionType.WaitsForDrop, coll, replacedBy.get().name(),
+                "built once " + Quoting.name(o.name()) + ", which has the same keys and options, is dropped after "
+                    + "its hiddenFor (policy.dropStrategy HideFirst)"));
+          }
         } else {
-          lateDrops.add(new Action.DropIndex(coll, o.name(), "not declared (policy.unmanagedIndexes: Drop)"
-              + (creates.isEmpty() ? "" : "; dropped after the new indexes exist"), true));
+          lateDrops.add(hideFirst(coll, o, record, spec.getPolicy(), new Action.DropIndex(coll, o.name(),
+              "not declared (policy.unmanagedIndexes: Drop)"
+                  + (creates.isEmpty() ? "" : "; dropped after the new indexes exist"), true),
+              "dropped: not declared (policy.unmanagedIndexes: Drop)"));
         }
       } else {
         reports.add(new Action.Reported(ActionType.Unmanaged, coll, o.name(),
             "not declared; " + Action.describe(o) + "; add it to the spec or set policy.unmanagedIndexes: Drop"));
+        // Hidden on the way to a drop that policy Report no longer makes: back as it was.
+        releaseHidden(coll, o, false, record, "policy.unmanagedIndexes is Report again", lateDrops);
       }
+    }
+    if (record != null) {
+      // Hidden-at records of indexes that are gone (dropped by hand, or by an earlier pass whose
+      // record update was lost): nothing to wait for.
+      record.hidden().stream().filter(h -> !observedByName.containsKey(h.index()))
+          .forEach(h -> lateDrops.add(new Action.ForgetHidden(coll, h.index(), "the index no longer exists")));
     }
 
     List<Action> out = new ArrayList<>(earlyDrops);
@@ -199,6 +249,63 @@ public final class Planner {
     out.addAll(creates);
     out.addAll(lateDrops);
     out.addAll(reports);
+    return out;
+  }
+
+  /**
+   * {@code drop} under policy.dropStrategy Immediate or once the index has been hidden for
+   * hiddenFor; else a hide (recording the time), or the note of the wait.
+   */
+  private Action hideFirst(String coll, IndexDefinition observed, ManagedRecord record, PolicySpec policy, Action drop,
+      String purpose) {
+    if (policy.getDropStrategy() == DropStrategy.Immediate) {
+      return drop;
+    }
+    Instant at = record == null ? null : record.hiddenAt(observed.name());
+    Duration wait = PolicyDurations.hiddenFor(policy);
+    Instant now = clock.instant();
+    if (at == null || !observed.hidden()) {
+      // Not hidden on our way to a drop yet, or unhidden by a person since: the wait starts now.
+      // Hidden by a person before: nothing to change on the server, only the time to record.
+      return new Action.HideIndex(coll, observed.name(), observed.hidden() && at == null, now, now.plus(wait), purpose);
+    }
+    Instant due = at.plus(wait);
+    if (now.isBefore(due)) {
+      return new Action.DropScheduled(coll, observed.name(), at, due, purpose);
+    }
+    return drop instanceof Action.DropIndex d ? new Action.DropIndex(coll, d.name(), d.reason() + "; hidden since " + at
+        + ", policy.hiddenFor has passed", d.afterCreates()) : drop;
+  }
+
+  /**
+   * An index this schema hid on the way to a drop that is no longer wanted: unhide it (when it is
+   * hidden and should not be), else forget the record. Nothing when there is no record.
+   *
+   * @return whether an unhide was added
+   */
+  private static boolean releaseHidden(String coll, IndexDefinition observed, boolean desiredHidden,
+      ManagedRecord record, String why, List<Action> out) {
+    if (record == null || record.hiddenAt(observed.name()) == null) {
+      return false;
+    }
+    if (observed.hidden() && !desiredHidden) {
+      out.add(new Action.UnhideIndex(coll, observed.name(), why));
+      return true;
+    }
+    out.add(new Action.ForgetHidden(coll, observed.name(), why));
+    return false;
+  }
+
+  /** In-place changes; an index this schema hid for a drop, and declared unhidden again, is unhidden by its own action. */
+  private static List<Action> modifyKeepingHidden(String coll, IndexDefinition desired, IndexDefinition existing,
+      List<IndexDefinition.Difference> diffs, ManagedRecord record) {
+    List<Action> out = new ArrayList<>();
+    boolean unhidden = releaseHidden(coll, existing, desired.hidden(), record, "declared again", out);
+    List<IndexDefinition.Difference> rest = unhidden
+        ? diffs.stream().filter(d -> !d.property().equals("hidden")).toList() : diffs;
+    if (!rest.isEmpty()) {
+      out.add(new Action.ModifyIndex(coll, desired, rest));
+    }
     return out;
   }
 

@@ -80,7 +80,18 @@ public final class SpecValidator {
     if (spec.getConnection() != null && spec.getConnection().getClientOptions() != null) {
       validateClientOptions(spec.getConnection().getClientOptions(), out);
     }
+    if (spec.getPolicy() != null) {
+      validateDuration("spec.policy.hiddenFor", spec.getPolicy().getHiddenFor(), out);
+      validateDuration("spec.policy.reportUnusedAfter", spec.getPolicy().getReportUnusedAfter(), out);
+    }
     return out;
+  }
+
+  /** The CRD's CEL rule for the policy's durations, again for the CLI, which reads files the API server never saw. */
+  private static void validateDuration(String path, String value, List<Violation> out) {
+    if (value != null && !PolicyDurations.valid(value)) {
+      out.add(new Violation(path, "must be a duration such as 30m, 24h or 7d, not '" + value + "'"));
+    }
   }
 
   /** A database name mongod takes and that is not one of its own. */

@@ -3,6 +3,9 @@ package io.mongosteward.chart;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -23,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every manifest the chart renders, for each value set of ChartTest, and every file of deploy/, is
@@ -78,6 +82,83 @@ class ChartDryRunIT {
       }
       assertThat(kinds).contains("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding",
           "Deployment", "PodDisruptionBudget", "Service", "ServiceMonitor", "PodMonitor");
+    }
+  }
+
+  /**
+   * Release names Helm accepts (up to 53 characters, dots) and a 63-character fullnameOverride:
+   * every object of every kind, the metrics Service above all (a DNS-1035 label of at most 63),
+   * is accepted by the API server.
+   */
+  @Test
+  void longAndDottedNamesPassAServerSideDryRun() {
+    try (KubernetesClient admin = KubeApi.client()) {
+      String release = KubeApi.newNamespace(admin, "chart");
+      String everything = """
+          metrics:
+            service: {enabled: true}
+            serviceMonitor: {enabled: true}
+            prometheusRule: {enabled: true}
+            dashboard: {enabled: true}
+            podMonitor: {enabled: true, podSelector: {matchLabels: {app.kubernetes.io/name: bot-app}}}
+          podDisruptionBudget: {enabled: true}
+          """;
+      Map<String, String> cases = Map.of(
+          "payments-platform-prod-eu-west-1-mongodb-ops", "",
+          "a-53-character-release-name-that-helm-still-accepts-x", "",
+          "team.prod", "",
+          "rel", "fullnameOverride: " + "a".repeat(63) + "\n");
+      List<String> services = new ArrayList<>();
+      for (var c : cases.entrySet()) {
+        String manifests = ChartRender.template(c.getKey(), release, everything + c.getValue());
+        for (HasMetadata item : admin.load(new ByteArrayInputStream(manifests.getBytes(StandardCharsets.UTF_8))).items()) {
+          dryRunCreate(admin, item, c.getKey() + ": " + item.getKind() + " " + item.getMetadata().getName());
+          if ("Service".equals(item.getKind())) {
+            services.add(item.getMetadata().getName());
+          }
+        }
+      }
+      assertThat(services).hasSize(4);
+    }
+  }
+
+  /**
+   * `helm upgrade --reuse-values` from a release of a chart version without a value the new one
+   * reads (here: a chart without metrics.dashboard) still renders, and the documented
+   * `--reset-then-reuse-values` brings the new value's default, so it can be switched on.
+   */
+  @Test
+  void anUpgradeWithTheOldReleasesValuesStillRenders(@TempDir Path dir) throws IOException {
+    Path old = ChartRender.copyChart(dir);
+    String values = Files.readString(old.resolve("values.yaml"));
+    Files.writeString(old.resolve("values.yaml"), values.substring(0, values.indexOf("  # A Grafana dashboard")));
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode schema = (ObjectNode) json.readTree(old.resolve("values.schema.json").toFile());
+    ((ObjectNode) schema.at("/properties/metrics/properties")).remove("dashboard");
+    json.writeValue(old.resolve("values.schema.json").toFile(), schema);
+    Files.delete(old.resolve("templates").resolve("dashboard.yaml"));
+    try (var crds = Files.list(old.resolve("crds"))) {
+      for (Path f : crds.toList()) {
+        Files.delete(f); // the CRDs are the API server's already; Helm would only skip them
+      }
+    }
+    Files.writeString(old.resolve("Chart.yaml"), Files.readString(old.resolve("Chart.yaml")).replace("version: 0.1.0", "version: 0.0.9"));
+
+    try (KubernetesClient admin = KubeApi.client()) {
+      String ns = KubeApi.newNamespace(admin, "upgrade");
+      String kubeconfig = KubeApi.kubeConfigYaml();
+      new Helm(old).install().withName(ns).withNamespace(ns).withKubeConfigContents(kubeconfig).call();
+      try {
+        assertThat(new Helm(ChartRender.CHART).upgrade().withName(ns).withNamespace(ns).withKubeConfigContents(kubeconfig)
+            .reuseValues().set("image.tag", "0.2.0").call().getStatus()).isEqualTo("deployed");
+        assertThat(new Helm(ChartRender.CHART).upgrade().withName(ns).withNamespace(ns).withKubeConfigContents(kubeconfig)
+            .resetThenReuseValues().set("metrics.dashboard.enabled", "true").call().getStatus()).isEqualTo("deployed");
+        assertThat(admin.apps().deployments().inNamespace(ns).withName(ns + "-mongo-steward").get()
+            .getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("mongo-steward:0.2.0");
+        assertThat(admin.configMaps().inNamespace(ns).withName(ns + "-mongo-steward-dashboard").get()).isNotNull();
+      } finally {
+        Helm.uninstall(ns).withNamespace(ns).withKubeConfigContents(kubeconfig).call();
+      }
     }
   }
 

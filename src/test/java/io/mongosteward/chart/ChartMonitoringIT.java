@@ -25,6 +25,7 @@ class ChartMonitoringIT {
   static final Path FILES = ChartRender.CHART.resolve("files");
   static final String ON = """
       metrics:
+        serviceMonitor: {enabled: true}
         prometheusRule: {enabled: true, labels: {release: kube-prometheus-stack}}
         dashboard: {enabled: true, annotations: {grafana_folder: MongoDB}}
       """;
@@ -52,7 +53,8 @@ class ChartMonitoringIT {
 
   @Test
   void withDefaultValuesTheRulesAreTheShippedFileUnchanged() throws IOException {
-    List<JsonNode> docs = ChartRender.render("rel", "mongo-steward", ON);
+    // The shipped file selects the release mongo-steward in namespace mongo-steward.
+    List<JsonNode> docs = ChartRender.render("mongo-steward", "mongo-steward", ON);
     JsonNode rule = ChartRender.one(docs, "PrometheusRule");
     assertThat(rule.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
     assertThat(rule.path("metadata").path("labels").path("release").asText()).isEqualTo("kube-prometheus-stack");
@@ -65,6 +67,7 @@ class ChartMonitoringIT {
   void thresholdsAndTheRunbookBaseComeFromValuesAndPromtoolStillAcceptsTheRules() throws Exception {
     List<JsonNode> docs = ChartRender.render("rel", "mongo-steward", """
         metrics:
+          serviceMonitor: {enabled: true}
           prometheusRule:
             enabled: true
             runbookBaseUrl: https://wiki.example.com/mongo-steward/troubleshooting/
@@ -92,6 +95,58 @@ class ChartMonitoringIT {
     Path rendered = dir.resolve("rendered-rules.yaml");
     ChartRender.YAML.writeValue(rendered.toFile(), file);
     assertThat(promtoolCheck(rendered)).contains("SUCCESS: 9 rules found");
+  }
+
+  /**
+   * Two releases, each with its own rules, scraped by one Prometheus: team-b's operator stops being
+   * scraped while team-a's runs on. promtool evaluates the rules as the chart renders them: exactly
+   * team-b's MongoStewardOperatorDown fires, with its namespace and job, and team-a's rules stay silent.
+   */
+  @Test
+  void twoReleasesEachWatchTheirOwnOperator() throws Exception {
+    List<String> files = new ArrayList<>();
+    for (String team : List.of("team-a", "team-b")) {
+      JsonNode groups = ChartRender.one(ChartRender.render(team, team + "-ops", ON), "PrometheusRule").path("spec").path("groups");
+      ObjectNode file = new ObjectMapper().createObjectNode();
+      file.set("groups", groups);
+      Path rendered = dir.resolve(team + "-rules.yaml");
+      ChartRender.YAML.writeValue(rendered.toFile(), file);
+      files.add(rendered.toString());
+    }
+    String test = """
+        rule_files: [%s, %s]
+        evaluation_interval: 1m
+        tests:
+          - interval: 1m
+            input_series:
+              - series: 'mongosteward_leader{namespace="team-a-ops",job="team-a-mongo-steward-metrics",pod="a-1"}'
+                values: '1x20'
+              - series: 'mongosteward_leader{namespace="team-b-ops",job="team-b-mongo-steward-metrics",pod="b-1"}'
+                values: '1 1 1 1 1 stale'
+            alert_rule_test:
+              - eval_time: 11m
+                alertname: MongoStewardOperatorDown
+                exp_alerts:
+                  - exp_labels: {severity: critical, namespace: team-b-ops, job: team-b-mongo-steward-metrics}
+                    exp_annotations:
+                      summary: No mongo-steward operator replica is being scraped.
+                      description: >-
+                        Prometheus has scraped no mongo-steward operator of team-b-mongo-steward-metrics in
+                        namespace team-b-ops for 5 minutes: every replica is down, or the ServiceMonitor no
+                        longer finds them. MongoSchemas and MongoMigrations are not reconciled meanwhile.
+                      runbook_url: https://github.com/mongo-steward/mongo-steward/blob/main/docs/troubleshooting.md#mongostewardoperatordown
+              - eval_time: 11m
+                alertname: MongoStewardNoLeader
+                exp_alerts: []
+        """.formatted(files.get(0), files.get(1));
+    Path testFile = dir.resolve("two-releases-test.yaml");
+    java.nio.file.Files.writeString(testFile, test);
+    Process p = new ProcessBuilder(TestServers.promtool().toString(), "test", "rules", testFile.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains("SUCCESS");
   }
 
   @Test

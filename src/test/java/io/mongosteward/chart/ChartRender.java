@@ -26,14 +26,53 @@ public final class ChartRender {
 
   /** `helm template RELEASE CHART -n NAMESPACE -f values`; Helm's error (schema, fail) as an IllegalStateException. */
   public static String template(String release, String namespace, String valuesYaml) {
+    return template(CHART, release, namespace, valuesYaml);
+  }
+
+  /** The same with another copy of the chart (an older or a broken one). */
+  static String template(Path chart, String release, String namespace, String valuesYaml) {
     try {
       Path values = Files.createTempFile("values-", ".yaml");
       try {
         Files.writeString(values, valuesYaml);
-        return new Helm(CHART).template().withName(release).withNamespace(namespace).withValuesFile(values).call();
+        return new Helm(chart).template().withName(release).withNamespace(namespace).withValuesFile(values).call();
       } finally {
         Files.deleteIfExists(values);
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** NOTES.txt as `helm install --dry-run` prints it. */
+  static String notes(String release, String namespace, String valuesYaml) {
+    try {
+      Path values = Files.createTempFile("values-", ".yaml");
+      try {
+        Files.writeString(values, valuesYaml);
+        return new Helm(CHART).install().withName(release).withNamespace(namespace).withValuesFile(values)
+            .clientOnly().dryRun().call().getOutput();
+      } finally {
+        Files.deleteIfExists(values);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A copy of the chart in dir, to change a file of it. */
+  static Path copyChart(Path dir) {
+    Path copy = dir.resolve("mongo-steward");
+    try (var walk = Files.walk(CHART)) {
+      for (Path f : walk.toList()) {
+        Path t = copy.resolve(CHART.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(t);
+        } else {
+          Files.copy(f, t);
+        }
+      }
+      return copy;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -94,8 +133,8 @@ public final class ChartRender {
               podMonitor: {enabled: true, labels: {release: kube-prometheus-stack}, port: mongo-health,
                            podSelector: {matchLabels: {app.kubernetes.io/name: bot-app}}}
               prometheusRule: {enabled: true, labels: {release: kube-prometheus-stack}}
-              dashboard: {enabled: true}
-            """,
+              dashboard: {enabled: true, namespace: %s}
+            """.formatted(b),
         "fullnameOverride", "fullnameOverride: steward\n",
         "pdb", "podDisruptionBudget: {enabled: true, minAvailable: 1}\n",
         "ha", """

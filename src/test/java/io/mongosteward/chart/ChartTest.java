@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** helm/mongo-steward rendered by Helm (in process) with each value set, and held to deploy/ and crds/. */
 class ChartTest {
@@ -281,6 +282,201 @@ class ChartTest {
         .hasMessageContaining("leaderElection.enabled: Invalid type. Expected: boolean, given: string");
     assertThatThrownBy(() -> render("rel", NS, "metrics: {prometheusRule: {schemaNotReadyFor: soon}}\n"))
         .hasMessageContaining("metrics.prometheusRule.schemaNotReadyFor");
+    // Prometheus's own duration syntax: units in descending order, each at most once.
+    assertThatThrownBy(() -> render("rel", NS, "metrics: {prometheusRule: {schemaNotReadyFor: 30s15m}}\n"))
+        .hasMessageContaining("metrics.prometheusRule.schemaNotReadyFor");
+    assertThatThrownBy(() -> render("rel", NS, "metrics: {serviceMonitor: {interval: 1s1m}}\n"))
+        .hasMessageContaining("metrics.serviceMonitor.interval");
+    assertThatThrownBy(() -> render("rel", NS, "metrics: {prometheusRule: {migrationStuckFor: 1h1h}}\n"))
+        .hasMessageContaining("metrics.prometheusRule.migrationStuckFor");
+    assertThatThrownBy(() -> render("rel", NS, "metrics: {serviceMonitor: {interval: \"\"}}\n"))
+        .hasMessageContaining("metrics.serviceMonitor.interval");
+    assertThat(one(render("rel", NS, "metrics: {serviceMonitor: {enabled: true, interval: 1m30s}, prometheusRule: "
+        + "{enabled: true, schemaNotReadyFor: 1h30m, migrationStuckFor: 1d12h30m15s500ms}}\n"), "ServiceMonitor")
+        .at("/spec/endpoints/0/interval").asText()).isEqualTo("1m30s");
+  }
+
+  // ---- Regressions of a hostile review of the chart: each would fail on the chart before its fix.
+
+  static final Pattern DNS1035 = Pattern.compile("^[a-z]([-a-z0-9]*[a-z0-9])?$");
+  static final String RULES_ON = "metrics: {serviceMonitor: {enabled: true}, prometheusRule: {enabled: true%s}}\n";
+
+  static List<JsonNode> alerts(List<JsonNode> docs) {
+    return list(one(docs, "PrometheusRule").at("/spec/groups")).stream()
+        .flatMap(g -> list(g.path("rules")).stream()).toList();
+  }
+
+  static JsonNode alert(List<JsonNode> docs, String name) {
+    return alerts(docs).stream().filter(r -> name.equals(r.path("alert").asText())).findFirst().orElseThrow();
+  }
+
+  /** The URL used to be pasted into the rule file's YAML before parsing: ": " broke it, and every alert vanished. */
+  @Test
+  void anyRunbookBaseUrlKeepsEveryAlert() {
+    String url = "https://wiki.example.com/display/OPS/Runbook: mongo-steward #1 & 'more'";
+    List<JsonNode> docs = render("rel", NS, RULES_ON.formatted(", runbookBaseUrl: \"" + url + "\""));
+    assertThat(one(docs, "PrometheusRule").at("/spec/groups").size()).isEqualTo(3);
+    List<JsonNode> alerts = alerts(docs);
+    assertThat(alerts).hasSize(9).allSatisfy(r -> assertThat(r.at("/annotations/runbook_url").asText())
+        .isEqualTo(url + "#" + r.path("alert").asText().toLowerCase(java.util.Locale.ROOT)));
+  }
+
+  /** A rule file that does not parse fails the render, instead of rendering a PrometheusRule without alerts. */
+  @Test
+  void aRuleFileThatDoesNotParseFailsTheRender(@TempDir Path dir) throws IOException {
+    Path chart = ChartRender.copyChart(dir);
+    Files.writeString(chart.resolve("files/prometheus-rules.yaml"), "groups:\n  - name: x\n    rules: [\n");
+    assertThatThrownBy(() -> ChartRender.template(chart, "rel", NS, RULES_ON.formatted("")))
+        .hasMessageContaining("files/prometheus-rules.yaml");
+  }
+
+  /**
+   * `helm upgrade --reuse-values` renders the new chart with the old release's values, which lack
+   * every value the new chart added: simulated by a chart whose values.yaml lacks the newest ones.
+   */
+  @Test
+  void valuesThatAnOlderReleaseLacksDoNotBreakTheTemplates(@TempDir Path dir) throws IOException {
+    Path chart = ChartRender.copyChart(dir);
+    Path values = chart.resolve("values.yaml");
+    String v = Files.readString(values);
+    Files.writeString(values, v.substring(0, v.indexOf("  # A Grafana dashboard")));
+    List<JsonNode> docs = ChartRender.parse(ChartRender.template(chart, "rel", NS, "image: {tag: 0.2.0}\n"));
+    assertThat(container(one(docs, "Deployment")).path("image").asText()).isEqualTo("mongo-steward:0.2.0");
+    assertThat(ofKind(docs, "ConfigMap")).isEmpty();
+  }
+
+  @Test
+  void extraEnvCannotOverrideWhatTheChartSets() {
+    Map<String, String> insteadUse = Map.of(
+        "MONGOSTEWARD_LEADER_ELECTION", "leaderElection.enabled",
+        "MONGOSTEWARD_NAMESPACES", "watchNamespaces",
+        "MONGOSTEWARD_PORT", "containerPort",
+        "JAVA_TOOL_OPTIONS", "jvmOptions",
+        "POD_NAMESPACE", "leaderElection.leaseNamespace",
+        "POD_NAME", "");
+    for (var e : insteadUse.entrySet()) {
+      assertThatThrownBy(() -> render("rel", NS, "extraEnv: [{name: MONGOSTEWARD_RESYNC, value: 5m}, {name: "
+          + e.getKey() + ", value: x}]\n"))
+          .as(e.getKey()).hasMessageContaining("extraEnv: " + e.getKey() + " is set by the chart")
+          .hasMessageContaining(e.getValue());
+    }
+  }
+
+  /** The port is a value: the operator's MONGOSTEWARD_PORT, the container port, probes, Service and scrape annotations follow it. */
+  @Test
+  void containerPortMovesEverythingThatUsesThePort() {
+    List<JsonNode> docs = render("rel", NS, "containerPort: 9090\nmetrics: {service: {enabled: true}}\n");
+    JsonNode d = one(docs, "Deployment");
+    assertThat(env(d, "MONGOSTEWARD_PORT")).contains("9090");
+    assertThat(container(d).at("/ports/0/containerPort").asInt()).isEqualTo(9090);
+    assertThat(container(d).at("/ports/0/name").asText()).isEqualTo("http");
+    assertThat(container(d).at("/livenessProbe/httpGet/port").asText()).isEqualTo("http");
+    assertThat(container(d).at("/readinessProbe/httpGet/port").asText()).isEqualTo("http");
+    assertThat(d.at("/spec/template/metadata/annotations/prometheus.io~1port").asText()).isEqualTo("9090");
+    assertThat(one(docs, "Service").at("/spec/ports/0/targetPort").asText()).isEqualTo("http");
+    // The default stays deploy/'s 8080, and the scrape annotations can be left out.
+    JsonNode plain = one(set("defaults"), "Deployment");
+    assertThat(plain.at("/spec/template/metadata/annotations/prometheus.io~1port").asText()).isEqualTo("8080");
+    assertThat(plain.at("/spec/template/metadata/annotations/prometheus.io~1scrape").asText()).isEqualTo("true");
+    assertThat(one(render("rel", NS, "metrics: {scrapeAnnotations: false}\n"), "Deployment")
+        .at("/spec/template/metadata/annotations").path("prometheus.io/scrape").isMissingNode()).isTrue();
+  }
+
+  /** The operator alerts select the release's own series (as its ServiceMonitor labels them), so one dead release among several is seen. */
+  @Test
+  void operatorAlertsSelectTheReleasesOwnSeries() {
+    List<JsonNode> docs = render("team-b", "team-b-ops", RULES_ON.formatted(""));
+    String service = one(docs, "Service").at("/metadata/name").asText();
+    String selector = "{namespace=\"team-b-ops\", job=\"" + service + "\"}";
+    assertThat(alert(docs, "MongoStewardOperatorDown").path("expr").asText())
+        .isEqualTo("absent(mongosteward_leader" + selector + ")");
+    assertThat(alert(docs, "MongoStewardNoLeader").path("expr").asText())
+        .isEqualTo("sum by (namespace, job) (mongosteward_leader" + selector + ") == 0");
+    assertThat(alert(docs, "MongoStewardReconcileFailures").path("expr").asText()).contains(selector);
+  }
+
+  /** Without the ServiceMonitor nothing scrapes the operator, and MongoStewardOperatorDown would fire forever. */
+  @Test
+  void thePrometheusRuleNeedsTheServiceMonitor() {
+    assertThatThrownBy(() -> render("rel", NS, "metrics: {prometheusRule: {enabled: true}}\n"))
+        .hasMessageContaining("metrics.prometheusRule.enabled").hasMessageContaining("metrics.serviceMonitor.enabled");
+  }
+
+  @Test
+  void thePodMonitorsDefaultPortIsTheShippedSidecarExamplesAndAnEmptySelectorIsRefused() throws IOException {
+    List<JsonNode> docs = render("rel", NS,
+        "metrics: {podMonitor: {enabled: true, podSelector: {matchLabels: {app.kubernetes.io/name: bot-app}}}}\n");
+    JsonNode example = one(deploy("examples/sidecar-deployment.yaml"), "Deployment");
+    JsonNode sidecar = list(example.at("/spec/template/spec/containers")).stream()
+        .filter(c -> list(c.path("args")).stream().anyMatch(a -> a.asText().equals("sidecar"))).findFirst().orElseThrow();
+    assertThat(one(docs, "PodMonitor").at("/spec/podMetricsEndpoints/0/port").asText())
+        .isEqualTo(sidecar.at("/ports/0/name").asText());
+    for (String empty : List.of("{matchLabels: {}}", "{matchExpressions: []}", "{matchLabels: {}, matchExpressions: []}")) {
+      assertThatThrownBy(() -> render("rel", NS, "metrics: {podMonitor: {enabled: true, podSelector: " + empty + "}}\n"))
+          .as(empty).hasMessageContaining("metrics.podMonitor.podSelector");
+    }
+  }
+
+  /** Names Helm accepts for a release (up to 53 characters, dots) or a fullnameOverride still give valid object names. */
+  @Test
+  void everyGeneratedNameIsAValidName() {
+    String all = "metrics: {serviceMonitor: {enabled: true}, prometheusRule: {enabled: true}, dashboard: {enabled: true},"
+        + " podMonitor: {enabled: true, podSelector: {matchLabels: {a: b}}}}\npodDisruptionBudget: {enabled: true}\n";
+    Map<String, String> cases = Map.of(
+        "payments-platform-prod-eu-west-1-mongodb-ops", "",
+        "a-53-character-release-name-that-helm-still-accepts-x", "",
+        "team.prod", "",
+        "rel", "fullnameOverride: " + "a".repeat(63) + "\n");
+    for (var c : cases.entrySet()) {
+      for (JsonNode d : render(c.getKey(), NS, all + c.getValue())) {
+        String name = d.at("/metadata/name").asText();
+        assertThat(name).as("%s %s", d.path("kind").asText(), name).matches(DNS1035).hasSizeLessThanOrEqualTo(63);
+      }
+    }
+    assertThatThrownBy(() -> render("2024-steward", NS, "metrics: {service: {enabled: true}}\n"))
+        .hasMessageContaining("2024-steward").hasMessageContaining("fullnameOverride");
+  }
+
+  @Test
+  void notesGiveCommandsThatWork() {
+    String notes = ChartRender.notes("rel", NS, "");
+    assertThat(notes).contains("kubectl apply --server-side --force-conflicts -f helm/mongo-steward/crds/")
+        .contains("kubectl create namespace bots").contains("-n bots create secret")
+        .contains("--reset-then-reuse-values").doesNotContain("--reuse-values ");
+    String watched = ChartRender.notes("rel", NS, "watchNamespaces: [team-a, team-b]\n");
+    assertThat(watched).contains("kubectl -n team-a create secret").contains("-n team-a get msch")
+        .doesNotContain("-n bots").doesNotContain("create namespace");
+  }
+
+  @Test
+  void aDisruptionBudgetThatWouldBlockEveryDrainIsRefused() {
+    for (String blocking : List.of("replicas: 1\nleaderElection: {enabled: false}\npodDisruptionBudget: {enabled: true}\n",
+        "replicas: 2\npodDisruptionBudget: {enabled: true, minAvailable: 2}\n",
+        "replicas: 2\npodDisruptionBudget: {enabled: true, minAvailable: \"100%\"}\n",
+        "replicas: 2\npodDisruptionBudget: {enabled: true, minAvailable: null, maxUnavailable: 0}\n")) {
+      assertThatThrownBy(() -> render("rel", NS, blocking)).as(blocking)
+          .hasMessageContaining("podDisruptionBudget").hasMessageContaining("node drain");
+    }
+    JsonNode single = one(render("rel", NS, "replicas: 1\nleaderElection: {enabled: false}\n"
+        + "podDisruptionBudget: {enabled: true, minAvailable: null, maxUnavailable: 1}\n"), "PodDisruptionBudget");
+    assertThat(single.at("/spec/maxUnavailable").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void anAllDigitImageTagWorksFromSetAndFromAValuesFile() {
+    String set = new Helm(CHART).template().withName("rel").withNamespace(NS).set("image.tag", "20260101").call();
+    assertThat(container(one(ChartRender.parse(set), "Deployment")).path("image").asText())
+        .isEqualTo("mongo-steward:20260101");
+    assertThat(container(one(render("rel", NS, "image: {tag: 20260101}\n"), "Deployment")).path("image").asText())
+        .isEqualTo("mongo-steward:20260101");
+  }
+
+  @Test
+  void theDashboardGoesToGrafanasNamespaceWhenSet() {
+    assertThat(one(render("rel", NS, "metrics: {dashboard: {enabled: true}}\n"), "ConfigMap")
+        .at("/metadata/namespace").asText()).isEqualTo(NS);
+    assertThat(one(render("rel", NS, "metrics: {dashboard: {enabled: true, namespace: monitoring}}\n"), "ConfigMap")
+        .at("/metadata/namespace").asText()).isEqualTo("monitoring");
   }
 
   /** The chart and deploy/ grant the same: neither can drift from the other. */

@@ -520,4 +520,27 @@ class CliIT {
     assertThat(plan.out()).contains("--mongo-uri-file", "MONGODB_URI", "Examples:", "Exit codes: 0 the database matches",
         "items to report");
   }
+
+  /** apply hides (the server here answers collMod hidden as mongod does); plan and apply -o json then show the wait. */
+  @Test
+  void aHiddenIndexWaitingForItsDropShowsInPlanAndApply() throws IOException {
+    String uri = io.mongosteward.testsupport.HiddenIndexStandIn.uri();
+    try (MongoClient client = MongoClients.create(uri)) {
+      client.getDatabase("cli_hide").getCollection("posts").createIndex(new org.bson.Document("legacy", 1));
+    }
+    Path file = write("hide.yaml", schema("hide", "cli_hide", "[{name: posts, indexes: [{name: a_1, keys: [{field: a}]}]}]")
+        + "  policy: {unmanagedIndexes: Drop, hiddenFor: 1h}\n");
+    CliRun hid = run("apply", "-f", file.toString(), "--mongo-uri", uri);
+    assertThat(hid.code()).as(hid.all()).isZero();
+    assertThat(hid.out()).contains("HideIndex").contains("posts.legacy_1").contains("hidden; dropped");
+
+    CliRun plan = run("plan", "-f", file.toString(), "--mongo-uri", uri);
+    assertThat(plan.code()).as(plan.all()).isZero();
+    assertThat(plan.out()).contains("DropScheduled").contains("posts.legacy_1").contains("hidden since ")
+        .contains("dropped: not declared (policy.unmanagedIndexes: Drop) after ");
+    CliRun json = run("apply", "-f", file.toString(), "--mongo-uri", uri, "-o", "json");
+    assertThat(json.code()).as(json.all()).isZero();
+    assertThat(json.out()).contains("\"waiting\"").contains("\"type\" : \"DropScheduled\"")
+        .contains("\"hiddenAt\"").contains("\"dropAfter\"");
+  }
 }

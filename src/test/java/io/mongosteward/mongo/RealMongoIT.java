@@ -92,6 +92,48 @@ class RealMongoIT {
     assertThat(db.getCollection("posts").listIndexes().into(new ArrayList<>()).get(1).getBoolean("hidden")).isTrue();
   }
 
+  static SchemaEngine engineAt(java.time.Instant now) {
+    return new SchemaEngine(new Retrier(RetryPolicy.DEFAULT, Redactor.none()),
+        new DuplicateFinder(Timeouts.DUPLICATE_SEARCH), java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+  }
+
+  static Document index(MongoDatabase db, String collection, String name) {
+    return db.getCollection(collection).listIndexes().into(new ArrayList<>()).stream()
+        .filter(d -> name.equals(d.getString("name"))).findFirst().orElse(null);
+  }
+
+  /** mongod's own collMod hidden (4.4+): hide, wait on an injected clock, then drop; or unhide when declared again. */
+  @Test
+  void hideFirstHidesWithCollModThenDropsAfterHiddenForOrUnhides() {
+    java.time.Instant t0 = java.time.Instant.parse("2026-03-01T10:00:00Z");
+    String drop = "collections:\n  - name: posts\n    indexes:\n      - {name: a_1, keys: [{field: a}]}\n"
+        + "policy: {unmanagedIndexes: Drop, hiddenFor: 1h}\n";
+    String back = "collections:\n  - name: posts\n    indexes:\n      - {name: a_1, keys: [{field: a}]}\n"
+        + "      - {name: b_1, keys: [{field: b}]}\npolicy: {unmanagedIndexes: Drop, hiddenFor: 1h}\n";
+
+    MongoDatabase db = db("real_hide_drop");
+    db.getCollection("posts").createIndex(Indexes.ascending("b"));
+    SyncResult hid = engineAt(t0).sync(db, SchemaEngineIT.spec(db, drop), Engines.APPLY);
+    assertThat(hid.outcomes()).filteredOn(o -> o.action().type() == ActionType.HideIndex)
+        .singleElement().satisfies(o -> assertThat(o.applied()).isTrue());
+    assertThat(index(db, "posts", "b_1").getBoolean("hidden")).isTrue();
+    SyncResult waiting = engineAt(t0.plusSeconds(1800)).sync(db, SchemaEngineIT.spec(db, drop), Engines.APPLY);
+    assertThat(waiting.plan().actions()).extracting(Action::type).containsExactly(ActionType.DropScheduled);
+    SyncResult dropped = engineAt(t0.plusSeconds(3601)).sync(db, SchemaEngineIT.spec(db, drop), Engines.APPLY);
+    assertThat(dropped.outcomes()).extracting(Outcome::result).containsExactly(ActionType.DropIndex);
+    assertThat(index(db, "posts", "b_1")).isNull();
+
+    MongoDatabase again = db("real_hide_unhide");
+    again.getCollection("posts").createIndex(Indexes.ascending("b"));
+    engineAt(t0).sync(again, SchemaEngineIT.spec(again, drop), Engines.APPLY);
+    assertThat(index(again, "posts", "b_1").getBoolean("hidden")).isTrue();
+    SyncResult unhidden = engineAt(t0.plusSeconds(600)).sync(again, SchemaEngineIT.spec(again, back), Engines.APPLY);
+    assertThat(unhidden.outcomes()).extracting(Outcome::result).containsExactly(ActionType.UnhideIndex);
+    assertThat(index(again, "posts", "b_1").get("hidden")).isNotEqualTo(true);
+    assertThat(engineAt(t0.plusSeconds(86_400)).plan(again, SchemaEngineIT.spec(again, back), Engines.OWNER).actions())
+        .isEmpty();
+  }
+
   @Test
   void ttlIndexExpiresDocuments() {
     MongoDatabase db = db("real_expiry");

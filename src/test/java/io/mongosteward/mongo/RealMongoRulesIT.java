@@ -46,7 +46,7 @@ class RealMongoRulesIT {
 
   static String index(String collection, String index) {
     return "collections:\n  - name: " + collection + "\n    indexes:\n      - " + index + "\n"
-        + "policy: {onConflict: Recreate}\n";
+        + "policy: {onConflict: Recreate, dropStrategy: Immediate}\n";
   }
 
   /** A pass that changes nothing after the first: no rebuild loop under Recreate. */

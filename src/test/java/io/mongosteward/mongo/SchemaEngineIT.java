@@ -198,11 +198,11 @@ class SchemaEngineIT {
     assertThat(SyncStatuses.unmanagedIndexes(reported)).extracting(i -> i.getName()).containsExactly("legacy_1");
     assertThat(reported.converged()).isFalse();
 
-    SyncResult dropped = engine.sync(db, spec(db, body + "policy: {unmanagedIndexes: Drop}\n"), Engines.APPLY);
+    SyncResult dropped = engine.sync(db, spec(db, body + "policy: {unmanagedIndexes: Drop, dropStrategy: Immediate}\n"), Engines.APPLY);
     assertThat(dropped.outcomes()).extracting(o -> o.action().type() + " " + o.action().name())
         .containsExactly("DropIndex legacy_1");
     assertThat(indexes(db, "tasks")).extracting(d -> d.getString("name")).containsExactlyInAnyOrder("_id_", "task_id_unique");
-    assertThat(engine.plan(db, spec(db, body + "policy: {unmanagedIndexes: Drop}\n"), Engines.OWNER).actions()).isEmpty();
+    assertThat(engine.plan(db, spec(db, body + "policy: {unmanagedIndexes: Drop, dropStrategy: Immediate}\n"), Engines.OWNER).actions()).isEmpty();
   }
 
   @ParameterizedTest
@@ -221,7 +221,7 @@ class SchemaEngineIT {
     assertThat(states(report)).containsEntry("tasks.task_id_unique", IndexState.Conflict);
     assertThat(report.outcomes()).extracting(o -> o.action().type()).containsExactly(ActionType.Claim);
 
-    SyncResult rebuilt = engine.sync(db, spec(db, body + "policy: {onConflict: Recreate}\n"), Engines.APPLY);
+    SyncResult rebuilt = engine.sync(db, spec(db, body + "policy: {onConflict: Recreate, dropStrategy: Immediate}\n"), Engines.APPLY);
     assertThat(rebuilt.outcomes()).extracting(Outcome::result).containsExactly(ActionType.RecreateIndex);
     assertThat(rebuilt.outcomes().get(0).message()).contains("uniqueness was NOT enforced while it rebuilt");
     Document index = indexes(db, "tasks").stream().filter(d -> d.getString("name").equals("task_id_unique")).findFirst().orElseThrow();
@@ -248,7 +248,7 @@ class SchemaEngineIT {
     assertThat(states(report)).containsEntry("tasks.task_id_unique", IndexState.Unsupported);
     assertThat(report.remainingReports().get(0).detail()).contains("cannot change in place").contains("onConflict: Recreate");
 
-    SyncResult rebuilt = engine.sync(db, spec(db, body + "policy: {onConflict: Recreate}\n"), Engines.APPLY);
+    SyncResult rebuilt = engine.sync(db, spec(db, body + "policy: {onConflict: Recreate, dropStrategy: Immediate}\n"), Engines.APPLY);
     assertThat(rebuilt.outcomes()).allMatch(Outcome::applied);
     assertThat(rebuilt.outcomes().get(0).message()).contains("uniqueness was not enforced while it rebuilt");
     assertThat(engine.plan(db, spec(db, body), Engines.OWNER).actions()).isEmpty();
@@ -279,7 +279,7 @@ class SchemaEngineIT {
     assertThat(changed.remainingReports().get(0).detail()).contains("code 59").contains("onConflict: Recreate");
     assertThat(indexes(db, "events").get(1).get("expireAfterSeconds", Number.class).longValue()).isEqualTo(3600L);
 
-    SyncResult rebuilt = engine.sync(db, spec(db, ttl.formatted(60) + "policy: {onConflict: Recreate}\n"), Engines.APPLY);
+    SyncResult rebuilt = engine.sync(db, spec(db, ttl.formatted(60) + "policy: {onConflict: Recreate, dropStrategy: Immediate}\n"), Engines.APPLY);
     assertThat(rebuilt.converged()).isTrue();
     assertThat(indexes(db, "events").get(1).get("expireAfterSeconds", Number.class).longValue()).isEqualTo(60L);
   }
@@ -321,7 +321,7 @@ class SchemaEngineIT {
           - name: users
             indexes:
               - {name: nick_sparse, keys: [{field: nick}], sparse: true}
-        policy: {onConflict: Recreate}
+        policy: {onConflict: Recreate, dropStrategy: Immediate}
         """;
     SyncResult first = engine.sync(db, spec(db, body), Engines.APPLY);
     Outcome built = first.outcomes().stream().filter(o -> o.action().type() == ActionType.CreateIndex).findFirst()
@@ -570,7 +570,7 @@ class SchemaEngineIT {
             - {name: name_1, keys: [{field: name}]}
       counters:
         - {name: user_id, seedFrom: {collection: legacy_users, field: user_id}}
-      policy: {unmanagedIndexes: Drop}
+      policy: {unmanagedIndexes: Drop, dropStrategy: Immediate}
       """;
 
   @ParameterizedTest
@@ -715,7 +715,7 @@ class SchemaEngineIT {
     db.getCollection("c").insertMany(List.of(new Document("a", 1).append("b", 1), new Document("a", 1).append("b", 1)));
     for (String keys : List.of("[{field: a}]", "[{field: a}, {field: b}]")) {
       String body = "collections:\n  - name: c\n    indexes:\n      - {name: u, keys: " + keys + ", unique: true}\n"
-          + "policy: {onConflict: Recreate}\n";
+          + "policy: {onConflict: Recreate, dropStrategy: Immediate}\n";
       SyncResult r = engine.sync(db, spec(db, body), Engines.APPLY);
       assertThat(states(r)).as(keys).containsEntry("c.u", IndexState.BlockedByDuplicates);
       assertThat(indexes(db, "c")).as(keys).anySatisfy(d -> {
@@ -732,7 +732,7 @@ class SchemaEngineIT {
     MongoDatabase db = freshDatabase(MongoBackend.FERRETDB);
     db.getCollection("events").createIndex(Indexes.ascending("ts"), new IndexOptions().name("ts_1"));
     SyncResult r = engine.sync(db, spec(db, "collections:\n  - name: events\n    indexes:\n"
-        + "      - {name: ts_1, keys: [{field: ts}], expireAfterSeconds: 60}\npolicy: {onConflict: Recreate}\n"),
+        + "      - {name: ts_1, keys: [{field: ts}], expireAfterSeconds: 60}\npolicy: {onConflict: Recreate, dropStrategy: Immediate}\n"),
         Engines.APPLY);
     assertThat(states(r)).containsEntry("events.ts_1", IndexState.Unsupported);
     assertThat(r.remainingReports()).anySatisfy(a -> assertThat(a.detail()).contains("previous definition was put back"));

@@ -53,6 +53,28 @@ class AlertRulesIT {
     assertThat(silent).as("alerts shown to stay silent").isEqualTo(alerts);
   }
 
+  /** One dead installation among healthy others must still raise the operator alerts: shown with two jobs' series. */
+  @Test
+  void theOperatorAlertsAreShownToFireWithAnotherInstallationHealthy() throws IOException {
+    Set<String> shown = new TreeSet<>();
+    Pattern job = Pattern.compile("job=\"([^\"]+)\"");
+    for (JsonNode test : RuleFiles.YAML.readTree(Promtool.RULE_TESTS.toFile()).path("tests")) {
+      Set<String> jobs = new TreeSet<>();
+      test.path("input_series").forEach(series -> {
+        Matcher m = job.matcher(series.path("series").asText());
+        if (m.find()) {
+          jobs.add(m.group(1));
+        }
+      });
+      for (JsonNode check : test.path("alert_rule_test")) {
+        if (jobs.size() > 1 && !check.path("exp_alerts").isEmpty()) {
+          shown.add(check.path("alertname").asText());
+        }
+      }
+    }
+    assertThat(shown).contains("MongoStewardOperatorDown", "MongoStewardNoLeader");
+  }
+
   @Test
   void everyAlertIsDescribedAndLinksToItsSectionOfTheTroubleshootingGuide() throws IOException {
     String guide = Files.readString(Path.of("docs", "troubleshooting.md"));

@@ -278,6 +278,16 @@ class CrdValidationIT {
         "spec.policy.onConflict", "Unsupported value: \"Replace\"", null));
     c.add(new Case("paused as a string", s -> map(s, "policy").put("paused", "no"),
         "spec.policy.paused", "must be of type boolean", null));
+    c.add(new Case("unknown policy.dropStrategy", s -> map(s, "policy").put("dropStrategy", "Later"),
+        "spec.policy.dropStrategy", "Unsupported value: \"Later\"", null));
+    c.add(new Case("hiddenFor without a unit", s -> map(s, "policy").put("hiddenFor", "24"),
+        "spec.policy.hiddenFor", "hiddenFor must be a duration such as 30m, 24h or 7d", null));
+    c.add(new Case("hiddenFor in Go's compound form", s -> map(s, "policy").put("hiddenFor", "1h30m"),
+        "spec.policy.hiddenFor", "hiddenFor must be a duration such as 30m, 24h or 7d", null));
+    c.add(new Case("hiddenFor zero", s -> map(s, "policy").put("hiddenFor", "0h"),
+        "spec.policy.hiddenFor", "hiddenFor must be a duration such as 30m, 24h or 7d", null));
+    c.add(new Case("reportUnusedAfter in weeks", s -> map(s, "policy").put("reportUnusedAfter", "2w"),
+        "spec.policy.reportUnusedAfter", "reportUnusedAfter must be a duration such as 30m, 24h or 7d", null));
     c.add(new Case("unknown deletionPolicy", s -> s.put("deletionPolicy", "Drop"),
         "spec.deletionPolicy", "Unsupported value: \"Drop\"", null));
     return c;
@@ -338,6 +348,12 @@ class CrdValidationIT {
             "clientCertSecretRef", Map.of("name", "mongo-client"), "insecureSkipVerify", false))), null, null, null));
     c.add(new Case("expireAfterSeconds 0", s -> index(s, 1, 0).put("expireAfterSeconds", 0), null, null, null));
     c.add(new Case("database administration", s -> s.put("database", "administration"), null, null, null));
+    c.add(new Case("hide first for 30 minutes, report unused after 7 days", s -> {
+      map(s, "policy").put("dropStrategy", "HideFirst");
+      map(s, "policy").put("hiddenFor", "30m");
+      map(s, "policy").put("reportUnusedAfter", "7d");
+    }, null, null, null));
+    c.add(new Case("drop immediately", s -> map(s, "policy").put("dropStrategy", "Immediate"), null, null, null));
     c.add(new Case("dots and $ after the start of a part", s -> {
       coll(s, 0).put("name", "posts.v2");
       key(s, 0, 1, 0).put("field", "meta.a$b");

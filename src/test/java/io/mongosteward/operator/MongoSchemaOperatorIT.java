@@ -473,7 +473,7 @@ class MongoSchemaOperatorIT {
     op.apply("a", postsOnly(db.getName(), "channel", ""));
     op.awaitReady("a", "True", Reason.Synced.name());
     // b would drop every index of posts it does not declare, a's included, if it managed posts.
-    op.apply("b", postsOnly(db.getName(), "author", "policy: {unmanagedIndexes: Drop}\n"));
+    op.apply("b", postsOnly(db.getName(), "author", "policy: {unmanagedIndexes: Drop, dropStrategy: Immediate}\n"));
 
     op.awaitReady("b", "False", Reason.CollectionManagedElsewhere.name());
     MongoSchema b = op.get("b");

@@ -165,4 +165,25 @@ class SchemaStatusesTest {
     assertThat(Conditions.find(st.getConditions(), Conditions.READY).getMessage()).contains("4032 change(s) wait");
     assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(st).length()).isLessThan(64_000);
   }
+
+  @Test
+  void hiddenIndexesWaitingForTheirDropAreListedWithTheirTimeAndDoNotBlockReady() {
+    Instant at = Instant.parse("2026-11-27T10:00:00Z");
+    MongoSchema s = schema(3);
+    Action waiting = new Action.DropScheduled("posts", "legacy_1", at, at.plus(Duration.ofHours(24)),
+        "dropped: not declared (policy.unmanagedIndexes: Drop)");
+    Action.HideIndex hid = new Action.HideIndex("posts", "old_2", false, at.plusSeconds(60),
+        at.plusSeconds(60).plus(Duration.ofHours(24)), "dropped: not declared (policy.unmanagedIndexes: Drop)");
+    SyncResult r = new SyncResult(s.getSpec(), new ObservedState(Map.of(), Map.of()), new Plan(List.of(waiting, hid)),
+        List.of(Outcome.applied(hid, "hidden", Duration.ZERO)), false);
+    MongoSchemaStatus st = new SchemaStatuses(Clock.systemUTC()).synced(s, r, null, false);
+    assertThat(Conditions.isTrue(st.getConditions(), Conditions.READY)).isTrue();
+    assertThat(Conditions.find(st.getConditions(), Conditions.READY).getMessage())
+        .contains("2 index(es) hidden, to be dropped (status.hiddenIndexes)");
+    assertThat(st.getHiddenIndexes()).extracting(h -> h.getName() + " " + h.getHiddenAt() + " " + h.getDropAfter())
+        .containsExactly("legacy_1 2026-11-27T10:00:00Z 2026-11-28T10:00:00Z",
+            "old_2 2026-11-27T10:01:00Z 2026-11-28T10:01:00Z");
+    // The declared index is untouched by another's wait: 1/1.
+    assertThat(st.getIndexSummary()).isEqualTo("1/1");
+  }
 }

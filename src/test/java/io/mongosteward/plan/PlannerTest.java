@@ -288,7 +288,7 @@ class PlannerTest {
             - name: posts
               indexes:
                 - {name: post_id_1, keys: [{field: post_id}], unique: true, sparse: true}
-          policy: {onConflict: Recreate}
+          policy: {onConflict: Recreate, dropStrategy: Immediate}
           """);
       Plan plan = planner.plan(spec, observed("posts", ID, "{v: 2, key: {post_id: 1}, name: 'post_id_1', unique: true}"));
       assertThat(types(plan)).containsExactly("RecreateIndex posts.post_id_1");
@@ -303,7 +303,7 @@ class PlannerTest {
             - name: posts
               indexes:
                 - {name: a_1, keys: [{field: a}], sparse: true}
-          policy: {onConflict: Recreate}
+          policy: {onConflict: Recreate, dropStrategy: Immediate}
           """);
       Plan plan = planner.plan(spec, observed("posts", ID, "{v: 2, key: {a: 1}, name: 'a_1'}"));
       assertThat(plan.actions().get(0).detail()).doesNotContain("uniqueness");
@@ -319,7 +319,7 @@ class PlannerTest {
               - name: posts
                 indexes:
                   - {name: post_id_1, keys: [{field: post_id}], unique: true}
-            policy: {onConflict: %s}
+            policy: {onConflict: %s, dropStrategy: Immediate}
             """.formatted(policy));
         Plan plan = planner.plan(spec, observed("posts", ID, "{v: 2, key: {post_id: 1}, name: 'post_id_1'}"));
         assertThat(types(plan)).as(policy).containsExactly("ModifyIndex posts.post_id_1");
@@ -349,7 +349,7 @@ class PlannerTest {
             - name: posts
               indexes:
                 - {name: post_id_unique, keys: [{field: post_id}], unique: true}
-          policy: {unmanagedIndexes: Drop}
+          policy: {unmanagedIndexes: Drop, dropStrategy: Immediate}
           """);
       Plan plan = planner.plan(spec, observed("posts", ID, "{v: 2, key: {post_id: 1}, name: 'post_id_1', unique: true}"));
       assertThat(types(plan)).containsExactly("NameMismatch posts.post_id_unique");
@@ -368,7 +368,7 @@ class PlannerTest {
           """;
       ObservedState seen = observed("posts", ID, "{v: 2, key: {a: 1}, name: 'a_1'}", "{v: 2, key: {legacy: 1}, name: 'legacy_1'}");
       assertThat(types(planner.plan(Specs.spec(body), seen))).containsExactly("Unmanaged posts.legacy_1");
-      Plan drop = planner.plan(Specs.spec(body + "policy: {unmanagedIndexes: Drop}\n"), seen);
+      Plan drop = planner.plan(Specs.spec(body + "policy: {unmanagedIndexes: Drop, dropStrategy: Immediate}\n"), seen);
       assertThat(types(drop)).containsExactly("DropIndex posts.legacy_1");
     }
 
@@ -382,7 +382,7 @@ class PlannerTest {
             - name: users
               indexes:
                 - {name: email_ci_unique, keys: [{field: email}], unique: true, collation: {locale: en, strength: 2}}
-          policy: {unmanagedIndexes: Drop}
+          policy: {unmanagedIndexes: Drop, dropStrategy: Immediate}
           """);
       Plan plan = planner.plan(spec, observed("users", ID, "{v: 2, key: {email: 1}, name: 'email_1', unique: true}"));
       assertThat(types(plan)).containsExactly("CreateIndex users.email_ci_unique", "DropIndex users.email_1");
@@ -401,7 +401,7 @@ class PlannerTest {
             - name: users
               indexes:
                 - {name: email_unique, keys: [{field: email}], unique: true, hidden: true}
-          policy: {unmanagedIndexes: Drop}
+          policy: {unmanagedIndexes: Drop, dropStrategy: Immediate}
           """);
       Plan plan = planner.plan(spec, observed("users", ID, "{v: 2, key: {email: 1}, name: 'email_1', unique: true}"));
       assertThat(types(plan)).containsExactly("DropIndex users.email_1", "CreateIndex users.email_unique");
@@ -418,7 +418,7 @@ class PlannerTest {
             - name: posts
               indexes:
                 - {name: body_text, keys: [{field: body, type: text}]}
-          policy: {unmanagedIndexes: Drop}
+          policy: {unmanagedIndexes: Drop, dropStrategy: Immediate}
           """);
       Plan plan = planner.plan(spec, observed("posts", ID, "{v: 2, key: {_fts: 'text', _ftsx: 1}, name: 'title_text', "
           + "weights: {title: 1}, default_language: 'english', language_override: 'language', textIndexVersion: 3}"));
@@ -432,7 +432,7 @@ class PlannerTest {
           collections:
             - name: posts
               indexes: []
-          policy: {unmanagedIndexes: Drop}
+          policy: {unmanagedIndexes: Drop, dropStrategy: Immediate}
           """);
       ObservedState seen = new ObservedState(Map.of("other", List.of(IndexDefinitions.fromListIndexes(
           Document.parse("{v: 2, key: {x: 1}, name: 'x_1'}")))), Map.of());
@@ -473,7 +473,7 @@ class PlannerTest {
             - name: users
               indexes:
                 - {name: email_unique, keys: [{field: email}], unique: true, collation: {locale: simple}}
-          policy: {onConflict: %s}
+          policy: {onConflict: %s, dropStrategy: Immediate}
           """.formatted(policy));
       assertThat(planner.plan(spec, observed("users", ID, "{v: 2, key: {email: 1}, name: 'email_unique', unique: true}"))
           .actions()).isEmpty();
@@ -491,7 +491,7 @@ class PlannerTest {
             - name: users
               indexes:
                 - {name: email_unique, keys: [{field: email}], unique: true}
-          policy: {onConflict: %s}
+          policy: {onConflict: %s, dropStrategy: Immediate}
           """.formatted(policy));
       String inherited = "{v: 2, key: {email: 1}, name: 'email_unique', unique: true, collation: " + FR_CA + "}";
       assertThat(planner.plan(spec, withDefault("users", ID_FR_CA, inherited)).actions()).isEmpty();
@@ -628,7 +628,7 @@ class PlannerTest {
               - {name: a_1, keys: [{field: a}]}
         counters:
           - {name: post_id}
-        policy: {unmanagedIndexes: Drop}
+        policy: {unmanagedIndexes: Drop, dropStrategy: Immediate}
         """;
 
     ObservedState state(ManagedRecord... records) {
@@ -705,7 +705,7 @@ class PlannerTest {
             - name: users
               indexes:
                 - {name: nick, keys: [{field: nick}], sparse: true}
-          policy: {onConflict: Recreate}
+          policy: {onConflict: Recreate, dropStrategy: Immediate}
           """;
       IndexDefinition declared = IndexDefinitions.fromSpec(Specs.spec(sparse).getCollections().get(0).getIndexes().get(0));
       ManagedRecord record = new ManagedRecord("collection:users", me, List.of(

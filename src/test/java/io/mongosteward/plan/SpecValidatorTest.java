@@ -283,4 +283,21 @@ class SpecValidatorTest {
     s.chars().forEach(ch -> sb.append(ch < 0x20 ? String.format("\\x%02x", ch) : String.valueOf((char) ch)));
     return sb.append('"').toString();
   }
+
+  @Test
+  void policyDurationsAreWholeNumbersWithAUnitAndNamedWhenWrong() {
+    var spec = Specs.unvalidated(posts("{name: p, keys: [{field: a}]}"));
+    spec.getPolicy().setHiddenFor("1h30m");
+    spec.getPolicy().setReportUnusedAfter("0d");
+    assertThat(new SpecValidator().validate(spec)).extracting(v -> v.path() + ": " + v.message()).containsExactly(
+        "spec.policy.hiddenFor: must be a duration such as 30m, 24h or 7d, not '1h30m'",
+        "spec.policy.reportUnusedAfter: must be a duration such as 30m, 24h or 7d, not '0d'");
+    spec.getPolicy().setHiddenFor("90s");
+    spec.getPolicy().setReportUnusedAfter("7d");
+    assertThat(new SpecValidator().validate(spec)).isEmpty();
+    assertThat(PolicyDurations.hiddenFor(spec.getPolicy())).isEqualTo(java.time.Duration.ofSeconds(90));
+    assertThat(PolicyDurations.parse("7d")).isEqualTo(java.time.Duration.ofDays(7));
+    spec.getPolicy().setHiddenFor(null);
+    assertThat(PolicyDurations.hiddenFor(spec.getPolicy())).isEqualTo(java.time.Duration.ofHours(24));
+  }
 }

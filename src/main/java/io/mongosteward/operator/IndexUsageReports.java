@@ -1,0 +1,108 @@
+package io.mongosteward.operator;
+
+import io.mongosteward.api.v1alpha1.UnusedIndexStatus;
+import io.mongosteward.failure.Failure;
+import io.mongosteward.mongo.IndexStatsReader;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The unused-index report of each schema (policy.reportUnusedAfter). $indexStats is read at most
+ * once per resync interval per schema; between reads the last counts stand.
+ *
+ * <p>$indexStats counts accesses since a time (the server's start, or the index's creation), and
+ * never says when the last one was. So an index is unused since that time while its count is 0;
+ * once it has a count, since the first read that saw the count it still has. That time is kept in
+ * memory: an operator restart starts it again at the next read, so an index is reported late, never
+ * early.
+ */
+final class IndexUsageReports {
+  /** What the status shows: the unused indexes, or why there are none to show. */
+  record Report(List<UnusedIndexStatus> unused, String note) {
+    static final Report NONE = new Report(List.of(), null);
+  }
+
+  private record Seen(long ops, Instant unusedSince) {}
+
+  private static final class Entry {
+    Instant readAt;
+    String note;
+    final Map<String, Seen> seen = new HashMap<>();
+  }
+
+  private final Clock clock;
+  private final Duration interval;
+  private final Map<String, Entry> bySchema = new ConcurrentHashMap<>();
+
+  IndexUsageReports(Clock clock, Duration interval) {
+    this.clock = clock;
+    this.interval = interval;
+  }
+
+  /**
+   * @param schema the schema's uid
+   * @param after policy.reportUnusedAfter; null: no report, and $indexStats is not read
+   * @param read reads $indexStats; called only when the last read is an interval old
+   */
+  Report report(String schema, Duration after, Supplier<IndexStatsReader.Stats> read) {
+    if (after == null) {
+      bySchema.remove(schema);
+      return Report.NONE;
+    }
+    Entry e = bySchema.computeIfAbsent(schema, k -> new Entry());
+    synchronized (e) {
+      Instant now = clock.instant();
+      if (e.readAt == null || !now.isBefore(e.readAt.plus(interval))) {
+        IndexStatsReader.Stats stats;
+        try {
+          stats = read.get();
+        } catch (Failure f) {
+          // The report is a hint: a failed read says so, and never fails the reconcile.
+          stats = new IndexStatsReader.Stats(List.of(), "$indexStats could not be read: " + f.getMessage());
+        }
+        e.readAt = now;
+        e.note = stats.note();
+        if (stats.note() == null) {
+          Map<String, Seen> next = new HashMap<>();
+          for (IndexStatsReader.Usage u : stats.usages()) {
+            String key = u.collection() + "\u0000" + u.index();
+            Seen before = e.seen.get(key);
+            if (before != null && before.ops() == u.ops()) {
+              next.put(key, before);
+            } else {
+              next.put(key, new Seen(u.ops(), u.ops() == 0 && u.since() != null ? u.since() : now));
+            }
+          }
+          e.seen.clear();
+          e.seen.putAll(next);
+        }
+      }
+      if (e.note != null) {
+        return new Report(List.of(), e.note);
+      }
+      Instant cutoff = now.minus(after);
+      List<UnusedIndexStatus> unused = new ArrayList<>();
+      e.seen.forEach((key, seen) -> {
+        if (!seen.unusedSince().isAfter(cutoff)) {
+          int split = key.indexOf('\u0000');
+          unused.add(new UnusedIndexStatus(key.substring(0, split), key.substring(split + 1),
+              seen.unusedSince().toString()));
+        }
+      });
+      unused.sort(Comparator.comparing(UnusedIndexStatus::getCollection).thenComparing(UnusedIndexStatus::getName));
+      return new Report(unused, null);
+    }
+  }
+
+  void forget(String schema) {
+    bySchema.remove(schema);
+  }
+}

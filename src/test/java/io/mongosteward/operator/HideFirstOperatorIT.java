@@ -1,0 +1,131 @@
+package io.mongosteward.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import io.mongosteward.api.v1alpha1.MongoSchema;
+import io.mongosteward.api.v1alpha1.Reason;
+import io.mongosteward.testsupport.HiddenIndexStandIn;
+import io.mongosteward.testsupport.MongoBackend;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hide before drop and the unused-index report through the operator, on a real API server: the
+ * status shows the hidden index and when it goes, an Event says it was hidden, and the drop comes on
+ * its own once hiddenFor has passed; the stand-in without collMod is Unsupported and names the fix;
+ * unused indexes are listed and counted by mongosteward_index_unused.
+ */
+class HideFirstOperatorIT {
+  OperatorHarness op;
+
+  @AfterEach
+  void stop() {
+    if (op != null) op.close();
+  }
+
+  static String spec(String db, String policy) {
+    return """
+        connection:
+          secretRef: {name: mongo, key: uri}
+        database: %s
+        collections:
+          - name: posts
+            indexes:
+              - {name: a_1, keys: [{field: a}]}
+        policy: %s
+        """.formatted(db, policy);
+  }
+
+  static MongoDatabase withLegacyIndex(MongoClient mongo, String name) {
+    MongoDatabase db = mongo.getDatabase(name);
+    db.getCollection("posts").insertOne(new Document("a", 1).append("legacy", 1));
+    db.getCollection("posts").createIndex(new Document("legacy", 1));
+    return db;
+  }
+
+  static List<String> indexNames(MongoDatabase db) {
+    return db.getCollection("posts").listIndexes().into(new ArrayList<>()).stream().map(d -> d.getString("name")).toList();
+  }
+
+  @Test
+  void theHiddenIndexIsShownWithItsTimeAndDroppedOnceHiddenForHasPassed() {
+    op = new OperatorHarness("hidefirst");
+    try (MongoClient mongo = MongoClients.create(HiddenIndexStandIn.uri())) {
+      MongoDatabase db = withLegacyIndex(mongo, "op_hidefirst");
+      op.secret("mongo", HiddenIndexStandIn.uri());
+      op.apply("bot", spec(db.getName(), "{unmanagedIndexes: Drop, hiddenFor: 4s}"));
+
+      OperatorHarness.eventually().until(() -> {
+        MongoSchema s = op.get("bot");
+        return s != null && s.getStatus() != null && !s.getStatus().getHiddenIndexes().isEmpty();
+      });
+      var hidden = op.get("bot").getStatus().getHiddenIndexes().get(0);
+      assertThat(hidden.getCollection()).isEqualTo("posts");
+      assertThat(hidden.getName()).isEqualTo("legacy_1");
+      assertThat(Instant.parse(hidden.getDropAfter())).isEqualTo(Instant.parse(hidden.getHiddenAt()).plusSeconds(4));
+      assertThat(indexNames(db)).contains("legacy_1");
+      assertThat(op.client.v1().events().inNamespace(op.namespace).list().getItems())
+          .anySatisfy(e -> {
+            assertThat(e.getReason()).isEqualTo("HideIndex");
+            assertThat(e.getMessage()).contains("hid 1 index").contains("posts.legacy_1");
+          });
+
+      // No edit, no restart: the pass after dropAfter drops it, and the status forgets it.
+      OperatorHarness.eventually().until(() -> !indexNames(db).contains("legacy_1"));
+      OperatorHarness.eventually().until(() -> op.get("bot").getStatus().getHiddenIndexes().isEmpty());
+      assertThat(op.client.v1().events().inNamespace(op.namespace).list().getItems())
+          .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("DropIndex"));
+      assertThat(op.ready("bot").getStatus()).isEqualTo("True");
+    }
+  }
+
+  @Test
+  void aServerWithoutCollModIsUnsupportedUnderHideFirstAndNamesTheFix() {
+    op = new OperatorHarness("nocollmod");
+    try (MongoClient mongo = MongoClients.create(MongoBackend.MONGO_JAVA_SERVER.uri())) {
+      MongoDatabase db = withLegacyIndex(mongo, "op_nocollmod");
+      op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+      op.apply("bot", spec(db.getName(), "{unmanagedIndexes: Drop}"));
+      op.awaitReady("bot", "False", Reason.Unsupported.name());
+      assertThat(op.ready("bot").getMessage()).contains("posts.legacy_1").contains("cannot hide it before the drop")
+          .contains("set spec.policy.dropStrategy: Immediate");
+      assertThat(indexNames(db)).contains("legacy_1");
+
+      op.apply("bot", spec(db.getName(), "{unmanagedIndexes: Drop, dropStrategy: Immediate}"));
+      op.awaitReady("bot", "True", Reason.Synced.name());
+      assertThat(indexNames(db)).doesNotContain("legacy_1");
+    }
+  }
+
+  @Test
+  void unusedIndexesAreListedInStatusAndCountedPerSchema() {
+    op = new OperatorHarness("unused");
+    try (MongoClient mongo = MongoClients.create(MongoBackend.MONGO_JAVA_SERVER.uri())) {
+      MongoDatabase db = withLegacyIndex(mongo, "op_unused");
+      op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+      // mongo-java-server answers $indexStats with no accesses counted: after 1s every index is unused.
+      op.apply("bot", spec(db.getName(), "{reportUnusedAfter: 1s}"));
+      OperatorHarness.eventually().until(() -> {
+        MongoSchema s = op.get("bot");
+        return s != null && s.getStatus() != null && s.getStatus().getUnusedIndexes().size() == 2;
+      });
+      assertThat(op.get("bot").getStatus().getUnusedIndexes()).extracting(u -> u.getCollection() + "." + u.getName())
+          .containsExactly("posts.a_1", "posts.legacy_1");
+      assertThat(op.get("bot").getStatus().getUnusedIndexesNote()).isNull();
+      OperatorHarness.eventually().until(() -> op.registry.scrape().contains(
+          "mongosteward_index_unused{schema=\"" + op.namespace + "/bot\"} 2"));
+      assertThat(op.registry.scrape()).doesNotContain("index=\"");
+
+      // Unset: the list goes, and $indexStats is no longer read.
+      op.apply("bot", spec(db.getName(), "{}"));
+      OperatorHarness.eventually().until(() -> op.get("bot").getStatus().getUnusedIndexes().isEmpty());
+    }
+  }
+}
