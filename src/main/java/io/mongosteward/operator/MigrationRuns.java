@@ -203,6 +203,11 @@ final class MigrationRuns implements AutoCloseable {
             }
 
             @Override
+            public void counted(Progress p) {
+              run.progress = p;
+            }
+
+            @Override
             public void started(boolean resumed) {
               run.resumed = resumed;
               signal(key);
@@ -312,11 +317,21 @@ final class MigrationRuns implements AutoCloseable {
 
   /** @return true when every run ended within {@code bound} */
   boolean close(Duration bound) {
+    return close(bound, () -> { });
+  }
+
+  /**
+   * @param overrun run when some run has not ended within {@code bound} (held in one server
+   *     command), before the threads are interrupted
+   * @return true when every run ended within {@code bound}
+   */
+  boolean close(Duration bound, Runnable overrun) {
     closing.set(true);
     runs.values().forEach(Run::stop);
     pool.shutdown();
     try {
       if (!pool.awaitTermination(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+        overrun.run();
         pool.shutdownNow();
         return false;
       }

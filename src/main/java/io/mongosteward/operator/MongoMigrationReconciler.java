@@ -109,7 +109,13 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
       return UpdateControl.noUpdate();
     }
     if (runs.closing()) {
-      // Shutting down: nothing starts, and the status stays as it is for the next leader.
+      // Shutting down: nothing starts, and the status keeps its phase for the next leader.
+      MigrationRuns.Run stopped = runs.get(key);
+      if (stopped != null && stopped.ended() && stopped.result() != null && m.getStatus() != null
+          && m.getStatus().getPhase() == MigrationPhase.Running) {
+        return update(m, statuses.running(m, stopped.progress(), false, "stopped at a batch boundary by the "
+            + "operator's shutdown; the next leader resumes it from its checkpoint"));
+      }
       return UpdateControl.noUpdate();
     }
     long generation = m.getMetadata().getGeneration();
@@ -182,6 +188,11 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
             public void started(boolean r) {
               resumed = r;
               listener.started(r);
+            }
+
+            @Override
+            public void counted(Progress p) {
+              listener.counted(p);
             }
 
             @Override
@@ -304,16 +315,6 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
       }
       case STOPPED -> {
         runs.forget(key);
-        if (runs.closing()) {
-          // Stopped by the shutdown at a batch boundary: never Failed, never restarted here; the
-          // status keeps its phase and the next leader resumes the run from its checkpoint.
-          MongoMigrationStatus s = m.getStatus();
-          if (s == null || s.getPhase() != MigrationPhase.Running) {
-            return UpdateControl.noUpdate();
-          }
-          return update(m, statuses.running(m, progress, false, "stopped at a batch boundary by the operator's "
-              + "shutdown; the next leader resumes it from its checkpoint"));
-        }
         if (m.getSpec().isSuspend()) {
           return suspended(m, progress);
         }
@@ -509,8 +510,19 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
     return "MongoMigration/" + key(m);
   }
 
-  /** Stops every run at its next batch; their checkpoints let the next leader resume them. */
+  /**
+   * Stops every run at its next batch; their checkpoints let the next leader resume them. A run
+   * still held in a read after {@code bound} (a deduplication's search for duplicate groups) is
+   * recorded Stopped and its lease given back on its behalf, so that the next leader does not wait
+   * out the lease; it writes nothing more.
+   */
   void stopRuns(Duration bound) {
-    runs.close(bound);
+    if (!runs.close(bound, () -> {
+      int ended = runner.abandonStopped();
+      LOG.info("{} migration run(s) still in a read after {} s: {} recorded Stopped for the next leader",
+          runs.running(), bound.toSeconds(), ended);
+    })) {
+      LOG.info("migration runs stopped, some in a read: the next leader resumes them from their checkpoints");
+    }
   }
 }

@@ -337,4 +337,34 @@ class MongoMigrationLifecycleIT {
     eventually().until(() -> status("m") != null && "CollectionNotFound".equals(status("m").getReason()));
     assertThat(status("m").getMessage()).doesNotContain("checkpoint");
   }
+
+  @Test
+  void aShutdownDuringTheDuplicateSearchHandsTheRunOverWithoutWaitingOutTheLease() {
+    operator("mig-search", s -> s.with(b -> b.identity = "111@pod-a"));
+    String ns = op.namespace;
+    MongoDatabase db = mongo.getDatabase("lc_search");
+    MongoCollection<Document> posts = db.getCollection("posts");
+    // Large enough that mongo-java-server's group aggregation outlasts the 4 s the shutdown waits.
+    List<Document> docs = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      docs.add(new Document("post_id", i).append("created_at", i));
+      if (i % 30 == 0) docs.add(new Document("post_id", i).append("created_at", 1_000_000 + i));
+    }
+    posts.insertMany(docs);
+    long original = posts.countDocuments();
+    apply("d", deduplicate("lc_search", 500, 1_000_000));
+    eventually().until(() -> runRecord(db, ns + "/d") != null);
+    op.close();
+    ops.remove(op);
+    assertThat(db.getCollection("posts_duplicates").countDocuments()).as("stopped in the search").isZero();
+    assertThat(runRecord(db, ns + "/d").getString("state")).isEqualTo("Stopped");
+    assertThat(lease(db, "posts")).as("given back for the next leader").isNull();
+
+    op = OperatorHarness.in(ns, s -> s.with(b -> b.identity = "222@pod-b"));
+    ops.add(op);
+    eventually().failFast("waits for the old lease", () -> "CollectionBusy".equals(status("d").getReason()))
+        .until(() -> phase("d") == MigrationPhase.Succeeded);
+    assertThat(posts.countDocuments()).isEqualTo(100_000);
+    assertThat(posts.countDocuments() + db.getCollection("posts_duplicates").countDocuments()).isEqualTo(original);
+  }
 }
