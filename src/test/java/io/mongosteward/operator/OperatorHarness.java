@@ -29,10 +29,22 @@ final class OperatorHarness implements AutoCloseable {
   /** @param retry the framework's retry of transient failures */
   OperatorHarness(String prefix, java.util.function.UnaryOperator<OperatorSettings> tune,
       io.javaoperatorsdk.operator.processing.retry.GenericRetry retry) {
-    client = KubeApi.client();
-    namespace = KubeApi.newNamespace(client, prefix);
+    this(KubeApi.client(), null, prefix, tune, retry);
+  }
+
+  /** An operator watching {@code namespace}, which exists (another operator's, stopped: a restart). */
+  static OperatorHarness in(String namespace, java.util.function.UnaryOperator<OperatorSettings> tune) {
+    return new OperatorHarness(KubeApi.client(), namespace, null, tune, OperatorApp.defaultRetry());
+  }
+
+  private OperatorHarness(KubernetesClient client, String namespace, String prefix,
+      java.util.function.UnaryOperator<OperatorSettings> tune,
+      io.javaoperatorsdk.operator.processing.retry.GenericRetry retry) {
+    this.client = client;
+    String watched = namespace != null ? namespace : KubeApi.newNamespace(client, prefix);
+    this.namespace = watched;
     OperatorSettings settings = tune.apply(OperatorSettings.defaults().with(b -> {
-      b.namespaces = Set.of(namespace);
+      b.namespaces = Set.of(watched);
       b.resyncInterval = Duration.ofSeconds(2);
       b.secretPollInterval = Duration.ofSeconds(1);
       b.unreachableRecheck = Duration.ofSeconds(2);
