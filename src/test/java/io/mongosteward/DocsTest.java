@@ -137,6 +137,35 @@ class DocsTest {
         + "docs/architecture.md or the MongoDB/Kubernetes documentation").isEmpty();
   }
 
+  static final Path COMPATIBILITY = Path.of("docs", "compatibility.md");
+
+  /**
+   * docs/compatibility.md is found from the README and the operator's guide, every test it names
+   * as the source of a cell exists, and every numbered source it cites is listed.
+   */
+  @Test
+  void theCompatibilityTableIsLinkedNamesRealTestsAndListsItsSources() throws IOException {
+    assertThat(Files.readString(Path.of("README.md"))).contains("](docs/compatibility.md)");
+    assertThat(Files.readString(Path.of("docs", "operator.md"))).contains("](compatibility.md)");
+    String doc = Files.readString(COMPATIBILITY);
+    List<String> tests;
+    try (Stream<Path> walk = Files.walk(Path.of("src", "test", "java"))) {
+      tests = walk.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".java"))
+          .map(n -> n.substring(0, n.length() - ".java".length())).toList();
+    }
+    Matcher named = Pattern.compile("`(\\w+(?:IT|Test))`").matcher(doc);
+    int count = 0;
+    while (named.find()) {
+      count++;
+      assertThat(tests).as("a test named in " + COMPATIBILITY).contains(named.group(1));
+    }
+    assertThat(count).as("tests named as sources").isPositive();
+    Matcher cited = Pattern.compile("\\[(\\d+)]").matcher(doc);
+    while (cited.find()) {
+      assertThat(doc).as("source [" + cited.group(1) + "] is listed").containsPattern("(?m)^" + cited.group(1) + "\\. ");
+    }
+  }
+
   private static boolean skipped(Path p) {
     for (Path part : p) {
       String name = part.toString();

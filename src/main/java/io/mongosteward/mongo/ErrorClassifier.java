@@ -43,7 +43,14 @@ public final class ErrorClassifier {
   public static final int DUPLICATE_KEY = 11000;
   public static final int INDEX_NOT_FOUND = 27;
   public static final int COMMAND_NOT_FOUND = 59;
+  /** MongoDB's CommandNotSupported; also what FerretDB answers for a command it lacks. */
   public static final int COMMAND_NOT_SUPPORTED = 115;
+  /**
+   * Amazon DocumentDB's "Feature not supported: ..." (for example to {@code capped: true}): not a
+   * MongoDB code. AWS lists its codes at https://docs.aws.amazon.com/documentdb/latest/devguide/error-codes.html
+   * and warns they may change between major versions, so the server's message is always kept.
+   */
+  public static final int DOCUMENTDB_FEATURE_NOT_SUPPORTED = 303;
   public static final int NOT_IMPLEMENTED = 238;
   public static final int INVALID_INDEX_SPECIFICATION_OPTION = 197;
   public static final int AUTHENTICATION_FAILED = 18;
@@ -119,7 +126,29 @@ public final class ErrorClassifier {
     if (isTransient(t)) {
       return new Failure.Transient(Reason.MongoUnreachable, what);
     }
-    return new Failure.Permanent(isUnsupported(t) ? Reason.Unsupported : Reason.Failed, code, what);
+    if (isUnsupported(t)) {
+      return new Failure.Permanent(Reason.Unsupported, code, what + "; " + unsupportedFeature(op));
+    }
+    return new Failure.Permanent(Reason.Failed, code, what);
+  }
+
+  /**
+   * What the refused command was for, and the setting that avoids it where one exists, so that a
+   * reader of an Unsupported status knows what to change (docs/compatibility.md has each server).
+   */
+  static String unsupportedFeature(Op op) {
+    return switch (op.command()) {
+      case "createIndexes" -> "the server does not build this index as given (its key type or one of unique, sparse, "
+          + "partialFilterExpression, collation, hidden, expireAfterSeconds): remove that option from spec.indexes";
+      case "collMod" -> "the server cannot change an index in place (collMod)";
+      case "dropIndexes" -> "the server does not drop an index by name (dropIndexes)";
+      case "listIndexes" -> "the server does not list indexes (listIndexes), which the operator needs to compare";
+      case "aggregate" -> "the server does not run this aggregation (a stage, an operator or allowDiskUse)";
+      case "findAndModify" -> "the server does not do an atomic findAndModify with an upsert, which the operator's "
+          + "metadata records and the migration lock need";
+      case "update" -> "the server does not do this update (an upsert or a bulk updateOne)";
+      default -> "the server does not support " + op.command();
+    };
   }
 
   /**
@@ -206,11 +235,17 @@ public final class ErrorClassifier {
     return false;
   }
 
-  /** True when the server does not implement what was asked (collMod, an index option). */
+  /**
+   * True when the server does not implement what was asked (collMod, an index option). Which server
+   * answers which code is in docs/compatibility.md: mongod 59, 115 and 197 (its error_codes.yml,
+   * https://www.mongodb.com/docs/manual/reference/error-codes/), FerretDB 238 NotImplemented and the
+   * same names and codes as MongoDB otherwise (https://docs.ferretdb.io/migration/compatibility/),
+   * Amazon DocumentDB 303.
+   */
   public static boolean isUnsupported(Throwable t) {
     int code = codeOf(t);
     return code == COMMAND_NOT_FOUND || code == COMMAND_NOT_SUPPORTED || code == NOT_IMPLEMENTED
-        || code == INVALID_INDEX_SPECIFICATION_OPTION;
+        || code == INVALID_INDEX_SPECIFICATION_OPTION || code == DOCUMENTDB_FEATURE_NOT_SUPPORTED;
   }
 
   public static boolean isDuplicateKey(Throwable t) {

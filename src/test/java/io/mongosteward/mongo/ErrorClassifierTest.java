@@ -67,6 +67,7 @@ class ErrorClassifierTest {
   void unsupportedMeansNoCollModOrAnUnimplementedOption() {
     assertThat(ErrorClassifier.isUnsupported(reply("{ok: 0, code: 59, errmsg: 'no such command: collMod'}"))).isTrue();
     assertThat(ErrorClassifier.isUnsupported(reply("{ok: 0, code: 238, errmsg: 'not implemented'}"))).isTrue();
+    assertThat(ErrorClassifier.isUnsupported(reply("{ok: 0, code: 303, errmsg: 'Feature not supported: x'}"))).isTrue();
     assertThat(ErrorClassifier.isUnsupported(reply("{ok: 0, code: 11000, errmsg: 'dup'}"))).isFalse();
   }
 
@@ -186,6 +187,48 @@ class ErrorClassifierTest {
     assertThat(f.reason()).isEqualTo(Reason.Unsupported);
     assertThat(((Failure.Permanent) f).code()).isEqualTo(code);
     assertThat(f.getMessage()).contains("code " + code + " (" + name + "): " + message);
+  }
+
+  /**
+   * Each server's "not supported" reply as it is documented or was reported, to Unsupported with the
+   * server's message kept and the feature named. Sources (docs/compatibility.md cites them too):
+   * FerretDB uses MongoDB's names and codes (https://docs.ferretdb.io/migration/compatibility/) and
+   * answers what it lacks with 238 NotImplemented; Amazon DocumentDB answers with 303 "Feature not
+   * supported: ..." and no codeName (the reply quoted in https://github.com/Graylog2/graylog2-server/issues/5927;
+   * its code table: https://docs.aws.amazon.com/documentdb/latest/devguide/error-codes.html; that reply
+   * is the only DocumentDB text quoted, so it stands for both commands). FerretDB 1.24's 238 to collMod
+   * is what HideFirstIT meets; its text here is illustrative, as FerretDB's messages may differ. mongod's
+   * 115 CommandNotSupported (https://www.mongodb.com/docs/manual/reference/error-codes/). Azure Cosmos DB
+   * for MongoDB documents no code for an unsupported command, so it has no fixture of its own.
+   */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', textBlock = """
+      DocumentDB | collMod       | {ok: 0, errmsg: 'Feature not supported: capped:true', code: 303}
+      DocumentDB | createIndexes | {ok: 0, errmsg: 'Feature not supported: capped:true', code: 303}
+      FerretDB   | collMod       | {ok: 0, errmsg: 'collMod: support for field "index" is not implemented yet', code: 238, codeName: 'NotImplemented'}
+      mongod     | collMod       | {ok: 0, errmsg: 'collMod is not supported', code: 115, codeName: 'CommandNotSupported'}
+      """)
+  void eachServersNotSupportedReplyIsUnsupportedWithItsMessageAndTheFeature(String server, String command,
+      String json) {
+    MongoCommandException e = reply(json);
+    Failure f = classify(e, command, "events");
+    assertThat(f).as(server).isInstanceOf(Failure.Permanent.class);
+    assertThat(f.reason()).as(server).isEqualTo(Reason.Unsupported);
+    assertThat(((Failure.Permanent) f).code()).isEqualTo(e.getErrorCode());
+    assertThat(f.getMessage()).as(server + " keeps the server's message").contains(e.getErrorMessage())
+        .contains(ErrorClassifier.unsupportedFeature(Op.of(command, "events")));
+  }
+
+  @Test
+  void unsupportedNamesTheFeatureAndTheSettingThatAvoidsIt() {
+    Failure create = classify(reply("{ok: 0, errmsg: 'Feature not supported: collation', code: 303}"),
+        "createIndexes", "users");
+    assertThat(create.getMessage()).contains("Feature not supported: collation").contains("collation")
+        .contains("remove that option from spec.indexes");
+    Failure drop = classify(reply("{ok: 0, errmsg: 'no such command: dropIndexes', code: 59}"), "dropIndexes", "u.a_1");
+    assertThat(drop.getMessage()).contains("dropIndexes");
+    // A code that merely resembles one (303 is HTTP's See Other, not MongoDB's) in a Failed reply stays Failed.
+    assertThat(classify(reply("{ok: 0, errmsg: 'x', code: 304}"), "collMod", "u").reason()).isEqualTo(Reason.Failed);
   }
 
   @Test

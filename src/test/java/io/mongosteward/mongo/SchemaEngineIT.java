@@ -38,6 +38,7 @@ import org.bson.types.ObjectId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Plan and apply end to end against both real MongoDB-wire stand-ins. */
 class SchemaEngineIT {
@@ -309,6 +310,35 @@ class SchemaEngineIT {
     assertThat(r.converged()).as(r.remainingReports().toString()).isTrue();
     Plan again = engine.plan(db, spec(db, body), Engines.OWNER);
     assertThat(again.actions()).as("second plan after apply").isEmpty();
+  }
+
+  /**
+   * FerretDB v1 refuses these options with 238 NotImplemented (docs/compatibility.md): each index is
+   * Unsupported with the server's code and message and the option to remove, and the plain index
+   * beside them is built all the same.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "partialFilterExpression: {active: true}",
+      "collation: {locale: en, strength: 2}",
+      "hidden: true",
+      "expireAfterSeconds: 60"})
+  void anOptionFerretDbRefusesIsUnsupportedWithItsMessageAndTheOptionToRemove(String option) {
+    MongoDatabase db = freshDatabase(MongoBackend.FERRETDB);
+    SyncResult r = engine.sync(db, spec(db, """
+        collections:
+          - name: users
+            indexes:
+              - {name: with_option, keys: [{field: a}], %s}
+          - name: plain
+            indexes:
+              - {name: b_1, keys: [{field: b}]}
+        policy: {dropStrategy: Immediate}
+        """.formatted(option)), Engines.APPLY);
+    assertThat(states(r)).containsEntry("users.with_option", IndexState.Unsupported);
+    assertThat(r.remainingReports()).singleElement().satisfies(report -> assertThat(report.detail())
+        .contains("code 238 (NotImplemented)").contains("remove that option from spec.indexes"));
+    assertThat(indexes(db, "plain")).extracting(d -> d.getString("name")).contains("b_1");
   }
 
   @org.junit.jupiter.api.Test
