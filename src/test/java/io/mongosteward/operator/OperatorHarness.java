@@ -29,10 +29,21 @@ final class OperatorHarness implements AutoCloseable {
   /** @param retry the framework's retry of transient failures */
   OperatorHarness(String prefix, java.util.function.UnaryOperator<OperatorSettings> tune,
       io.javaoperatorsdk.operator.processing.retry.GenericRetry retry) {
-    client = KubeApi.client();
-    namespace = KubeApi.newNamespace(client, prefix);
+    this(KubeApi.client(), null, prefix, tune, retry, java.util.List.of());
+  }
+
+  /**
+   * @param namespace an existing namespace to watch (a second operator after a restart), or null for a new one
+   * @param listeners told every command the operator sends to MongoDB
+   */
+  OperatorHarness(KubernetesClient kube, String namespace, String prefix,
+      java.util.function.UnaryOperator<OperatorSettings> tune,
+      io.javaoperatorsdk.operator.processing.retry.GenericRetry retry,
+      java.util.List<com.mongodb.event.CommandListener> listeners) {
+    client = kube;
+    this.namespace = namespace != null ? namespace : KubeApi.newNamespace(client, prefix);
     OperatorSettings settings = tune.apply(OperatorSettings.defaults().with(b -> {
-      b.namespaces = Set.of(namespace);
+      b.namespaces = Set.of(this.namespace);
       b.resyncInterval = Duration.ofSeconds(2);
       b.secretPollInterval = Duration.ofSeconds(1);
       b.unreachableRecheck = Duration.ofSeconds(2);
@@ -41,7 +52,7 @@ final class OperatorHarness implements AutoCloseable {
       b.deleteRetryDelay = Duration.ofMillis(200);
       b.leaderElection = false;
     }));
-    app = new OperatorApp(client, settings, registry, false, retry);
+    app = new OperatorApp(client, settings, registry, false, retry, listeners);
     app.start();
   }
 
