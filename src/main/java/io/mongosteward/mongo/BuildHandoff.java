@@ -2,6 +2,7 @@ package io.mongosteward.mongo;
 
 import io.mongosteward.plan.Action;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -14,10 +15,11 @@ public interface BuildHandoff {
   com.mongodb.client.MongoDatabase admin();
 
   /**
-   * @param build runs the creations of one collection and returns their outcomes; may take as long
-   *     as the build (its bound is clientOptions.indexBuildTimeoutMS)
+   * @param build runs the given creations (the batch, or those of it still to build) of one
+   *     collection and returns their outcomes; may take as long as the build (its bound is
+   *     clientOptions.indexBuildTimeoutMS)
    * @param progress the server's progress of the running build ($currentOp), or null where it reports none
    */
-  List<Outcome> submit(String collection, List<Action.CreateIndex> batch, Supplier<List<Outcome>> build,
-      Supplier<String> progress);
+  List<Outcome> submit(String collection, List<Action.CreateIndex> batch,
+      Function<List<Action.CreateIndex>, List<Outcome>> build, Supplier<String> progress);
 }

@@ -211,7 +211,7 @@ public final class SchemaApplier {
       if (ctx.builds() != null) {
         List<String> names = batch.stream().map(Action.CreateIndex::name).toList();
         List<Outcome> got = ctx.builds().submit(collection, batch,
-            () -> new Run(db, ctx.inline()).buildApart(ctx.builds().admin(), collection, batch),
+            some -> new Run(db, ctx.inline()).buildApart(ctx.builds().admin(), collection, some),
             () -> IndexBuildsInProgress.find(ctx.builds().admin(), db, collection, names).map(IndexBuildsInProgress.Running::progress)
                 .orElse(null));
         outcomes.addAll(got);

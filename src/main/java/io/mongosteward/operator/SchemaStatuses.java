@@ -69,7 +69,10 @@ final class SchemaStatuses {
     int declared = states.size();
     long present = states.stream().filter(SchemaStatuses::asDeclared).count();
     // Compact at any size: the indexes that need a look, not the thousands that are fine.
-    next.setIndexes(states.stream().filter(i -> !asDeclared(i) || i.getMessage() != null).limit(MAX_LISTED)
+    // Not the indexes still building: the Reconciling condition names the first and counts them,
+    // and a large schema's first builds would otherwise fill the status with a hundred of them.
+    next.setIndexes(states.stream().filter(i -> !asDeclared(i) || i.getMessage() != null)
+        .filter(i -> i.getState() != IndexState.Building).limit(MAX_LISTED)
         .map(SchemaStatuses::shortened).toList());
     next.setUnmanagedIndexes(SyncStatuses.unmanagedIndexes(result).stream().limit(MAX_LISTED).toList());
     next.setCounters(SyncStatuses.counterValues(result));
