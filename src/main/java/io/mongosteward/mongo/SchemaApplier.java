@@ -70,8 +70,6 @@ public final class SchemaApplier {
   /**
    * @param observed what the plan was made from: the collections' default collations, for the
    *     read-back of what was built
-   */
-  /**
    * @param builds where creations go instead of running in the pass; null builds them in the pass
    * @param commitQuorum createIndexes' commitQuorum (an Integer or a String), or null for the server's default
    */
@@ -212,8 +210,8 @@ public final class SchemaApplier {
         List<String> names = batch.stream().map(Action.CreateIndex::name).toList();
         List<Outcome> got = ctx.builds().submit(collection, batch,
             some -> new Run(db, ctx.inline()).buildApart(ctx.builds().admin(), collection, some),
-            () -> IndexBuildsInProgress.find(ctx.builds().admin(), db, collection, names).map(IndexBuildsInProgress.Running::progress)
-                .orElse(null));
+            () -> IndexBuildsInProgress.find(ctx.builds().admin(), db, collection, names)
+                .map(IndexBuildsInProgress.Running::progress).orElse(null));
         outcomes.addAll(got);
         if (got.stream().anyMatch(o -> o.result() == ActionType.Building)) {
           pendingBuilds.add(collection);

@@ -41,7 +41,7 @@ public class PolicySpec {
   @JsonPropertyDescription("createIndexes' commitQuorum on replica sets and sharded clusters: votingMembers, "
       + "majority, or a number of data-bearing voting members as a string (e.g. \"2\"). Unset: the server's default "
       + "(votingMembers). Ignored, with a note in the Ready condition, on a standalone server; a server that refuses "
-      + "it (older than 4.4) builds without it, and the Event says so.")
+      + "it (older than 4.4) builds without it, and the operator's log says so.")
   private String commitQuorum;
 
   @JsonPropertyDescription("true stops every write to MongoDB for this schema.")
