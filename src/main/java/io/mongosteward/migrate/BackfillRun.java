@@ -55,7 +55,8 @@ final class BackfillRun {
     while (true) {
       if (run.stopRequested()) return stopped();
       Checkpoint cp = run.checkpoint();
-      IdWalk.Page page = walk.next(collection, projection, cp.bracket(), cp.lastId(), run.batchSize());
+      IdWalk.Page page = run.reading(() -> walk.next(collection, projection, cp.bracket(), cp.lastId(),
+          run.batchSize()));
       if (page.rows().isEmpty()) return done();
       if (!run.pace(page.rows().size())) return stopped();
       List<ConditionalSet> writes = new ArrayList<>();

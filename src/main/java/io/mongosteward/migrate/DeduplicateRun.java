@@ -86,7 +86,7 @@ final class DeduplicateRun {
     try (DuplicateGroups groups = new DuplicateGroups(run.retrier, collection, spec.getKeys(), spec.getKeepBy(),
         run.settings.searchTimeout(), run.batchSize(), skip, dry)) {
       if (!dry || cp.total() == null) {
-        DuplicateGroups.Count count = groups.count(); // null: the server cannot count them cheaply
+        DuplicateGroups.Count count = run.reading(groups::count); // null: the server cannot count them cheaply
         run.save(cp.withTotal(count == null ? null : (dry ? 0 : cp.scanned()) + count.documents()));
       }
       Survivors survivors = new Survivors(spec.getKeep());
@@ -101,7 +101,7 @@ final class DeduplicateRun {
         boolean finishedAGroup = false;
         while (losers.size() < run.batchSize()) {
           if (taking == null) {
-            DuplicateGroups.Group g = groups.next();
+            DuplicateGroups.Group g = run.reading(groups::next);
             if (g == null) break;
             taking = new Taking(survivors.decide(g.members()), resumeOffset);
             if (counting) heldTwice += taking.decision.heldTwice();

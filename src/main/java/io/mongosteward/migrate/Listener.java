@@ -13,4 +13,10 @@ public interface Listener {
    * ledger has it done.
    */
   default void started(boolean resumed) {}
+
+  /**
+   * The total is known (or changed), before the batch that follows: a slow throttle's first batch
+   * may take long, and the total can be shown meanwhile. Not a batch: counts are as they were.
+   */
+  default void counted(Progress p) {}
 }

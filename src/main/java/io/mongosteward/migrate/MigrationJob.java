@@ -26,7 +26,7 @@ public record MigrationJob(Owner owner, String migrationName, MongoMigrationSpec
 
   /**
    * 16 hex digits over what decides the result: the collection, the kind of change and its fields,
-   * and dryRun. Not batchSize, maxDocumentsPerSecond, suspend or the connection: changing how fast
+   * dryRun and rerun (only when set: the hashes of specs without it are those of earlier versions). Not batchSize, maxDocumentsPerSecond, suspend or the connection: changing how fast
    * or from where a run goes resumes it instead of starting another.
    */
   public static String specHash(MongoMigrationSpec spec) {
@@ -41,6 +41,9 @@ public record MigrationJob(Owner owner, String migrationName, MongoMigrationSpec
     if (f != null) {
       b.append("backfill|").append(field(f.getSource())).append('|').append(field(f.getTarget())).append('|')
           .append(list(f.getTransforms().stream().map(Transform::name).toList())).append('|').append(f.isOnlyMissing());
+    }
+    if (spec.getRerun() != null) {
+      b.append("|rerun|").append(field(spec.getRerun()));
     }
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8));

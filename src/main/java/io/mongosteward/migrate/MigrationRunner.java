@@ -17,7 +17,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import org.bson.Document;
@@ -68,6 +70,10 @@ public final class MigrationRunner {
   private final Clock clock;
   private final Settings settings;
   private final MigrationStore store;
+  /** The attempts under way in this process, by runner name. */
+  private final Map<String, Attempt> attempts = new ConcurrentHashMap<>();
+
+  private record Attempt(MongoDatabase db, String collection, String runId, String migration, RunContext run) {}
 
   public MigrationRunner(Retrier retrier, Clock clock) {
     this(retrier, clock, Settings.defaults());
@@ -130,6 +136,7 @@ public final class MigrationRunner {
           runner);
       listener.started(!fresh);
       run = new RunContext(db, job, store, retrier, clock, settings, runner, runId, listener, stop, checkpoint, history);
+      attempts.put(runner, new Attempt(db, collection, runId, job.migrationName(), run));
       RunResult result = spec.getDeduplicate() != null ? new DeduplicateRun(run).run() : new BackfillRun(run).run();
       run.finish(result.outcome() == RunResult.Outcome.SUCCEEDED ? "Succeeded" : "Stopped", result.message());
       listener.progress(result.last());
@@ -144,6 +151,7 @@ public final class MigrationRunner {
       if (run != null) run.failed(f.getMessage());
       throw f;
     } finally {
+      attempts.remove(runner);
       try {
         store.releaseLease(db, collection, runner);
       } catch (Failure f) {
@@ -151,6 +159,38 @@ public final class MigrationRunner {
             collection, f.getMessage());
       }
     }
+  }
+
+  /**
+   * For a shutdown that cannot wait for a run held in one server command (a deduplication's search
+   * for duplicate groups over a large collection, say): each attempt that was asked to stop and is
+   * in a read-only command is marked Stopped in the ledger and its lease given back now, while its
+   * client is still open, so that the next runner resumes it at once instead of waiting out the
+   * lease. Safe: after that read the run checks the stop before any write, so it writes no document
+   * any more, and its own later ledger writes are fenced by its runner name.
+   *
+   * @return how many attempts were ended so
+   */
+  public int abandonStopped() {
+    int ended = 0;
+    for (Map.Entry<String, Attempt> e : attempts.entrySet()) {
+      Attempt a = e.getValue();
+      if (!a.run().stopAsked() || !a.run().inRead()) {
+        continue;
+      }
+      try {
+        store.markStopped(a.db(), a.runId(), e.getKey(), "stopped by a shutdown during a read; a re-run resumes from "
+            + "the checkpoint", clock.instant());
+        store.releaseLease(a.db(), a.collection(), e.getKey());
+        LOG.info("migration {}: stopped during a read of {}: recorded Stopped and its lease given back for the next "
+            + "runner", a.migration(), a.collection());
+        ended++;
+      } catch (RuntimeException ex) {
+        LOG.warn("migration {}: could not record its stop (its lease expires by itself): {}", a.migration(),
+            ex.getMessage());
+      }
+    }
+    return ended;
   }
 
   private RunResult alreadyDone(Document record) {

@@ -42,6 +42,8 @@ final class RunContext {
   private final ProgressMeter meter = new ProgressMeter();
   private Checkpoint checkpoint;
   private long renewedNanos = System.nanoTime();
+  /** In a read-only command (the duplicate search, a page of _ids): no write of this batch has begun. */
+  private volatile boolean reading;
 
   RunContext(MongoDatabase db, MigrationJob job, MigrationStore store, Retrier retrier, Clock clock,
       MigrationRunner.Settings settings, String runner, String runId, Listener listener, BooleanSupplier stop,
@@ -78,6 +80,29 @@ final class RunContext {
     return job.spec().getCollection();
   }
 
+  /**
+   * Runs a read-only step of the run. While it waits on the server, a stop cannot be seen; a
+   * shutdown may then end the attempt in the ledger on its behalf ({@link MigrationRunner#abandonStopped}):
+   * after the read, the run checks the stop before any write, so it writes no document any more.
+   */
+  <T> T reading(java.util.function.Supplier<T> read) {
+    reading = true;
+    try {
+      return read.get();
+    } finally {
+      reading = false;
+    }
+  }
+
+  boolean inRead() {
+    return reading;
+  }
+
+  /** The stop request alone, as another thread may read it. */
+  boolean stopAsked() {
+    return stop.getAsBoolean();
+  }
+
   /** True when a stop was asked for (or the thread interrupted). */
   boolean stopRequested() {
     return stop.getAsBoolean() || Thread.currentThread().isInterrupted();
@@ -107,12 +132,19 @@ final class RunContext {
     renewedNanos = System.nanoTime();
   }
 
-  /** Writes a checkpoint (fenced: the record must still be this runner's). */
+  /**
+   * Writes a checkpoint (fenced: the record must still be this runner's). A new total is reported
+   * at once: the first batch of a slow throttle may take long, and the total is known before it.
+   */
   void save(Checkpoint next) {
     if (!store.checkpoint(db, runId, runner, next.toDocument(), clock.instant())) {
       throw new LeaseLost("its run record names another runner");
     }
+    boolean newTotal = !java.util.Objects.equals(checkpoint.total(), next.total());
     checkpoint = next;
+    if (newTotal) {
+      listener.counted(progress());
+    }
   }
 
   /** A batch is done: renew the lease, write the checkpoint, tell the listener. */
@@ -137,10 +169,13 @@ final class RunContext {
 
   /** Records a failure in the ledger, if the database still answers. */
   void failed(String message) {
+    // A run asked to stop that fails meanwhile (its client closed, its thread interrupted by a
+    // shutdown) is a stopped one: it resumes from the checkpoint like any other.
+    String state = stopAsked() ? "Stopped" : "Failed";
     try {
-      endHistory("Failed", message);
-      store.finish(db, runId, runner, "Failed", checkpoint.toDocument(), message, clock.instant(), history);
-    } catch (Failure | LeaseLost e) {
+      endHistory(state, message);
+      store.finish(db, runId, runner, state, checkpoint.toDocument(), message, clock.instant(), history);
+    } catch (RuntimeException e) {
       LOG.warn("migration {}: could not record the failure in the ledger: {}", job.migrationName(), e.getMessage());
     }
   }

@@ -170,6 +170,19 @@ public final class MigrationStore {
         .getMatchedCount() == 1;
   }
 
+  /**
+   * Marks a Running record of {@code runner} Stopped, for a runner that cannot do it itself now.
+   *
+   * @return false when the record is another runner's or not Running
+   */
+  public boolean markStopped(MongoDatabase db, String runId, String runner, String message, Instant now) {
+    return retrier.call(Op.of("update", MetadataStore.COLLECTION), () -> records(db).updateOne(
+        Filters.and(Filters.eq("_id", runId), Filters.eq("runner", runner), Filters.eq("state", "Running")),
+        Updates.combine(Updates.set("state", "Stopped"), Updates.set("message", message),
+            Updates.set("updatedAt", Date.from(now)), Updates.set("endedAt", Date.from(now)))))
+        .getMatchedCount() == 1;
+  }
+
   /** Every run record of a collection, oldest first: the ledger. */
   public List<Document> ledger(MongoDatabase db, String collection) {
     return retrier.call(Op.of("find", MetadataStore.COLLECTION), () -> records(db)

@@ -34,7 +34,23 @@ final class MigrationStatuses {
    * @param fresh a run that starts from nothing: the previous run's counts and times are cleared
    */
   MongoMigrationStatus running(MongoMigration m, Progress progress, boolean fresh, String message) {
-    MongoMigrationStatus s = next(m, MigrationPhase.Running, Reason.Running, message, progress);
+    return started(m, MigrationPhase.Running, Reason.Running, progress, fresh, message);
+  }
+
+  /** Queued for a migration thread: Pending, its counts as {@link #running} would keep or clear them. */
+  MongoMigrationStatus queued(MongoMigration m, boolean fresh, String message) {
+    return started(m, MigrationPhase.Pending, Reason.Pending, null, fresh, message);
+  }
+
+  /** The status as it is, for this generation: an edit that changes nothing of a finished run's work. */
+  MongoMigrationStatus kept(MongoMigration m) {
+    MongoMigrationStatus old = m.getStatus();
+    return next(m, old.getPhase(), Reason.valueOf(old.getReason()), old.getMessage(), null);
+  }
+
+  private MongoMigrationStatus started(MongoMigration m, MigrationPhase phase, Reason reason, Progress progress,
+      boolean fresh, String message) {
+    MongoMigrationStatus s = next(m, phase, reason, message, progress);
     if (fresh) {
       s.setProgress(progress == null ? null : progressOf(progress));
       s.setCheckpoint(progress == null ? null : progress.checkpoint());
@@ -85,6 +101,7 @@ final class MigrationStatuses {
       s.setProgress(old.getProgress());
       s.setCheckpoint(old.getCheckpoint());
       s.setLateDuplicates(old.getLateDuplicates());
+      s.setSpecHash(old.getSpecHash());
       s.setStartTime(old.getStartTime());
       s.setCompletionTime(old.getCompletionTime());
     }
@@ -96,12 +113,28 @@ final class MigrationStatuses {
       s.setProgress(progressOf(progress));
       s.setCheckpoint(progress.checkpoint());
     }
+    if (phase != MigrationPhase.Running && s.getProgress() != null
+        && (s.getProgress().getRate() != null || s.getProgress().getEta() != null)) {
+      // A rate and an ETA are a running run's: kept, they would promise an end that is not coming.
+      s.setProgress(idle(s.getProgress()));
+    }
     if (phase != MigrationPhase.Succeeded && phase != MigrationPhase.Failed) {
       // A Job's conditions: neither is True until the end.
       setCondition(s, m, COMPLETE, false, reason.name(), "");
       setCondition(s, m, FAILED, false, reason.name(), "");
     }
     return s;
+  }
+
+  private static MigrationProgress idle(MigrationProgress p) {
+    MigrationProgress out = new MigrationProgress();
+    out.setScanned(p.getScanned());
+    out.setChanged(p.getChanged());
+    out.setArchived(p.getArchived());
+    out.setTotal(p.getTotal());
+    out.setPercent(p.getPercent());
+    out.setPercentText(p.getPercentText());
+    return out;
   }
 
   static MigrationProgress progressOf(Progress p) {

@@ -19,6 +19,7 @@ import io.mongosteward.api.v1alpha1.MongoMigrationStatus;
 import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.api.v1alpha1.Reason;
 import io.mongosteward.failure.Failure;
+import io.mongosteward.migrate.Listener;
 import io.mongosteward.migrate.MigrationJob;
 import io.mongosteward.migrate.MigrationRunner;
 import io.mongosteward.migrate.Progress;
@@ -35,9 +36,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,16 +99,37 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
   public UpdateControl<MongoMigration> reconcile(MongoMigration m, Context<MongoMigration> context) {
     String key = key(m);
     if (context.isPrimaryResourceDeleted() || m.isMarkedForDeletion()) {
-      // No finalizer: a deletion never waits for the operator. The run stops at its next batch;
-      // its checkpoint and run record stay in the database.
-      runs.forget(key);
+      // No finalizer: a deletion never waits for the operator. A queued run is dropped; a running
+      // one stops at its next batch (checkpoint written, lease given back, record Stopped), and
+      // only then is its client closed: closed under a batch, it would leave the batch half done.
       patchedAt.remove(key);
-      connections.release(clientUser(m));
       metrics.forget(key);
+      String user = clientUser(m);
+      runs.retire(key, () -> connections.release(user));
+      return UpdateControl.noUpdate();
+    }
+    if (runs.closing()) {
+      // Shutting down: nothing starts, and the status keeps its phase for the next leader.
+      MigrationRuns.Run stopped = runs.get(key);
+      if (stopped != null && stopped.ended() && stopped.result() != null && m.getStatus() != null
+          && m.getStatus().getPhase() == MigrationPhase.Running) {
+        return update(m, statuses.running(m, stopped.progress(), false, "stopped at a batch boundary by the "
+            + "operator's shutdown; the next leader resumes it from its checkpoint"));
+      }
       return UpdateControl.noUpdate();
     }
     long generation = m.getMetadata().getGeneration();
     MigrationRuns.Run run = runs.get(key);
+    if (run != null && run.retired()) {
+      return update(m, statuses.pending(m, Reason.Pending, "waiting for the run of a deleted MongoMigration of "
+          + "the same name to stop at its batch boundary")).rescheduleAfter(Duration.ofSeconds(1));
+    }
+    if (run != null && !run.ended() && (m.getSpec().isSuspend() || run.generation != generation) && runs.cancel(run)) {
+      // Queued, never started: there is no batch to wait for.
+      LOG.info("migration {}: its queued run is dropped ({})", key, m.getSpec().isSuspend() ? "suspended"
+          : "the spec changed");
+      run = null;
+    }
     if (run != null && !run.ended() && m.getSpec().isSuspend()) {
       if (!run.stopRequested()) {
         run.stop();
@@ -131,10 +153,16 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
       runs.forget(key); // an ended run of an older generation
     }
     MongoMigrationStatus status = m.getStatus();
-    boolean done = status != null && status.getObservedGeneration() != null && status.getObservedGeneration() == generation
-        && (status.getPhase() == MigrationPhase.Succeeded || status.getPhase() == MigrationPhase.Failed);
-    if (done) {
-      metrics.phase(key, status.getPhase());
+    if (status != null && status.getPhase() == MigrationPhase.Succeeded && status.getObservedGeneration() != null
+        && (status.getObservedGeneration() == generation || Objects.equals(status.getSpecHash(), hashOf(m)))) {
+      // Done, and the edit (suspend, batchSize, maxDocumentsPerSecond, the connection) changes
+      // nothing of its work: the ledger would say "already done". Its counts and times stay.
+      metrics.phase(key, MigrationPhase.Succeeded);
+      return update(m, statuses.kept(m));
+    }
+    if (status != null && status.getPhase() == MigrationPhase.Failed && status.getObservedGeneration() != null
+        && status.getObservedGeneration() == generation) {
+      metrics.phase(key, MigrationPhase.Failed);
       return UpdateControl.noUpdate(); // once per generation: an edit runs it again
     }
     if (m.getSpec().isSuspend()) {
@@ -150,35 +178,89 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
       MongoDatabase db = database(m);
       MongoMigrationSpec spec = m.getSpec();
       MigrationJob job = MigrationJob.of(owner(m), spec);
-      MongoMigrationStatus before = m.getStatus();
-      boolean done = before != null && (before.getPhase() == MigrationPhase.Succeeded
-          || before.getPhase() == MigrationPhase.Failed);
-      // Anything but a finished run resumes (from the checkpoint in the database, if the engine
-      // finds one for this spec); a finished one of an earlier generation starts anew.
-      boolean fresh = before == null || before.getCheckpoint() == null || done;
-      boolean resumed = !fresh;
-      AtomicBoolean first = new AtomicBoolean(true);
-      runs.start(key, m.getMetadata().getGeneration(), (stop, listener) -> runner.run(db, job, p -> {
-        metrics.progress(key, p, first.getAndSet(false), fresh);
-        listener.progress(p);
-      }, stop));
-      LOG.info("migration {} {} ({} of {}.{})", key, resumed ? "resumes" : "starts",
+      MigrationRuns.Run run = runs.start(key, m.getMetadata().getGeneration(), (stop, listener) -> runner.run(db, job,
+          new Listener() {
+            // Called on the run's one thread.
+            private boolean first = true;
+            private boolean resumed;
+
+            @Override
+            public void started(boolean r) {
+              resumed = r;
+              listener.started(r);
+            }
+
+            @Override
+            public void counted(Progress p) {
+              listener.counted(p);
+            }
+
+            @Override
+            public void progress(Progress p) {
+              metrics.progress(key, p, first, !resumed);
+              first = false;
+              listener.progress(p);
+            }
+          }, stop));
+      LOG.info("migration {} {} ({} of {}.{})", key, runs.waiting(run) ? "waits for a migration thread" : "starts",
           spec.getDeduplicate() != null ? "deduplicate" : "backfill", db.getName(), spec.getCollection());
-      events.normal(m, resumed ? "Resumed" : "Started", (resumed ? "resumed" : "started") + " a "
-          + (spec.isDryRun() ? "dry run of a " : "") + (spec.getDeduplicate() != null ? "deduplication" : "backfill")
-          + " of " + db.getName() + "." + spec.getCollection());
+      if (runs.waiting(run)) {
+        return queued(m);
+      }
       metrics.phase(key, MigrationPhase.Running);
       patchedAt.put(key, clock.instant());
-      return update(m, statuses.running(m, null, fresh, resumed ? "resumed from its checkpoint" : "running"))
-          .rescheduleAfter(PROGRESS_EVERY);
+      return update(m, statuses.running(m, null, false, starting(m))).rescheduleAfter(PROGRESS_EVERY);
+    } catch (MigrationRuns.ShuttingDown e) {
+      return UpdateControl.noUpdate(); // the next leader starts it
     } catch (RuntimeException e) {
       return notStarted(m, e);
     }
   }
 
+  private static String starting(MongoMigration m) {
+    return "starting: reading the ledger and taking the lease of collection " + m.getSpec().getCollection();
+  }
+
+  /** More migrations than threads: this one waits as Pending (and MongoMigrationStuck, on Running, stays quiet). */
+  private UpdateControl<MongoMigration> queued(MongoMigration m) {
+    String key = key(m);
+    metrics.phase(key, MigrationPhase.Pending);
+    MongoMigrationStatus before = m.getStatus();
+    // Whether the run resumes is the engine's to say when it begins; until then a finished run's
+    // counts are not this one's.
+    boolean fresh = before == null || before.getPhase() == MigrationPhase.Succeeded
+        || before.getPhase() == MigrationPhase.Failed;
+    return update(m, statuses.queued(m, fresh, "waiting for a migration thread: " + runs.running() + " running, "
+        + "--migration-threads " + runs.threads())).rescheduleAfter(RECHECK);
+  }
+
+  /** The engine began the run: the Event and the status say whether it resumed, from the engine itself. */
+  private MongoMigrationStatus announce(MongoMigration m, MigrationRuns.Run run) {
+    String key = key(m);
+    boolean resumed = Boolean.TRUE.equals(run.resumed());
+    MongoMigrationSpec spec = m.getSpec();
+    String what = (spec.isDryRun() ? "dry run of a " : "") + (spec.getDeduplicate() != null ? "deduplication"
+        : "backfill") + " of collection " + spec.getCollection();
+    LOG.info("migration {} {} a {}", key, resumed ? "resumed" : "started", what);
+    events.normal(m, resumed ? "Resumed" : "Started", (resumed ? "resumed a " : "started a ") + what
+        + (resumed ? " from its checkpoint" : ""));
+    metrics.phase(key, MigrationPhase.Running);
+    patchedAt.put(key, clock.instant());
+    MongoMigrationStatus next = statuses.running(m, resumed ? run.progress() : null, !resumed,
+        resumed ? "resumed from its checkpoint" : "started");
+    next.setSpecHash(hashOf(m));
+    return next;
+  }
+
   /** The run goes on: progress at most every PROGRESS_EVERY. */
   private UpdateControl<MongoMigration> observe(MongoMigration m, MigrationRuns.Run run) {
     String key = key(m);
+    if (runs.waiting(run)) {
+      return queued(m);
+    }
+    if (run.resumed() != null && run.announce()) {
+      return update(m, announce(m, run)).rescheduleAfter(PROGRESS_EVERY);
+    }
     Instant last = patchedAt.get(key);
     Instant now = clock.instant();
     boolean due = last == null || !now.isBefore(last.plus(PROGRESS_EVERY));
@@ -187,12 +269,18 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
       return UpdateControl.<MongoMigration>noUpdate().rescheduleAfter(Duration.between(now, last.plus(PROGRESS_EVERY)));
     }
     patchedAt.put(key, now);
-    return update(m, statuses.running(m, run.progress(), false, "running")).rescheduleAfter(PROGRESS_EVERY);
+    metrics.phase(key, MigrationPhase.Running);
+    return update(m, statuses.running(m, run.announced() ? run.progress() : null, false,
+        run.announced() ? "running" : starting(m))).rescheduleAfter(PROGRESS_EVERY);
   }
 
   private UpdateControl<MongoMigration> ended(MongoMigration m, MigrationRuns.Run run) {
     String key = key(m);
     patchedAt.remove(key);
+    MigrationPhase before = m.getStatus() == null ? null : m.getStatus().getPhase();
+    if (run.resumed() != null && run.announce()) {
+      m.setStatus(announce(m, run)); // it ended before a reconcile saw it begin
+    }
     if (run.failure() != null) {
       runs.forget(key);
       return runFailed(m, run.failure(), run.progress());
@@ -202,10 +290,16 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
     switch (result.outcome()) {
       case SUCCEEDED, ALREADY_DONE -> {
         String message = result.message();
-        LOG.info("migration {} succeeded: {}", key, message);
-        events.normal(m, Reason.Completed.name(), message);
         metrics.phase(key, MigrationPhase.Succeeded);
         connections.release(clientUser(m));
+        if (result.outcome() == RunResult.Outcome.ALREADY_DONE && before == MigrationPhase.Succeeded) {
+          // An edit that the ledger has done already: the status keeps the run's counts and times.
+          MongoMigrationStatus kept = statuses.kept(m);
+          kept.setSpecHash(hashOf(m));
+          return update(m, kept);
+        }
+        LOG.info("migration {} succeeded: {}", key, message);
+        events.normal(m, Reason.Completed.name(), message);
         if (result.outcome() == RunResult.Outcome.SUCCEEDED && m.getSpec().getDeduplicate() != null
             && !m.getSpec().isDryRun()) {
           List<String> nudged = nudgeBlocked(m);
@@ -215,7 +309,9 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
                 + String.join(", ", nudged));
           }
         }
-        return update(m, statuses.succeeded(m, progress, result.lateDuplicates(), message));
+        MongoMigrationStatus next = statuses.succeeded(m, progress, result.lateDuplicates(), message);
+        next.setSpecHash(hashOf(m));
+        return update(m, next);
       }
       case STOPPED -> {
         runs.forget(key);
@@ -244,16 +340,29 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
     return update(m, next);
   }
 
+  /** The spec hash of the ledger, or null for a spec the engine cannot run. */
+  private static String hashOf(MongoMigration m) {
+    try {
+      return MigrationJob.specHash(m.getSpec());
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
   /** A run that ended by a failure: a transient one resumes from the checkpoint after RECHECK; the others end the migration. */
   private UpdateControl<MongoMigration> runFailed(MongoMigration m, RuntimeException e, Progress progress) {
     Failure failure = failureOf(m, e);
     String message = KubeErrors.scrub(Redactor.scrubUris(failure.getMessage()));
     String key = key(m);
-    if (failure instanceof Failure.Transient || failure instanceof Failure.Waiting) {
-      LOG.warn("migration {} paused by {}: resumes from its checkpoint in {}: {}", key, failure.reason(),
-          RECHECK.toSeconds() + " s", message);
+    if (failure instanceof Failure.Transient || failure instanceof Failure.Waiting || fixedBySecret(failure)) {
+      boolean checkpointed = progress != null && progress.checkpoint() != null
+          || m.getStatus() != null && m.getStatus().getCheckpoint() != null;
+      String then = checkpointed ? "resumes from its checkpoint" : "retried";
+      LOG.warn("migration {} paused by {}: {} in {}: {}", key, failure.reason(), then, RECHECK.toSeconds() + " s",
+          message);
       metrics.phase(key, MigrationPhase.Pending);
-      MongoMigrationStatus next = statuses.pending(m, failure.reason(), message + "; resumes from its checkpoint");
+      MongoMigrationStatus next = statuses.pending(m, failure.reason(), message + "; " + then + " every "
+          + RECHECK.toSeconds() + " s" + (fixedBySecret(failure) ? " (fix the Secret)" : ""));
       if (progress != null) {
         next.setProgress(MigrationStatuses.progressOf(progress));
         next.setCheckpoint(progress.checkpoint());
@@ -277,16 +386,25 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
     Failure failure = failureOf(m, e);
     String key = key(m);
     String message = KubeErrors.scrub(Redactor.scrubUris(failure.getMessage()));
-    if (failure instanceof Failure.Invalid || failure instanceof Failure.Permanent) {
+    if ((failure instanceof Failure.Invalid || failure instanceof Failure.Permanent) && !fixedBySecret(failure)) {
       metrics.phase(key, MigrationPhase.Failed);
       MongoMigrationStatus next = statuses.failed(m, failure.reason(), message, null);
       events.warning(m, failure.reason().name(), message);
       return update(m, next);
     }
     metrics.phase(key, MigrationPhase.Pending);
-    MongoMigrationStatus next = statuses.pending(m, failure.reason(), message);
+    MongoMigrationStatus next = statuses.pending(m, failure.reason(), message
+        + (fixedBySecret(failure) ? "; retried every " + RECHECK.toSeconds() + " s (fix the Secret)" : ""));
     warnOnChange(m, next);
     return update(m, next).rescheduleAfter(RECHECK);
+  }
+
+  /**
+   * A connection string or credentials the Secret gives: wrong until someone fixes the Secret, which
+   * the operator does not watch for migrations, so it waits and looks again (never Failed for good).
+   */
+  private static boolean fixedBySecret(Failure failure) {
+    return failure.reason() == Reason.InvalidConnectionString || failure.reason() == Reason.AuthenticationFailed;
   }
 
   /** What stopped a start or a run, classified once: ours as thrown, the API server's, else MongoDB's. */
@@ -393,8 +511,19 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
     return "MongoMigration/" + key(m);
   }
 
-  /** Stops every run at its next batch; their checkpoints let the next leader resume them. */
+  /**
+   * Stops every run at its next batch; their checkpoints let the next leader resume them. A run
+   * still held in a read after {@code bound} (a deduplication's search for duplicate groups) is
+   * recorded Stopped and its lease given back on its behalf, so that the next leader does not wait
+   * out the lease; it writes nothing more.
+   */
   void stopRuns(Duration bound) {
-    runs.close(bound);
+    if (!runs.close(bound, () -> {
+      int ended = runner.abandonStopped();
+      LOG.info("{} migration run(s) still in a read after {} s: {} recorded Stopped for the next leader",
+          runs.running(), bound.toSeconds(), ended);
+    })) {
+      LOG.info("migration runs stopped, some in a read: the next leader resumes them from their checkpoints");
+    }
   }
 }

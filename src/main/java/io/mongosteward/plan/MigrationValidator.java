@@ -56,6 +56,11 @@ public final class MigrationValidator {
       out.add(new Violation("spec.maxDocumentsPerSecond", "must be from 1 to 1,000,000, not "
           + spec.getMaxDocumentsPerSecond()));
     }
+    String rerun = spec.getRerun();
+    if (rerun != null && (rerun.isEmpty() || rerun.length() > 63 || rerun.chars().anyMatch(c -> c < 0x20 || c == 0x7f))) {
+      out.add(new Violation("spec.rerun", "must be 1 to 63 characters without control characters: any new value runs "
+          + "the migration again"));
+    }
     if (spec.getConnection() != null && spec.getConnection().getClientOptions() != null) {
       SpecValidator.validateClientOptions(spec.getConnection().getClientOptions(), out);
     }

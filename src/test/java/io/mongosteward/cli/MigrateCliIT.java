@@ -102,6 +102,14 @@ class MigrateCliIT {
     assertThat(json.get("message").asText()).contains("already done");
     assertThat(json.get("changed").asLong()).isEqualTo(seeded.losers());
     assertThat(json.get("target").get("source").asText()).isEqualTo("MONGODB_URI");
+
+    // A new spec.rerun value runs the same migration again (nothing left to remove now).
+    Path rerun = write("rerun.yaml", dedupe("dedupe", db.getName(), "  batchSize: 50\n  rerun: \"2026-11-27\"\n"));
+    CliRun third = run(env, "migrate", "-f", rerun.toString(), "-o", "json");
+    assertThat(third.code()).as(third.out() + third.err()).isZero();
+    JsonNode rerunJson = new ObjectMapper().readTree(third.out());
+    assertThat(rerunJson.get("outcome").asText()).isEqualTo("SUCCEEDED");
+    assertThat(rerunJson.get("changed").asLong()).isZero();
   }
 
   @Test

@@ -154,6 +154,37 @@ class BackfillIT {
     assertAllNormalized(posts);
   }
 
+  @ParameterizedTest
+  @EnumSource(value = MongoBackend.class, names = "MONGO_JAVA_SERVER")
+  void theTotalIsReportedBeforeTheFirstBatchOfASlowThrottle(MongoBackend backend) {
+    MongoDatabase db = freshDatabase(backend);
+    seedLinks(db.getCollection("posts"), 50);
+    String before = checksum(db.getCollection("posts"));
+    MongoMigrationSpec spec = backfill("posts", "message_link", "message_link_norm", BOT.toArray(Transform[]::new));
+    spec.setBatchSize(50);
+    spec.setMaxDocumentsPerSecond(1); // the first batch would wait 50 s
+    List<Progress> counted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicInteger batches = new AtomicInteger();
+    RunResult r = runner().run(db, job(spec), new Listener() {
+      @Override
+      public void progress(Progress p) {
+        if (p.scanned() > 0) batches.incrementAndGet(); // the end's report comes too, with nothing scanned
+      }
+
+      @Override
+      public void counted(Progress p) {
+        counted.add(p);
+      }
+    }, () -> !counted.isEmpty());
+    assertThat(r.outcome()).isEqualTo(RunResult.Outcome.STOPPED);
+    assertThat(counted).singleElement().satisfies(p -> {
+      assertThat(p.total()).isEqualTo(50);
+      assertThat(p.scanned()).isZero();
+    });
+    assertThat(batches).as("no batch ran").hasValue(0);
+    assertThat(checksum(db.getCollection("posts"))).as("nothing written").isEqualTo(before);
+  }
+
   /** Every document with a source has the transformed source as its target. */
   static void assertAllNormalized(MongoCollection<Document> posts) {
     List<String> wrong = new ArrayList<>();

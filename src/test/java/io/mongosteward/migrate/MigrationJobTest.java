@@ -52,6 +52,12 @@ class MigrationJobTest {
     String f = MigrationJob.specHash(backfill("a", "b", Transform.NormalizeUrl, Transform.Lowercase));
     assertThat(MigrationJob.specHash(backfill("a", "b", Transform.Lowercase, Transform.NormalizeUrl)))
         .as("transforms are ordered").isNotEqualTo(f);
+    MongoMigrationSpec rerun = dedupe("post_id");
+    rerun.setRerun("2026-11-27");
+    assertThat(MigrationJob.specHash(rerun)).as("a rerun token is a new run").isNotEqualTo(h);
+    String once = MigrationJob.specHash(rerun);
+    rerun.setRerun("2026-11-28");
+    assertThat(MigrationJob.specHash(rerun)).isNotEqualTo(once).isNotEqualTo(h);
     // Field boundaries are kept: ["ab"] is not ["a", "b"].
     assertThat(MigrationJob.specHash(dedupe("ab"))).isNotEqualTo(MigrationJob.specHash(dedupe("a", "b")));
   }

@@ -31,7 +31,7 @@ class MigrationRunsTest {
       await().atMost(Duration.ofSeconds(5)).until(run::ended);
       assertThat(run.result().outcome()).isEqualTo(RunResult.Outcome.STOPPED);
       assertThat(run.progress().scanned()).as("the last progress is kept when the result has none").isPositive();
-      assertThat(ended).containsExactly("ns/m");
+      assertThat(ended).as("signalled at its start and its end").containsOnly("ns/m").hasSize(2);
     }
   }
 
@@ -57,7 +57,75 @@ class MigrationRunsTest {
       assertThat(first.failure()).hasMessage("boom");
       assertThat(first.result()).isNull();
       assertThat(second.result().message()).isEqualTo("done");
-      assertThat(ended).containsExactlyInAnyOrder("ns/a", "ns/b");
+      assertThat(ended).containsOnly("ns/a", "ns/b");
     }
+  }
+
+  /** Blocks until released or stopped. */
+  static MigrationRuns.Body blocking(CountDownLatch release) {
+    return (stop, listener) -> {
+      while (release.getCount() > 0 && !stop.getAsBoolean()) {
+        Thread.onSpinWait();
+      }
+      return new RunResult(stop.getAsBoolean() ? RunResult.Outcome.STOPPED : RunResult.Outcome.SUCCEEDED, null, 0, "");
+    };
+  }
+
+  @Test
+  void aQueuedRunIsCancelledAtOnceAndNeverRuns() {
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> ran = new CopyOnWriteArrayList<>();
+    try (MigrationRuns runs = new MigrationRuns(1, ended::add)) {
+      MigrationRuns.Run busy = runs.start("ns/busy", 1, blocking(release));
+      MigrationRuns.Run queued = runs.start("ns/q", 1, (stop, listener) -> {
+        ran.add("q");
+        return new RunResult(RunResult.Outcome.SUCCEEDED, null, 0, "");
+      });
+      await().atMost(Duration.ofSeconds(5)).until(busy::started);
+      assertThat(runs.waiting(queued)).isTrue();
+      assertThat(runs.waiting(busy)).isFalse();
+      assertThat(runs.cancel(queued)).isTrue();
+      assertThat(queued.ended()).isTrue();
+      assertThat(runs.get("ns/q")).isNull();
+      assertThat(runs.cancel(busy)).as("a started run is stopped, not cancelled").isFalse();
+      MigrationRuns.Run next = runs.start("ns/next", 1, blocking(release));
+      assertThat(runs.waiting(next)).as("the cancelled one no longer counts").isTrue();
+      release.countDown();
+      await().atMost(Duration.ofSeconds(5)).until(next::ended);
+      assertThat(ran).isEmpty();
+    }
+  }
+
+  @Test
+  void aRetiredRunReleasesWhatItUsesOnlyAfterItEnded() {
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> released = new CopyOnWriteArrayList<>();
+    try (MigrationRuns runs = new MigrationRuns(1, ended::add)) {
+      MigrationRuns.Run run = runs.start("ns/m", 1, (stop, listener) -> {
+        while (release.getCount() > 0) {
+          Thread.onSpinWait(); // a batch that goes on after the stop request
+        }
+        return new RunResult(RunResult.Outcome.STOPPED, null, 0, "");
+      });
+      await().atMost(Duration.ofSeconds(5)).until(run::started);
+      runs.retire("ns/m", () -> released.add("client"));
+      assertThat(run.stopRequested()).isTrue();
+      assertThat(runs.get("ns/m")).as("kept until it ends").isSameAs(run);
+      assertThat(released).as("not while the batch runs").isEmpty();
+      release.countDown();
+      await().atMost(Duration.ofSeconds(5)).until(() -> released.size() == 1);
+      await().atMost(Duration.ofSeconds(5)).until(() -> runs.get("ns/m") == null);
+      runs.retire("ns/gone", () -> released.add("gone"));
+      assertThat(released).containsExactly("client", "gone");
+    }
+  }
+
+  @Test
+  void nothingStartsOnceClosingBegan() {
+    MigrationRuns runs = new MigrationRuns(1, ended::add);
+    assertThat(runs.close(Duration.ofSeconds(1))).isTrue();
+    assertThat(runs.closing()).isTrue();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> runs.start("ns/m", 1, blocking(new CountDownLatch(0))))
+        .isInstanceOf(MigrationRuns.ShuttingDown.class);
   }
 }

@@ -32,6 +32,11 @@ final class OperatorHarness implements AutoCloseable {
     this(KubeApi.client(), null, prefix, tune, retry, java.util.List.of());
   }
 
+  /** An operator watching {@code namespace}, which exists (another operator's, stopped: a restart). */
+  static OperatorHarness in(String namespace, java.util.function.UnaryOperator<OperatorSettings> tune) {
+    return new OperatorHarness(KubeApi.client(), namespace, null, tune, OperatorApp.defaultRetry(), java.util.List.of());
+  }
+
   /**
    * @param namespace an existing namespace to watch (a second operator after a restart), or null for a new one
    * @param listeners told every command the operator sends to MongoDB
@@ -41,9 +46,10 @@ final class OperatorHarness implements AutoCloseable {
       io.javaoperatorsdk.operator.processing.retry.GenericRetry retry,
       java.util.List<com.mongodb.event.CommandListener> listeners) {
     client = kube;
-    this.namespace = namespace != null ? namespace : KubeApi.newNamespace(client, prefix);
+    String watched = namespace != null ? namespace : KubeApi.newNamespace(client, prefix);
+    this.namespace = watched;
     OperatorSettings settings = tune.apply(OperatorSettings.defaults().with(b -> {
-      b.namespaces = Set.of(this.namespace);
+      b.namespaces = Set.of(watched);
       b.resyncInterval = Duration.ofSeconds(2);
       b.secretPollInterval = Duration.ofSeconds(1);
       b.unreachableRecheck = Duration.ofSeconds(2);

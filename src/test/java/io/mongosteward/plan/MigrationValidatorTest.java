@@ -40,6 +40,7 @@ class MigrationValidatorTest {
       "batch zero | {connection: {secretRef: {name: m}}, database: d, collection: c, deduplicate: {keys: [a]}, batchSize: 0} | spec.batchSize | 1 to 10,000",
       "rate zero | {connection: {secretRef: {name: m}}, database: d, collection: c, deduplicate: {keys: [a]}, maxDocumentsPerSecond: 0} | spec.maxDocumentsPerSecond | from 1 to 1,000,000",
       "rate beyond the throttle | {connection: {secretRef: {name: m}}, database: d, collection: c, deduplicate: {keys: [a]}, maxDocumentsPerSecond: 2147483647} | spec.maxDocumentsPerSecond | from 1 to 1,000,000",
+      "empty rerun | {connection: {secretRef: {name: m}}, database: d, collection: c, deduplicate: {keys: [a]}, rerun: ''} | spec.rerun | 1 to 63 characters",
       "client options | {connection: {secretRef: {name: m}, clientOptions: {timeoutMS: 0}}, database: d, collection: c, deduplicate: {keys: [a]}} | spec.connection.clientOptions.timeoutMS | at least 1",
   })
   void refusedNamingTheField(String what, String yaml, String path, String message) throws Exception {
@@ -53,6 +54,7 @@ class MigrationValidatorTest {
   @ValueSource(strings = {
       "{connection: {secretRef: {name: m}}, database: d, collection: posts, deduplicate: {keys: [post_id]}}",
       "{schemaRef: {name: bot-app}, collection: posts, deduplicate: {keys: [channel, post_id], keep: Newest, keepBy: created_at, archiveCollection: posts_dups}}",
+      "{connection: {secretRef: {name: m}}, database: d, collection: posts, deduplicate: {keys: [post_id]}, rerun: '2026-11-27'}",
       "{schemaRef: {name: bot-app}, collection: posts, backfill: {source: message_link, target: message_link_norm, transforms: [NormalizeUrl, Lowercase]}, batchSize: 10000, maxDocumentsPerSecond: 1}",
   })
   void validSpecsPass(String yaml) throws Exception {

@@ -56,6 +56,11 @@ public class MongoMigrationSpec {
   @JsonPropertyDescription("true stops at the next batch boundary; false again resumes from the checkpoint.")
   private boolean suspend;
 
+  @Pattern("^[^\\x00-\\x1f\\x7f]{1,63}$")
+  @JsonPropertyDescription("Any text, 1 to 63 characters: a new value runs the migration again, even one that "
+      + "succeeded (it is part of the spec hash the ledger keeps). Unset, nothing changes.")
+  private String rerun;
+
   public ConnectionSpec getConnection() { return connection; }
   public void setConnection(ConnectionSpec connection) { this.connection = connection; }
   public SchemaRef getSchemaRef() { return schemaRef; }
@@ -76,4 +81,6 @@ public class MongoMigrationSpec {
   public void setDryRun(boolean dryRun) { this.dryRun = dryRun; }
   public boolean isSuspend() { return suspend; }
   public void setSuspend(boolean suspend) { this.suspend = suspend; }
+  public String getRerun() { return rerun; }
+  public void setRerun(String rerun) { this.rerun = rerun; }
 }

@@ -26,6 +26,9 @@ public class MongoMigrationStatus {
   private String checkpoint;
   @JsonPropertyDescription("Duplicates the application wrote during the run, found and removed by its final pass (deduplicate).")
   private Long lateDuplicates;
+  @JsonPropertyDescription("The spec hash of the run this status reports: the ledger's key for it. An edit that "
+      + "keeps it (batchSize, maxDocumentsPerSecond, suspend) resumes that run, or keeps a succeeded one done.")
+  private String specHash;
   @JsonPropertyDescription("When the current run started, RFC 3339.")
   private String startTime;
   @JsonPropertyDescription("When the run ended, RFC 3339.")
@@ -47,6 +50,8 @@ public class MongoMigrationStatus {
   public void setCheckpoint(String v) { this.checkpoint = v; }
   public Long getLateDuplicates() { return lateDuplicates; }
   public void setLateDuplicates(Long v) { this.lateDuplicates = v; }
+  public String getSpecHash() { return specHash; }
+  public void setSpecHash(String v) { this.specHash = v; }
   public String getStartTime() { return startTime; }
   public void setStartTime(String v) { this.startTime = v; }
   public String getCompletionTime() { return completionTime; }
@@ -58,12 +63,12 @@ public class MongoMigrationStatus {
         && phase == s.phase && Objects.equals(reason, s.reason) && Objects.equals(message, s.message)
         && Objects.equals(conditions, s.conditions) && Objects.equals(progress, s.progress)
         && Objects.equals(checkpoint, s.checkpoint) && Objects.equals(lateDuplicates, s.lateDuplicates)
-        && Objects.equals(startTime, s.startTime) && Objects.equals(completionTime, s.completionTime);
+        && Objects.equals(specHash, s.specHash) && Objects.equals(startTime, s.startTime) && Objects.equals(completionTime, s.completionTime);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, phase, reason, message, conditions, progress, checkpoint, lateDuplicates, startTime,
+    return Objects.hash(observedGeneration, phase, reason, message, conditions, progress, checkpoint, lateDuplicates, specHash, startTime,
         completionTime);
   }
 }
