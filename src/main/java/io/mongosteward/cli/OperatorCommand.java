@@ -62,6 +62,11 @@ final class OperatorCommand implements Callable<Integer> {
       Setting.integer("--migration-threads", "MONGOSTEWARD_MIGRATION_THREADS", 1, "MongoMigrations run at once, "
           + "each on a thread of its own; the others wait as Pending", b -> b.migrationThreads,
           (b, v) -> b.migrationThreads = v),
+      Setting.integer("--max-concurrent-index-builds", "MONGOSTEWARD_MAX_CONCURRENT_INDEX_BUILDS", 1, "Index builds "
+          + "at once on one MongoDB deployment (one connection string and options); the others queue, and their "
+          + "schemas show Reconciling=True with reason IndexBuilding. Builds run apart from the reconcile threads, "
+          + "at most 64 of them in all", b -> b.maxConcurrentIndexBuilds,
+          (b, v) -> b.maxConcurrentIndexBuilds = v),
       Setting.bool("--leader-election", "MONGOSTEWARD_LEADER_ELECTION", "Elect one active replica through a Lease; "
           + "the others stand by, ready", b -> b.leaderElection, (b, v) -> b.leaderElection = v),
       Setting.namespace("--lease-namespace", "POD_NAMESPACE", "Namespace of the Lease; default: the client's "

@@ -29,8 +29,13 @@ public final class MongoSessions implements AutoCloseable {
 
   /** Inside a reconcile, a few quick attempts: longer waits are the framework's retry. */
   public static MongoSessions operator(int attempts) {
+    return operator(attempts, List.of());
+  }
+
+  /** @param listeners told every command the operator's clients send (tests count them) */
+  public static MongoSessions operator(int attempts, List<CommandListener> listeners) {
     return new MongoSessions(new RetryPolicy(attempts, Duration.ofMillis(200), Duration.ofSeconds(2), 2.0),
-        Redactor.none(), List.of());
+        Redactor.none(), listeners);
   }
 
   /** A connected database, its client shared with every other session of the same URI and options. */

@@ -70,9 +70,24 @@ public final class SchemaApplier {
   /**
    * @param observed what the plan was made from: the collections' default collations, for the
    *     read-back of what was built
+   * @param builds where creations go instead of running in the pass; null builds them in the pass
+   * @param commitQuorum createIndexes' commitQuorum (an Integer or a String), or null for the server's default
    */
   public record Context(ConflictPolicy onConflict, DropStrategy dropStrategy, Owner owner, ObservedState observed,
-      Timeouts timeouts, Progress progress) {}
+      Timeouts timeouts, Progress progress, BuildHandoff builds, Object commitQuorum) {
+    public Context(ConflictPolicy onConflict, DropStrategy dropStrategy, Owner owner, ObservedState observed,
+        Timeouts timeouts, Progress progress) {
+      this(onConflict, dropStrategy, owner, observed, timeouts, progress, null, null);
+    }
+
+    /** The same, building in the calling thread: what a handed-off build runs with. */
+    Context inline() {
+      return new Context(onConflict, dropStrategy, owner, observed, timeouts, Progress.NONE, null, commitQuorum);
+    }
+  }
+
+  /** Refusals of an option createIndexes does not know (an old server, or one that is not mongod). */
+  private static final Set<Integer> UNKNOWN_OPTION = Set.of(2, 9, 40415, 72);
 
   public List<Outcome> apply(MongoDatabase db, List<Action> changes, Context ctx) {
     return new Run(db, ctx).apply(changes);
@@ -87,6 +102,10 @@ public final class SchemaApplier {
     private final Map<String, Owner> lost = new LinkedHashMap<>();
     /** Collections where a creation or rebuild failed: their old indexes stay. */
     private final Set<String> failedBuilds = new HashSet<>();
+    /** Collections whose new indexes are still building apart from this pass: their old indexes stay too. */
+    private final Set<String> pendingBuilds = new HashSet<>();
+    /** Said once the server refused commitQuorum and the build went on without it. */
+    private String quorumNote;
     /** Each collection's hidden-at list as this run has left it, from the observed record on. */
     private final Map<String, List<ManagedRecord.Hidden>> hidden = new HashMap<>();
 
@@ -131,6 +150,10 @@ public final class SchemaApplier {
           return Outcome.applied(r, "released", Duration.ZERO);
         });
       } else if (action instanceof Action.DropIndex d) {
+        if (d.afterCreates() && pendingBuilds.contains(d.collection())) {
+          return Outcome.refused(d, ActionType.Building, "kept until the new index of " + Quoting.name(d.collection())
+              + " is built", Duration.ZERO);
+        }
         if (d.afterCreates() && failedBuilds.contains(d.collection())) {
           return Outcome.refused(d, ActionType.Failed, "kept: a new index of " + Quoting.name(d.collection())
               + " was not built, and this one may be what still enforces its constraint", Duration.ZERO);
@@ -183,13 +206,27 @@ public final class SchemaApplier {
     /** One createIndexes command for all of a collection's new indexes; on refusal, one by one. */
     private void createBatch(List<Action.CreateIndex> batch) {
       String collection = batch.get(0).collection();
+      if (ctx.builds() != null) {
+        List<String> names = batch.stream().map(Action.CreateIndex::name).toList();
+        List<Outcome> got = ctx.builds().submit(collection, batch,
+            some -> new Run(db, ctx.inline()).buildApart(ctx.builds().admin(), collection, some),
+            () -> IndexBuildsInProgress.find(ctx.builds().admin(), db, collection, names)
+                .map(IndexBuildsInProgress.Running::progress).orElse(null));
+        outcomes.addAll(got);
+        if (got.stream().anyMatch(o -> o.result() == ActionType.Building)) {
+          pendingBuilds.add(collection);
+        } else if (got.stream().anyMatch(o -> !o.applied())) {
+          failedBuilds.add(collection);
+        }
+        return;
+      }
       ctx.progress().starting("createIndexes " + Quoting.name(collection) + ": "
           + batch.stream().map(c -> Quoting.name(c.name())).collect(Collectors.joining(", ")));
       long start = System.nanoTime();
       try {
         runCreate(collection, batch.stream().map(Action.CreateIndex::index).toList());
         Duration took = since(start);
-        batch.forEach(c -> outcomes.add(Outcome.applied(c, "created", took)));
+        batch.forEach(c -> outcomes.add(Outcome.applied(c, created(), took)));
       } catch (Failure.Permanent e) {
         if (batch.size() == 1) {
           outcomes.add(refusal(batch.get(0), collection, batch.get(0).index(), e, since(start)));
@@ -203,11 +240,38 @@ public final class SchemaApplier {
       }
     }
 
+    /**
+     * A handed-off build, on the build's own thread. A build of the same index that the server is
+     * already running (started by this operator before a restart or a failover, or by anyone) is
+     * waited for rather than started again: found in $currentOp where the server has it, else
+     * from createIndexes' code 276.
+     */
+    List<Outcome> buildApart(MongoDatabase admin, String collection, List<Action.CreateIndex> batch) {
+      List<String> names = batch.stream().map(Action.CreateIndex::name).toList();
+      var running = IndexBuildsInProgress.find(admin, db, collection, names);
+      if (running.isPresent()) {
+        return building(batch, "a build of " + String.join(", ", running.get().indexes()) + " is already running on the "
+            + "server (started before a restart or a failover, or by someone else): waiting for it, not starting "
+            + "another" + (running.get().progress() == null ? "" : "; progress " + running.get().progress()));
+      }
+      try {
+        return apply(new ArrayList<Action>(batch));
+      } catch (Failure.Transient e) {
+        if (!IndexBuildsInProgress.alreadyInProgress(e)) throw e;
+        return building(batch, "the server says a build of this index is already in progress (code 276, "
+            + "IndexBuildAlreadyInProgress): waiting for it, not starting another");
+      }
+    }
+
+    private static List<Outcome> building(List<Action.CreateIndex> batch, String message) {
+      return batch.stream().map(c -> Outcome.refused(c, ActionType.Building, message, Duration.ZERO)).toList();
+    }
+
     private Outcome createOne(Action action, String collection, IndexDefinition index) {
       long start = System.nanoTime();
       try {
         runCreate(collection, List.of(index));
-        return Outcome.applied(action, "created", since(start));
+        return Outcome.applied(action, created(), since(start));
       } catch (Failure.Permanent e) {
         return refusal(action, collection, index, e, since(start));
       }
@@ -216,9 +280,28 @@ public final class SchemaApplier {
     private void runCreate(String collection, List<IndexDefinition> indexes) {
       Document cmd = new Document("createIndexes", collection)
           .append("indexes", indexes.stream().map(IndexDefinitions::toCreateDocument).toList());
+      if (ctx.commitQuorum() != null && quorumNote == null) {
+        try {
+          sendCreate(collection, new Document(cmd).append("commitQuorum", ctx.commitQuorum()));
+          return;
+        } catch (Failure.Permanent e) {
+          if (!refusesCommitQuorum(e)) throw e;
+          // https://www.mongodb.com/docs/manual/reference/command/createIndexes/: 4.4 and later know it.
+          quorumNote = "built without spec.policy.commitQuorum: the server refused it (" + e.getMessage() + ")";
+          LOG.info("createIndexes on {}: {}", collection, quorumNote);
+        }
+      }
+      sendCreate(collection, cmd);
+    }
+
+    private void sendCreate(String collection, Document cmd) {
       MongoDatabase bounded = db.withTimeout(ctx.timeouts().indexBuild().toMillis(), TimeUnit.MILLISECONDS);
       Op op = Op.of("createIndexes", collection);
       retrier.run(op, () -> builds.await(op, () -> bounded.runCommand(cmd), () -> db.runCommand(PING)));
+    }
+
+    private String created() {
+      return quorumNote == null ? "created" : "created; " + quorumNote;
     }
 
     private Outcome refusal(Action action, String collection, IndexDefinition index, Failure.Permanent e, Duration took) {
@@ -457,6 +540,12 @@ public final class SchemaApplier {
     }
   }
 
+  /** An unknown-field or bad-option refusal that names commitQuorum. */
+  static boolean refusesCommitQuorum(Failure.Permanent e) {
+    return (UNKNOWN_OPTION.contains(e.code()) || e.reason() == Reason.Unsupported)
+        && String.valueOf(e.getMessage()).contains("commitQuorum");
+  }
+
   private static IndexDefinition indexOf(Action a) {
     if (a instanceof Action.CreateIndex c) return c.index();
     if (a instanceof Action.RecreateIndex r) return r.index();
@@ -481,7 +570,9 @@ public final class SchemaApplier {
 
   private static void log(Outcome o) {
     Action a = o.action();
-    if (o.applied()) {
+    if (o.result() == ActionType.Building) {
+      LOG.debug("{} {} building apart from the pass", a.type(), a.subject());
+    } else if (o.applied()) {
       LOG.info("{} {} {} in {} ms", a.type(), a.subject(), o.result() == a.type() ? "done" : o.result(), o.took().toMillis());
     } else {
       // The message may hold sample key values: those stay in the command's output, not the log.

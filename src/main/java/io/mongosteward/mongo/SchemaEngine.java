@@ -60,7 +60,18 @@ public final class SchemaEngine {
    * @param dryRun plan only; the result holds no outcomes
    * @param check which unique builds count their duplicates first
    */
-  public record Pass(Owner owner, boolean dryRun, DuplicateCheck check, SchemaApplier.Progress progress) {
+  /**
+   * @param builds where index creations go instead of running in the pass (the operator's build
+   *     queue); null builds them in the pass
+   * @param commitQuorum createIndexes' commitQuorum, or null for the server's default; the caller
+   *     decides whether the server takes one ({@link CommitQuorum})
+   */
+  public record Pass(Owner owner, boolean dryRun, DuplicateCheck check, SchemaApplier.Progress progress,
+      BuildHandoff builds, Object commitQuorum) {
+    public Pass(Owner owner, boolean dryRun, DuplicateCheck check, SchemaApplier.Progress progress) {
+      this(owner, dryRun, check, progress, null, null);
+    }
+
     public static Pass apply(Owner owner) {
       return new Pass(owner, false, DuplicateCheck.NONE, SchemaApplier.Progress.NONE);
     }
@@ -85,7 +96,8 @@ public final class SchemaEngine {
     ObservedState observed = reader.observe(db, spec, pass.owner());
     Plan plan = checkDuplicates(db, planner.plan(spec, observed, pass.owner()), observed, pass.check());
     List<Outcome> outcomes = pass.dryRun() || !plan.hasChanges() ? List.of()
-        : applier.apply(db, plan.changes(), context(spec, pass.owner(), observed, pass.progress()));
+        : applier.apply(db, plan.changes(), context(spec, pass.owner(), observed, pass.progress(), pass.builds(),
+            pass.commitQuorum()));
     return new SyncResult(spec, observed, plan, outcomes, pass.dryRun());
   }
 
@@ -98,14 +110,14 @@ public final class SchemaEngine {
     ObservedState observed = reader.observe(db, spec, owner);
     Plan plan = planner.planDeletion(spec, observed, owner, dropIndexes);
     return plan.changes().isEmpty() ? List.of()
-        : applier.apply(db, plan.changes(), context(spec, owner, observed, SchemaApplier.Progress.NONE));
+        : applier.apply(db, plan.changes(), context(spec, owner, observed, SchemaApplier.Progress.NONE, null, null));
   }
 
   private static SchemaApplier.Context context(MongoSchemaSpec spec, Owner owner, ObservedState observed,
-      SchemaApplier.Progress progress) {
+      SchemaApplier.Progress progress, BuildHandoff builds, Object commitQuorum) {
     var connection = spec.getConnection();
     return new SchemaApplier.Context(spec.getPolicy().getOnConflict(), spec.getPolicy().getDropStrategy(), owner, observed,
-        Timeouts.of(connection == null ? null : connection.getClientOptions()), progress);
+        Timeouts.of(connection == null ? null : connection.getClientOptions()), progress, builds, commitQuorum);
   }
 
   /**

@@ -16,6 +16,7 @@ import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.api.v1alpha1.MongoSchemaStatus;
 import io.mongosteward.api.v1alpha1.Reason;
 import io.mongosteward.failure.Failure;
+import io.mongosteward.mongo.CommitQuorum;
 import io.mongosteward.mongo.ErrorClassifier;
 import io.mongosteward.mongo.MongoUri;
 import io.mongosteward.mongo.Op;
@@ -25,6 +26,7 @@ import io.mongosteward.mongo.SchemaApplier;
 import io.mongosteward.mongo.SchemaEngine;
 import io.mongosteward.mongo.ServerInfo;
 import io.mongosteward.mongo.SyncResult;
+import io.mongosteward.plan.ActionType;
 import io.mongosteward.plan.Owner;
 import io.mongosteward.plan.SpecValidator;
 import io.mongosteward.plan.Violation;
@@ -68,6 +70,9 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
   private final SchemaDeletion deletion;
   private final SchemaNudge nudge;
   private final IndexUsageReports usage;
+  private final IndexBuildQueue builds;
+  /** How soon a schema with a build queued or running is looked at again, for its progress; its end nudges at once. */
+  static final Duration BUILD_RECHECK = Duration.ofSeconds(5);
   /**
    * Schemas (by uid) whose framework retries ran out. A reschedule from updateErrorStatus ends
    * JOSDK's retry as if the pass had succeeded, so each recheck would start a new round of
@@ -80,7 +85,8 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
 
   MongoSchemaReconciler(OperatorSettings settings, SchemaConnections connections, SchemaEngine engine,
       SchemaStatuses statuses, SchemaEvents events, OperatorMetrics metrics, BlockedBuilds blocked,
-      ReconcileWatch watch, SchemaNudge nudge) {
+      ReconcileWatch watch, SchemaNudge nudge, IndexBuildQueue builds) {
+    this.builds = builds;
     this.watch = watch;
     this.nudge = nudge;
     this.settings = settings;
@@ -141,6 +147,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
   }
 
   private void forget(MongoSchema schema) {
+    builds.forget(schema.getMetadata().getUid());
     blocked.forget(schema);
     usage.forget(schema.getMetadata().getUid());
     metrics.forgetUnused(id(schema));
@@ -157,18 +164,24 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       MongoClient client = connections.clientFor(schema, uri, secrets);
       boolean paused = schema.getSpec().getPolicy().isPaused();
       var db = client.getDatabase(schema.getSpec().getDatabase());
+      String uid = schema.getMetadata().getUid();
+      CommitQuorum.Decision quorum = CommitQuorum.decide(schema.getSpec().getPolicy().getCommitQuorum(),
+          client.getClusterDescription().getType());
+      // Builds go to the queue: this thread only plans, hands them off and reports.
       SyncResult result = engine.sync(db, schema.getSpec(),
           new SchemaEngine.Pass(owner(schema), paused, paused ? SchemaEngine.DuplicateCheck.ALL : blocked.checkFor(schema),
-              step -> watch.step()));
+              step -> watch.step(), builds.forSchema(uid, id(schema), client), quorum.value()));
+      List<Outcome> built = builds.takeCreated(uid);
       String after = schema.getSpec().getPolicy().getReportUnusedAfter();
       IndexUsageReports.Report unused = usage.report(schema.getMetadata().getUid(),
           after == null ? null : PolicyDurations.parse(after), () -> engine.indexStats(db, schema.getSpec()));
       exhausted.remove(schema.getMetadata().getUid());
       blocked.record(schema, result);
-      record(schema, result);
+      record(schema, result.outcomes());
+      record(schema, built);
       LOG.info("reconciled {} in {} ms: {} change(s), {} to report", id(schema), (System.nanoTime() - start) / 1_000_000,
           result.outcomes().size(), result.remainingReports().size());
-      return synced(schema, result, unused, serverInfo.tryRead(client), paused);
+      return synced(schema, result, unused, serverInfo.tryRead(client), paused, quorum.note());
     } catch (RuntimeException e) {
       if (KubeErrors.isConflict(e)) {
         throw e; // a write of ours met a newer version: updateErrorStatus lets the framework retry
@@ -204,8 +217,9 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
   }
 
   private UpdateControl<MongoSchema> synced(MongoSchema schema, SyncResult result, IndexUsageReports.Report unused,
-      ServerInfo server, boolean paused) {
+      ServerInfo server, boolean paused, String note) {
     MongoSchemaStatus next = statuses.synced(schema, result, server, paused);
+    SchemaStatuses.note(next, note);
     next.setUnusedIndexes(unused.unused().stream().limit(SchemaStatuses.MAX_LISTED).toList());
     next.setUnusedIndexesNote(unused.note());
     metrics.unused(id(schema), unused.unused().size());
@@ -236,6 +250,9 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
   /** The resync interval, or sooner when a hidden index's wait ends before it. */
   private Duration nextPass(SyncResult result, Instant now) {
     Duration next = settings.resyncInterval();
+    if (result.outcomes().stream().anyMatch(o -> o.result() == ActionType.Building) && BUILD_RECHECK.compareTo(next) < 0) {
+      next = BUILD_RECHECK;
+    }
     for (HiddenIndexStatus h : SyncStatuses.hiddenIndexes(result)) {
       Duration until = Duration.between(now, Instant.parse(h.getDropAfter())).plusSeconds(1);
       if (until.compareTo(next) < 0) {
@@ -291,15 +308,18 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
    * otherwise flood the API server). Refusals are counted here; their Warning Event comes with the
    * Ready transition, once, not on every resync that meets the same duplicates again.
    */
-  private void record(MongoSchema schema, SyncResult result) {
-    for (Outcome o : result.outcomes()) {
+  private void record(MongoSchema schema, List<Outcome> outcomes) {
+    for (Outcome o : outcomes) {
+      if (o.result() == ActionType.Building) {
+        continue; // not an outcome yet: counted and told when the build ends
+      }
       if (o.applied()) {
         metrics.applied(o.action().type().name());
       } else {
         metrics.refused(o.result().name());
       }
     }
-    events.changes(schema, result.outcomes());
+    events.changes(schema, outcomes);
   }
 
   /** A Warning Event when Ready turns False or its reason changes. */
@@ -309,6 +329,9 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
     if (after != null && "False".equals(after.getStatus())
         && (before == null || !"False".equals(before.getStatus()) || !after.getReason().equals(before.getReason()))) {
       Reason reason = Reason.valueOf(after.getReason());
+      if (reason == Reason.IndexBuilding) {
+        return; // not a failure: the build's end is what the Events tell
+      }
       metrics.failure(reason);
       if (reason != Reason.Paused) {
         events.warning(schema, reason.name(), after.getMessage());

@@ -36,6 +36,7 @@ public final class OperatorApp implements AutoCloseable {
   private final OperatorHealth health;
   private final LeaderElection election;
   private final MongoMigrationReconciler migrations;
+  private final IndexBuildQueue builds;
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean stopped = new AtomicBoolean();
@@ -62,8 +63,14 @@ public final class OperatorApp implements AutoCloseable {
   /** @param retry the framework's retry; tests shorten it */
   OperatorApp(KubernetesClient client, OperatorSettings settings, PrometheusMeterRegistry registry,
       boolean exitOnLostLease, GenericRetry retry) {
+    this(client, settings, registry, exitOnLostLease, retry, java.util.List.of());
+  }
+
+  /** @param listeners told every command sent to MongoDB; tests count them */
+  OperatorApp(KubernetesClient client, OperatorSettings settings, PrometheusMeterRegistry registry,
+      boolean exitOnLostLease, GenericRetry retry, java.util.List<com.mongodb.event.CommandListener> listeners) {
     this.settings = settings;
-    this.mongo = MongoSessions.operator(settings.mongoAttempts());
+    this.mongo = MongoSessions.operator(settings.mongoAttempts(), listeners);
     this.connections = new SchemaConnections(new SecretUriReader(client), mongo.clients());
     Clock clock = Clock.systemUTC();
     this.watch = new ReconcileWatch(clock, settings.stuckReconcile());
@@ -73,8 +80,11 @@ public final class OperatorApp implements AutoCloseable {
     metrics.leader(() -> started.get() && !stopped.get() && !closed.get());
     SchemaEvents events = new SchemaEvents(client, clock);
     SchemaNudge nudge = new SchemaNudge(client, settings.namespaces());
+    this.builds = new IndexBuildQueue(IndexBuildQueue.THREADS, settings.maxConcurrentIndexBuilds(), clock,
+        nudge::schema);
     MongoSchemaReconciler reconciler = new MongoSchemaReconciler(settings, connections, mongo.engine(),
-        new SchemaStatuses(clock), events, metrics, new BlockedBuilds(clock, settings.blockedRecheck()), watch, nudge);
+        new SchemaStatuses(clock), events, metrics, new BlockedBuilds(clock, settings.blockedRecheck()), watch, nudge,
+        builds);
     this.migrations = new MongoMigrationReconciler(client, connections,
         new MigrationRunner(mongo.retrier(), clock, MigrationRunner.Settings.defaults().withRunner(settings.identity())),
         settings.migrationThreads(), new MigrationStatuses(clock), events, new MigrationMetrics(registry), nudge, clock);
@@ -151,6 +161,8 @@ public final class OperatorApp implements AutoCloseable {
     if (started.get() && stopped.compareAndSet(false, true)) {
       // Runs first: each stops at its next batch with its checkpoint written, for the next leader.
       migrations.stopRuns(RECONCILE_TERMINATION);
+      // Builds are not waited for: the server finishes them, and the next leader finds them running.
+      builds.close(Duration.ofSeconds(1));
       operator.stop();
     }
   }

@@ -27,11 +27,14 @@ import java.util.function.Consumer;
  *     /livez fails; well above the index-build bound
  * @param migrationThreads MongoMigrations run at once, each on a thread of its own (not a reconcile thread); the
  *     others wait as Pending
+ * @param maxConcurrentIndexBuilds index builds at once on one MongoDB deployment (one client); the
+ *     others queue, and their schemas show Reconciling
  */
 public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, Duration secretPollInterval,
     Duration unreachableRecheck, Duration permanentErrorRecheck, int deleteAttempts, Duration deleteRetryDelay,
     int mongoAttempts, boolean leaderElection, String leaseName, String leaseNamespace, String identity,
-    int reconcileThreads, Duration blockedRecheck, Duration stuckReconcile, int migrationThreads) {
+    int reconcileThreads, Duration blockedRecheck, Duration stuckReconcile, int migrationThreads,
+    int maxConcurrentIndexBuilds) {
 
   public static OperatorSettings defaults() {
     return new Builder().build();
@@ -55,6 +58,9 @@ public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, 
     if (mongoAttempts < 1) throw new IllegalArgumentException("MongoDB attempts must be at least 1");
     if (reconcileThreads < 1) throw new IllegalArgumentException("reconcile threads must be at least 1");
     if (migrationThreads < 1) throw new IllegalArgumentException("migration threads must be at least 1");
+    if (maxConcurrentIndexBuilds < 1) {
+      throw new IllegalArgumentException("max concurrent index builds must be at least 1");
+    }
   }
 
   /** A copy with what {@code change} sets on a builder that starts from these settings. */
@@ -94,6 +100,7 @@ public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, 
     public Duration blockedRecheck = Duration.ofHours(1);
     public Duration stuckReconcile = Duration.ofMinutes(90);
     public int migrationThreads = 2;
+    public int maxConcurrentIndexBuilds = 1;
 
     Builder() {}
 
@@ -114,12 +121,14 @@ public record OperatorSettings(Set<String> namespaces, Duration resyncInterval, 
       blockedRecheck = s.blockedRecheck;
       stuckReconcile = s.stuckReconcile;
       migrationThreads = s.migrationThreads;
+      maxConcurrentIndexBuilds = s.maxConcurrentIndexBuilds;
     }
 
     public OperatorSettings build() {
       return new OperatorSettings(namespaces, resyncInterval, secretPollInterval, unreachableRecheck,
           permanentErrorRecheck, deleteAttempts, deleteRetryDelay, mongoAttempts, leaderElection, leaseName,
-          leaseNamespace, identity, reconcileThreads, blockedRecheck, stuckReconcile, migrationThreads);
+          leaseNamespace, identity, reconcileThreads, blockedRecheck, stuckReconcile, migrationThreads,
+          maxConcurrentIndexBuilds);
     }
   }
 }

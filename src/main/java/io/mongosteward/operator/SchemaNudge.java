@@ -36,6 +36,12 @@ final class SchemaNudge {
     return source;
   }
 
+  /** Looks at one schema ("ns/name") again now: its index build ended. */
+  void schema(String id) {
+    int slash = id.indexOf('/');
+    source.propagateEvent(new ResourceID(id.substring(slash + 1), id.substring(0, slash)));
+  }
+
   /** @return the schemas ("ns/name") nudged: those with an index of that collection BlockedByDuplicates */
   List<String> duplicatesRemoved(String database, String collection) {
     List<String> nudged = new ArrayList<>();

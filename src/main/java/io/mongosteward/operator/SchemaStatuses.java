@@ -69,7 +69,10 @@ final class SchemaStatuses {
     int declared = states.size();
     long present = states.stream().filter(SchemaStatuses::asDeclared).count();
     // Compact at any size: the indexes that need a look, not the thousands that are fine.
-    next.setIndexes(states.stream().filter(i -> !asDeclared(i) || i.getMessage() != null).limit(MAX_LISTED)
+    // Not the indexes still building: the Reconciling condition names the first and counts them,
+    // and a large schema's first builds would otherwise fill the status with a hundred of them.
+    next.setIndexes(states.stream().filter(i -> !asDeclared(i) || i.getMessage() != null)
+        .filter(i -> i.getState() != IndexState.Building).limit(MAX_LISTED)
         .map(SchemaStatuses::shortened).toList());
     next.setUnmanagedIndexes(SyncStatuses.unmanagedIndexes(result).stream().limit(MAX_LISTED).toList());
     next.setCounters(SyncStatuses.counterValues(result));
@@ -89,14 +92,21 @@ final class SchemaStatuses {
       Conditions.set(conditions, Conditions.STALLED, false, Reason.Paused.name(), "", gen, clock.instant());
       return next;
     }
-    List<Action> blocking = blocking(result);
-    if (blocking.isEmpty()) {
+    List<Action> building = blocking(result).stream().filter(a -> a.type() == ActionType.Building).toList();
+    List<Action> blocking = blocking(result).stream().filter(a -> a.type() != ActionType.Building).toList();
+    String buildMessage = building.isEmpty() ? "" : "building " + building.size() + " index(es); first: "
+        + building.get(0).subject() + ": " + building.get(0).detail();
+    if (blocking.isEmpty() && building.isEmpty()) {
       long unmanaged = SyncStatuses.unmanagedIndexes(result).size();
       String message = declared + " index(es) present, " + next.getCounters().size() + " counter(s) seeded"
           + (unmanaged == 0 ? "" : "; " + unmanaged + " unmanaged index(es) reported")
           + (hidden.isEmpty() ? "" : "; " + hidden.size() + " index(es) hidden, to be dropped (status.hiddenIndexes)");
       Conditions.set(conditions, Conditions.READY, true, Reason.Synced.name(), message, gen, clock.instant());
       Conditions.set(conditions, Conditions.STALLED, false, Reason.Synced.name(), "", gen, clock.instant());
+    } else if (blocking.isEmpty()) {
+      // Not done, and not stuck: the build runs apart from the reconcile, which looks again when it ends.
+      Conditions.set(conditions, Conditions.READY, false, Reason.IndexBuilding.name(), buildMessage, gen, clock.instant());
+      Conditions.set(conditions, Conditions.STALLED, false, Reason.IndexBuilding.name(), "", gen, clock.instant());
     } else {
       Action first = blocking.get(0);
       String reason = reasonOf(first.type()).name();
@@ -106,8 +116,24 @@ final class SchemaStatuses {
       // A conflict or duplicates wait for a person: no amount of retrying helps.
       Conditions.set(conditions, Conditions.STALLED, true, reason, message, gen, clock.instant());
     }
-    Conditions.set(conditions, Conditions.RECONCILING, false, Reason.Synced.name(), "", gen, clock.instant());
+    if (building.isEmpty()) {
+      Conditions.set(conditions, Conditions.RECONCILING, false, Reason.Synced.name(), "", gen, clock.instant());
+    } else {
+      Conditions.set(conditions, Conditions.RECONCILING, true, Reason.IndexBuilding.name(), buildMessage, gen,
+          clock.instant());
+    }
     return next;
+  }
+
+  /** Appends a note (a commitQuorum left out, say) to the Ready message; false when there is no Ready condition. */
+  static boolean note(MongoSchemaStatus next, String note) {
+    var ready = Conditions.find(next.getConditions(), Conditions.READY);
+    if (ready == null || note == null) {
+      return false;
+    }
+    String message = ready.getMessage() == null || ready.getMessage().isEmpty() ? "" : ready.getMessage() + "; ";
+    ready.setMessage(message + note);
+    return true;
   }
 
   /** Said on the Ready condition (and in an Event) while spec.connection.tls.insecureSkipVerify is true. */
@@ -163,6 +189,7 @@ final class SchemaStatuses {
       case Unsupported -> Reason.Unsupported;
       case ManagedElsewhere -> Reason.CollectionManagedElsewhere;
       case NotAuthorized -> Reason.NotAuthorized;
+      case Building -> Reason.IndexBuilding;
       default -> Reason.Failed;
     };
   }

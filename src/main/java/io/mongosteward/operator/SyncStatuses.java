@@ -49,6 +49,7 @@ public final class SyncStatuses {
           case HideIndex -> IndexState.Pending;
           case BlockedByDuplicates -> IndexState.BlockedByDuplicates;
           case Unsupported -> IndexState.Unsupported;
+          case Building -> IndexState.Building;
           default -> IndexState.Failed;
         };
         return new IndexStatus(collection, name, state, o.applied() && state != IndexState.Pending ? null : o.message());

@@ -31,6 +31,8 @@ public enum ActionType {
   NotAuthorized(Category.REPORT),
   /** The server refused a change for another, permanent reason. */
   Failed(Category.REPORT),
+  /** An index build queued or running apart from the pass (the operator's build queue); not yet done. */
+  Building(Category.REPORT),
   /** The declared index exists with the same keys and options under another name: kept as is. */
   NameMismatch(Category.NOTE),
   /** Hidden by this schema; dropped (or rebuilt) on the first pass after its time. */

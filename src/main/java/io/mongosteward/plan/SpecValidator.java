@@ -83,6 +83,11 @@ public final class SpecValidator {
     if (spec.getPolicy() != null) {
       validateDuration("spec.policy.hiddenFor", spec.getPolicy().getHiddenFor(), out);
       validateDuration("spec.policy.reportUnusedAfter", spec.getPolicy().getReportUnusedAfter(), out);
+      String quorum = spec.getPolicy().getCommitQuorum();
+      if (quorum != null && !quorum.matches(io.mongosteward.api.v1alpha1.PolicySpec.COMMIT_QUORUM)) {
+        out.add(new Violation("spec.policy.commitQuorum", "must be votingMembers, majority, or a number of members "
+            + "from 0 to 50 (as a string), not '" + quorum + "'"));
+      }
     }
     return out;
   }

@@ -286,6 +286,12 @@ class CrdValidationIT {
         "spec.policy.hiddenFor", "hiddenFor must be a duration such as 30m, 24h or 7d", null));
     c.add(new Case("hiddenFor zero", s -> map(s, "policy").put("hiddenFor", "0h"),
         "spec.policy.hiddenFor", "hiddenFor must be a duration such as 30m, 24h or 7d", null));
+    c.add(new Case("commitQuorum misspelt", s -> map(s, "policy").put("commitQuorum", "Majority"),
+        "spec.policy.commitQuorum", "commitQuorum must be votingMembers, majority, or a number of members", null));
+    c.add(new Case("commitQuorum above 50 members", s -> map(s, "policy").put("commitQuorum", "51"),
+        "spec.policy.commitQuorum", "commitQuorum must be votingMembers, majority, or a number of members", null));
+    c.add(new Case("commitQuorum negative", s -> map(s, "policy").put("commitQuorum", "-1"),
+        "spec.policy.commitQuorum", "commitQuorum must be votingMembers, majority, or a number of members", null));
     c.add(new Case("reportUnusedAfter in weeks", s -> map(s, "policy").put("reportUnusedAfter", "2w"),
         "spec.policy.reportUnusedAfter", "reportUnusedAfter must be a duration such as 30m, 24h or 7d", null));
     c.add(new Case("unknown deletionPolicy", s -> s.put("deletionPolicy", "Drop"),
@@ -354,6 +360,12 @@ class CrdValidationIT {
       map(s, "policy").put("reportUnusedAfter", "7d");
     }, null, null, null));
     c.add(new Case("drop immediately", s -> map(s, "policy").put("dropStrategy", "Immediate"), null, null, null));
+    c.add(new Case("commitQuorum majority", s -> map(s, "policy").put("commitQuorum", "majority"), null, null, null));
+    c.add(new Case("commitQuorum votingMembers", s -> map(s, "policy").put("commitQuorum", "votingMembers"), null, null,
+        null));
+    c.add(new Case("commitQuorum 0 (no quorum) and 50", s -> map(s, "policy").put("commitQuorum", "0"), null, null,
+        null));
+    c.add(new Case("commitQuorum 2 members", s -> map(s, "policy").put("commitQuorum", "2"), null, null, null));
     c.add(new Case("dots and $ after the start of a part", s -> {
       coll(s, 0).put("name", "posts.v2");
       key(s, 0, 1, 0).put("field", "meta.a$b");

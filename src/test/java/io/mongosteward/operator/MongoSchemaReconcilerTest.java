@@ -46,7 +46,8 @@ class MongoSchemaReconcilerTest {
   final MongoSchemaReconciler reconciler = new MongoSchemaReconciler(OperatorSettings.defaults(),
       new SchemaConnections(null, mongo.clients()), mongo.engine(), new SchemaStatuses(clock),
       new SchemaEvents(events, clock), new OperatorMetrics(registry), new BlockedBuilds(clock, Duration.ofHours(1)),
-      new ReconcileWatch(clock, Duration.ofMinutes(90)), new SchemaNudge(null, java.util.Set.of()));
+      new ReconcileWatch(clock, Duration.ofMinutes(90)), new SchemaNudge(null, java.util.Set.of()),
+      new IndexBuildQueue(1, 1, clock, s -> { }));
 
   @AfterEach
   void close() {

@@ -29,18 +29,23 @@ final class OperatorHarness implements AutoCloseable {
   /** @param retry the framework's retry of transient failures */
   OperatorHarness(String prefix, java.util.function.UnaryOperator<OperatorSettings> tune,
       io.javaoperatorsdk.operator.processing.retry.GenericRetry retry) {
-    this(KubeApi.client(), null, prefix, tune, retry);
+    this(KubeApi.client(), null, prefix, tune, retry, java.util.List.of());
   }
 
   /** An operator watching {@code namespace}, which exists (another operator's, stopped: a restart). */
   static OperatorHarness in(String namespace, java.util.function.UnaryOperator<OperatorSettings> tune) {
-    return new OperatorHarness(KubeApi.client(), namespace, null, tune, OperatorApp.defaultRetry());
+    return new OperatorHarness(KubeApi.client(), namespace, null, tune, OperatorApp.defaultRetry(), java.util.List.of());
   }
 
-  private OperatorHarness(KubernetesClient client, String namespace, String prefix,
+  /**
+   * @param namespace an existing namespace to watch (a second operator after a restart), or null for a new one
+   * @param listeners told every command the operator sends to MongoDB
+   */
+  OperatorHarness(KubernetesClient kube, String namespace, String prefix,
       java.util.function.UnaryOperator<OperatorSettings> tune,
-      io.javaoperatorsdk.operator.processing.retry.GenericRetry retry) {
-    this.client = client;
+      io.javaoperatorsdk.operator.processing.retry.GenericRetry retry,
+      java.util.List<com.mongodb.event.CommandListener> listeners) {
+    client = kube;
     String watched = namespace != null ? namespace : KubeApi.newNamespace(client, prefix);
     this.namespace = watched;
     OperatorSettings settings = tune.apply(OperatorSettings.defaults().with(b -> {
@@ -53,7 +58,7 @@ final class OperatorHarness implements AutoCloseable {
       b.deleteRetryDelay = Duration.ofMillis(200);
       b.leaderElection = false;
     }));
-    app = new OperatorApp(client, settings, registry, false, retry);
+    app = new OperatorApp(client, settings, registry, false, retry, listeners);
     app.start();
   }
 

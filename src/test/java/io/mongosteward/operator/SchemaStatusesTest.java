@@ -186,4 +186,35 @@ class SchemaStatusesTest {
     // The declared index is untouched by another's wait: 1/1.
     assertThat(st.getIndexSummary()).isEqualTo("1/1");
   }
+
+  @Test
+  void aBuildingIndexIsReconcilingNotStalledAndAnotherProblemStaysStalled() {
+    MongoSchema s = schema(1);
+    var create = new Action.CreateIndex("posts", io.mongosteward.plan.IndexDefinitions.fromSpec(
+        s.getSpec().getCollections().get(0).getIndexes().get(0)));
+    Outcome building = Outcome.refused(create, ActionType.Building, "building since 2026-11-27T10:00:00Z; progress "
+        + "1/4 (25%)", Duration.ZERO);
+    SyncResult r = new SyncResult(s.getSpec(), new ObservedState(Map.of(), Map.of()), new Plan(List.of(create)),
+        List.of(building), false);
+    MongoSchemaStatus next = new SchemaStatuses(Clock.systemUTC()).synced(s, r, null, false);
+    var ready = Conditions.find(next.getConditions(), Conditions.READY);
+    var reconciling = Conditions.find(next.getConditions(), Conditions.RECONCILING);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo(Reason.IndexBuilding.name());
+    assertThat(reconciling.getStatus()).isEqualTo("True");
+    assertThat(reconciling.getReason()).isEqualTo(Reason.IndexBuilding.name());
+    assertThat(reconciling.getMessage()).isEqualTo("building 1 index(es); first: posts.a_1: building since "
+        + "2026-11-27T10:00:00Z; progress 1/4 (25%)");
+    assertThat(Conditions.isTrue(next.getConditions(), Conditions.STALLED)).isFalse();
+    assertThat(next.getIndexes()).as("building is not a problem to list; Reconciling names it").isEmpty();
+    assertThat(next.getIndexSummary()).isEqualTo("0/1");
+
+    SyncResult withConflict = new SyncResult(s.getSpec(), new ObservedState(Map.of(), Map.of()),
+        new Plan(List.of(create, new Action.Reported(ActionType.Conflict, "users", "b_1", "exists with another "
+            + "definition"))), List.of(building), false);
+    MongoSchemaStatus both = new SchemaStatuses(Clock.systemUTC()).synced(s, withConflict, null, false);
+    assertThat(Conditions.find(both.getConditions(), Conditions.READY).getReason()).isEqualTo(Reason.Conflict.name());
+    assertThat(Conditions.isTrue(both.getConditions(), Conditions.STALLED)).isTrue();
+    assertThat(Conditions.isTrue(both.getConditions(), Conditions.RECONCILING)).isTrue();
+  }
 }

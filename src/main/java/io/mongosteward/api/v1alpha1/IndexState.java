@@ -10,6 +10,8 @@ public enum IndexState {
   Modified,
   /** A change is planned but was not applied (dry run or paused). */
   Pending,
+  /** Its build is queued or running (the operator builds apart from its reconciles). */
+  Building,
   /** An index of this name exists with another definition (policy Report). */
   Conflict,
   /** The server cannot build or change it as declared. */

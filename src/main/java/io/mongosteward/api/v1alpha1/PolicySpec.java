@@ -7,7 +7,12 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "hiddenFor must be a duration such as 30m, 24h or 7d", fieldPath = ".hiddenFor")
 @ValidationRule(value = "!has(self.reportUnusedAfter) || self.reportUnusedAfter.matches('" + PolicySpec.DURATION + "')",
     message = "reportUnusedAfter must be a duration such as 30m, 24h or 7d", fieldPath = ".reportUnusedAfter")
+@ValidationRule(value = "!has(self.commitQuorum) || self.commitQuorum.matches('" + PolicySpec.COMMIT_QUORUM + "')",
+    message = "commitQuorum must be votingMembers, majority, or a number of members from 0 to 50 (as a string)",
+    fieldPath = ".commitQuorum")
 public class PolicySpec {
+  /** Same as io.mongosteward.mongo.CommitQuorum.PATTERN; the API types do not depend on the driver. */
+  public static final String COMMIT_QUORUM = "^([0-9]|[1-4][0-9]|50|votingMembers|majority)$";
   /** A whole number of seconds, minutes, hours or days: what hiddenFor and reportUnusedAfter take. */
   public static final String DURATION = "^[1-9][0-9]{0,5}(s|m|h|d)$";
   public static final String DEFAULT_HIDDEN_FOR = "24h";
@@ -33,6 +38,12 @@ public class PolicySpec {
       + "Unset: $indexStats is never read.")
   private String reportUnusedAfter;
 
+  @JsonPropertyDescription("createIndexes' commitQuorum on replica sets and sharded clusters: votingMembers, "
+      + "majority, or a number of data-bearing voting members as a string (e.g. \"2\"). Unset: the server's default "
+      + "(votingMembers). Ignored, with a note in the Ready condition, on a standalone server; a server that refuses "
+      + "it (older than 4.4) builds without it, and the operator's log says so.")
+  private String commitQuorum;
+
   @JsonPropertyDescription("true stops every write to MongoDB for this schema.")
   private boolean paused;
 
@@ -47,5 +58,7 @@ public class PolicySpec {
   public String getHiddenFor() { return hiddenFor; }
   public void setHiddenFor(String v) { this.hiddenFor = v; }
   public String getReportUnusedAfter() { return reportUnusedAfter; }
+  public String getCommitQuorum() { return commitQuorum; }
+  public void setCommitQuorum(String v) { this.commitQuorum = v; }
   public void setReportUnusedAfter(String v) { this.reportUnusedAfter = v; }
 }

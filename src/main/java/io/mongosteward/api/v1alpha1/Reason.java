@@ -7,6 +7,8 @@ package io.mongosteward.api.v1alpha1;
 public enum Reason {
   Synced,
   Reconciling,
+  /** An index build is queued or running apart from the reconcile; the message names it, with progress where reported. */
+  IndexBuilding,
   Paused,
   /** The spec breaks a rule; nothing is written until it is edited. */
   InvalidSpec,

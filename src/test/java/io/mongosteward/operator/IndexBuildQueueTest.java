@@ -1,0 +1,195 @@
+package io.mongosteward.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import io.mongosteward.mongo.BuildHandoff;
+import io.mongosteward.mongo.Outcome;
+import io.mongosteward.plan.Action;
+import io.mongosteward.plan.ActionType;
+import io.mongosteward.plan.IndexDefinitions;
+import io.mongosteward.plan.Specs;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The build queue's bookkeeping, with builds that end when the test says: the per-deployment
+ * limit, what the next pass gets once a build ended, and that nothing is built twice. The clients
+ * only name deployments here (a client connects lazily; no command is sent).
+ */
+class IndexBuildQueueTest {
+  final List<String> nudged = new CopyOnWriteArrayList<>();
+  final IndexBuildQueue queue = new IndexBuildQueue(8, 1, Clock.systemUTC(), nudged::add);
+  final MongoClient one = MongoClients.create("mongodb://127.0.0.1:1");
+  final MongoClient other = MongoClients.create("mongodb://127.0.0.1:2");
+
+  @AfterEach
+  void close() {
+    queue.close(Duration.ofSeconds(1));
+    one.close();
+    other.close();
+  }
+
+  static Action.CreateIndex create(String collection, String name) {
+    String spec = """
+        database: bot
+        collections:
+          - name: %s
+            indexes:
+              - {name: %s, keys: [{field: %s}]}
+        """.formatted(collection, name, name);
+    return new Action.CreateIndex(collection, IndexDefinitions.fromSpec(Specs.spec(spec).getCollections().get(0)
+        .getIndexes().get(0)));
+  }
+
+  /** A build body that waits for {@code gate} and then answers {@code answer}, counting how many run at once. */
+  static Function<List<Action.CreateIndex>, List<Outcome>> body(CountDownLatch gate, AtomicInteger now, AtomicInteger max,
+      AtomicInteger runs, Function<Action.CreateIndex, Outcome> answer) {
+    return batch -> {
+      runs.incrementAndGet();
+      max.accumulateAndGet(now.incrementAndGet(), Math::max);
+      try {
+        gate.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } finally {
+        now.decrementAndGet();
+      }
+      return batch.stream().map(answer).toList();
+    };
+  }
+
+  static List<ActionType> results(List<Outcome> outcomes) {
+    return outcomes.stream().map(Outcome::result).toList();
+  }
+
+  @Test
+  void oneBuildAtATimePerDeploymentWhileAnotherDeploymentBuildsAlongside() {
+    CountDownLatch gate = new CountDownLatch(1);
+    AtomicInteger now = new AtomicInteger();
+    AtomicInteger max = new AtomicInteger();
+    AtomicInteger runs = new AtomicInteger();
+    AtomicInteger otherRuns = new AtomicInteger();
+    var ok = body(gate, now, max, runs, c -> Outcome.applied(c, "created", Duration.ZERO));
+    BuildHandoff a = queue.forSchema("uid-a", "ns/a", one);
+    BuildHandoff b = queue.forSchema("uid-b", "ns/b", one);
+    BuildHandoff c = queue.forSchema("uid-c", "ns/c", other);
+
+    List<Outcome> first = a.submit("posts", List.of(create("posts", "a_1")), ok, () -> "1/4 (25%)");
+    List<Outcome> second = b.submit("posts", List.of(create("posts", "b_1")), ok, () -> null);
+    assertThat(results(first)).containsExactly(ActionType.Building);
+    assertThat(second.get(0).message()).startsWith("queued: waiting for one of the 1 index build slot(s)");
+    // Another deployment is not held up by the first one's build.
+    c.submit("posts", List.of(create("posts", "c_1")), batch -> {
+      otherRuns.incrementAndGet();
+      return batch.stream().map(x -> Outcome.applied(x, "created", Duration.ZERO)).toList();
+    }, () -> null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/c"));
+    assertThat(otherRuns.get()).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> now.get() == 1);
+    assertThat(queue.takeCreated("uid-c")).extracting(o -> o.action().name()).containsExactly("c_1");
+
+    // The same build asked again (the next pass) is the same build: not queued twice.
+    List<Outcome> again = a.submit("posts", List.of(create("posts", "a_1")), ok, () -> "1/4 (25%)");
+    assertThat(again.get(0).message()).startsWith("building since ").endsWith("; progress 1/4 (25%)");
+    assertThat(runs.get()).isEqualTo(1);
+
+    gate.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> nudged.containsAll(List.of("ns/a", "ns/b")));
+    assertThat(max.get()).isEqualTo(1);
+    assertThat(runs.get()).isEqualTo(2);
+    assertThat(queue.takeCreated("uid-a")).extracting(o -> o.action().name()).containsExactly("a_1");
+    assertThat(queue.takeCreated("uid-a")).as("told once").isEmpty();
+  }
+
+  @Test
+  void aRefusalIsToldOnceToTheNextPassThenBuiltAgainAndTheCreatedPartOfABatchGoesToTheEvents() {
+    AtomicInteger runs = new AtomicInteger();
+    Function<List<Action.CreateIndex>, List<Outcome>> mixed = batch -> {
+      runs.incrementAndGet();
+      return batch.stream().map(c -> c.name().equals("bad") ? Outcome.refused(c, ActionType.Failed, "refused: 67",
+          Duration.ZERO) : Outcome.applied(c, "created", Duration.ZERO)).toList();
+    };
+    BuildHandoff a = queue.forSchema("uid-a", "ns/a", one);
+    a.submit("posts", List.of(create("posts", "good"), create("posts", "bad")), mixed, () -> null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/a"));
+    assertThat(queue.takeCreated("uid-a")).extracting(o -> o.action().name()).containsExactly("good");
+
+    // The next pass plans only the refused one, and gets the refusal, as if it had built it itself.
+    List<Outcome> next = a.submit("posts", List.of(create("posts", "bad")), mixed, () -> null);
+    assertThat(results(next)).containsExactly(ActionType.Failed);
+    assertThat(next.get(0).message()).isEqualTo("refused: 67");
+    assertThat(runs.get()).isEqualTo(1);
+    // The pass after that builds it again, as each resync retried a refused build before.
+    assertThat(results(a.submit("posts", List.of(create("posts", "bad")), mixed, () -> null)))
+        .containsExactly(ActionType.Building);
+    await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 2);
+  }
+
+  @Test
+  void aBuildTheServerRunsForSomeoneElseIsLookedAtAgainWithoutANudge() {
+    AtomicInteger runs = new AtomicInteger();
+    Function<List<Action.CreateIndex>, List<Outcome>> elsewhere = batch -> {
+      runs.incrementAndGet();
+      return batch.stream().map(c -> Outcome.refused(c, ActionType.Building, "already running on the server",
+          Duration.ZERO)).toList();
+    };
+    BuildHandoff a = queue.forSchema("uid-a", "ns/a", one);
+    a.submit("posts", List.of(create("posts", "a_1")), elsewhere, () -> null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 1);
+    // The next pass hears what the look found, and a new look is queued.
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.submit("posts", List.of(create("posts", "a_1")), elsewhere,
+        () -> null).get(0).message().equals("already running on the server"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 2);
+    assertThat(nudged).as("a nudge would only spin: the pass's recheck looks again").isEmpty();
+  }
+
+  @Test
+  void aDeletedSchemasQueuedBuildIsDroppedAndItsRunningOneTellsNothing() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    AtomicInteger runs = new AtomicInteger();
+    var ok = body(gate, new AtomicInteger(), new AtomicInteger(), runs, c -> Outcome.applied(c, "created", Duration.ZERO));
+    BuildHandoff a = queue.forSchema("uid-a", "ns/a", one);
+    a.submit("posts", List.of(create("posts", "a_1")), ok, () -> null);
+    a.submit("users", List.of(create("users", "u_1")), ok, () -> null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 1);
+    queue.forget("uid-a");
+    gate.countDown();
+    // A build for another schema on the same deployment gets the slot back.
+    BuildHandoff b = queue.forSchema("uid-b", "ns/b", one);
+    b.submit("posts", List.of(create("posts", "b_1")), ok, () -> null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/b"));
+    assertThat(runs.get()).as("users.u_1 was queued, and dropped").isEqualTo(2);
+    assertThat(nudged).doesNotContain("ns/a");
+    assertThat(queue.takeCreated("uid-a")).isEmpty();
+  }
+
+  @Test
+  void aSchemasCreatedIndexesAreToldTogetherOnceItsLastBuildEnds() {
+    CountDownLatch posts = new CountDownLatch(1);
+    CountDownLatch users = new CountDownLatch(1);
+    AtomicInteger runs = new AtomicInteger();
+    BuildHandoff a = queue.forSchema("uid-a", "ns/a", one);
+    a.submit("posts", List.of(create("posts", "p_1")), body(posts, new AtomicInteger(), new AtomicInteger(), runs,
+        c -> Outcome.applied(c, "created", Duration.ZERO)), () -> null);
+    a.submit("users", List.of(create("users", "u_1")), body(users, new AtomicInteger(), new AtomicInteger(), runs,
+        c -> Outcome.applied(c, "created", Duration.ZERO)), () -> null);
+    posts.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 2); // posts ended, users runs
+    assertThat(queue.takeCreated("uid-a")).as("users.u_1 still builds").isEmpty();
+    users.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> nudged.stream().filter("ns/a"::equals).count() == 2);
+    assertThat(queue.takeCreated("uid-a")).extracting(o -> o.action().collection() + "." + o.action().name())
+        .containsExactly("posts.p_1", "users.u_1");
+  }
+}
