@@ -4,33 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mongosteward.testsupport.Certs;
 import io.mongosteward.testsupport.CliRun;
-import io.mongosteward.testsupport.TlsFerret;
+import io.mongosteward.testsupport.TlsFerrets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `plan` over TLS, against FerretDB processes that serve only TLS (one requires client certificates). */
 class CliTlsIT {
-  private static TlsFerret open;
-  private static TlsFerret mutual;
+  @RegisterExtension static final TlsFerrets SERVERS = new TlsFerrets();
   @TempDir Path tmp;
-
-  @BeforeAll
-  static void start() {
-    open = TlsFerret.start(false);
-    mutual = TlsFerret.start(true);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (open != null) open.close();
-    if (mutual != null) mutual.close();
-  }
 
   private Path schema() throws IOException {
     Path p = tmp.resolve("schema.yaml");
@@ -51,14 +37,14 @@ class CliTlsIT {
 
   @Test
   void planWithTheServersCaReadsTheDatabaseOverTls() throws IOException {
-    Path ca = write("ca.pem", open.ca.certPem());
-    CliRun r = run(Map.of(), "plan", "-f", schema().toString(), "--mongo-uri", open.uri(), "--tls-ca-file",
+    Path ca = write("ca.pem", SERVERS.open().ca.certPem());
+    CliRun r = run(Map.of(), "plan", "-f", schema().toString(), "--mongo-uri", SERVERS.open().uri(), "--tls-ca-file",
         ca.toString());
     assertThat(r.code()).as(r.all()).isEqualTo(2);
     assertThat(r.out()).contains("CreateIndex", "posts.by_author");
 
     // The same from the environment.
-    CliRun env = run(Map.of("MONGODB_URI", open.uri(), "MONGODB_TLS_CA_FILE", ca.toString()), "plan", "-f",
+    CliRun env = run(Map.of("MONGODB_URI", SERVERS.open().uri(), "MONGODB_TLS_CA_FILE", ca.toString()), "plan", "-f",
         schema().toString());
     assertThat(env.code()).as(env.all()).isEqualTo(2);
   }
@@ -67,7 +53,7 @@ class CliTlsIT {
   void aWrongCaIsRefusedAsATlsHandshakeFailure() throws IOException {
     Certs.Issued other = Certs.ca("not the server's CA");
     Path ca = write("other-ca.pem", other.certPem());
-    CliRun r = run(Map.of(), "plan", "-f", schema().toString(), "--attempts", "1", "--mongo-uri", open.uri(),
+    CliRun r = run(Map.of(), "plan", "-f", schema().toString(), "--attempts", "1", "--mongo-uri", SERVERS.open().uri(),
         "--tls-ca-file", ca.toString());
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("cannot reach MongoDB").contains("TLS handshake").containsIgnoringCase(
@@ -76,16 +62,16 @@ class CliTlsIT {
 
   @Test
   void aClientCertificateIsPresentedWhereTheServerRequiresOne() throws IOException {
-    Path ca = write("ca.pem", mutual.ca.certPem());
-    Certs.Issued client = Certs.client(mutual.ca, "cli", false);
+    Path ca = write("ca.pem", SERVERS.mutual().ca.certPem());
+    Certs.Issued client = Certs.client(SERVERS.mutual().ca, "cli", false);
     Path cert = write("tls.crt", client.certPem());
     Path key = write("tls.key", client.keyTraditionalPem());
-    CliRun without = run(Map.of(), "plan", "-f", schema().toString(), "--attempts", "1", "--mongo-uri", mutual.uri(),
+    CliRun without = run(Map.of(), "plan", "-f", schema().toString(), "--attempts", "1", "--mongo-uri", SERVERS.mutual().uri(),
         "--tls-ca-file", ca.toString());
     assertThat(without.code()).isEqualTo(1);
     assertThat(without.err()).contains("client certificate");
 
-    CliRun with = run(Map.of(), "plan", "-f", schema().toString(), "--mongo-uri", mutual.uri(), "--tls-ca-file",
+    CliRun with = run(Map.of(), "plan", "-f", schema().toString(), "--mongo-uri", SERVERS.mutual().uri(), "--tls-ca-file",
         ca.toString(), "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString());
     assertThat(with.code()).as(with.all()).isEqualTo(2);
     assertThat(with.out()).contains("posts.by_author");
@@ -93,14 +79,14 @@ class CliTlsIT {
 
   @Test
   void badTlsInputIsRefusedNamingTheFlag() throws IOException {
-    Path cert = write("tls.crt", Certs.client(mutual.ca, "cli", false).certPem());
-    CliRun noKey = run(Map.of(), "plan", "-f", schema().toString(), "--mongo-uri", mutual.uri(), "--tls-cert-file",
+    Path cert = write("tls.crt", Certs.client(SERVERS.mutual().ca, "cli", false).certPem());
+    CliRun noKey = run(Map.of(), "plan", "-f", schema().toString(), "--mongo-uri", SERVERS.mutual().uri(), "--tls-cert-file",
         cert.toString());
     assertThat(noKey.code()).isEqualTo(1);
     assertThat(noKey.err()).contains("--tls-cert-file").contains("needs its private key");
 
     Path notPem = write("ca.txt", "not a certificate at all");
-    CliRun bad = run(Map.of(), "plan", "-f", schema().toString(), "--mongo-uri", open.uri(), "--tls-ca-file",
+    CliRun bad = run(Map.of(), "plan", "-f", schema().toString(), "--mongo-uri", SERVERS.open().uri(), "--tls-ca-file",
         notPem.toString());
     assertThat(bad.code()).isEqualTo(1);
     assertThat(bad.err()).contains("--tls-ca-file " + notPem).doesNotContain("not a certificate at all");
@@ -115,11 +101,11 @@ class CliTlsIT {
     Path file = write("with-tls.yaml", "apiVersion: mongosteward.io/v1alpha1\nkind: MongoSchema\n"
         + "metadata: {name: tls, namespace: cli}\nspec:\n  connection:\n    secretRef: {name: mongo}\n"
         + "    tls: {caSecretRef: {name: mongo-ca}}\n  database: cli_tls\n  collections: [{name: posts, indexes: [{name: by_author, keys: [{field: author}]}]}]\n");
-    CliRun r = run(Map.of(), "plan", "-f", file.toString(), "--mongo-uri", open.uri(), "--tls-ca-file",
-        write("ca.pem", open.ca.certPem()).toString());
+    CliRun r = run(Map.of(), "plan", "-f", file.toString(), "--mongo-uri", SERVERS.open().uri(), "--tls-ca-file",
+        write("ca.pem", SERVERS.open().ca.certPem()).toString());
     assertThat(r.code()).as(r.all()).isEqualTo(2);
     assertThat(r.err()).doesNotContain("the CLI does not read them");
-    CliRun without = run(Map.of(), "plan", "-f", file.toString(), "--attempts", "1", "--mongo-uri", open.uri());
+    CliRun without = run(Map.of(), "plan", "-f", file.toString(), "--attempts", "1", "--mongo-uri", SERVERS.open().uri());
     assertThat(without.err()).contains("spec.connection.tls names Secrets for the operator; the CLI does not read them")
         .contains("--tls-ca-file");
   }

@@ -7,13 +7,12 @@ import io.mongosteward.api.v1alpha1.ClientOptions;
 import io.mongosteward.api.v1alpha1.Reason;
 import io.mongosteward.failure.Failure;
 import io.mongosteward.testsupport.Certs;
-import io.mongosteward.testsupport.TlsFerret;
+import io.mongosteward.testsupport.TlsFerrets;
 import java.time.Duration;
 import java.util.Set;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * TLS through the one client factory every command uses, against FerretDB processes that serve
@@ -21,20 +20,7 @@ import org.junit.jupiter.api.Test;
  * signed by its CA. Certificates are made here, with BouncyCastle.
  */
 class TlsConnectIT {
-  private static TlsFerret open;
-  private static TlsFerret mutual;
-
-  @BeforeAll
-  static void start() {
-    open = TlsFerret.start(false);
-    mutual = TlsFerret.start(true);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (open != null) open.close();
-    if (mutual != null) mutual.close();
-  }
+  @RegisterExtension static final TlsFerrets SERVERS = new TlsFerrets();
 
   private static ClientRegistry registry() {
     return new ClientRegistry(new Retrier(new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(100), 2.0),
@@ -55,7 +41,7 @@ class TlsConnectIT {
   @Test
   void theRightCaConnectsAndWritesOverTls() {
     try (ClientRegistry clients = registry()) {
-      var client = clients.connect(MongoUri.parse(open.uri()), quick(), new TlsMaterial(open.ca.certPem(), null, null,
+      var client = clients.connect(MongoUri.parse(SERVERS.open().uri()), quick(), new TlsMaterial(SERVERS.open().ca.certPem(), null, null,
           false));
       client.getDatabase("tls_it").getCollection("c").insertOne(new Document("a", 1));
       assertThat(client.getDatabase("tls_it").getCollection("c").countDocuments()).isPositive();
@@ -66,7 +52,7 @@ class TlsConnectIT {
   void withoutTlsTheTlsOnlyServerIsNotReached() {
     // Proves the server serves TLS alone: the same address in plain text does not answer a ping.
     try (ClientRegistry clients = registry()) {
-      Failure f = catchThrowableOfType(Failure.class, () -> clients.connect(MongoUri.parse(open.uri()), quick()));
+      Failure f = catchThrowableOfType(Failure.class, () -> clients.connect(MongoUri.parse(SERVERS.open().uri()), quick()));
       assertThat(f).isInstanceOf(Failure.Transient.class);
       assertThat(f.reason()).isNotEqualTo(Reason.Synced);
     }
@@ -76,11 +62,11 @@ class TlsConnectIT {
   void aWrongCaIsRefusedAsTlsHandshakeFailedAndNoContentIsQuoted() {
     Certs.Issued other = Certs.ca("some other CA");
     try (ClientRegistry clients = registry()) {
-      Failure f = catchThrowableOfType(Failure.class, () -> clients.connect(MongoUri.parse(open.uri()), quick(),
+      Failure f = catchThrowableOfType(Failure.class, () -> clients.connect(MongoUri.parse(SERVERS.open().uri()), quick(),
           new TlsMaterial(other.certPem(), null, null, false)));
       assertThat(f).isInstanceOf(Failure.Transient.class);
       assertThat(f.reason()).as(f.getMessage()).isEqualTo(Reason.TLSHandshakeFailed);
-      assertThat(f.getMessage()).contains("127.0.0.1:" + open.port()).containsIgnoringCase("certification path")
+      assertThat(f.getMessage()).contains("127.0.0.1:" + SERVERS.open().port()).containsIgnoringCase("certification path")
           .doesNotContain("BEGIN").doesNotContain(body(other.certPem()));
       assertThat(clients.size()).as("a failed connect keeps no client").isZero();
     }
@@ -89,31 +75,31 @@ class TlsConnectIT {
   @Test
   void insecureSkipVerifyConnectsToAServerOfAnUnknownCa() {
     try (ClientRegistry clients = registry()) {
-      ping(clients.connect(MongoUri.parse(open.uri()), quick(), new TlsMaterial(null, null, null, true)));
+      ping(clients.connect(MongoUri.parse(SERVERS.open().uri()), quick(), new TlsMaterial(null, null, null, true)));
     }
   }
 
   @Test
   void aServerThatRequiresAClientCertificateRefusesAClientWithoutOne() {
     try (ClientRegistry clients = registry()) {
-      Failure f = catchThrowableOfType(Failure.class, () -> clients.connect(MongoUri.parse(mutual.uri()), quick(),
-          new TlsMaterial(mutual.ca.certPem(), null, null, false)));
+      Failure f = catchThrowableOfType(Failure.class, () -> clients.connect(MongoUri.parse(SERVERS.mutual().uri()), quick(),
+          new TlsMaterial(SERVERS.mutual().ca.certPem(), null, null, false)));
       assertThat(f.reason()).as(f.getMessage()).isEqualTo(Reason.TLSHandshakeFailed);
     }
   }
 
   @Test
   void aClientCertificateSignedByTheServersCaIsAcceptedInEachKeyFormat() {
-    Certs.Issued rsa = Certs.client(mutual.ca, "app-rsa", false);
-    Certs.Issued ec = Certs.client(mutual.ca, "app-ec", true);
+    Certs.Issued rsa = Certs.client(SERVERS.mutual().ca, "app-rsa", false);
+    Certs.Issued ec = Certs.client(SERVERS.mutual().ca, "app-ec", true);
     try (ClientRegistry clients = registry()) {
-      MongoUri uri = MongoUri.parse(mutual.uri());
-      ping(clients.connect(uri, quick(), new TlsMaterial(mutual.ca.certPem(), rsa.certPem(), rsa.keyPkcs8Pem(), false)));
-      ping(clients.connect(uri, quick(), new TlsMaterial(mutual.ca.certPem(), rsa.certPem(), rsa.keyTraditionalPem(),
+      MongoUri uri = MongoUri.parse(SERVERS.mutual().uri());
+      ping(clients.connect(uri, quick(), new TlsMaterial(SERVERS.mutual().ca.certPem(), rsa.certPem(), rsa.keyPkcs8Pem(), false)));
+      ping(clients.connect(uri, quick(), new TlsMaterial(SERVERS.mutual().ca.certPem(), rsa.certPem(), rsa.keyTraditionalPem(),
           false)));
-      ping(clients.connect(uri, quick(), new TlsMaterial(mutual.ca.certPem(), ec.certPem(), ec.keyTraditionalPem(),
+      ping(clients.connect(uri, quick(), new TlsMaterial(SERVERS.mutual().ca.certPem(), ec.certPem(), ec.keyTraditionalPem(),
           false)));
-      ping(clients.connect(uri, quick(), new TlsMaterial(mutual.ca.certPem(), ec.certPem(), ec.keyPkcs8Pem(), false)));
+      ping(clients.connect(uri, quick(), new TlsMaterial(SERVERS.mutual().ca.certPem(), ec.certPem(), ec.keyPkcs8Pem(), false)));
       assertThat(clients.size()).as("each material is a client of its own").isEqualTo(4);
     }
   }
@@ -122,8 +108,8 @@ class TlsConnectIT {
   void aClientCertificateOfAnotherCaIsRefused() {
     Certs.Issued stranger = Certs.client(Certs.ca("stranger CA"), "stranger", false);
     try (ClientRegistry clients = registry()) {
-      Failure f = catchThrowableOfType(Failure.class, () -> clients.connect(MongoUri.parse(mutual.uri()), quick(),
-          new TlsMaterial(mutual.ca.certPem(), stranger.certPem(), stranger.keyPkcs8Pem(), false)));
+      Failure f = catchThrowableOfType(Failure.class, () -> clients.connect(MongoUri.parse(SERVERS.mutual().uri()), quick(),
+          new TlsMaterial(SERVERS.mutual().ca.certPem(), stranger.certPem(), stranger.keyPkcs8Pem(), false)));
       assertThat(f.reason()).as(f.getMessage()).isEqualTo(Reason.TLSHandshakeFailed);
       assertThat(f.getMessage()).doesNotContain(body(stranger.keyPkcs8Pem())).doesNotContain(body(stranger.certPem()));
     }
@@ -131,14 +117,14 @@ class TlsConnectIT {
 
   @Test
   void aRotatedCertificateIsANewClientAndTheOldOneIsClosed() {
-    Certs.Issued first = Certs.client(mutual.ca, "app", false);
-    Certs.Issued second = Certs.client(mutual.ca, "app", false);
+    Certs.Issued first = Certs.client(SERVERS.mutual().ca, "app", false);
+    Certs.Issued second = Certs.client(SERVERS.mutual().ca, "app", false);
     try (ClientRegistry clients = registry()) {
-      MongoUri uri = MongoUri.parse(mutual.uri());
-      TlsMaterial before = new TlsMaterial(mutual.ca.certPem(), first.certPem(), first.keyPkcs8Pem(), false);
-      TlsMaterial after = new TlsMaterial(mutual.ca.certPem(), second.certPem(), second.keyPkcs8Pem(), false);
+      MongoUri uri = MongoUri.parse(SERVERS.mutual().uri());
+      TlsMaterial before = new TlsMaterial(SERVERS.mutual().ca.certPem(), first.certPem(), first.keyPkcs8Pem(), false);
+      TlsMaterial after = new TlsMaterial(SERVERS.mutual().ca.certPem(), second.certPem(), second.keyPkcs8Pem(), false);
       var old = clients.connect(uri, quick(), before);
-      assertThat(clients.connect(uri, quick(), new TlsMaterial(mutual.ca.certPem(), first.certPem(),
+      assertThat(clients.connect(uri, quick(), new TlsMaterial(SERVERS.mutual().ca.certPem(), first.certPem(),
           first.keyPkcs8Pem(), false))).as("the same material, the same client").isSameAs(old);
       var next = clients.connect(uri, quick(), after);
       assertThat(next).isNotSameAs(old);
@@ -154,7 +140,7 @@ class TlsConnectIT {
 
   @Test
   void badPemIsRefusedNamingThePartWithoutQuotingIt() {
-    Certs.Issued c = Certs.client(mutual.ca, "app", false);
+    Certs.Issued c = Certs.client(SERVERS.mutual().ca, "app", false);
     String notAKey = "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LXRleHQtbm90LWEta2V5\n-----END PRIVATE KEY-----\n";
     var names = new TlsContexts.Names("CA file", "cert file", "key file");
     assertThat(catchThrowableOfType(TlsContexts.InvalidTlsMaterialException.class, () -> TlsContexts.build(
@@ -165,7 +151,7 @@ class TlsConnectIT {
         .hasMessageNotContaining("c2VjcmV0");
     assertThat(catchThrowableOfType(TlsContexts.InvalidTlsMaterialException.class, () -> TlsContexts.build(
         new TlsMaterial(null, c.keyPkcs8Pem(), c.keyPkcs8Pem(), false), names))).hasMessageContaining("cert file");
-    Certs.Issued other = Certs.client(mutual.ca, "other", false);
+    Certs.Issued other = Certs.client(SERVERS.mutual().ca, "other", false);
     assertThat(catchThrowableOfType(TlsContexts.InvalidTlsMaterialException.class, () -> TlsContexts.build(
         new TlsMaterial(null, c.certPem(), other.keyPkcs8Pem(), false), names)))
         .hasMessageContaining("key file is not the private key of cert file");

@@ -7,14 +7,13 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.processing.retry.GenericRetry;
 import io.mongosteward.api.v1alpha1.Reason;
 import io.mongosteward.testsupport.Certs;
-import io.mongosteward.testsupport.TlsFerret;
+import io.mongosteward.testsupport.TlsFerrets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * spec.connection.tls on the real API server, against FerretDB processes that serve only TLS (one
@@ -23,20 +22,7 @@ import org.junit.jupiter.api.Test;
  * the Secret is presented, and that the server that requires one accepts it and refuses its absence.
  */
 class TlsOperatorIT {
-  private static TlsFerret open;
-  private static TlsFerret mutual;
-
-  @BeforeAll
-  static void start() {
-    open = TlsFerret.start(false);
-    mutual = TlsFerret.start(true);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (open != null) open.close();
-    if (mutual != null) mutual.close();
-  }
+  @RegisterExtension static final TlsFerrets SERVERS = new TlsFerrets();
 
   /** One MongoDB attempt per reconcile; the framework's retry: 1 s doubling, as in production. */
   private static OperatorHarness harness(String prefix) {
@@ -86,11 +72,11 @@ class TlsOperatorIT {
   void theRightCaConnectsAndAWrongOneIsRefusedWithBackoffUntilTheCaSecretIsRotated() {
     String db = "tls_ca";
     try (OperatorHarness op = harness("tls-ca")) {
-      op.secret("mongo", open.uri());
+      op.secret("mongo", SERVERS.open().uri());
       caSecret(op, "mongo-ca", Certs.ca("not the server's CA").certPem());
       op.apply("s", spec(db, "{caSecretRef: {name: mongo-ca}}"));
       op.awaitReady("s", "False", Reason.TLSHandshakeFailed.name());
-      assertThat(op.ready("s").getMessage()).contains("127.0.0.1:" + open.port()).doesNotContain("BEGIN");
+      assertThat(op.ready("s").getMessage()).contains("127.0.0.1:" + SERVERS.open().port()).doesNotContain("BEGIN");
 
       // Backoff, not a hot loop: each attempt fails in well under a second, so a loop would make
       // dozens in this window; the framework's retry (1 s, 2 s, 4 s, 8 s) makes a handful.
@@ -102,7 +88,7 @@ class TlsOperatorIT {
           .allSatisfy(e -> assertThat(e.getMessage()).doesNotContain("BEGIN"));
 
       // The CA Secret rotated to the right CA: the poller sees it, a new client connects.
-      caSecret(op, "mongo-ca", open.ca.certPem());
+      caSecret(op, "mongo-ca", SERVERS.open().ca.certPem());
       op.awaitReady("s", "True", Reason.Synced.name());
       assertThat(op.app.openClients()).isEqualTo(1);
     }
@@ -112,20 +98,20 @@ class TlsOperatorIT {
   void aClientCertificateFromAKubernetesTlsSecretIsPresentedAndItsRotationMakesANewClient() {
     String db = "tls_x509";
     try (OperatorHarness op = harness("tls-x509")) {
-      op.secret("mongo", mutual.uri());
-      caSecret(op, "mongo-ca", mutual.ca.certPem());
+      op.secret("mongo", SERVERS.mutual().uri());
+      caSecret(op, "mongo-ca", SERVERS.mutual().ca.certPem());
       // Without a client certificate the server closes the connection.
       op.apply("s", spec(db, "{caSecretRef: {name: mongo-ca}}"));
       op.awaitReady("s", "False", Reason.TLSHandshakeFailed.name());
 
-      clientSecret(op, "mongo-client", Certs.client(mutual.ca, "app", true));
+      clientSecret(op, "mongo-client", Certs.client(SERVERS.mutual().ca, "app", true));
       op.apply("s", spec(db, "{caSecretRef: {name: mongo-ca}, clientCertSecretRef: {name: mongo-client}}"));
       op.awaitReady("s", "True", Reason.Synced.name());
       int created = op.app.createdClients();
       assertThat(op.app.openClients()).isEqualTo(1);
 
       // A rotated certificate (as cert-manager renews it): a new client, and the old one closed.
-      clientSecret(op, "mongo-client", Certs.client(mutual.ca, "app", false));
+      clientSecret(op, "mongo-client", Certs.client(SERVERS.mutual().ca, "app", false));
       OperatorHarness.eventually().alias("a new client after the rotation")
           .until(() -> op.app.createdClients() > created);
       OperatorHarness.eventually().until(() -> op.app.openClients() == 1);
@@ -138,7 +124,7 @@ class TlsOperatorIT {
   void insecureSkipVerifyConnectsToAnUnknownCaAndSaysSoOnReadyAndInAnEvent() {
     String db = "tls_insecure";
     try (OperatorHarness op = harness("tls-insecure")) {
-      op.secret("mongo", open.uri());
+      op.secret("mongo", SERVERS.open().uri());
       op.apply("s", spec(db, "{insecureSkipVerify: true}"));
       op.awaitReady("s", "True", Reason.Synced.name());
       assertThat(op.ready("s").getMessage()).contains("insecureSkipVerify is true");
@@ -153,7 +139,7 @@ class TlsOperatorIT {
   void aSecretThatHoldsNoPemIsRefusedNamingItsKey() {
     String db = "tls_bad";
     try (OperatorHarness op = harness("tls-bad")) {
-      op.secret("mongo", open.uri());
+      op.secret("mongo", SERVERS.open().uri());
       caSecret(op, "mongo-ca", "this is not a certificate");
       op.apply("s", spec(db, "{caSecretRef: {name: mongo-ca}}"));
       op.awaitReady("s", "False", Reason.InvalidTLSMaterial.name());
@@ -164,19 +150,19 @@ class TlsOperatorIT {
 
   @Test
   void aMigrationWithItsOwnConnectionRunsOverTlsWithAClientCertificate() {
-    Certs.Issued client = Certs.client(mutual.ca, "migrator", false);
+    Certs.Issued client = Certs.client(SERVERS.mutual().ca, "migrator", false);
     try (OperatorHarness op = harness("tls-mig");
         var mongo = com.mongodb.client.MongoClients.create(com.mongodb.MongoClientSettings.builder()
-            .applyConnectionString(new com.mongodb.ConnectionString(mutual.uri()))
+            .applyConnectionString(new com.mongodb.ConnectionString(SERVERS.mutual().uri()))
             .applyToSslSettings(ssl -> ssl.enabled(true).context(io.mongosteward.mongo.TlsContexts.build(
-                new io.mongosteward.mongo.TlsMaterial(mutual.ca.certPem(), client.certPem(), client.keyPkcs8Pem(),
+                new io.mongosteward.mongo.TlsMaterial(SERVERS.mutual().ca.certPem(), client.certPem(), client.keyPkcs8Pem(),
                     false), new io.mongosteward.mongo.TlsContexts.Names("ca", "cert", "key")))).build())) {
       var posts = mongo.getDatabase("tls_mig").getCollection("posts");
       for (int i = 0; i < 50; i++) {
         posts.insertOne(new org.bson.Document("_id", i).append("title", "  Title " + i + "  "));
       }
-      op.secret("mongo", mutual.uri());
-      caSecret(op, "mongo-ca", mutual.ca.certPem());
+      op.secret("mongo", SERVERS.mutual().uri());
+      caSecret(op, "mongo-ca", SERVERS.mutual().ca.certPem());
       clientSecret(op, "mongo-client", client);
       String yaml = "apiVersion: mongosteward.io/v1alpha1\nkind: MongoMigration\nmetadata:\n  name: trim\n"
           + "  namespace: " + op.namespace + "\nspec:\n" + """
