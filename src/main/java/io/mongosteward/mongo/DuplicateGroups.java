@@ -129,7 +129,7 @@ public final class DuplicateGroups implements AutoCloseable {
     Document total = new Document("$group", new Document("_id", null).append("groups", new Document("$sum", 1))
         .append("documents", new Document("$sum", "$n")));
     return retrier.call(Op.of("aggregate", name), () -> {
-      if (mode == Mode.UNKNOWN && loadInMemory()) return memoryCount;
+      if (mode == Mode.UNKNOWN) loadInMemory();
       if (mode == Mode.MEMORY) return memoryCount;
       if (mode != Mode.SCAN) {
         List<Bson> pipeline = new ArrayList<>(groupStages(false));
@@ -200,9 +200,7 @@ public final class DuplicateGroups implements AutoCloseable {
         mode = Mode.SCAN;
       }
     }
-    Document fields = new Document("_id", 1);
-    keys.forEach(k -> fields.put(k, 1));
-    fields.put(keepBy, 1);
+    Document fields = keyFields();
     Document sort = new Document();
     keys.forEach(k -> sort.put(k, 1));
     sort.put("_id", 1);
@@ -264,9 +262,7 @@ public final class DuplicateGroups implements AutoCloseable {
    */
   private List<Bson> simpleStages() {
     BsonNull nil = BsonNull.VALUE;
-    Document fields = new Document("_id", 1);
-    keys.forEach(k -> fields.put(k, 1));
-    fields.put(keepBy, 1);
+    Document fields = keyFields();
     Object key;
     List<Object> arrays = new ArrayList<>();
     if (keys.size() == 1) {
@@ -288,6 +284,14 @@ public final class DuplicateGroups implements AutoCloseable {
         new Document("$match", new Document("$or", List.of(new Document("n", new Document("$gt", 1)),
             new Document("arr", true)))),
         new Document("$sort", new Document("_id", 1)));
+  }
+
+  /** The projection both the scan and the fast path read: _id, the key fields and keepBy. */
+  private Document keyFields() {
+    Document fields = new Document("_id", 1);
+    keys.forEach(k -> fields.put(k, 1));
+    fields.put(keepBy, 1);
+    return fields;
   }
 
   private MongoCursor<Document> aggregate(List<Bson> pipeline) {
