@@ -106,4 +106,36 @@ class TlsFilesTest {
         .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     assertThat(TlsFiles.read(paths()).caPem()).contains("-----BEGIN CERTIFICATE-----");
   }
+
+  @Test
+  void aBrokenRotationIsLoggedOnceAsKeepingTheLastGoodMaterialAndItsRepairToo() throws IOException {
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        TlsFiles.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    logger.addAppender(logs);
+    try {
+      Certs.Issued client = Certs.client(CA, "a", false);
+      write(client);
+      TlsFiles files = new TlsFiles(paths(), TlsFiles.read(paths()));
+      TlsMaterial good = files.get();
+      // The Secret now holds garbage: a probe failure would restart the pod, so the sidecar pings on.
+      Files.writeString(dir.resolve("tls.key"), "garbage, not a key");
+      assertThat(files.get()).isSameAs(good);
+      assertThat(files.get()).isSameAs(good);
+      java.util.List<String> warnings = logs.list.stream()
+          .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN).map(e -> e.getFormattedMessage()).toList();
+      assertThat(warnings).as("once per bad state, not per ping").singleElement().satisfies(w -> assertThat(w)
+          .contains("--tls-key-file holds no PEM private key")
+          .contains("kept the last good TLS material (" + good + ")")
+          .doesNotContain("garbage"));
+      write(client);
+      assertThat(files.get()).isEqualTo(good);
+      assertThat(logs.list.stream().map(e -> e.getFormattedMessage()))
+          .anySatisfy(m -> assertThat(m).contains("TLS files are usable again"));
+    } finally {
+      logger.detachAppender(logs);
+    }
+  }
 }
