@@ -44,7 +44,7 @@ final class SchemaSession implements AutoCloseable {
     MongoSchema schema = document.schema();
     MongoTarget.Resolved target = targetOptions.resolve(main.env, secretOf(main, document, changes), main.err,
         changes ? MongoTarget.APPLY_NEEDS_MONGODB : null);
-    warnUnreadTls(main, schema.getSpec().getConnection(), target);
+    warnAboutTls(main, schema.getSpec().getConnection(), target);
     MongoSessions sessions = MongoSessions.interactive(attempts, target.uri().redactor());
     try {
       MongoDatabase db = sessions.open(target.uri(), interactive(target.uri(),
@@ -59,9 +59,20 @@ final class SchemaSession implements AutoCloseable {
     }
   }
 
-  /** The CLI takes TLS from its flags: a spec.connection.tls it does not read deserves a word. */
-  static void warnUnreadTls(Main main, io.mongosteward.api.v1alpha1.ConnectionSpec connection,
+  /**
+   * The CLI takes TLS from its flags: a spec.connection.tls it does not read deserves a word; so
+   * does an option of the connection string that turns off the host name check (as the operator's
+   * Ready message and Event say), named alone: the string may hold a password.
+   */
+  static void warnAboutTls(Main main, io.mongosteward.api.v1alpha1.ConnectionSpec connection,
       MongoTarget.Resolved target) {
+    var insecure = target.uri().insecureTlsOptions();
+    if (!insecure.isEmpty()) {
+      main.err.println("warning: the connection string sets " + String.join(" and ", insecure) + ": the server's "
+          + "host name is not verified, so any server with a certificate the trusted CAs signed could pose as "
+          + "MongoDB");
+      main.err.flush();
+    }
     if (connection != null && connection.getTls() != null && target.tls() == null && target.embedded() == null) {
       main.err.println("note: spec.connection.tls names Secrets for the operator; the CLI does not read them: pass "
           + "--tls-ca-file, --tls-cert-file and --tls-key-file (or MONGODB_TLS_CA_FILE, MONGODB_TLS_CERT_FILE, "
