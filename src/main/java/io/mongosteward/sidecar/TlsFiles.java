@@ -32,8 +32,8 @@ public final class TlsFiles implements Supplier<TlsMaterial> {
 
   private final Paths paths;
   private TlsMaterial material;
-  /** The content of the files behind what was last warned about, so that each bad state is warned about once. */
-  private TlsMaterial warned;
+  /** What is wrong with the files (the error, which never quotes them), null while they are fine; warned about once per state. */
+  private String problem;
 
   public TlsFiles(Paths paths, TlsMaterial initial) {
     this.paths = paths;
@@ -128,6 +128,15 @@ public final class TlsFiles implements Supplier<TlsMaterial> {
     return length + 2 + octets == bytes.length;
   }
 
+  /**
+   * While the files cannot be used: what is wrong with them (naming the file, never its content)
+   * and that the last good material is kept; null while they are fine.
+   */
+  public synchronized String warning() {
+    return problem == null ? null : problem + "; kept the last good TLS material (" + material
+        + ") and pings with it until the files are usable again";
+  }
+
   /** The current material: the same instance while the files are unchanged. */
   @Override
   public synchronized TlsMaterial get() {
@@ -135,21 +144,18 @@ public final class TlsFiles implements Supplier<TlsMaterial> {
     try {
       now = read(paths);
     } catch (TlsContexts.InvalidTlsMaterialException e) {
-      String state = e.getMessage();
-      TlsMaterial marker = new TlsMaterial(state, null, null, false);
-      if (!marker.equals(warned)) {
-        warned = marker;
+      if (!e.getMessage().equals(problem)) {
+        problem = e.getMessage();
         // The sidecar keeps pinging with what it had: a probe failing on a half-written rotation
         // would restart the pod, and the server still accepts the old certificate until it expires.
-        LOG.warn("{}; kept the last good TLS material ({}) and pings with it until the files are usable again",
-            state, material);
+        LOG.warn(warning());
       }
       return material;
     }
-    if (warned != null) {
+    if (problem != null) {
       LOG.info("TLS files are usable again");
     }
-    warned = null;
+    problem = null;
     if (!now.equals(material)) {
       material = now;
       LOG.info("TLS files changed ({}): pinging with a new client from now on", now);
