@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The image's Java runtime, built here the way the Dockerfile builds it: jlink with only the modules
  * of scripts/image/jdk-modules.txt (scripts/image/jre.sh), then the AppCDS archive of a training run
  * (scripts/image/CdsTraining.java). The jar's sidecar and operator run on that runtime with that
- * archive, which -Xshare:on makes mandatory: a module missing from the list, or an archive the
+ * archive, as the Dockerfile's ENTRYPOINT runs them, and -Xshare:on makes the archive mandatory: a module missing from the list, or an archive the
  * runtime cannot map, fails here rather than in a cluster. Skipped where the JDK has no jlink or jmods.
  */
 class JlinkRuntimeIT {
@@ -57,8 +57,7 @@ class JlinkRuntimeIT {
     run("training", List.of(java.toString(), "-cp", training + ":" + jar, "CdsTraining", java.toString(),
         jar.toString(), archive.toString()), Map.of(), 180);
     assertThat(archive).isRegularFile();
-    List<String> image = List.of(java.toString(), "-Xshare:on", "-XX:SharedArchiveFile=" + archive, "-jar",
-        jar.toString());
+    List<String> image = entrypoint(java, archive, jar);
 
     // The sidecar, with the example's flags: ready, and its JVM metrics (jdk.management) served.
     int sidecarPort = TestServers.freePort();
@@ -83,6 +82,26 @@ class JlinkRuntimeIT {
     assertThat(Files.readString(dir.resolve("sidecar.log")) + Files.readString(dir.resolve("operator.log")))
         .as("the archive was mapped, no class was missing").doesNotContain("NoClassDefFoundError")
         .doesNotContain("ClassNotFoundException").doesNotContain("[warning][cds");
+  }
+
+  /**
+   * The Dockerfile's ENTRYPOINT, with this runtime, archive and jar in place of the image's paths,
+   * and -Xshare:on so that an archive the runtime cannot map fails instead of being skipped.
+   */
+  static List<String> entrypoint(Path java, Path archive, Path jar) throws IOException {
+    String line = Files.readAllLines(Path.of("Dockerfile")).stream().filter(l -> l.startsWith("ENTRYPOINT ["))
+        .findFirst().orElseThrow(() -> new IllegalStateException("no ENTRYPOINT [...] in the Dockerfile"));
+    List<String> command = new ArrayList<>();
+    for (String arg : new com.fasterxml.jackson.databind.ObjectMapper().readValue(line.substring("ENTRYPOINT ".length()),
+        String[].class)) {
+      command.add(arg.equals("java") ? java.toString()
+          : arg.startsWith("-XX:SharedArchiveFile=") ? "-XX:SharedArchiveFile=" + archive
+          : arg.equals("/opt/mongo-steward/mongo-steward.jar") ? jar.toString() : arg);
+    }
+    assertThat(command).as("the ENTRYPOINT: " + line).startsWith(java.toString()).contains(jar.toString())
+        .contains("-XX:SharedArchiveFile=" + archive);
+    command.add(1, "-Xshare:on");
+    return command;
   }
 
   private static List<String> concat(List<String> head, String... tail) {
