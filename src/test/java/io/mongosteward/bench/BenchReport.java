@@ -124,7 +124,8 @@ public final class BenchReport {
 
   /** Milliseconds with a sensible number of digits. */
   public static String ms(double millis) {
-    return millis >= 100 ? fmt("%.0f ms", millis) : millis >= 10 ? fmt("%.1f ms", millis)
+    return millis >= 10_000 ? fmt("%.1f s", millis / 1000) : millis >= 1000 ? fmt("%.2f s", millis / 1000)
+        : millis >= 100 ? fmt("%.0f ms", millis) : millis >= 10 ? fmt("%.1f ms", millis)
         : millis >= 1 ? fmt("%.2f ms", millis) : fmt("%.0f µs", millis * 1000);
   }
 
