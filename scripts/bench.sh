@@ -66,7 +66,8 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 run() {
   local name=$1 logfile=$2 rc=0
   shift 2
-  log "$name: $*"
+  local cmd="$*"
+  log "$name: $(sed -E 's/-cp [^ ]+/-cp <the test classpath>/' <<<"$cmd")"
   if [[ -n ${STDOUT_TO:-} ]]; then "$@" >"$STDOUT_TO" 2>"$logfile" || rc=$?
   else "$@" >"$logfile" 2>&1 || rc=$?; fi
   if [[ $rc != 0 ]]; then
