@@ -170,6 +170,13 @@ final class IndexBuildQueue implements AutoCloseable {
       for (Action.CreateIndex c : batch) {
         IndexKey k = indexKey(schemaUid, c);
         Refusal r = refused.get(k);
+        if (r != null && r.outcome().result() == ActionType.BlockedByDuplicates) {
+          // Told once: from then on BlockedBuilds recounts the duplicates each pass, and hands the
+          // build here again only once they are gone.
+          refused.remove(k);
+          out.add(r.outcome());
+          continue;
+        }
         if (r != null && !r.due(now, generation, deployment, retryAfter)) {
           out.add(r.outcome()); // refused: said again until the recheck, or a change of spec or server
           continue;

@@ -177,6 +177,26 @@ class IndexBuildQueueTest {
   }
 
   @Test
+  void duplicatesThatBlockedABuildAreToldOnceForTheirOwnRecountToTakeOver() {
+    AtomicInteger runs = new AtomicInteger();
+    Function<List<Action.CreateIndex>, List<Outcome>> blocked = batch -> {
+      runs.incrementAndGet();
+      return batch.stream().map(c -> Outcome.refused(c, ActionType.BlockedByDuplicates, "2 duplicate groups",
+          Duration.ZERO)).toList();
+    };
+    BuildHandoff a = queue.forSchema("uid-a", "ns/a", 1L, one);
+    a.submit("posts", List.of(create("posts", "u_1")), blocked, () -> null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/a"));
+    assertThat(results(a.submit("posts", List.of(create("posts", "u_1")), blocked, () -> null)))
+        .containsExactly(ActionType.BlockedByDuplicates);
+    // The passes after recount the duplicates (BlockedBuilds) and hand the build here only once they
+    // are gone: it is built then, not answered with the stale refusal.
+    assertThat(results(a.submit("posts", List.of(create("posts", "u_1")), blocked, () -> null)))
+        .containsExactly(ActionType.Building);
+    await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 2);
+  }
+
+  @Test
   void aBuildTheServerRunsForSomeoneElseIsLookedAtAgainWithoutANudge() {
     AtomicInteger runs = new AtomicInteger();
     Function<List<Action.CreateIndex>, List<Outcome>> elsewhere = batch -> {
