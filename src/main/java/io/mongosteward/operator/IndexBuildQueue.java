@@ -52,12 +52,18 @@ final class IndexBuildQueue implements AutoCloseable {
   /** One index of a schema, by definition: where a build's answer waits for the next pass. */
   private record IndexKey(String schemaUid, String collection, String fingerprint) {}
 
-  /** A build the server refused: said to each pass until it is due again. */
-  private record Refusal(Outcome outcome, Instant at, Long generation, String deployment) {
-    /** After the recheck, or at once for another spec generation or another deployment. */
-    boolean due(Instant now, Long generationNow, String deploymentNow, Duration retryAfter) {
+  /**
+   * A build the server refused: said to each pass until it is due again. {@code client} is the
+   * identity of the client it was refused to (not the client: a closed one need not be kept).
+   */
+  private record Refusal(Outcome outcome, Instant at, Long generation, String deployment, int client) {
+    /**
+     * After the recheck, or at once for another spec generation, another deployment or another
+     * client (a rotated Secret or certificate: other credentials may hold the privilege it lacked).
+     */
+    boolean due(Instant now, Long generationNow, String deploymentNow, int clientNow, Duration retryAfter) {
       return !java.util.Objects.equals(generation, generationNow) || !deployment.equals(deploymentNow)
-          || !now.isBefore(at.plus(retryAfter));
+          || client != clientNow || !now.isBefore(at.plus(retryAfter));
     }
   }
 
@@ -66,14 +72,16 @@ final class IndexBuildQueue implements AutoCloseable {
     final String schema;
     final Long generation;
     final String deployment;
+    final int client;
     /** Keeps the build's client open until the build ends, should its Secret rotate meanwhile. */
     final AutoCloseable hold;
     final List<Action.CreateIndex> batch;
     final Function<List<Action.CreateIndex>, List<Outcome>> body;
     volatile Instant started;
 
-    Build(Key key, String schema, Long generation, String deployment, AutoCloseable hold, List<Action.CreateIndex> batch,
-        Function<List<Action.CreateIndex>, List<Outcome>> body) {
+    Build(Key key, String schema, Long generation, String deployment, int client, AutoCloseable hold,
+        List<Action.CreateIndex> batch, Function<List<Action.CreateIndex>, List<Outcome>> body) {
+      this.client = client;
       this.key = key;
       this.schema = schema;
       this.generation = generation;
@@ -177,7 +185,7 @@ final class IndexBuildQueue implements AutoCloseable {
           out.add(r.outcome());
           continue;
         }
-        if (r != null && !r.due(now, generation, deployment, retryAfter)) {
+        if (r != null && !r.due(now, generation, deployment, System.identityHashCode(client), retryAfter)) {
           out.add(r.outcome()); // refused: said again until the recheck, or a change of spec or server
           continue;
         }
@@ -194,7 +202,8 @@ final class IndexBuildQueue implements AutoCloseable {
       Key key = new Key(schemaUid, collection, toBuild.stream().map(c -> IndexDefinitions.fingerprint(c.index())).toList());
       build = builds.get(key);
       if (build == null) {
-        build = new Build(key, schema, generation, deployment, hold.apply(client), List.copyOf(toBuild), body);
+        build = new Build(key, schema, generation, deployment, System.identityHashCode(client), hold.apply(client),
+            List.copyOf(toBuild), body);
         builds.put(key, build);
         enqueue(build);
       }
@@ -287,7 +296,7 @@ final class IndexBuildQueue implements AutoCloseable {
         } else if (o.result() == ActionType.Building) {
           told.put(k, o);
         } else {
-          refused.put(k, new Refusal(o, now, b.generation, b.deployment));
+          refused.put(k, new Refusal(o, now, b.generation, b.deployment, b.client));
         }
       }
       finished(b);

@@ -174,6 +174,15 @@ class IndexBuildQueueTest {
     assertThat(results(edited.submit("posts", List.of(create("posts", "bad")), mixed, () -> null)))
         .containsExactly(ActionType.Failed);
     await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 3);
+    await().atMost(Duration.ofSeconds(10)).until(() -> nudged.size() == 3);
+    assertThat(edited.submit("posts", List.of(create("posts", "bad")), mixed, () -> null).get(0).message())
+        .isEqualTo("refused: 67");
+
+    // So is a new client of the same deployment (a rotated Secret: other credentials, perhaps a privilege more).
+    try (MongoClient rotated = MongoClients.create("mongodb://new-user:pw@127.0.0.1:1")) {
+      queue.forSchema("uid-a", "ns/a", 2L, rotated).submit("posts", List.of(create("posts", "bad")), mixed, () -> null);
+      await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 4);
+    }
   }
 
   @Test
