@@ -1,6 +1,8 @@
 package io.mongosteward.cli;
 
+import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.connection.ClusterType;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mongosteward.api.v1alpha1.ClientOptions;
@@ -24,13 +26,16 @@ final class SchemaSession implements AutoCloseable {
   final SchemaEngine engine;
   /** The CLI acts as the schema its file names: namespace/name, without a uid. */
   final Owner owner;
+  /** What the server turned out to be: whether commitQuorum means anything there. */
+  final ClusterType clusterType;
   private final MongoSessions sessions;
 
-  private SchemaSession(MongoSchema schema, MongoTarget.Resolved target, MongoSessions sessions, MongoDatabase database) {
+  private SchemaSession(MongoSchema schema, MongoTarget.Resolved target, MongoSessions sessions, MongoClient client) {
     this.schema = schema;
     this.target = target;
     this.sessions = sessions;
-    this.database = database;
+    this.database = client.getDatabase(schema.getSpec().getDatabase());
+    this.clusterType = client.getClusterDescription().getType();
     this.engine = sessions.engine();
     this.owner = new Owner(schema.getMetadata().getNamespace(), schema.getMetadata().getName(), null);
   }
@@ -47,10 +52,10 @@ final class SchemaSession implements AutoCloseable {
     warnAboutTls(main, schema.getSpec().getConnection(), target);
     MongoSessions sessions = MongoSessions.interactive(attempts, target.uri().redactor());
     try {
-      MongoDatabase db = sessions.open(target.uri(), interactive(target.uri(),
+      MongoClient client = sessions.clients().connect(target.uri(), interactive(target.uri(),
           schema.getSpec().getConnection() == null ? null : schema.getSpec().getConnection().getClientOptions()),
-          target.tls(), schema.getSpec().getDatabase());
-      return new SchemaSession(schema, target, sessions, db);
+          target.tls());
+      return new SchemaSession(schema, target, sessions, client);
     } catch (Failure e) {
       sessions.close();
       target.close();

@@ -170,7 +170,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       // Builds go to the queue: this thread only plans, hands them off and reports.
       SyncResult result = engine.sync(db, schema.getSpec(),
           new SchemaEngine.Pass(owner(schema), paused, paused ? SchemaEngine.DuplicateCheck.ALL : blocked.checkFor(schema),
-              step -> watch.step(), builds.forSchema(uid, id(schema), client), quorum.value()));
+              step -> watch.step(), builds.forSchema(uid, id(schema), schema.getMetadata().getGeneration(), client), quorum.value()));
       List<Outcome> built = builds.takeCreated(uid);
       String after = schema.getSpec().getPolicy().getReportUnusedAfter();
       IndexUsageReports.Report unused = usage.report(schema.getMetadata().getUid(),
