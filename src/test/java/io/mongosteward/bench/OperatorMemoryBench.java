@@ -55,13 +55,14 @@ import org.junit.jupiter.api.io.TempDir;
  *       the first to the N-th reconcile counted by {@code operator_sdk_reconciliations_success_total};
  *       the API-server writes it caused, counted by the API server's {@code apiserver_request_total}
  *       (POST, PUT, PATCH, DELETE), and checked against the schemas' resourceVersions and the Events;
- *       the MongoDB commands it sent, per schema (what the stand-in received);
+ *       the MongoDB commands it sent, per schema (what the stand-in received); the Secret GETs per minute;
  *   <li>the operator's TCP connections to MongoDB (its sockets to the stand-in's port, from /proc).
  * </ul>
  * Knobs: {@code bench.schemas} (comma list, default 0,100,1000), {@code bench.rounds} / BENCH_ROUNDS
- * (default 5), {@code bench.resync} (seconds, default 30; the first pass must end within it), {@code bench.out} / BENCH_OUT (default
- * target/bench), {@code bench.jvmFlags} (replaces deploy's JAVA_TOOL_OPTIONS; leading NAME=value words set
- * environment variables; several sets separated by '|' run interleaved, round by round, to compare them),
+ * (default 5), {@code bench.resync} (seconds, default 20; the first pass must end within it, so raise it
+ * on a loaded machine), {@code bench.out} / BENCH_OUT (default target/bench), {@code bench.jvmFlags}
+ * (replaces deploy's JAVA_TOOL_OPTIONS; leading NAME=value words set environment variables; several
+ * sets separated by '|' run interleaved, round by round, to compare them),
  * {@code bench.reconcileThreads}, {@code bench.nmt=true} (adds native memory tracking and writes the
  * summary of the last round of each size next to the fragment). Run after {@code mvn package}:
  * {@code mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=OperatorMemoryBench}.
@@ -70,7 +71,7 @@ class OperatorMemoryBench {
   static final List<Integer> SIZES = Arrays.stream(System.getProperty("bench.schemas", "0,100,1000").split(","))
       .map(String::trim).filter(s -> !s.isEmpty()).map(Integer::parseInt).sorted().toList();
   static final int ROUNDS = Integer.parseInt(setting("bench.rounds", "BENCH_ROUNDS", "5"));
-  static final int RESYNC_SECONDS = Integer.getInteger("bench.resync", 30);
+  static final int RESYNC_SECONDS = Integer.getInteger("bench.resync", 20);
   static final Path OUT = Path.of(setting("bench.out", "BENCH_OUT", "target/bench"));
   /** Several sets separated by '|' run interleaved, round by round, to compare flags in one run. */
   static final List<String> FLAG_SETS = System.getProperty("bench.jvmFlags", "").isBlank() ? List.of("")
