@@ -1,66 +1,311 @@
 package io.mongosteward.bench;
 
-import io.mongosteward.testsupport.Http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.mongosteward.api.v1alpha1.Conditions;
 import io.mongosteward.api.v1alpha1.MongoSchema;
+import io.mongosteward.testsupport.Http;
 import io.mongosteward.testsupport.KubeApi;
 import io.mongosteward.testsupport.MongoBackend;
+import io.mongosteward.testsupport.OperatorJvm;
+import io.mongosteward.testsupport.TestServers;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Not a test: the operator's heap and RSS with N MongoSchema resources on the test API server,
- * run as a real process with the JVM flags deploy/ uses. Run with
- * {@code mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=OperatorMemoryBench}
- * (after {@code mvn package}); figures go to docs/benchmarks.md.
+ * Not a test: the operator as deployed (the jar, with the environment of deploy/05-deployment.yaml's
+ * operator container: JAVA_TOOL_OPTIONS, MALLOC_ARENA_MAX) on the test API server, with N MongoSchemas
+ * that exist before it starts, against the in-process MongoDB stand-in. For each N and each round it
+ * clears the schemas' status, launches the process and measures:
+ * <ul>
+ *   <li>start to all-Ready: from process launch until /readyz answers 200, and until every schema's
+ *       Ready condition is True on the API server (seen by an informer);
+ *   <li>RSS (VmRSS) and heap used after a full GC (jcmd GC.run), and the peak RSS (VmHWM), once the
+ *       first steady resync is over;
+ *   <li>one steady resync (the {@code --resync} timer, {@code bench.resync} seconds): its length, from
+ *       the first to the N-th reconcile counted by {@code operator_sdk_reconciliations_success_total};
+ *       the API-server writes it caused, counted by the API server's {@code apiserver_request_total}
+ *       (POST, PUT, PATCH, DELETE), and checked against the schemas' resourceVersions and the Events;
+ *       the MongoDB commands it sent, per schema (what the stand-in received); the Secret GETs per minute;
+ *   <li>the operator's TCP connections to MongoDB (its sockets to the stand-in's port, from /proc).
+ * </ul>
+ * Knobs: {@code bench.schemas} (comma list, default 0,100,1000), {@code bench.rounds} / BENCH_ROUNDS
+ * (default 5), {@code bench.resync} (seconds, default 20; the first pass must end within it, so raise it
+ * on a loaded machine), {@code bench.out} / BENCH_OUT (default target/bench), {@code bench.jvmFlags}
+ * (replaces deploy's JAVA_TOOL_OPTIONS; leading NAME=value words set environment variables; several
+ * sets separated by '|' run interleaved, round by round, to compare them),
+ * {@code bench.reconcileThreads}, {@code bench.nmt=true} (adds native memory tracking and writes the
+ * summary of the last round of each size next to the fragment). Run after {@code mvn package}:
+ * {@code mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=OperatorMemoryBench}.
  */
 class OperatorMemoryBench {
-  static final int SCHEMAS = Integer.getInteger("bench.schemas", 100);
-  static final String FLAGS = "-XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k";
+  static final List<Integer> SIZES = Arrays.stream(System.getProperty("bench.schemas", "0,100,1000").split(","))
+      .map(String::trim).filter(s -> !s.isEmpty()).map(Integer::parseInt).sorted().toList();
+  static final int ROUNDS = Integer.parseInt(setting("bench.rounds", "BENCH_ROUNDS", "5"));
+  static final int RESYNC_SECONDS = Integer.getInteger("bench.resync", 20);
+  static final Path OUT = Path.of(setting("bench.out", "BENCH_OUT", "target/bench"));
+  /** Several sets separated by '|' run interleaved, round by round, to compare flags in one run. */
+  static final List<String> FLAG_SETS = System.getProperty("bench.jvmFlags", "").isBlank() ? List.of("")
+      : Arrays.stream(System.getProperty("bench.jvmFlags").split("\\|")).map(String::trim).toList();
+  static final String RECONCILE_THREADS = System.getProperty("bench.reconcileThreads");
+  static final boolean NMT = Boolean.getBoolean("bench.nmt");
+  static final int NAMESPACES = 10;
+  static final String LABEL = "mongosteward.io/bench";
+  static final double MB = 1024 * 1024;
 
   @TempDir Path tmp;
+
+  record Round(double readyzS, double allReadyS, double rssMb, double peakMb, double heapMb, double resyncS,
+      int connections, long schemaWrites, long eventWrites, long otherWrites, int rvChanged, int eventsAdded,
+      double mongoCommandsPerSchema, double secretGetsPerMinute) {}
 
   @Test
   void measure() throws Exception {
     Path jar = Path.of("target", "mongo-steward.jar");
     assertThat(jar).as("run mvn package first").exists();
+    List<Map<String, String>> envs = new ArrayList<>();
+    for (String flags : FLAG_SETS) {
+      Map<String, String> env = new HashMap<>(OperatorJvm.deployEnv());
+      if (!flags.isEmpty()) {
+        // Leading NAME=value words are environment variables (MALLOC_ARENA_MAX=2), the rest JVM flags.
+        List<String> jvm = new ArrayList<>();
+        for (String word : flags.split("\\s+")) {
+          if (jvm.isEmpty() && word.matches("[A-Z_]+=.*")) {
+            env.put(word.substring(0, word.indexOf('=')), word.substring(word.indexOf('=') + 1));
+          } else {
+            jvm.add(word);
+          }
+        }
+        env.put("JAVA_TOOL_OPTIONS", String.join(" ", jvm));
+      }
+      if (NMT) {
+        env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS") + " -XX:NativeMemoryTracking=summary");
+      }
+      envs.add(env);
+    }
     Path kubeconfig = KubeApi.kubeConfigFile(tmp);
     String mongo = MongoBackend.MONGO_JAVA_SERVER.uri();
+    int mongoPort = Integer.parseInt(mongo.substring(mongo.lastIndexOf(':') + 1));
+    List<Map<Integer, List<Round>>> results = new ArrayList<>();
+    envs.forEach(e -> results.add(new TreeMap<>()));
+    String load0 = loadAverage();
     try (KubernetesClient client = KubeApi.client()) {
-      List<String> cmd = new ArrayList<>(List.of("java"));
-      cmd.addAll(List.of(FLAGS.split(" ")));
-      cmd.addAll(List.of("-Xmx128m", "-jar", jar.toString(), "operator", "--port", "18089", "--leader-election", "false"));
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("operator.log").toFile());
-      pb.environment().put("KUBECONFIG", kubeconfig.toString());
-      Process p = pb.start();
-      try {
-        List<String> namespaces = new ArrayList<>();
-        for (int n = 0; n < 10; n++) {
-          String ns = KubeApi.newNamespace(client, "bench");
-          namespaces.add(ns);
-          client.secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
-              .withNewMetadata().withName("mongo").endMetadata().withStringData(Map.of("uri", mongo)).build()).create();
+      List<String> namespaces = new ArrayList<>();
+      for (int n = 0; n < NAMESPACES; n++) {
+        String ns = KubeApi.newNamespace(client, "bench");
+        namespaces.add(ns);
+        client.secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+            .withNewMetadata().withName("mongo").endMetadata().withStringData(Map.of("uri", mongo)).build()).create();
+      }
+      int created = 0;
+      for (int size : SIZES) {
+        createSchemas(client, namespaces, created, size);
+        created = Math.max(created, size);
+        // Untimed: the first start creates the new schemas' indexes and metadata; the rounds find them.
+        round(client, envs.get(0), jar, kubeconfig, namespaces, size, mongoPort, false, 0);
+        for (int r = 0; r < ROUNDS; r++) {
+          for (int v = 0; v < envs.size(); v++) {
+            Round round = round(client, envs.get(v), jar, kubeconfig, namespaces, size, mongoPort, true, v);
+            System.out.println("BENCH jvm=" + (char) ('A' + v) + " schemas=" + size + " " + round);
+            results.get(v).computeIfAbsent(size, k -> new ArrayList<>()).add(round);
+          }
         }
-        long idle = rssKb(p.pid());
-        for (int i = 0; i < SCHEMAS; i++) {
-          String ns = namespaces.get(i % namespaces.size());
+      }
+    }
+    String fragment = fragment(results, envs.stream().map(e -> (e.containsKey("MALLOC_ARENA_MAX") ? "MALLOC_ARENA_MAX="
+        + e.get("MALLOC_ARENA_MAX") + " " : "") + "JAVA_TOOL_OPTIONS=\"" + e.get("JAVA_TOOL_OPTIONS") + "\"").toList(), load0,
+        loadAverage());
+    Files.createDirectories(OUT);
+    Files.writeString(OUT.resolve("OperatorMemoryBench.md"), fragment);
+    System.out.println(fragment);
+  }
+
+  private Round round(KubernetesClient client, Map<String, String> env, Path jar, Path kubeconfig,
+      List<String> namespaces, int size, int mongoPort, boolean measure, int variant) throws Exception {
+    clearStatuses(client, namespaces);
+    ReadyTracker ready = new ReadyTracker(size);
+    SharedIndexInformer<MongoSchema> informer = client.resources(MongoSchema.class).inAnyNamespace()
+        .withLabel(LABEL, "operator").inform(ready);
+    informer.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    int port = TestServers.freePort();
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar.toString(), "operator", "--port", String.valueOf(port), "--leader-election", "false",
+        "--namespaces", String.join(",", namespaces), "--resync", RESYNC_SECONDS + "s"));
+    if (RECONCILE_THREADS != null) {
+      cmd.addAll(List.of("--reconcile-threads", RECONCILE_THREADS));
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(tmp.resolve("operator-" + size + ".log").toFile());
+    pb.environment().keySet().removeIf(k -> k.startsWith("MONGODB_") || k.startsWith("MONGOSTEWARD_"));
+    pb.environment().putAll(env);
+    pb.environment().put("KUBECONFIG", kubeconfig.toString());
+    long t0 = System.nanoTime();
+    ready.start(t0);
+    Process p = pb.start();
+    try {
+      Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
+          .ignoreExceptions().until(() -> Http.status(port, "/readyz") == 200);
+      double readyz = (System.nanoTime() - t0) / 1e9;
+      Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50)).until(ready::done);
+      double allReady = Math.max(readyz, (ready.doneAt() - t0) / 1e9);
+      if (!measure) {
+        return null;
+      }
+      // Steady from here: every schema Ready (its first status write landed) and reconciled at least once.
+      Awaitility.await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
+          .until(() -> reconciles(port) >= size);
+      double sinceReady = (System.nanoTime() - t0) / 1e9 - readyz;
+      double before = reconciles(port);
+      long w0At = System.nanoTime();
+      Writes w0 = writes(client);
+      Map<String, String> rv0 = ready.versions();
+      int events0 = events(client, namespaces);
+      long mongo0 = benchCommands();
+      double resync = Double.NaN;
+      if (size > 0) {
+        // Each schema's resync timer runs from its last reconcile: the wave comes about one interval
+        // after the first pass, and is over when the counter has grown by N.
+        assertThat(sinceReady).as("the first pass ended within one resync interval (else raise bench.resync)")
+            .isLessThan(RESYNC_SECONDS);
+        long first = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RESYNC_SECONDS + 300);
+        while (true) {
+          double now = reconciles(port);
+          if (first == 0 && now > before) {
+            first = System.nanoTime();
+          }
+          if (now >= before + size) {
+            resync = (System.nanoTime() - first) / 1e9;
+            break;
+          }
+          assertThat(System.nanoTime()).as("the resync wave ends").isLessThan(deadline);
+          Thread.sleep(50); // a sampling period, not synchronization: the wave's end is read from the counter
+        }
+      }
+      Writes w1 = writes(client);
+      double minutes = (System.nanoTime() - w0At) / 60e9;
+      System.out.println("BENCH writes during the resync: " + w1.delta(w0));
+      Map<String, String> rv1 = ready.versions();
+      int rvChanged = (int) rv1.entrySet().stream().filter(e -> !e.getValue().equals(rv0.get(e.getKey()))).count();
+      int eventsAdded = events(client, namespaces) - events0;
+      double commandsPerSchema = size == 0 ? Double.NaN : (benchCommands() - mongo0) / (double) size;
+      int connections = tcpConnections(p.pid(), mongoPort);
+      jcmd(p.pid(), "GC.run");
+      double heap = sum(Http.body(port, "/metrics"), "jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\} ([0-9.E+]+)") / MB;
+      long[] rss = rssKb(p.pid());
+      if (NMT) {
+        Files.createDirectories(OUT);
+        Files.writeString(OUT.resolve("OperatorMemoryBench-nmt-" + (char) ('A' + variant) + "-" + size + ".txt"),
+            jcmd(p.pid(), "VM.native_memory", "summary"));
+      }
+      return new Round(readyz, allReady, rss[0] / 1024.0, rss[1] / 1024.0, heap, resync, connections,
+          w1.minus(w0, "mongoschemas"), w1.minus(w0, "events"), w1.minusOthers(w0), rvChanged, eventsAdded,
+          commandsPerSchema, w1.minus(w0, "GET secrets") / minutes);
+    } finally {
+      informer.close();
+      p.destroy();
+      if (!p.waitFor(20, TimeUnit.SECONDS)) {
+        p.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  /** Seen by an informer: the schemas whose Ready condition is True, and when the last one became so. */
+  static final class ReadyTracker implements ResourceEventHandler<MongoSchema> {
+    private final int expected;
+    private final Set<String> ready = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> versions = new ConcurrentHashMap<>();
+    private final AtomicLong doneAt = new AtomicLong();
+    private volatile long startedAt = Long.MAX_VALUE;
+
+    ReadyTracker(int expected) {
+      this.expected = expected;
+    }
+
+    void start(long t0) {
+      startedAt = t0;
+    }
+
+    private void see(MongoSchema s) {
+      String key = s.getMetadata().getNamespace() + "/" + s.getMetadata().getName();
+      versions.put(key, s.getMetadata().getResourceVersion());
+      if (s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), "Ready")) {
+        ready.add(key);
+      } else {
+        ready.remove(key);
+      }
+      if (ready.size() >= expected && System.nanoTime() > startedAt) {
+        doneAt.compareAndSet(0, System.nanoTime());
+      }
+    }
+
+    boolean done() {
+      return expected == 0 || doneAt.get() != 0;
+    }
+
+    long doneAt() {
+      return expected == 0 ? 0 : doneAt.get();
+    }
+
+    Map<String, String> versions() {
+      return Map.copyOf(versions);
+    }
+
+    @Override
+    public void onAdd(MongoSchema s) {
+      see(s);
+    }
+
+    @Override
+    public void onUpdate(MongoSchema old, MongoSchema s) {
+      see(s);
+    }
+
+    @Override
+    public void onDelete(MongoSchema s, boolean unknown) {}
+  }
+
+  private static void createSchemas(KubernetesClient client, List<String> namespaces, int from, int to)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = from; i < to; i++) {
+        int n = i;
+        done.add(pool.submit(() -> {
           String yaml = """
               apiVersion: mongosteward.io/v1alpha1
               kind: MongoSchema
-              metadata: {name: s%d, namespace: %s}
+              metadata: {name: s%d, namespace: %s, labels: {%s: operator}}
               spec:
                 connection: {secretRef: {name: mongo}}
                 database: bench_%d
@@ -74,38 +319,164 @@ class OperatorMemoryBench {
                       - {name: ts_ttl, keys: [{field: ts}], expireAfterSeconds: 604800}
                 counters:
                   - {name: post_id, seedFrom: {collection: posts, field: post_id}}
-              """.formatted(i, ns, i);
-          client.resource(client.resources(MongoSchema.class).load(new java.io.ByteArrayInputStream(yaml.getBytes())).item())
-              .create();
-        }
-        long start = System.nanoTime();
-        Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofSeconds(1)).until(() ->
-            client.resources(MongoSchema.class).inAnyNamespace().list().getItems().stream()
-                .filter(s -> s.getMetadata().getName().matches("s\\d+"))
-                .filter(s -> s.getStatus() != null && Conditions.isTrue(s.getStatus().getConditions(), "Ready"))
-                .count() >= SCHEMAS);
-        double converge = (System.nanoTime() - start) / 1e9;
-        // Settle: a full GC through the JVM's own tool, then read heap and RSS.
-        new ProcessBuilder("jcmd", String.valueOf(p.pid()), "GC.run").start().waitFor();
-        String metrics = Http.body(18089, "/metrics");
-        double heap = sum(metrics, "jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\} ([0-9.E+]+)");
-        long rss = rssKb(p.pid());
-        String line = String.format("schemas=%d converge=%.1fs rss_idle=%.0fMB rss=%.0fMB heap_used=%.1fMB flags=%s",
-            SCHEMAS, converge, idle / 1024.0, rss / 1024.0, heap / 1048576.0, FLAGS + " -Xmx128m");
-        System.out.println("BENCH " + line);
-        Files.writeString(Path.of("target", "operator-memory-bench.txt"), line + "\n");
-      } finally {
-        p.destroy();
-        p.waitFor();
+              """.formatted(n, namespaces.get(n % namespaces.size()), LABEL, n);
+          client.resource(client.resources(MongoSchema.class)
+              .load(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8))).item()).create();
+        }));
       }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
     }
   }
 
-  private static long rssKb(long pid) throws IOException {
-    for (String l : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-      if (l.startsWith("VmRSS:")) return Long.parseLong(l.replaceAll("\\D", ""));
+  /** Each round starts from schemas without status, so that Ready says this process reconciled them. */
+  private static void clearStatuses(KubernetesClient client, List<String> namespaces) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (MongoSchema s : client.resources(MongoSchema.class).inAnyNamespace().withLabel(LABEL, "operator").list()
+          .getItems()) {
+        if (s.getStatus() != null) {
+          done.add(pool.submit(() -> client.resources(MongoSchema.class).inNamespace(s.getMetadata().getNamespace())
+              .withName(s.getMetadata().getName()).editStatus(x -> {
+                x.setStatus(null);
+                return x;
+              })));
+        }
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
     }
-    return -1;
+  }
+
+  static double reconciles(int port) {
+    return sum(Http.body(port, "/metrics"), "(?m)^operator_sdk_reconciliations_success_total(?:\\{[^}]*\\})? ([0-9.E+]+)");
+  }
+
+  /** The API server's own count of write requests, by resource (with subresource), across all clients. */
+  record Writes(Map<String, Double> byResource) {
+    long minus(Writes before, String resource) {
+      return Math.round(byResource.entrySet().stream().filter(e -> e.getKey().startsWith(resource))
+          .mapToDouble(e -> e.getValue() - before.byResource.getOrDefault(e.getKey(), 0.0)).sum());
+    }
+
+    Map<String, Long> delta(Writes before) {
+      Map<String, Long> d = new TreeMap<>();
+      byResource.forEach((k, v) -> {
+        long n = Math.round(v - before.byResource.getOrDefault(k, 0.0));
+        if (n != 0) d.put(k, n);
+      });
+      return d;
+    }
+
+    /**
+     * Except our two, and what the API server writes itself: its Leases (renewed every 10 s; the bench runs
+     * the operator without leader election) and the endpoints of the kubernetes Service.
+     */
+    long minusOthers(Writes before) {
+      return Math.round(byResource.entrySet().stream()
+          .filter(e -> !e.getKey().startsWith("mongoschemas") && !e.getKey().startsWith("events")
+              && !e.getKey().startsWith("leases") && !e.getKey().startsWith("endpoints")
+              && !e.getKey().startsWith("GET"))
+          .mapToDouble(e -> e.getValue() - before.byResource.getOrDefault(e.getKey(), 0.0)).sum());
+    }
+  }
+
+  private static final Pattern REQUEST = Pattern.compile("(?m)^apiserver_request_total\\{([^}]*)\\} ([0-9.E+]+)");
+
+  static Writes writes(KubernetesClient client) {
+    Map<String, Double> by = new HashMap<>();
+    Matcher m = REQUEST.matcher(client.raw("/metrics"));
+    while (m.find()) {
+      String labels = m.group(1);
+      String verb = label(labels, "verb");
+      if (verb.equals("GET") && label(labels, "resource").equals("secrets")) {
+        by.merge("GET secrets", Double.parseDouble(m.group(2)), Double::sum);
+      } else if (Set.of("POST", "PUT", "PATCH", "DELETE", "APPLY").contains(verb)) {
+        String key = label(labels, "resource") + "/" + label(labels, "subresource");
+        by.merge(key, Double.parseDouble(m.group(2)), Double::sum);
+      }
+    }
+    return new Writes(by);
+  }
+
+  private static String label(String labels, String name) {
+    Matcher m = Pattern.compile("(?:^|,)" + name + "=\"([^\"]*)\"").matcher(labels);
+    return m.find() ? m.group(1) : "";
+  }
+
+  private static int events(KubernetesClient client, List<String> namespaces) {
+    int n = 0;
+    for (String ns : namespaces) {
+      n += client.v1().events().inNamespace(ns).list().getItems().size();
+    }
+    return n;
+  }
+
+  /** Commands the stand-in received on the bench's databases. */
+  private static long benchCommands() {
+    return MongoBackend.MONGO_JAVA_SERVER.serverCommands().commands().stream()
+        .filter(c -> c.database() != null && c.database().startsWith("bench_")).count();
+  }
+
+  /** Established TCP sockets of the process whose remote end is the given local port. */
+  static int tcpConnections(long pid, int port) throws IOException {
+    Set<String> inodes = new HashSet<>();
+    try (var fds = Files.list(Path.of("/proc", String.valueOf(pid), "fd"))) {
+      for (Path fd : fds.toList()) {
+        try {
+          String target = Files.readSymbolicLink(fd).toString();
+          if (target.startsWith("socket:[")) {
+            inodes.add(target.substring(8, target.length() - 1));
+          }
+        } catch (IOException closedMeanwhile) {
+          // a descriptor closed while listing
+        }
+      }
+    }
+    int count = 0;
+    String hexPort = String.format(Locale.ROOT, ":%04X", port);
+    for (String table : List.of("tcp", "tcp6")) {
+      Path file = Path.of("/proc", String.valueOf(pid), "net", table);
+      if (!Files.exists(file)) {
+        continue;
+      }
+      for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+        String[] f = line.trim().split("\\s+");
+        // f[2] is the remote address, f[3] the state (01 = established), f[9] the inode
+        if (f[2].endsWith(hexPort) && f[3].equals("01") && inodes.contains(f[9])) {
+          count++;
+        }
+      }
+    }
+    return count;
+  }
+
+  private static String jcmd(long pid, String... command) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        String.valueOf(pid)));
+    cmd.addAll(List.of(command));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    p.waitFor();
+    return out;
+  }
+
+  /** VmRSS and VmHWM (the peak), in kB. */
+  private static long[] rssKb(long pid) throws IOException {
+    long rss = -1;
+    long hwm = -1;
+    for (String l : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+      if (l.startsWith("VmRSS:")) rss = Long.parseLong(l.replaceAll("\\D", ""));
+      if (l.startsWith("VmHWM:")) hwm = Long.parseLong(l.replaceAll("\\D", ""));
+    }
+    return new long[] {rss, hwm};
   }
 
   private static double sum(String text, String regex) {
@@ -113,5 +484,113 @@ class OperatorMemoryBench {
     double total = 0;
     while (m.find()) total += Double.parseDouble(m.group(1));
     return total;
+  }
+
+  private static String setting(String property, String env, String fallback) {
+    String v = System.getProperty(property);
+    if (v == null || v.isBlank()) v = System.getenv(env);
+    return v == null || v.isBlank() ? fallback : v;
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  // ---- the fragment ----
+
+  private static String fragment(List<Map<Integer, List<Round>>> results, List<String> flags, String load0,
+      String load1) {
+    StringBuilder md = new StringBuilder();
+    md.append("### Operator memory, start and resync\n\n");
+    md.append("The operator jar with deploy/05-deployment.yaml's JVM settings, N MongoSchemas existing before it starts "
+        + "(10 namespaces, 3 indexes and a counter each, the in-process MongoDB stand-in), " + ROUNDS
+        + " starts per N. Goals: RSS ≤128 MB at 1,000 schemas; start to all-Ready ≤3 s; 0 API-server writes per "
+        + "steady resync; one MongoDB pool for one connection string.\n\n");
+    for (int v = 0; v < flags.size(); v++) {
+      md.append(flags.size() > 1 ? "JVM " + (char) ('A' + v) + ": " : "").append("`")
+          .append(flags.get(v)).append("`\n");
+    }
+    md.append('\n').append(RECONCILE_THREADS != null ? "`--reconcile-threads " + RECONCILE_THREADS + "`, " : "")
+        .append("resync every ").append(RESYNC_SECONDS).append(" s; load average ").append(load0).append(" before, ")
+        .append(load1).append(" after.\n\n");
+    boolean several = results.size() > 1;
+    md.append(several ? "| schemas | JVM | figure | median | min | max | goal |\n|---|---|---|---|---|---|---|\n"
+        : "| schemas | figure | median | min | max | goal |\n|---|---|---|---|---|---|\n");
+    Set<Integer> sizes = new java.util.TreeSet<>(results.get(0).keySet());
+    for (int n : sizes) {
+      for (int v = 0; v < results.size(); v++) {
+        List<Round> r = results.get(v).get(n);
+        String at = String.format(Locale.ROOT, "%,d", n) + (several ? " | " + (char) ('A' + v) : "");
+        row(md, at, "start to /readyz 200", r, Round::readyzS, "%.2f s", "");
+        row(md, at, "start to all Ready", r, Round::allReadyS, "%.2f s", "≤3 s");
+        row(md, at, "RSS after a full GC", r, Round::rssMb, "%.0f MB", n >= 1000 ? "≤128 MB" : "");
+        row(md, at, "peak RSS (VmHWM)", r, Round::peakMb, "%.0f MB", "");
+        row(md, at, "heap used after a full GC", r, Round::heapMb, "%.1f MB", "");
+        if (n > 0) {
+          row(md, at, "full resync (first to last reconcile)", r, Round::resyncS, "%.2f s", "");
+          row(md, at, "API writes per resync: MongoSchemas", r, x -> x.schemaWrites(), "%.0f", "0");
+          row(md, at, "API writes per resync: Events", r, x -> x.eventWrites(), "%.0f", "0");
+          row(md, at, "API writes per resync: other (not the API server's own)", r, x -> x.otherWrites(), "%.0f", "0");
+          row(md, at, "schemas whose resourceVersion changed", r, x -> x.rvChanged(), "%.0f", "0");
+          row(md, at, "Events added during the resync", r, x -> x.eventsAdded(), "%.0f", "0");
+          row(md, at, "MongoDB commands per schema per resync", r, Round::mongoCommandsPerSchema, "%.1f", "");
+          row(md, at, "Secret GETs per minute (the Secret polling)", r, Round::secretGetsPerMinute, "%.0f", "");
+        }
+        row(md, at, "TCP connections to MongoDB", r, x -> x.connections(), "%.0f", n > 0 ? "one pool" : "");
+      }
+    }
+    md.append('\n');
+    // The slope leaves 0 out: the first schema also brings the MongoDB client and the reconcile path's classes.
+    List<Integer> some = sizes.stream().filter(n -> n > 0).toList();
+    if (some.size() >= 2) {
+      for (int v = 0; v < results.size(); v++) {
+        Map<Integer, List<Round>> withSchemas = new TreeMap<>(results.get(v));
+        withSchemas.remove(0);
+        md.append(String.format(Locale.ROOT, "Slope%s (least squares over the medians at %s schemas): RSS %.1f kB per "
+                + "schema, heap %.1f kB per schema.", several ? " of JVM " + (char) ('A' + v) : "",
+            some.stream().map(String::valueOf).collect(Collectors.joining(", ")),
+            slope(withSchemas, Round::rssMb) * 1024, slope(withSchemas, Round::heapMb) * 1024));
+        if (sizes.contains(0)) {
+          double at0 = median(results.get(v).get(0).stream().mapToDouble(Round::rssMb).sorted().toArray());
+          double atFirst = median(results.get(v).get(some.get(0)).stream().mapToDouble(Round::rssMb).sorted().toArray());
+          md.append(String.format(Locale.ROOT, " From 0 to %d schemas, RSS %+.0f MB (the MongoDB client and the "
+              + "classes of the reconcile path).", some.get(0), atFirst - at0));
+        }
+        md.append('\n');
+      }
+    }
+    return md.toString();
+  }
+
+  private static void row(StringBuilder md, String at, String figure, List<Round> rounds, ToDoubleFunction<Round> f,
+      String format, String goal) {
+    double[] v = rounds.stream().mapToDouble(f).sorted().toArray();
+    md.append("| ").append(at).append(" | ").append(figure).append(" | ")
+        .append(String.format(Locale.ROOT, format, median(v))).append(" | ")
+        .append(String.format(Locale.ROOT, format, v[0])).append(" | ")
+        .append(String.format(Locale.ROOT, format, v[v.length - 1])).append(" | ").append(goal).append(" |\n");
+  }
+
+  static double median(double[] sorted) {
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static double slope(Map<Integer, List<Round>> results, ToDoubleFunction<Round> f) {
+    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    int k = results.size();
+    for (var e : results.entrySet()) {
+      double x = e.getKey();
+      double y = median(e.getValue().stream().mapToDouble(f).sorted().toArray());
+      sx += x;
+      sy += y;
+      sxx += x * x;
+      sxy += x * y;
+    }
+    return (k * sxy - sx * sy) / (k * sxx - sx * sx);
   }
 }

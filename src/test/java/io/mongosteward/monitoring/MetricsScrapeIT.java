@@ -12,6 +12,7 @@ import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.testsupport.Http;
 import io.mongosteward.testsupport.KubeApi;
 import io.mongosteward.testsupport.MongoBackend;
+import io.mongosteward.testsupport.OperatorJvm;
 import io.mongosteward.testsupport.TestServers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -58,7 +59,9 @@ class MetricsScrapeIT {
       }
     }
     int operatorPort = TestServers.freePort();
-    start("operator", Map.of("KUBECONFIG", KubeApi.kubeConfigFile(dir).toString(), "POD_NAME", "scrape-operator"),
+    Map<String, String> operatorEnv = new java.util.HashMap<>(OperatorJvm.deployEnv()); // deploy/'s JVM flags
+    operatorEnv.putAll(Map.of("KUBECONFIG", KubeApi.kubeConfigFile(dir).toString(), "POD_NAME", "scrape-operator"));
+    start("operator", operatorEnv,
         "operator", "--namespaces", namespace, "--lease-namespace", namespace, "--resync", "2s",
         "--port", String.valueOf(operatorPort));
     int sidecarPort = TestServers.freePort();
@@ -115,8 +118,11 @@ class MetricsScrapeIT {
   }
 
   private void start(String name, Map<String, String> env, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-Xmx128m", "-cp", System.getProperty("java.class.path"), "io.mongosteward.cli.Main"));
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    if (!env.containsKey("JAVA_TOOL_OPTIONS")) {
+      command.addAll(List.of("-XX:+UseSerialGC", "-Xmx128m")); // flags on the command line would override it
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.mongosteward.cli.Main"));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve(name + ".log").toFile());

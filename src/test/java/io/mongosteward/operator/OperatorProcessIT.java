@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.testsupport.KubeApi;
 import io.mongosteward.testsupport.MongoBackend;
+import io.mongosteward.testsupport.OperatorJvm;
 import io.mongosteward.testsupport.TestServers;
 import io.mongosteward.testsupport.Toxiproxy;
 import java.io.IOException;
@@ -38,13 +39,15 @@ class OperatorProcessIT {
   }
 
   Process operator(String name, Path kubeconfig, String namespace) throws IOException {
+    // The JVM flags come from deploy/ (JAVA_TOOL_OPTIONS and the rest of its environment), as in a pod.
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-Xmx128m", "-cp", System.getProperty("java.class.path"), "io.mongosteward.cli.Main",
+        "-cp", System.getProperty("java.class.path"), "io.mongosteward.cli.Main",
         "operator", "--namespaces", namespace, "--lease-namespace", namespace, "--resync", "2s",
         "--port", String.valueOf(TestServers.freePort()));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve(name + ".log").toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("MONGODB_") || k.startsWith("MONGOSTEWARD_"));
+    pb.environment().putAll(OperatorJvm.deployEnv());
     pb.environment().putAll(Map.of("KUBECONFIG", kubeconfig.toString(), "POD_NAME", name));
     Process p = pb.start();
     processes.add(p);

@@ -176,9 +176,9 @@ class QuickstartIT {
     env.put("MONGOSTEWARD_NAMESPACES", "bots");
     env.put("KUBECONFIG", kubeconfig.toString());
 
+    // No JVM flags here: the Deployment's JAVA_TOOL_OPTIONS (in env) size the heap explicitly, as in the pod.
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // The container's memory limit is 256Mi and its JAVA_TOOL_OPTIONS give the heap 75% of it.
-        "-Xmx192m", "-cp", System.getProperty("java.class.path"), "io.mongosteward.cli.Main"));
+        "-cp", System.getProperty("java.class.path"), "io.mongosteward.cli.Main"));
     command.addAll(container.getArgs());
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve("operator.log").toFile());
