@@ -62,7 +62,8 @@ final class ApplyCommand implements Callable<Integer> {
           session.owner, dry, dry ? SchemaEngine.DuplicateCheck.ALL : SchemaEngine.DuplicateCheck.NONE, progress));
       printer.apply(session.schema.getSpec().getDatabase(), session.target, result);
       if (dry) {
-        return result.plan().hasChanges() || !result.remainingReports().isEmpty() ? Main.ATTENTION : Main.OK;
+        return result.plan().hasChanges() || !result.remainingReports().isEmpty() || result.plan().waitsForDrop()
+            ? Main.ATTENTION : Main.OK;
       }
       return result.converged() ? Main.OK : Main.ATTENTION;
     }

@@ -289,4 +289,33 @@ class HideFirstIT {
     assertThat(db.getCollection(MetadataStore.COLLECTION).countDocuments(new Document("_id", "collection:posts")))
         .isZero();
   }
+
+  @Test
+  void aNewIndexNeedingAHiddenOnesKeyPatternIsNotConvergedUntilItIsBuilt() {
+    MongoDatabase db = fresh(HiddenIndexStandIn.uri());
+    String ttl = """
+        collections:
+          - name: posts
+            indexes:
+              - {name: a_1, keys: [{field: a}]}
+              - {name: legacy_ttl, keys: [{field: legacy}], expireAfterSeconds: 60}
+        policy: {unmanagedIndexes: Drop, hiddenFor: 1h}
+        """;
+    // legacy_1 must go before legacy_ttl (same keys; a TTL does not tell them apart): hidden first.
+    SyncResult first = engineAt(T0).sync(db, spec(db, ttl), Engines.APPLY);
+    assertThat(writes(db)).containsExactly("findAndModify mongosteward", "collMod posts", "update mongosteward");
+    assertThat(first.plan().actions()).anySatisfy(a -> assertThat(a.type()).isEqualTo(ActionType.WaitsForDrop));
+    assertThat(first.converged()).as("legacy_ttl is declared and not there").isFalse();
+
+    COMMANDS.clear();
+    SyncResult waiting = engineAt(T0.plus(Duration.ofMinutes(30))).sync(db, spec(db, ttl), Engines.APPLY);
+    assertThat(writes(db)).isEmpty();
+    assertThat(waiting.converged()).isFalse();
+
+    COMMANDS.clear();
+    SyncResult built = engineAt(T0.plus(Duration.ofMinutes(61))).sync(db, spec(db, ttl), Engines.APPLY);
+    assertThat(writes(db)).containsExactly("dropIndexes posts", "update mongosteward", "createIndexes posts");
+    assertThat(built.converged()).isTrue();
+    assertThat(legacy(db)).isNull();
+  }
 }
