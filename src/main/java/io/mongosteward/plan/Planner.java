@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -207,7 +208,7 @@ public final class Planner {
       Optional<IndexDefinition> twin = observed.stream()
           .filter(o -> !declaredNames.contains(o.name()) && !accounted.contains(o.name()))
           .filter(o -> desired.differencesFrom(o, defaultCollation).stream().allMatch(d -> d.property().equals("hidden")))
-          .sorted(java.util.Comparator.comparing(o -> o.hidden() != desired.hidden()))
+          .sorted(Comparator.comparing(o -> o.hidden() != desired.hidden()))
           .findFirst();
       if (twin.isPresent()) {
         IndexDefinition t = twin.get();
