@@ -1,5 +1,7 @@
 package io.mongosteward.cli;
 
+import io.mongosteward.api.v1alpha1.PolicySpec;
+import io.mongosteward.mongo.CommitQuorum;
 import io.mongosteward.mongo.SchemaApplier;
 import io.mongosteward.mongo.SchemaEngine;
 import io.mongosteward.mongo.SyncResult;
@@ -37,10 +39,28 @@ final class ApplyCommand implements Callable<Integer> {
 
   @Mixin Attempts attempts;
 
+  @Option(names = "--commit-quorum", paramLabel = "QUORUM",
+      description = {"createIndexes' commitQuorum on a replica set or through mongos: how many data-bearing voting "
+          + "members must be ready before the primary commits a new index. votingMembers (the server's default "
+          + "from 4.4), majority, or a member count from 0 to 50 (0 commits on the primary alone, without waiting "
+          + "for the others). Overrides the file's spec.policy.commitQuorum. Ignored, with a note, on a standalone "
+          + "server; a server older than 4.4 builds without it.",
+          "Example: --commit-quorum majority"})
+  String commitQuorum;
+
   @Override
   public Integer call() {
     attempts.checked();
+    checkedQuorum();
     return EachSchema.run(main, input.load(main.in), output, this::apply);
+  }
+
+  /** The CRD's rule for spec.policy.commitQuorum, for the flag, checked before any file is read. */
+  private void checkedQuorum() {
+    if (commitQuorum != null && !commitQuorum.matches(PolicySpec.COMMIT_QUORUM)) {
+      throw new InputException("--commit-quorum " + commitQuorum + ": must be votingMembers, majority, or a number "
+          + "of members from 0 to 50 (as spec.policy.commitQuorum)", null, "--commit-quorum");
+    }
   }
 
   private int apply(SchemaFile.Document document, ResultPrinter printer) {
@@ -58,8 +78,16 @@ final class ApplyCommand implements Callable<Integer> {
       };
       // A dry run counts duplicates first, so it shows BlockedByDuplicates before any build; an
       // apply builds straight away, and counts only when a build fails.
+      String declared = commitQuorum != null ? commitQuorum : session.schema.getSpec().getPolicy().getCommitQuorum();
+      CommitQuorum.Decision quorum = CommitQuorum.decide(declared, session.clusterType);
+      if (quorum.note() != null && !dry) {
+        main.err.println("note: " + (commitQuorum != null ? quorum.note().replace("spec.policy.commitQuorum",
+            "--commit-quorum") : quorum.note()));
+        main.err.flush();
+      }
       SyncResult result = session.engine.sync(session.database, session.schema.getSpec(), new SchemaEngine.Pass(
-          session.owner, dry, dry ? SchemaEngine.DuplicateCheck.ALL : SchemaEngine.DuplicateCheck.NONE, progress));
+          session.owner, dry, dry ? SchemaEngine.DuplicateCheck.ALL : SchemaEngine.DuplicateCheck.NONE, progress,
+          null, quorum.value()));
       printer.apply(session.schema.getSpec().getDatabase(), session.target, result);
       if (dry) {
         return result.plan().hasChanges() || !result.remainingReports().isEmpty() || result.plan().waitsForDrop()

@@ -3,6 +3,7 @@ package io.mongosteward.cli;
 import io.mongosteward.mongo.Redactor;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,8 +13,6 @@ import picocli.CommandLine.Command;
     description = {"Keeps a MongoDB database the way its application needs it: declared indexes and id counters, "
         + "reconciled idempotently, from a MongoSchema file or from Kubernetes; and throttled, resumable data "
         + "migrations (deduplicate, backfill) from a MongoMigration file.", ""},
-    subcommands = {PlanCommand.class, ApplyCommand.class, MigrateCommand.class, DemoCommand.class, OperatorCommand.class, SidecarCommand.class,
-        CommandLine.HelpCommand.class},
     footer = {"", "Exit codes (plan, apply): 0 the database matches the spec; 2 changes pending (plan) or items need "
         + "attention (a conflict, duplicates, an unsupported option, an unmanaged index); 1 error.",
         "Exit codes (migrate): 0 done; 2 a dry run found work, a run found late duplicates, another runner holds the "
@@ -83,13 +82,7 @@ public final class Main implements Runnable {
   private static int run(Main main, String... args) {
     PrintWriter out = main.out;
     PrintWriter err = main.err;
-    CommandLine cli = new CommandLine(main);
-    Setting.addTo(cli.getSubcommands().get("operator").getCommandSpec(), OperatorCommand.SETTINGS,
-        io.mongosteward.operator.OperatorSettings.builder());
-    Setting.addTo(cli.getSubcommands().get("sidecar").getCommandSpec(), SidecarCommand.SETTINGS,
-        new SidecarCommand.Values());
-    // Wide enough that help paragraphs wrap once, not at every flag.
-    cli.setUsageHelpWidth(100);
+    CommandLine cli = commandLine(main, args);
     cli.setOut(out).setErr(err);
     boolean json = wantsJson(args);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -107,6 +100,49 @@ public final class Main implements Runnable {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** Every subcommand, in the order the help lists them. */
+  static final List<String> COMMANDS = List.of("plan", "apply", "migrate", "demo", "operator", "sidecar", "help");
+
+  /**
+   * The command line for these arguments. When the first argument names a command, only that
+   * command is registered: picocli reads each registered command class by reflection, which loads
+   * the classes its fields and methods name, so `sidecar` would otherwise load the Kubernetes client
+   * and the operator's classes that it never uses. Anything else (no command, --help, a typo)
+   * registers them all, for the help and the suggestions.
+   */
+  static CommandLine commandLine(Main main, String... args) {
+    CommandLine cli = new CommandLine(main);
+    boolean one = args.length > 0 && COMMANDS.contains(args[0]) && !args[0].equals("help");
+    for (String name : one ? List.of(args[0]) : COMMANDS) {
+      cli.addSubcommand(name, command(name));
+    }
+    if (cli.getSubcommands().containsKey("operator")) {
+      Setting.addTo(cli.getSubcommands().get("operator").getCommandSpec(), OperatorCommand.SETTINGS,
+          io.mongosteward.operator.OperatorSettings.builder());
+    }
+    if (cli.getSubcommands().containsKey("sidecar")) {
+      Setting.addTo(cli.getSubcommands().get("sidecar").getCommandSpec(), SidecarCommand.SETTINGS,
+          new SidecarCommand.Values());
+    }
+    // Wide enough that help paragraphs wrap once, not at every flag.
+    cli.setUsageHelpWidth(100);
+    return cli;
+  }
+
+  /** A class literal per branch: a class is loaded only when its branch runs. */
+  private static Class<?> command(String name) {
+    switch (name) {
+      case "plan": return PlanCommand.class;
+      case "apply": return ApplyCommand.class;
+      case "migrate": return MigrateCommand.class;
+      case "demo": return DemoCommand.class;
+      case "operator": return OperatorCommand.class;
+      case "sidecar": return SidecarCommand.class;
+      case "help": return CommandLine.HelpCommand.class;
+      default: throw new IllegalArgumentException(name);
+    }
   }
 
   /**

@@ -28,7 +28,7 @@ final class MigrationSession implements AutoCloseable {
     MongoTarget.Resolved target = targetOptions.resolve(main.env, SchemaSession.secretOf(main, m.source(), m.file(),
         m.migration().getMetadata().getNamespace(), connection, m.connectionField(), true, MIGRATE_NEEDS_MONGODB),
         main.err, MIGRATE_NEEDS_MONGODB);
-    SchemaSession.warnUnreadTls(main, connection, target);
+    SchemaSession.warnAboutTls(main, connection, target);
     MongoSessions sessions = MongoSessions.interactive(attempts, target.uri().redactor());
     try {
       MongoDatabase db = sessions.open(target.uri(), SchemaSession.interactive(target.uri(),

@@ -43,7 +43,8 @@ final class OperatorCommand implements Callable<Integer> {
       Setting.duration("--unreachable-recheck", "MONGOSTEWARD_UNREACHABLE_RECHECK", "After retries for an unreachable "
           + "MongoDB are exhausted, how often to try again", b -> b.unreachableRecheck, (b, v) -> b.unreachableRecheck = v),
       Setting.duration("--permanent-recheck", "MONGOSTEWARD_PERMANENT_RECHECK", "How often a schema that MongoDB "
-          + "refused for good (credentials, a privilege, a limit) is tried again", b -> b.permanentErrorRecheck,
+          + "refused for good (credentials, a privilege, a limit) is tried again, and an index build it refused",
+          b -> b.permanentErrorRecheck,
           (b, v) -> b.permanentErrorRecheck = v),
       Setting.duration("--blocked-recheck", "MONGOSTEWARD_BLOCKED_RECHECK", "How long a unique index that existing "
           + "duplicates block waits before it is built again; meanwhile each resync only recounts the duplicates, and "

@@ -1,6 +1,8 @@
 package io.mongosteward.cli;
 
+import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.connection.ClusterType;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mongosteward.api.v1alpha1.ClientOptions;
@@ -24,13 +26,16 @@ final class SchemaSession implements AutoCloseable {
   final SchemaEngine engine;
   /** The CLI acts as the schema its file names: namespace/name, without a uid. */
   final Owner owner;
+  /** What the server turned out to be: whether commitQuorum means anything there. */
+  final ClusterType clusterType;
   private final MongoSessions sessions;
 
-  private SchemaSession(MongoSchema schema, MongoTarget.Resolved target, MongoSessions sessions, MongoDatabase database) {
+  private SchemaSession(MongoSchema schema, MongoTarget.Resolved target, MongoSessions sessions, MongoClient client) {
     this.schema = schema;
     this.target = target;
     this.sessions = sessions;
-    this.database = database;
+    this.database = client.getDatabase(schema.getSpec().getDatabase());
+    this.clusterType = client.getClusterDescription().getType();
     this.engine = sessions.engine();
     this.owner = new Owner(schema.getMetadata().getNamespace(), schema.getMetadata().getName(), null);
   }
@@ -44,13 +49,13 @@ final class SchemaSession implements AutoCloseable {
     MongoSchema schema = document.schema();
     MongoTarget.Resolved target = targetOptions.resolve(main.env, secretOf(main, document, changes), main.err,
         changes ? MongoTarget.APPLY_NEEDS_MONGODB : null);
-    warnUnreadTls(main, schema.getSpec().getConnection(), target);
+    warnAboutTls(main, schema.getSpec().getConnection(), target);
     MongoSessions sessions = MongoSessions.interactive(attempts, target.uri().redactor());
     try {
-      MongoDatabase db = sessions.open(target.uri(), interactive(target.uri(),
+      MongoClient client = sessions.clients().connect(target.uri(), interactive(target.uri(),
           schema.getSpec().getConnection() == null ? null : schema.getSpec().getConnection().getClientOptions()),
-          target.tls(), schema.getSpec().getDatabase());
-      return new SchemaSession(schema, target, sessions, db);
+          target.tls());
+      return new SchemaSession(schema, target, sessions, client);
     } catch (Failure e) {
       sessions.close();
       target.close();
@@ -59,9 +64,20 @@ final class SchemaSession implements AutoCloseable {
     }
   }
 
-  /** The CLI takes TLS from its flags: a spec.connection.tls it does not read deserves a word. */
-  static void warnUnreadTls(Main main, io.mongosteward.api.v1alpha1.ConnectionSpec connection,
+  /**
+   * The CLI takes TLS from its flags: a spec.connection.tls it does not read deserves a word; so
+   * does an option of the connection string that turns off the host name check (as the operator's
+   * Ready message and Event say), named alone: the string may hold a password.
+   */
+  static void warnAboutTls(Main main, io.mongosteward.api.v1alpha1.ConnectionSpec connection,
       MongoTarget.Resolved target) {
+    var insecure = target.uri().insecureTlsOptions();
+    if (!insecure.isEmpty()) {
+      main.err.println("warning: the connection string sets " + String.join(" and ", insecure) + ": the server's "
+          + "host name is not verified, so any server with a certificate the trusted CAs signed could pose as "
+          + "MongoDB");
+      main.err.flush();
+    }
     if (connection != null && connection.getTls() != null && target.tls() == null && target.embedded() == null) {
       main.err.println("note: spec.connection.tls names Secrets for the operator; the CLI does not read them: pass "
           + "--tls-ca-file, --tls-cert-file and --tls-key-file (or MONGODB_TLS_CA_FILE, MONGODB_TLS_CERT_FILE, "

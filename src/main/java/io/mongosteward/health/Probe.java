@@ -20,6 +20,14 @@ public interface Probe extends AutoCloseable {
   /** What is checked, free of credentials, for logs (for the sidecar, the redacted URI); may change. */
   String target();
 
+  /**
+   * A problem that does not fail the check, for /health (for the sidecar, TLS files it could not
+   * use while it pings with the material it kept), free of credentials; null when there is none.
+   */
+  default String warning() {
+    return null;
+  }
+
   @Override
   void close();
 

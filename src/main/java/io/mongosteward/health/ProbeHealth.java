@@ -11,12 +11,19 @@ public final class ProbeHealth implements HealthSource {
   private final ReadinessPolicy policy;
   private final ProbeSettings settings;
   private final Clock clock;
+  private final java.util.function.Supplier<String> warning;
 
   public ProbeHealth(Prober prober, ProbeSettings settings, Clock clock) {
+    this(prober, settings, clock, () -> null);
+  }
+
+  /** @param warning the probe's {@link Probe#warning()}, shown as {@code warning} while not null */
+  public ProbeHealth(Prober prober, ProbeSettings settings, Clock clock, java.util.function.Supplier<String> warning) {
     this.prober = prober;
     this.policy = ReadinessPolicy.of(settings);
     this.settings = settings;
     this.clock = clock;
+    this.warning = warning;
   }
 
   @Override
@@ -61,6 +68,10 @@ public final class ProbeHealth implements HealthSource {
     doc.put("lastError", error);
     doc.put("serverVersion", s.serverVersion());
     doc.put("checks", s.checks());
+    String warned = warning.get();
+    if (warned != null) {
+      doc.put("warning", warned);
+    }
     Map<String, Object> settingsDoc = new LinkedHashMap<>();
     settingsDoc.put("interval", Durations.format(settings.interval()));
     settingsDoc.put("timeout", Durations.format(settings.timeout()));

@@ -50,7 +50,7 @@ public final class Sidecar implements AutoCloseable {
     ProbeMetrics metrics = new ProbeMetrics(registry, reasons, policy, clock);
     Prober prober = new Prober(probe, settings, clock, Scheduler.singleThread("mongosteward-probe"),
         List.of(metrics, new TransitionLog(probe::target, policy, clock)));
-    ProbeHealth health = new ProbeHealth(prober, settings, clock);
+    ProbeHealth health = new ProbeHealth(prober, settings, clock, probe::warning);
     HealthServer server;
     try {
       server = HealthServer.start(address, health, registry);

@@ -5,13 +5,17 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.event.CommandListener;
 import io.mongosteward.api.v1alpha1.ClientOptions;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.bson.Document;
@@ -33,6 +37,13 @@ public final class ClientRegistry implements AutoCloseable {
   private final List<CommandListener> listeners;
   private final ConcurrentHashMap<Key, CompletableFuture<MongoClient>> clients = new ConcurrentHashMap<>();
   private final AtomicInteger created = new AtomicInteger();
+  /**
+   * Holds on clients by identity: a client that is no longer wanted (a rotated Secret) but still
+   * held (a running index build) retires, and closes when the last hold ends, so that rotating a
+   * Secret never cuts a build short. Guarded by itself; no I/O under it.
+   */
+  private final Map<MongoClient, Integer> holds = new IdentityHashMap<>();
+  private final Set<MongoClient> retiring = Collections.newSetFromMap(new IdentityHashMap<>());
 
   public ClientRegistry(Retrier retrier) {
     this(retrier, List.of());
@@ -127,13 +138,51 @@ public final class ClientRegistry implements AutoCloseable {
     return client;
   }
 
-  /** Closes and forgets the clients whose keys are not in {@code inUse}. */
+  /** Forgets the clients whose keys are not in {@code inUse}, and closes them once no one holds them. */
   public void retainOnly(Set<Key> inUse) {
     clients.forEach((key, future) -> {
       if (!inUse.contains(key) && clients.remove(key, future)) {
-        future.thenAccept(MongoClient::close);
+        future.thenAccept(this::retire);
       }
     });
+  }
+
+  /**
+   * Keeps {@code client} open until the returned hold is closed, even if {@link #retainOnly} lets it
+   * go meanwhile: for work that must end on the client it started on (an index build).
+   */
+  public AutoCloseable hold(MongoClient client) {
+    synchronized (holds) {
+      holds.merge(client, 1, Integer::sum);
+    }
+    AtomicBoolean released = new AtomicBoolean();
+    return () -> {
+      if (!released.compareAndSet(false, true)) {
+        return;
+      }
+      boolean close;
+      synchronized (holds) {
+        int left = holds.merge(client, -1, Integer::sum);
+        if (left <= 0) {
+          holds.remove(client);
+        }
+        close = left <= 0 && retiring.remove(client);
+      }
+      if (close) {
+        LOG.info("closing a replaced client now that the work it held has ended");
+        client.close();
+      }
+    };
+  }
+
+  private void retire(MongoClient client) {
+    synchronized (holds) {
+      if (holds.containsKey(client)) {
+        retiring.add(client);
+        return;
+      }
+    }
+    client.close();
   }
 
   /** Clients created since the start, failed connects included: a rotation shows as one more. */
@@ -141,9 +190,11 @@ public final class ClientRegistry implements AutoCloseable {
     return created.get();
   }
 
-  /** Open clients, a connect in progress included. */
+  /** Open clients, a connect in progress and replaced ones still held included. */
   public int size() {
-    return clients.size();
+    synchronized (holds) {
+      return clients.size() + retiring.size();
+    }
   }
 
   MongoClientSettings settings(MongoUri uri, ClientOptions o) {
@@ -191,8 +242,15 @@ public final class ClientRegistry implements AutoCloseable {
     return b.build();
   }
 
+  /** Closes every client, held ones too: the process is stopping. */
   @Override
   public void close() {
     retainOnly(Set.of());
+    List<MongoClient> held;
+    synchronized (holds) {
+      held = List.copyOf(retiring);
+      retiring.clear();
+    }
+    held.forEach(MongoClient::close);
   }
 }

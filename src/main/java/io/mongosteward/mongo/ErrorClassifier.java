@@ -186,11 +186,39 @@ public final class ErrorClassifier {
 
   private static Failure tlsHandshakeFailed(String what, javax.net.ssl.SSLException ssl) {
     // The JDK's messages name the problem (no trusted path, no matching name, an alert), never key material.
+    String cause = handshakeCause(ssl);
     return new Failure.Transient(Reason.TLSHandshakeFailed, what + (what.contains(String.valueOf(ssl.getMessage()))
         ? "" : "; " + ssl.getClass().getSimpleName() + ": " + ssl.getMessage())
-        + "; check the TLS settings: the CA given (spec.connection.tls.caSecretRef, --tls-ca-file) must be the one "
-        + "that signed the server's certificate, and a server that requires client certificates needs one "
-        + "(clientCertSecretRef, --tls-cert-file with --tls-key-file)");
+        + "; " + (cause != null ? cause : "check the TLS settings: the CA given (spec.connection.tls.caSecretRef, "
+            + "--tls-ca-file) must be the one that signed the server's certificate, and a server that requires "
+            + "client certificates needs one (clientCertSecretRef, --tls-cert-file with --tls-key-file)"));
+  }
+
+  private static final java.util.regex.Pattern NO_NAME = java.util.regex.Pattern.compile(
+      "No (?:subject alternative (?:names|DNS name)|name) matching (?:IP address )?(\\S+) found");
+
+  /**
+   * The flaw of the server's certificate that the JDK found, in words to act on, or null: the
+   * JDK's top message says only "validity check failed" or names no cause at all.
+   */
+  static String handshakeCause(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.security.cert.CertificateExpiredException e) {
+        return "the server's certificate has expired (" + e.getMessage() + "): renew it";
+      }
+      if (c instanceof java.security.cert.CertificateNotYetValidException e) {
+        return "the server's certificate is not valid yet (" + e.getMessage() + "): check the clocks of both "
+            + "machines, or wait until it starts";
+      }
+      if (c instanceof java.security.cert.CertificateException && c.getMessage() != null) {
+        java.util.regex.Matcher m = NO_NAME.matcher(c.getMessage());
+        if (m.find()) {
+          return "hostname mismatch: the server's certificate does not name " + m.group(1) + " (the host of the "
+              + "connection string): connect by a name it lists, or reissue it with that name";
+        }
+      }
+    }
+    return null;
   }
 
   /** The SSLException in {@code t}'s cause chain, or null. */

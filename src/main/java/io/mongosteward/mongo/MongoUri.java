@@ -9,12 +9,22 @@ public final class MongoUri {
       + "percent-encode these characters in them: % as %25, @ as %40, : as %3A, / as %2F (and give a user name "
       + "before the ':'). They are not shown here, to keep the password secret";
 
+  /**
+   * The options that turn off part of the server's verification. The Java driver's tlsInsecure
+   * does what tlsAllowInvalidHostnames does: the host name is not checked (the certificate still is).
+   */
+  private static final java.util.List<String> INSECURE_OPTIONS = java.util.List.of("tlsInsecure",
+      "tlsAllowInvalidHostnames", "sslInvalidHostNameAllowed");
+
   private final ConnectionString connectionString;
   private final Redactor redactor;
+  /** The options part, after the '?' (never the user-info); "" without one. */
+  private final String options;
 
-  private MongoUri(ConnectionString connectionString, Redactor redactor) {
+  private MongoUri(ConnectionString connectionString, Redactor redactor, String options) {
     this.connectionString = connectionString;
     this.redactor = redactor;
+    this.options = options;
   }
 
   /**
@@ -43,7 +53,24 @@ public final class MongoUri {
     }
     java.util.List<String> secrets = new java.util.ArrayList<>(parts.optionSecrets());
     secrets.add(parts.password());
-    return new MongoUri(cs, Redactor.of(secrets.toArray(String[]::new)));
+    return new MongoUri(cs, Redactor.of(secrets.toArray(String[]::new)), query >= 0
+        ? parts.rest().substring(query + 1) : "");
+  }
+
+  /**
+   * The options set to true that turn off the server's host name verification, as
+   * {@code name=true} in the order given: their names only, so safe to show anywhere.
+   */
+  public java.util.List<String> insecureTlsOptions() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (String pair : options.split("[&;]")) {
+      int eq = pair.indexOf('=');
+      if (eq < 0 || !pair.substring(eq + 1).strip().equalsIgnoreCase("true")) continue;
+      String name = pair.substring(0, eq).strip();
+      INSECURE_OPTIONS.stream().filter(o -> o.equalsIgnoreCase(name)).findFirst()
+          .ifPresent(o -> out.add(o + "=true"));
+    }
+    return out;
   }
 
   public ConnectionString connectionString() {

@@ -168,6 +168,10 @@ public final class Pinger implements AutoCloseable {
     String text = why == e && failure != Failure.REFUSED ? ErrorClassifier.describe(e, uri.redactor())
         : uri.redactor().scrub(where(why) + (failure == Failure.REFUSED ? " refused the connection: " : ": ")
             + chain(why));
+    String cause = failure == Failure.TLS ? ErrorClassifier.handshakeCause(why) : null;
+    if (cause != null) {
+      text = cause + " (" + text + ")"; // first: a long chain is cut at the end
+    }
     return new PingFailedException(failure, text.length() <= MAX_ERROR_CHARS ? text
         : text.substring(0, MAX_ERROR_CHARS) + "...");
   }

@@ -3,6 +3,7 @@ package io.mongosteward.operator;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import io.mongosteward.mongo.BuildHandoff;
+import io.mongosteward.mongo.Deployment;
 import io.mongosteward.mongo.Outcome;
 import io.mongosteward.plan.Action;
 import io.mongosteward.plan.ActionType;
@@ -13,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -32,10 +32,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The index builds of this process, apart from the reconcile threads: a pass hands its
  * createIndexes here and returns Reconciling at once; the build runs on a bounded pool, at most
- * {@code perDeployment} at a time on one MongoDB deployment (one client: one connection string,
- * options and TLS material), the others queued in order. When a build ends, {@code onEnd} gets its
- * schema, so that the next pass comes at once: it finds the indexes built (their outcomes go to the
- * schema's Events), or gets the refusals, once, as a pass that built them itself would have. The
+ * {@code perDeployment} at a time on one MongoDB deployment ({@link Deployment}: the replica set, or
+ * the seed hosts, whoever logs in with whatever options), the others queued in order. When a build
+ * ends, {@code onEnd} gets its schema, so that the next pass comes at once: it finds the indexes
+ * built (their outcomes go to the schema's Events), or gets the refusals as a pass that built them
+ * itself would have; and so does every pass after it until the refusal is due again, so that the
+ * status does not flap between IndexBuilding and the refusal at each resync. The
  * same build (schema, collection, index definitions) is never queued twice; a changed definition
  * is another build. All bookkeeping is under this object's lock; no I/O is.
  */
@@ -50,19 +52,41 @@ final class IndexBuildQueue implements AutoCloseable {
   /** One index of a schema, by definition: where a build's answer waits for the next pass. */
   private record IndexKey(String schemaUid, String collection, String fingerprint) {}
 
+  /**
+   * A build the server refused: said to each pass until it is due again. {@code client} is the
+   * identity of the client it was refused to (not the client: a closed one need not be kept).
+   */
+  private record Refusal(Outcome outcome, Instant at, Long generation, String deployment, int client) {
+    /**
+     * After the recheck, or at once for another spec generation, another deployment or another
+     * client (a rotated Secret or certificate: other credentials may hold the privilege it lacked).
+     */
+    boolean due(Instant now, Long generationNow, String deploymentNow, int clientNow, Duration retryAfter) {
+      return !java.util.Objects.equals(generation, generationNow) || !deployment.equals(deploymentNow)
+          || client != clientNow || !now.isBefore(at.plus(retryAfter));
+    }
+  }
+
   private static final class Build {
     final Key key;
     final String schema;
-    final MongoClient client;
+    final Long generation;
+    final String deployment;
+    final int client;
+    /** Keeps the build's client open until the build ends, should its Secret rotate meanwhile. */
+    final AutoCloseable hold;
     final List<Action.CreateIndex> batch;
     final Function<List<Action.CreateIndex>, List<Outcome>> body;
     volatile Instant started;
 
-    Build(Key key, String schema, MongoClient client, List<Action.CreateIndex> batch,
-        Function<List<Action.CreateIndex>, List<Outcome>> body) {
+    Build(Key key, String schema, Long generation, String deployment, int client, AutoCloseable hold,
+        List<Action.CreateIndex> batch, Function<List<Action.CreateIndex>, List<Outcome>> body) {
+      this.client = client;
       this.key = key;
       this.schema = schema;
-      this.client = client;
+      this.generation = generation;
+      this.deployment = deployment;
+      this.hold = hold;
       this.batch = batch;
       this.body = body;
     }
@@ -72,23 +96,38 @@ final class IndexBuildQueue implements AutoCloseable {
   private final ExecutorService pool;
   private final Clock clock;
   private final Consumer<String> onEnd;
+  private final Function<MongoClient, AutoCloseable> hold;
+  private final Duration retryAfter;
   /** Queued or running. */
   private final Map<Key, Build> builds = new HashMap<>();
-  /** What ended builds said of each index they did not create, for the next pass that plans it. */
+  /** What ended builds said of indexes still building on the server for someone else, for the next pass. */
   private final Map<IndexKey, Outcome> told = new HashMap<>();
+  /** What ended builds said of indexes the server refused: kept, so that passes do not flap to Building. */
+  private final Map<IndexKey, Refusal> refused = new HashMap<>();
   /** What ended builds created, per schema uid, for its Events and counts. */
   private final Map<String, List<Outcome>> created = new HashMap<>();
-  /** Per client, by identity (the registry keeps one client per key): running count and queue. */
-  private final Map<MongoClient, AtomicInteger> running = new IdentityHashMap<>();
-  private final Map<MongoClient, Queue<Build>> waiting = new IdentityHashMap<>();
+  /**
+   * Per deployment: running count and queue. Not per client: teams that log in as different users,
+   * or with other options, have clients of their own on one cluster, and its load is the same.
+   */
+  private final Map<String, AtomicInteger> running = new HashMap<>();
+  private final Map<String, Queue<Build>> waiting = new HashMap<>();
 
   /**
    * @param threads builds at once over all deployments: a bound, well above what a few deployments
    *     need, so that slow builds on one never queue another's behind them
    * @param perDeployment builds at once on one deployment
    * @param onEnd told the schema ("ns/name") of a build that ended with something to report
+   * @param hold keeps a client open until what it returns is closed: a build (queued or running)
+   *     holds its client, so that a rotated Secret does not cut it short; the next pass, on the new
+   *     client, finds the same build running and says so
+   * @param retryAfter how long a refused build is not tried again (the slow recheck of refusals),
+   *     unless the spec's generation or the deployment changes; each pass meanwhile gets the refusal
    */
-  IndexBuildQueue(int threads, int perDeployment, Clock clock, Consumer<String> onEnd) {
+  IndexBuildQueue(int threads, int perDeployment, Clock clock, Duration retryAfter, Consumer<String> onEnd,
+      Function<MongoClient, AutoCloseable> hold) {
+    this.hold = hold;
+    this.retryAfter = retryAfter;
     AtomicInteger n = new AtomicInteger();
     ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
@@ -105,6 +144,12 @@ final class IndexBuildQueue implements AutoCloseable {
 
   /** The handoff for one pass of one schema ("ns/name", uid) on one client. */
   BuildHandoff forSchema(String schemaUid, String schema, MongoClient client) {
+    return forSchema(schemaUid, schema, null, client);
+  }
+
+  /** @param generation the spec's generation: a refused build is tried again at once when it changes */
+  BuildHandoff forSchema(String schemaUid, String schema, Long generation, MongoClient client) {
+    String deployment = Deployment.of(client);
     return new BuildHandoff() {
       @Override
       public MongoDatabase admin() {
@@ -114,27 +159,42 @@ final class IndexBuildQueue implements AutoCloseable {
       @Override
       public List<Outcome> submit(String collection, List<Action.CreateIndex> batch,
           Function<List<Action.CreateIndex>, List<Outcome>> body, Supplier<String> progress) {
-        return IndexBuildQueue.this.submit(schemaUid, schema, client, collection, batch, body, progress);
+        return IndexBuildQueue.this.submit(schemaUid, schema, generation, client, deployment, collection, batch, body,
+            progress);
       }
     };
   }
 
-  private List<Outcome> submit(String schemaUid, String schema, MongoClient client, String collection,
-      List<Action.CreateIndex> batch, Function<List<Action.CreateIndex>, List<Outcome>> body,
-      Supplier<String> progress) {
+  private List<Outcome> submit(String schemaUid, String schema, Long generation, MongoClient client,
+      String deployment, String collection, List<Action.CreateIndex> batch,
+      Function<List<Action.CreateIndex>, List<Outcome>> body, Supplier<String> progress) {
     List<Outcome> out = new ArrayList<>();
     Build build;
+    Map<Action.CreateIndex, Outcome> lastWord = new HashMap<>();
+    Map<Action.CreateIndex, Outcome> refusedBefore = new HashMap<>();
+    Instant now = clock.instant();
     synchronized (this) {
       List<Action.CreateIndex> toBuild = new ArrayList<>();
-      Map<Action.CreateIndex, Outcome> lastWord = new HashMap<>();
       for (Action.CreateIndex c : batch) {
-        Outcome said = told.remove(indexKey(schemaUid, c));
-        if (said != null && said.result() != ActionType.Building) {
-          out.add(said); // refused: told once; a later pass that plans it again builds again
-        } else {
-          toBuild.add(c);
-          if (said != null) lastWord.put(c, said); // the server builds it for someone else: look again
+        IndexKey k = indexKey(schemaUid, c);
+        Refusal r = refused.get(k);
+        if (r != null && r.outcome().result() == ActionType.BlockedByDuplicates) {
+          // Told once: from then on BlockedBuilds recounts the duplicates each pass, and hands the
+          // build here again only once they are gone.
+          refused.remove(k);
+          out.add(r.outcome());
+          continue;
         }
+        if (r != null && !r.due(now, generation, deployment, System.identityHashCode(client), retryAfter)) {
+          out.add(r.outcome()); // refused: said again until the recheck, or a change of spec or server
+          continue;
+        }
+        toBuild.add(c);
+        if (r != null) {
+          refusedBefore.put(c, r.outcome()); // built again; the refusal stands until the new answer
+        }
+        Outcome said = told.remove(k);
+        if (said != null) lastWord.put(c, said); // the server builds it for someone else: look again
       }
       if (toBuild.isEmpty()) {
         return out;
@@ -142,13 +202,10 @@ final class IndexBuildQueue implements AutoCloseable {
       Key key = new Key(schemaUid, collection, toBuild.stream().map(c -> IndexDefinitions.fingerprint(c.index())).toList());
       build = builds.get(key);
       if (build == null) {
-        build = new Build(key, schema, client, List.copyOf(toBuild), body);
+        build = new Build(key, schema, generation, deployment, System.identityHashCode(client), hold.apply(client),
+            List.copyOf(toBuild), body);
         builds.put(key, build);
         enqueue(build);
-      }
-      if (!lastWord.isEmpty()) {
-        toBuild.forEach(c -> out.add(lastWord.getOrDefault(c, building(c, "queued"))));
-        return out;
       }
     }
     Instant started = build.started;
@@ -160,7 +217,15 @@ final class IndexBuildQueue implements AutoCloseable {
       String p = safeProgress(progress);
       message = "building since " + started + (p == null ? "" : "; progress " + p);
     }
-    build.batch.forEach(c -> out.add(building(c, message)));
+    for (Action.CreateIndex c : build.batch) {
+      Outcome before = refusedBefore.get(c);
+      if (before != null) {
+        out.add(new Outcome(c, before.result(), false, before.message() + "; building it again (" + message + ")",
+            before.took()));
+      } else {
+        out.add(lastWord.getOrDefault(c, building(c, message)));
+      }
+    }
     return out;
   }
 
@@ -182,12 +247,12 @@ final class IndexBuildQueue implements AutoCloseable {
 
   /** Under the lock. */
   private void enqueue(Build b) {
-    AtomicInteger count = running.computeIfAbsent(b.client, c -> new AtomicInteger());
+    AtomicInteger count = running.computeIfAbsent(b.deployment, c -> new AtomicInteger());
     if (count.get() < perDeployment) {
       count.incrementAndGet();
       start(b);
     } else {
-      waiting.computeIfAbsent(b.client, c -> new ArrayDeque<>()).add(b);
+      waiting.computeIfAbsent(b.deployment, c -> new ArrayDeque<>()).add(b);
     }
   }
 
@@ -197,6 +262,7 @@ final class IndexBuildQueue implements AutoCloseable {
       pool.execute(() -> run(b));
     } catch (RejectedExecutionException closed) {
       builds.remove(b.key); // shutting down: the next leader plans it again
+      release(b);
     }
   }
 
@@ -212,16 +278,25 @@ final class IndexBuildQueue implements AutoCloseable {
           + e.getClass().getSimpleName() + "); trying again")).toList();
     }
     boolean tell = result.stream().anyMatch(o -> o.result() != ActionType.Building);
+    release(b);
     synchronized (this) {
       if (builds.remove(b.key) != b) {
         finished(b); // its schema was deleted meanwhile: nothing to tell anyone
         return;
       }
+      Instant now = clock.instant();
       for (Outcome o : result) {
+        if (!(o.action() instanceof Action.CreateIndex c)) {
+          continue;
+        }
+        IndexKey k = indexKey(b.key.schemaUid(), c);
+        refused.remove(k);
         if (o.applied()) {
-          created.computeIfAbsent(b.key.schemaUid(), k -> new ArrayList<>()).add(o);
-        } else if (o.action() instanceof Action.CreateIndex c) {
-          told.put(indexKey(b.key.schemaUid(), c), o);
+          created.computeIfAbsent(b.key.schemaUid(), x -> new ArrayList<>()).add(o);
+        } else if (o.result() == ActionType.Building) {
+          told.put(k, o);
+        } else {
+          refused.put(k, new Refusal(o, now, b.generation, b.deployment, b.client));
         }
       }
       finished(b);
@@ -238,16 +313,24 @@ final class IndexBuildQueue implements AutoCloseable {
 
   /** Under the lock: the slot passes to the next build queued for the same deployment, or frees. */
   private void finished(Build b) {
-    Queue<Build> next = waiting.get(b.client);
+    Queue<Build> next = waiting.get(b.deployment);
     Build n = next == null ? null : next.poll();
     if (n != null) {
       start(n);
       return;
     }
-    waiting.remove(b.client);
-    AtomicInteger count = running.get(b.client);
+    waiting.remove(b.deployment);
+    AtomicInteger count = running.get(b.deployment);
     if (count != null && count.decrementAndGet() <= 0) {
-      running.remove(b.client);
+      running.remove(b.deployment);
+    }
+  }
+
+  private static void release(Build b) {
+    try {
+      b.hold.close();
+    } catch (Exception e) {
+      LOG.warn("could not release the client of an index build of {}: {}", b.schema, e.toString());
     }
   }
 
@@ -269,9 +352,14 @@ final class IndexBuildQueue implements AutoCloseable {
    * running one goes on (the server would finish it anyway), and what it says is dropped too.
    */
   synchronized void forget(String schemaUid) {
-    waiting.values().forEach(q -> q.removeIf(b -> b.key.schemaUid().equals(schemaUid)));
+    waiting.values().forEach(q -> q.removeIf(b -> {
+      boolean mine = b.key.schemaUid().equals(schemaUid);
+      if (mine) release(b);
+      return mine;
+    }));
     builds.values().removeIf(b -> b.key.schemaUid().equals(schemaUid));
     told.keySet().removeIf(k -> k.schemaUid().equals(schemaUid));
+    refused.keySet().removeIf(k -> k.schemaUid().equals(schemaUid));
     created.remove(schemaUid);
   }
 
@@ -286,6 +374,7 @@ final class IndexBuildQueue implements AutoCloseable {
    */
   void close(Duration bound) {
     synchronized (this) {
+      waiting.values().forEach(q -> q.forEach(IndexBuildQueue::release));
       waiting.clear();
     }
     pool.shutdownNow(); // interrupts the waits (IndexBuilds.await); the server carries on with each build

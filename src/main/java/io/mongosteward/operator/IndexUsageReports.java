@@ -30,7 +30,8 @@ final class IndexUsageReports {
     static final Report NONE = new Report(List.of(), null);
   }
 
-  private record Seen(long ops, Instant unusedSince) {}
+  /** The last count of each member that answered for an index, and since when none has grown. */
+  private record Seen(Map<String, Long> ops, Instant unusedSince) {}
 
   private static final class Entry {
     Instant readAt;
@@ -74,12 +75,7 @@ final class IndexUsageReports {
           Map<String, Seen> next = new HashMap<>();
           for (IndexStatsReader.Usage u : stats.usages()) {
             String key = u.collection() + "\u0000" + u.index();
-            Seen before = e.seen.get(key);
-            if (before != null && before.ops() == u.ops()) {
-              next.put(key, before);
-            } else {
-              next.put(key, new Seen(u.ops(), u.ops() == 0 && u.since() != null ? u.since() : now));
-            }
+            next.put(key, seen(e.seen.get(key), u, now));
           }
           e.seen.clear();
           e.seen.putAll(next);
@@ -100,6 +96,30 @@ final class IndexUsageReports {
       unused.sort(Comparator.comparing(UnusedIndexStatus::getCollection).thenComparing(UnusedIndexStatus::getName));
       return new Report(unused, null);
     }
+  }
+
+  /**
+   * An index is used when any member's count moved since the last read (a shard's, through
+   * mongos): a count that fell is a member that restarted, and may have been used before. A member
+   * first seen with a count starts the clock; one not in this read keeps its last count (a read may
+   * reach another member). With no count anywhere, it is unused since the latest time a member
+   * started counting: before that, that member may have used it (late, never early).
+   */
+  private static Seen seen(Seen before, IndexStatsReader.Usage u, Instant now) {
+    Map<String, Long> ops = before == null ? new HashMap<>() : new HashMap<>(before.ops());
+    boolean moved = false;
+    Instant since = before == null ? null : before.unusedSince();
+    for (IndexStatsReader.Access a : u.accesses()) {
+      Long last = ops.put(a.source(), a.ops());
+      if (last != null ? last != a.ops() : a.ops() > 0) {
+        moved = true;
+      } else if (last == null) {
+        // Counting from zero on a member new to us: unused there since it started counting.
+        Instant start = a.since() == null ? now : a.since();
+        since = since == null || start.isAfter(since) ? start : since;
+      }
+    }
+    return new Seen(Map.copyOf(ops), moved || since == null ? now : since);
   }
 
   void forget(String schema) {

@@ -170,7 +170,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       // Builds go to the queue: this thread only plans, hands them off and reports.
       SyncResult result = engine.sync(db, schema.getSpec(),
           new SchemaEngine.Pass(owner(schema), paused, paused ? SchemaEngine.DuplicateCheck.ALL : blocked.checkFor(schema),
-              step -> watch.step(), builds.forSchema(uid, id(schema), client), quorum.value()));
+              step -> watch.step(), builds.forSchema(uid, id(schema), schema.getMetadata().getGeneration(), client), quorum.value()));
       List<Outcome> built = builds.takeCreated(uid);
       String after = schema.getSpec().getPolicy().getReportUnusedAfter();
       IndexUsageReports.Report unused = usage.report(schema.getMetadata().getUid(),
@@ -181,7 +181,8 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       record(schema, built);
       LOG.info("reconciled {} in {} ms: {} change(s), {} to report", id(schema), (System.nanoTime() - start) / 1_000_000,
           result.outcomes().size(), result.remainingReports().size());
-      return synced(schema, result, unused, serverInfo.tryRead(client), paused, quorum.note());
+      return synced(schema, result, unused, serverInfo.tryRead(client), paused, quorum.note(),
+          SchemaStatuses.insecure(schema.getSpec().getConnection().getTls(), uri));
     } catch (RuntimeException e) {
       if (KubeErrors.isConflict(e)) {
         throw e; // a write of ours met a newer version: updateErrorStatus lets the framework retry
@@ -217,19 +218,18 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
   }
 
   private UpdateControl<MongoSchema> synced(MongoSchema schema, SyncResult result, IndexUsageReports.Report unused,
-      ServerInfo server, boolean paused, String note) {
+      ServerInfo server, boolean paused, String note, String insecure) {
     MongoSchemaStatus next = statuses.synced(schema, result, server, paused);
     SchemaStatuses.note(next, note);
     next.setUnusedIndexes(unused.unused().stream().limit(SchemaStatuses.MAX_LISTED).toList());
     next.setUnusedIndexesNote(unused.note());
     metrics.unused(id(schema), unused.unused().size());
-    var tls = schema.getSpec().getConnection().getTls();
-    if (tls != null && tls.insecure() && SchemaStatuses.noteInsecure(next)) {
+    if (insecure != null && SchemaStatuses.noteInsecure(next, insecure)) {
       // Once, when the note first reaches the Ready condition: the resync must not repeat it.
       var before = schema.getStatus() == null ? null
           : Conditions.find(schema.getStatus().getConditions(), Conditions.READY);
-      if (before == null || before.getMessage() == null || !before.getMessage().contains(SchemaStatuses.INSECURE)) {
-        events.warning(schema, Reason.InsecureSkipVerify.name(), SchemaStatuses.INSECURE);
+      if (before == null || before.getMessage() == null || !before.getMessage().contains(insecure)) {
+        events.warning(schema, Reason.InsecureSkipVerify.name(), insecure);
       }
     }
     UpdateControl<MongoSchema> control;

@@ -81,7 +81,7 @@ public final class OperatorApp implements AutoCloseable {
     SchemaEvents events = new SchemaEvents(client, clock);
     SchemaNudge nudge = new SchemaNudge(client, settings.namespaces());
     this.builds = new IndexBuildQueue(IndexBuildQueue.THREADS, settings.maxConcurrentIndexBuilds(), clock,
-        nudge::schema);
+        settings.permanentErrorRecheck(), nudge::schema, mongo.clients()::hold);
     MongoSchemaReconciler reconciler = new MongoSchemaReconciler(settings, connections, mongo.engine(),
         new SchemaStatuses(clock), events, metrics, new BlockedBuilds(clock, settings.blockedRecheck()), watch, nudge,
         builds);

@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * From a schema's (or a migration's) Secrets to a shared MongoClient: one client per connection
  * string, options and TLS material in the process, closed once nothing uses it (a rotated Secret, a
- * rotated certificate or edited clientOptions close the old one). TLS material stays in memory.
+ * rotated certificate or edited clientOptions close the old one; one that an index build still
+ * holds closes when the build ends). TLS material stays in memory.
  */
 final class SchemaConnections implements AutoCloseable {
   private final SecretUriReader secrets;

@@ -166,14 +166,32 @@ final class SchemaStatuses {
   static final String INSECURE = "spec.connection.tls.insecureSkipVerify is true: the server's certificate and "
       + "host name are not verified, so the connection is encrypted but anyone on the path could pose as MongoDB";
 
-  /** Appends {@link #INSECURE} to the Ready message; false when there is no Ready condition. */
-  static boolean noteInsecure(MongoSchemaStatus next) {
+  /**
+   * What turns off the server's verification, said on Ready and in an Event: insecureSkipVerify,
+   * or an option of the connection string (named, never quoted with the rest of it); null for none.
+   */
+  static String insecure(io.mongosteward.api.v1alpha1.TlsSpec tls, io.mongosteward.mongo.MongoUri uri) {
+    List<String> said = new ArrayList<>();
+    if (tls != null && tls.insecure()) {
+      said.add(INSECURE);
+    }
+    List<String> options = uri.insecureTlsOptions();
+    if (!options.isEmpty()) {
+      said.add("the connection string sets " + String.join(" and ", options) + ": the server's host name is not "
+          + "verified, so any server with a certificate the trusted CAs signed could pose as MongoDB; remove it, "
+          + "or give the server a certificate that names the host");
+    }
+    return said.isEmpty() ? null : String.join("; ", said);
+  }
+
+  /** Appends {@code warning} to the Ready message; false when there is no Ready condition. */
+  static boolean noteInsecure(MongoSchemaStatus next, String warning) {
     var ready = Conditions.find(next.getConditions(), Conditions.READY);
     if (ready == null) {
       return false;
     }
     String message = ready.getMessage() == null || ready.getMessage().isEmpty() ? "" : ready.getMessage() + "; ";
-    ready.setMessage(message + "warning: " + INSECURE);
+    ready.setMessage(message + "warning: " + warning);
     return true;
   }
 

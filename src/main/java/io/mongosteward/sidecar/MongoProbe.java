@@ -83,6 +83,12 @@ public final class MongoProbe implements Probe {
     return pinger;
   }
 
+  /** The TLS files' problem while the last good material is kept (see {@link TlsFiles#warning()}). */
+  @Override
+  public String warning() {
+    return tls instanceof TlsFiles files ? files.warning() : null;
+  }
+
   @Override
   public synchronized String target() {
     return uri.redacted();

@@ -49,6 +49,26 @@ class CliErrorsTest {
     assertThat(errorOf(apply).get("error").asText()).startsWith("--attempts -2: must be at least 1");
   }
 
+  @ParameterizedTest
+  @CsvSource({"51", "-1", "Majority", "''", "1.5"})
+  void aCommitQuorumOutsideTheCrdsRuleIsRefusedByTheFlagsName(String quorum) {
+    CliRun apply = run(Map.of(), "apply", "-f", EXAMPLE, "--commit-quorum", quorum);
+    assertThat(apply.code()).isEqualTo(1);
+    assertThat(apply.err()).contains("error: --commit-quorum " + quorum + ": must be votingMembers, majority, or a "
+        + "number of members from 0 to 50");
+    JsonNode json = errorOf(run(Map.of(), "apply", "-f", EXAMPLE, "--commit-quorum", quorum, "-o", "json"));
+    assertThat(json.get("field").asText()).isEqualTo("--commit-quorum");
+  }
+
+  @Test
+  void applyHelpTeachesTheCommitQuorum() {
+    CliRun help = run(Map.of(), "apply", "--help");
+    // picocli wraps the text at 100 columns: compare it as one line.
+    String text = help.out().replaceAll("\\s+", " ");
+    assertThat(text).contains("--commit-quorum=QUORUM", "votingMembers", "majority", "from 0 to 50",
+        "Overrides the file's", "Ignored, with a note, on a standalone server", "Example: --commit-quorum majority");
+  }
+
   @Test
   void withJsonOutputEveryErrorIsAJsonObjectOnStdout() throws IOException {
     Path bad = tmp.resolve("bad.yaml");

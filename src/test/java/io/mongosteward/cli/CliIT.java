@@ -511,6 +511,22 @@ class CliIT {
         "== 6. plan again", "Database bot matches the spec: nothing to do.");
   }
 
+  /** A standalone server has no members to wait for: the quorum, from the flag or the file, is left out with a note. */
+  @Test
+  void aCommitQuorumOnAStandaloneServerIsLeftOutWithANote() throws IOException {
+    Map<String, String> env = Map.of("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri());
+    CliRun flag = run(env, "apply", "-f", write("q.yaml", schema("q", "cli_quorum_flag",
+        "[{name: posts, indexes: [{name: a_1, keys: [{field: a}]}]}]")).toString(), "--commit-quorum", "majority");
+    assertThat(flag.code()).as(flag.all()).isZero();
+    assertThat(flag.err()).contains("note: --commit-quorum majority is ignored: the server is a standalone server");
+    assertThat(flag.out()).contains("created");
+
+    CliRun file = run(env, "apply", "-f", write("f.yaml", schema("f", "cli_quorum_file",
+        "[{name: posts, indexes: [{name: a_1, keys: [{field: a}]}]}]") + "  policy: {commitQuorum: \"2\"}\n").toString());
+    assertThat(file.code()).as(file.all()).isZero();
+    assertThat(file.err()).contains("note: spec.policy.commitQuorum 2 is ignored: the server is a standalone server");
+  }
+
   @Test
   void helpTeachesWithExamplesAndExitCodes() {
     CliRun top = run("--help");

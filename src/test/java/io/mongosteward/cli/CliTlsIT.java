@@ -109,4 +109,31 @@ class CliTlsIT {
     assertThat(without.err()).contains("spec.connection.tls names Secrets for the operator; the CLI does not read them")
         .contains("--tls-ca-file");
   }
+
+  @Test
+  void anInsecureOptionOfTheConnectionStringIsWarnedAboutWithoutTheConnectionString() throws IOException {
+    Path ca = write("ca.pem", SERVERS.open().ca.certPem());
+    CliRun r = run(Map.of("MONGODB_URI", SERVERS.open().uri() + "/?tlsAllowInvalidHostnames=true"), "plan", "-f",
+        schema().toString(), "--tls-ca-file", ca.toString());
+    assertThat(r.code()).as(r.all()).isEqualTo(2);
+    assertThat(r.err()).contains("warning: the connection string sets tlsAllowInvalidHostnames=true")
+        .contains("host name is not verified");
+    assertThat(r.err().lines().filter(l -> l.contains("tlsAllowInvalidHostnames")))
+        .noneSatisfy(l -> assertThat(l).contains("mongodb://"));
+    CliRun secure = run(Map.of(), "plan", "-f", schema().toString(), "--mongo-uri", SERVERS.open().uri(),
+        "--tls-ca-file", ca.toString());
+    assertThat(secure.err()).doesNotContain("warning: the connection string sets");
+  }
+
+  @Test
+  void aDerCaFileIsNamedAsDer() throws Exception {
+    Path der = tmp.resolve("ca.der");
+    Files.write(der, new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(SERVERS.open().ca
+        .cert()).getEncoded());
+    CliRun r = run(Map.of(), "plan", "-f", schema().toString(), "--mongo-uri", SERVERS.open().uri(), "--tls-ca-file",
+        der.toString());
+    assertThat(r.code()).as(r.all()).isEqualTo(1);
+    assertThat(r.err()).contains("--tls-ca-file " + der + " holds no PEM certificate (it looks like DER: convert with "
+        + "`openssl x509 -inform der");
+  }
 }

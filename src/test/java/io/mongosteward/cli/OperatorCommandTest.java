@@ -18,12 +18,10 @@ class OperatorCommandTest {
 
   /** The operator command as picocli builds it from these arguments, with every declared setting. */
   OperatorCommand command(String... args) {
-    CommandLine cli = new CommandLine(new Main(env, new PrintWriter(new StringWriter()), new PrintWriter(err)));
-    Setting.addTo(cli.getSubcommands().get("operator").getCommandSpec(), OperatorCommand.SETTINGS,
-        OperatorSettings.builder());
     String[] all = new String[args.length + 1];
     all[0] = "operator";
     System.arraycopy(args, 0, all, 1, args.length);
+    CommandLine cli = Main.commandLine(new Main(env, new PrintWriter(new StringWriter()), new PrintWriter(err)), all);
     var parsed = cli.parseArgs(all);
     return (OperatorCommand) parsed.subcommand().commandSpec().userObject();
   }

@@ -17,9 +17,8 @@ import com.mongodb.client.model.WriteModel;
 import io.mongosteward.api.v1alpha1.KeepPolicy;
 import io.mongosteward.api.v1alpha1.MongoMigrationSpec;
 import io.mongosteward.api.v1alpha1.Transform;
+import io.mongosteward.bench.BenchReport;
 import io.mongosteward.testsupport.MongoBackend;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,7 +28,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Not a test: the engine's unthrottled throughput next to a raw-driver baseline that does the same
  * reads and writes in the same batches, in one run, and the throttle's accuracy. Run it with the
- * command in docs/benchmarks.md; -Dbench.docs (100,000), -Dbench.backend (MONGO_JAVA_SERVER).
+ * command in docs/benchmarks.md (or scripts/bench.sh); -Dbench.docs (100,000), -Dbench.backfillDocs
+ * (10,000), -Dbench.backend (MONGO_JAVA_SERVER), -Dbench.rounds / BENCH_ROUNDS (5),
+ * -Dbench.parts; its fragment goes to bench.out / BENCH_OUT (target/bench)/MigrationBench.md.
  */
 class MigrationBench {
   static final int DOCS = Integer.getInteger("bench.docs", 100_000);
@@ -38,10 +39,17 @@ class MigrationBench {
    * collection (mongod uses the _id index), so each update costs the collection's size.
    */
   static final int BACKFILL_DOCS = Integer.getInteger("bench.backfillDocs", 10_000);
-  static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+  static final int ROUNDS = BenchReport.rounds();
+  static final double GOAL = 0.8;
   static final int BATCH = 500;
   static final MongoBackend BACKEND = MongoBackend.valueOf(System.getProperty("bench.backend", "MONGO_JAVA_SERVER"));
   final List<String> lines = new ArrayList<>();
+  final List<Double> dedupEngine = new ArrayList<>();
+  final List<Double> dedupRaw = new ArrayList<>();
+  final List<Double> dedupRawFinal = new ArrayList<>();
+  final List<Double> backfillEngine = new ArrayList<>();
+  final List<Double> backfillRaw = new ArrayList<>();
+  final List<String[]> throttles = new ArrayList<>();
 
   /** Which parts to run: -Dbench.parts=deduplicate,backfill,throttle (all by default). */
   static final List<String> PARTS = List.of(System.getProperty("bench.parts", "deduplicate,backfill,throttle").split(","));
@@ -53,8 +61,48 @@ class MigrationBench {
       if (PARTS.contains("backfill")) measureBackfill(round);
     }
     if (PARTS.contains("throttle")) throttle();
-    Files.write(Path.of("target", "migration-bench.txt"), lines);
     lines.forEach(l -> System.out.println("BENCH " + l));
+    fragment().write();
+  }
+
+  /** The contract's fragment: median (min–max) of the rounds, throughput ratios against the raw driver. */
+  private BenchReport fragment() {
+    BenchReport report = new BenchReport("MigrationBench", "Migrations: throughput against the raw driver, and the throttle",
+        BenchReport.fmt("Deduplicate (%,d documents, about 5%% duplicates) and backfill (%,d documents) unthrottled, "
+            + "batches of %d, against the driver alone doing the same reads and writes in the same batches, "
+            + "back to back in each round; then throttled backfills. Goals: throughput ≥%.1f× the raw driver's; throttle "
+            + "within ±10%%. %s, %d rounds; load average %s at the end.", DOCS, BACKFILL_DOCS, BATCH, GOAL, BACKEND,
+            ROUNDS, BenchReport.loadAverage()))
+        .columns("figure", "engine: median (min–max)", "baseline: median (min–max)", "throughput ratio", "goal", "met");
+    if (!dedupEngine.isEmpty()) {
+      var e = BenchReport.Stats.of(dedupEngine);
+      var r = BenchReport.Stats.of(dedupRaw);
+      var f = BenchReport.Stats.of(dedupRawFinal);
+      double ratio = r.median() / e.median();
+      report.row("deduplicate, against the write-only raw driver", BenchReport.ms(e), BenchReport.ms(r),
+          BenchReport.ratio(ratio), "≥0.8×", ratio >= GOAL ? "yes" : "no");
+      double ratioFinal = f.median() / e.median();
+      report.row("deduplicate, against the raw driver plus the same final pass", BenchReport.ms(e), BenchReport.ms(f),
+          BenchReport.ratio(ratioFinal), "≥0.8×", ratioFinal >= GOAL ? "yes" : "no");
+    }
+    if (!backfillEngine.isEmpty()) {
+      var e = BenchReport.Stats.of(backfillEngine);
+      var r = BenchReport.Stats.of(backfillRaw);
+      double ratio = r.median() / e.median();
+      report.row("backfill", BenchReport.ms(e), BenchReport.ms(r), BenchReport.ratio(ratio), "≥0.8×",
+          ratio >= GOAL ? "yes" : "no");
+    }
+    for (String[] t : throttles) report.row(t);
+    if (!dedupEngine.isEmpty()) report.reading("Deduplicate, engine/raw throughput per round: " + perRound(dedupRaw, dedupEngine)
+        + "; the engine's final pass (duplicates written during the run) is a second scan the write-only baseline does not make.");
+    if (!backfillEngine.isEmpty()) report.reading("Backfill, engine/raw throughput per round: " + perRound(backfillRaw, backfillEngine) + ".");
+    return report;
+  }
+
+  private static String perRound(List<Double> raw, List<Double> engine) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i++) out.add(BenchReport.fmt("%.2f", raw.get(i) / engine.get(i)));
+    return String.join(", ", out);
   }
 
   private void measureDeduplicate(int round) {
@@ -78,6 +126,9 @@ class MigrationBench {
     t0 = System.nanoTime();
     assertThat(groupLosers(rawDb.getCollection("posts"))).isEmpty();
     double rawFinal = raw + (System.nanoTime() - t0) / 1e9;
+    dedupEngine.add(engine * 1000);
+    dedupRaw.add(raw * 1000);
+    dedupRawFinal.add(rawFinal * 1000);
     lines.add(String.format("deduplicate %s round %d: %,d documents, %,d removed, batch %d: engine %.2f s "
         + "(%.0f documents/s), raw driver %.2f s (%.0f documents/s), engine/raw throughput %.2f; raw driver with "
         + "a final pass %.2f s, engine/that %.2f", BACKEND, round, DOCS, removed, BATCH, engine, DOCS / engine, raw,
@@ -133,6 +184,8 @@ class MigrationBench {
     long written = rawBackfill(rawDb.getCollection("posts"), spec.getBackfill().getTransforms());
     double raw = (System.nanoTime() - t0) / 1e9;
     assertThat(written).isEqualTo(BACKFILL_DOCS);
+    backfillEngine.add(engine * 1000);
+    backfillRaw.add(raw * 1000);
     lines.add(String.format("backfill %s round %d: %,d documents, batch %d: engine %.2f s (%.0f documents/s), "
         + "raw driver %.2f s (%.0f documents/s), engine/raw throughput %.2f", BACKEND, round, BACKFILL_DOCS, BATCH,
         engine, BACKFILL_DOCS / engine, raw, BACKFILL_DOCS / raw, raw / engine));
@@ -172,6 +225,10 @@ class MigrationBench {
       RunResult r = runner().run(db, job(spec), Listener.NONE, () -> false);
       double seconds = (System.nanoTime() - t0) / 1e9;
       double actual = r.last().scanned() / seconds;
+      double off = (actual - rate) * 100.0 / rate;
+      throttles.add(new String[] {BenchReport.fmt("throttle at %d documents/s (%,d documents)", rate, r.last().scanned()),
+          BenchReport.fmt("%.1f documents/s in %.2f s", actual, seconds), BenchReport.fmt("%d documents/s", rate),
+          BenchReport.fmt("%+.1f%%", off), "±10%", Math.abs(off) <= 10 ? "yes" : "no"});
       lines.add(String.format("throttle %s at %d documents/s: %,d documents in %.2f s = %.1f documents/s (%+.1f%%)",
           BACKEND, rate, r.last().scanned(), seconds, actual, (actual - rate) * 100.0 / rate));
     }

@@ -55,6 +55,29 @@ class ClientRegistryIT {
     }
   }
 
+  @Test
+  void aHeldClientThatIsLetGoStaysOpenUntilItsLastHoldEnds() throws Exception {
+    Retrier retrier = new Retrier(new RetryPolicy(2, Duration.ofMillis(100), Duration.ofMillis(200), 2.0), Redactor.none());
+    try (ClientRegistry registry = new ClientRegistry(retrier)) {
+      MongoUri uri = MongoUri.parse(MongoBackend.MONGO_JAVA_SERVER.uri());
+      var client = registry.connect(uri, null);
+      AutoCloseable build = registry.hold(client);
+      AutoCloseable other = registry.hold(client);
+
+      registry.retainOnly(java.util.Set.of()); // its Secret rotated: no one wants it any more
+      assertThat(client.getDatabase("admin").runCommand(new Document("ping", 1)).get("ok")).as("still open").isNotNull();
+      assertThat(registry.size()).as("a held client counts as open").isEqualTo(1);
+      build.close();
+      build.close(); // twice: released once
+      assertThat(client.getDatabase("admin").runCommand(new Document("ping", 1)).get("ok")).isNotNull();
+
+      other.close();
+      assertThat(registry.size()).isZero();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.getDatabase("admin")
+          .runCommand(new Document("ping", 1))).as("closed with its last hold").isInstanceOf(IllegalStateException.class);
+    }
+  }
+
   private static Throwable catchCause(CompletableFuture<?> f) throws Exception {
     try {
       f.get(30, TimeUnit.SECONDS);

@@ -43,8 +43,24 @@ class IndexStatsIT {
       assertThat(stats.usages()).singleElement().satisfies(u -> {
         assertThat(u.collection()).isEqualTo("posts");
         assertThat(u.index()).isEqualTo("a_1");
-        assertThat(u.since()).isNotNull();
+        assertThat(u.accesses()).singleElement().satisfies(a -> assertThat(a.since()).isNotNull());
       });
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void uniqueAndTtlIndexesAreNeverInTheUsages() {
+    // mongo-java-server counts no access at all: without the exclusion both would be listed unused.
+    MongoClient client = CLIENTS.connect(MongoUri.parse(MongoBackend.MONGO_JAVA_SERVER.uri()), null);
+    MongoDatabase db = client.getDatabase("it_indexstats_kinds");
+    db.getCollection("users").insertOne(new Document("email", "a@example.com").append("at", new java.util.Date()));
+    db.getCollection("users").createIndex(Indexes.ascending("email"), new com.mongodb.client.model.IndexOptions()
+        .unique(true));
+    db.getCollection("users").createIndex(Indexes.ascending("at"), new com.mongodb.client.model.IndexOptions()
+        .expireAfter(3600L, java.util.concurrent.TimeUnit.SECONDS));
+    db.getCollection("users").createIndex(Indexes.ascending("name"));
+    IndexStatsReader.Stats stats = new IndexStatsReader(new Retrier(RetryPolicy.DEFAULT, Redactor.none()))
+        .read(db, List.of("users"));
+    assertThat(stats.usages()).extracting(IndexStatsReader.Usage::index).containsExactly("name_1");
   }
 }

@@ -269,4 +269,16 @@ public class MongoUriTest {
   void scrubUrisWorksWithoutAKnownSecret() {
     assertThat(Redactor.scrubUris("x mongodb+srv://u:pw@c.example.net/db y")).isEqualTo("x mongodb+srv://u:***@c.example.net/db y");
   }
+
+  @Test
+  void theOptionsThatTurnOffVerificationAreNamedWithoutTheRest() {
+    MongoUri uri = MongoUri.parse("mongodb://app:Pw-CANARY-1@db.example.net/bot?tls=true&tlsInsecure=TRUE&appName=x");
+    assertThat(uri.insecureTlsOptions()).containsExactly("tlsInsecure=true");
+    assertThat(MongoUri.parse("mongodb://app:Pw-CANARY-1@db/?tlsallowinvalidhostnames=true").insecureTlsOptions())
+        .containsExactly("tlsAllowInvalidHostnames=true");
+    assertThat(MongoUri.parse("mongodb://db/?sslInvalidHostNameAllowed=true").insecureTlsOptions())
+        .containsExactly("sslInvalidHostNameAllowed=true");
+    assertThat(MongoUri.parse("mongodb://db/?tls=true&tlsInsecure=false").insecureTlsOptions()).isEmpty();
+    assertThat(MongoUri.parse("mongodb://app:Pw-CANARY-1@db/").insecureTlsOptions()).isEmpty();
+  }
 }

@@ -129,6 +129,34 @@ class HideFirstOperatorIT {
     }
   }
 
+  @Test
+  void uniqueAndTtlIndexesAreNeverReportedUnused() {
+    // $indexStats counts neither a uniqueness check nor a TTL delete: on mongo-java-server, which
+    // counts nothing, only the plain index may turn unused.
+    op = new OperatorHarness("unused-kinds");
+    op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+    op.apply("users", """
+        connection:
+          secretRef: {name: mongo, key: uri}
+        database: op_unused_kinds
+        collections:
+          - name: users
+            indexes:
+              - {name: email_unique, keys: [{field: email}], unique: true}
+              - {name: expire_ttl, keys: [{field: createdAt}], expireAfterSeconds: 3600}
+              - {name: by_name, keys: [{field: name}]}
+        policy: {reportUnusedAfter: 1s}
+        """);
+    OperatorHarness.eventually().until(() -> {
+      MongoSchema s = op.get("users");
+      return s != null && s.getStatus() != null && !s.getStatus().getUnusedIndexes().isEmpty();
+    });
+    assertThat(op.get("users").getStatus().getUnusedIndexes()).extracting(u -> u.getName())
+        .containsExactly("by_name");
+    OperatorHarness.eventually().until(() -> op.registry.scrape().contains(
+        "mongosteward_index_unused{schema=\"" + op.namespace + "/users\"} 1"));
+  }
+
   static String twoIndexes(String db, String indexes, String policy) {
     return """
         connection:

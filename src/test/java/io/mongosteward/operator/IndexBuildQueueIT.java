@@ -106,6 +106,96 @@ class IndexBuildQueueIT {
         });
   }
 
+  @Test
+  void theLimitIsPerDeploymentNotPerConnectionString() {
+    slow = new SlowBuildStandIn();
+    try (SlowBuildStandIn second = new SlowBuildStandIn()) {
+      CommandRecorder sent = new CommandRecorder();
+      op = new OperatorHarness(KubeApi.client(), null, "tenants", s -> s, OperatorApp.defaultRetry(), List.of(sent));
+      // Two teams on one server, each with its own Secret: the strings differ in appName and options,
+      // so they make two clients (mongo-java-server has no users; a user differs the same way).
+      op.secret("team-a", slow.uri() + "/?appName=team-a");
+      op.secret("team-b", slow.uri() + "/?appName=team-b&maxPoolSize=7&connectTimeoutMS=4000");
+      op.secret("elsewhere", second.uri() + "/?appName=team-c");
+      op.apply("a", spec("team-a", "tenants_a", "posts", "a_1"));
+      op.apply("b", spec("team-b", "tenants_b", "posts", "b_1"));
+      op.apply("c", spec("elsewhere", "tenants_c", "posts", "c_1"));
+
+      // Another deployment builds alongside; the first one's second build waits for its slot.
+      OperatorHarness.eventually().until(() -> slow.buildsRunning() == 1 && second.buildsRunning() == 1);
+      OperatorHarness.eventually().alias("a and b: one building, one queued").until(() -> List.of("a", "b").stream()
+          .map(n -> condition(op.get(n), Conditions.RECONCILING)).filter(c -> c != null && c.getMessage() != null)
+          .anyMatch(c -> c.getMessage().contains("queued: waiting for one of the 1 index build slot(s)")));
+      OperatorHarness.eventually().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+          .until(() -> slow.buildsRunning() <= 1);
+
+      slow.open();
+      second.open();
+      op.awaitReady("a", "True", Reason.Synced.name());
+      op.awaitReady("b", "True", Reason.Synced.name());
+      op.awaitReady("c", "True", Reason.Synced.name());
+      assertThat(sent.maxInFlightOn(slow.address(), "createIndexes")).isEqualTo(1);
+      assertThat(slow.maxRunning()).isEqualTo(1);
+      assertThat(slow.buildsStarted()).isEqualTo(2);
+      assertThat(second.buildsStarted()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aSecretRotatedMidBuildKeepsSayingTheBuildRunsAndStartsNoOther() {
+    slow = new SlowBuildStandIn();
+    op = new OperatorHarness("rotate");
+    op.secret("slow", slow.uri() + "/?appName=v1");
+    op.apply("r", spec("slow", "rotate_r", "posts", "r_1"));
+    OperatorHarness.eventually().until(() -> slow.buildsRunning() == 1);
+    int clients = op.app.createdClients();
+
+    op.secret("slow", slow.uri() + "/?appName=v2"); // a rotated URI: a new client, the old one retires
+    OperatorHarness.eventually().until(() -> op.app.createdClients() > clients);
+    // The build of the old client is still this deployment's build: the status keeps saying so.
+    OperatorHarness.eventually().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(20)).until(() -> {
+      Condition c = condition(op.get("r"), Conditions.RECONCILING);
+      return c != null && "True".equals(c.getStatus()) && Reason.IndexBuilding.name().equals(c.getReason())
+          && c.getMessage().contains("posts.r_1") && c.getMessage().contains("building since")
+          && !c.getMessage().contains("without an answer");
+    });
+    assertThat(slow.buildsRunning()).isEqualTo(1);
+
+    slow.open();
+    op.awaitReady("r", "True", Reason.Synced.name());
+    assertThat(slow.buildsStarted()).as("never started twice").isEqualTo(1);
+    OperatorHarness.eventually().alias("the old client closes once its build ended").until(() -> op.app.openClients() == 1);
+  }
+
+  @Test
+  void aBuildTheServerRefusesStaysRefusedUntilItsRecheckOrAnEditNotFlappingToBuilding() {
+    CommandRecorder sent = new CommandRecorder();
+    op = new OperatorHarness(KubeApi.client(), null, "refused", s -> s.with(b -> b.permanentErrorRecheck =
+        Duration.ofMinutes(10)), OperatorApp.defaultRetry(), List.of(sent));
+    // FerretDB refuses a TTL index with 238 (NotImplemented), at every attempt.
+    op.secret("ferret", MongoBackend.FERRETDB.uri());
+    String ttl = "      - {name: seen_ttl, keys: [{field: seen_at}], expireAfterSeconds: 3600}\n";
+    String spec = "connection:\n  secretRef: {name: ferret, key: uri}\ndatabase: refused_ttl\ncollections:\n"
+        + "  - name: posts\n    indexes:\n" + ttl;
+    op.apply("r", spec);
+    op.awaitReady("r", "False", Reason.Unsupported.name());
+    long builds = sent.named("createIndexes").stream().filter(c -> c.database().equals("refused_ttl")).count();
+
+    // Resyncs every 2 s: each says the refusal again, without building, and never IndexBuilding in between.
+    OperatorHarness.eventually().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(15)).until(() -> {
+      Condition ready = condition(op.get("r"), Conditions.READY);
+      return Reason.Unsupported.name().equals(ready.getReason()) && ready.getMessage().contains("posts.seen_ttl");
+    });
+    assertThat(sent.named("createIndexes").stream().filter(c -> c.database().equals("refused_ttl")).count())
+        .as("not built again before --permanent-recheck").isEqualTo(builds);
+
+    // An edit of the spec is built again at once.
+    op.apply("r", spec + "      - {name: other_1, keys: [{field: other}]}\n");
+    OperatorHarness.eventually().until(() -> sent.named("createIndexes").stream()
+        .filter(c -> c.database().equals("refused_ttl") && c.indexes().contains("seen_ttl")).count() > builds);
+    op.awaitReady("r", "False", Reason.Unsupported.name());
+  }
+
   @ParameterizedTest(name = "$currentOp answered: {0}")
   @ValueSource(booleans = {true, false})
   void aBuildLeftRunningByARestartIsWaitedForNotStartedAgain(boolean currentOp) {

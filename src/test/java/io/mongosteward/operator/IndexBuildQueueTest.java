@@ -29,7 +29,9 @@ import org.junit.jupiter.api.Test;
  */
 class IndexBuildQueueTest {
   final List<String> nudged = new CopyOnWriteArrayList<>();
-  final IndexBuildQueue queue = new IndexBuildQueue(8, 1, Clock.systemUTC(), nudged::add);
+  static final Duration RECHECK = Duration.ofMinutes(5);
+  final BlockedBuildsTest.MutableClock clock = new BlockedBuildsTest.MutableClock();
+  final IndexBuildQueue queue = new IndexBuildQueue(8, 1, clock, RECHECK, nudged::add, client -> () -> { });
   final MongoClient one = MongoClients.create("mongodb://127.0.0.1:1");
   final MongoClient other = MongoClients.create("mongodb://127.0.0.1:2");
 
@@ -113,25 +115,92 @@ class IndexBuildQueueTest {
   }
 
   @Test
-  void aRefusalIsToldOnceToTheNextPassThenBuiltAgainAndTheCreatedPartOfABatchGoesToTheEvents() {
+  void twoClientsOfOneDeploymentShareItsSlots() {
+    CountDownLatch gate = new CountDownLatch(1);
+    AtomicInteger now = new AtomicInteger();
+    AtomicInteger max = new AtomicInteger();
+    AtomicInteger runs = new AtomicInteger();
+    var ok = body(gate, now, max, runs, c -> Outcome.applied(c, "created", Duration.ZERO));
+    // Two teams, two users, one server: two clients, one deployment.
+    try (MongoClient teamA = MongoClients.create("mongodb://team-a:pw-a@127.0.0.1:1/?appName=team-a");
+        MongoClient teamB = MongoClients.create("mongodb://team-b:pw-b@127.0.0.1:1/?appName=team-b&maxPoolSize=3")) {
+      queue.forSchema("uid-a", "ns/a", teamA).submit("posts", List.of(create("posts", "a_1")), ok, () -> null);
+      List<Outcome> b = queue.forSchema("uid-b", "ns/b", teamB).submit("posts", List.of(create("posts", "b_1")), ok,
+          () -> null);
+      assertThat(b.get(0).message()).startsWith("queued: waiting for one of the 1 index build slot(s)")
+          .doesNotContain("team-b").doesNotContain("pw-b");
+      await().atMost(Duration.ofSeconds(10)).until(() -> now.get() == 1);
+      gate.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> nudged.containsAll(List.of("ns/a", "ns/b")));
+      assertThat(max.get()).isEqualTo(1);
+      assertThat(runs.get()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aRefusalStaysUntilItsRecheckOrASpecChangeAndTheRetryKeepsSayingIt() {
     AtomicInteger runs = new AtomicInteger();
     Function<List<Action.CreateIndex>, List<Outcome>> mixed = batch -> {
       runs.incrementAndGet();
       return batch.stream().map(c -> c.name().equals("bad") ? Outcome.refused(c, ActionType.Failed, "refused: 67",
           Duration.ZERO) : Outcome.applied(c, "created", Duration.ZERO)).toList();
     };
-    BuildHandoff a = queue.forSchema("uid-a", "ns/a", one);
+    BuildHandoff a = queue.forSchema("uid-a", "ns/a", 1L, one);
     a.submit("posts", List.of(create("posts", "good"), create("posts", "bad")), mixed, () -> null);
     await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/a"));
     assertThat(queue.takeCreated("uid-a")).extracting(o -> o.action().name()).containsExactly("good");
 
-    // The next pass plans only the refused one, and gets the refusal, as if it had built it itself.
-    List<Outcome> next = a.submit("posts", List.of(create("posts", "bad")), mixed, () -> null);
-    assertThat(results(next)).containsExactly(ActionType.Failed);
-    assertThat(next.get(0).message()).isEqualTo("refused: 67");
-    assertThat(runs.get()).isEqualTo(1);
-    // The pass after that builds it again, as each resync retried a refused build before.
-    assertThat(results(a.submit("posts", List.of(create("posts", "bad")), mixed, () -> null)))
+    // Each pass before the recheck gets the refusal, as if it had built it itself: no flapping to Building.
+    for (int pass = 0; pass < 3; pass++) {
+      List<Outcome> next = a.submit("posts", List.of(create("posts", "bad")), mixed, () -> null);
+      assertThat(results(next)).containsExactly(ActionType.Failed);
+      assertThat(next.get(0).message()).isEqualTo("refused: 67");
+      clock.advance(Duration.ofMinutes(1));
+    }
+    assertThat(runs.get()).as("not built again before the recheck").isEqualTo(1);
+
+    // Due: built again, and while that runs the pass still says the refusal, not Building.
+    clock.advance(RECHECK);
+    List<Outcome> retry = a.submit("posts", List.of(create("posts", "bad")), mixed, () -> null);
+    assertThat(results(retry)).containsExactly(ActionType.Failed);
+    assertThat(retry.get(0).message()).startsWith("refused: 67; building it again");
+    await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> nudged.size() == 2);
+    assertThat(a.submit("posts", List.of(create("posts", "bad")), mixed, () -> null).get(0).message())
+        .isEqualTo("refused: 67");
+
+    // A changed spec (another generation) is built again at once.
+    BuildHandoff edited = queue.forSchema("uid-a", "ns/a", 2L, one);
+    assertThat(results(edited.submit("posts", List.of(create("posts", "bad")), mixed, () -> null)))
+        .containsExactly(ActionType.Failed);
+    await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 3);
+    await().atMost(Duration.ofSeconds(10)).until(() -> nudged.size() == 3);
+    assertThat(edited.submit("posts", List.of(create("posts", "bad")), mixed, () -> null).get(0).message())
+        .isEqualTo("refused: 67");
+
+    // So is a new client of the same deployment (a rotated Secret: other credentials, perhaps a privilege more).
+    try (MongoClient rotated = MongoClients.create("mongodb://new-user:pw@127.0.0.1:1")) {
+      queue.forSchema("uid-a", "ns/a", 2L, rotated).submit("posts", List.of(create("posts", "bad")), mixed, () -> null);
+      await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 4);
+    }
+  }
+
+  @Test
+  void duplicatesThatBlockedABuildAreToldOnceForTheirOwnRecountToTakeOver() {
+    AtomicInteger runs = new AtomicInteger();
+    Function<List<Action.CreateIndex>, List<Outcome>> blocked = batch -> {
+      runs.incrementAndGet();
+      return batch.stream().map(c -> Outcome.refused(c, ActionType.BlockedByDuplicates, "2 duplicate groups",
+          Duration.ZERO)).toList();
+    };
+    BuildHandoff a = queue.forSchema("uid-a", "ns/a", 1L, one);
+    a.submit("posts", List.of(create("posts", "u_1")), blocked, () -> null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/a"));
+    assertThat(results(a.submit("posts", List.of(create("posts", "u_1")), blocked, () -> null)))
+        .containsExactly(ActionType.BlockedByDuplicates);
+    // The passes after recount the duplicates (BlockedBuilds) and hand the build here only once they
+    // are gone: it is built then, not answered with the stale refusal.
+    assertThat(results(a.submit("posts", List.of(create("posts", "u_1")), blocked, () -> null)))
         .containsExactly(ActionType.Building);
     await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 2);
   }

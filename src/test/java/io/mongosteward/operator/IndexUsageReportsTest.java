@@ -118,4 +118,69 @@ class IndexUsageReportsTest {
     UnusedIndexStatus only = reports.report("one", WEEK, read).unused().get(0);
     assertThat(only.getName()).isEqualTo("a");
   }
+
+  static IndexStatsReader.Access on(String shard, long ops, Instant since) {
+    return new IndexStatsReader.Access(shard + "/" + shard + "-0:27018", ops, since);
+  }
+
+  static IndexStatsReader.Stats sharded(String index, IndexStatsReader.Access... accesses) {
+    return new IndexStatsReader.Stats(List.of(new IndexStatsReader.Usage("posts", index, List.of(accesses))), null);
+  }
+
+  @Test
+  void anIndexBusyOnOneShardIsNotUnusedBecauseAnotherShardNeverUsesIt() {
+    Instant start = T0.minus(Duration.ofDays(60));
+    stats.set(sharded("author_1", on("shardA", 1_000_000, start), on("shardB", 0, start)));
+    assertThat(names(reports.report("uid", WEEK, read))).isEmpty();
+    // A week on, shard A's count grew: used; shard B's standing still changes nothing.
+    clock.now = T0.plus(WEEK);
+    stats.set(sharded("author_1", on("shardA", 1_000_500, start), on("shardB", 0, start)));
+    assertThat(names(reports.report("uid", WEEK, read))).isEmpty();
+    // Only when no shard's count moves for the whole period is it unused, since the last growth.
+    clock.now = T0.plus(WEEK).plus(WEEK);
+    IndexUsageReports.Report r = reports.report("uid", WEEK, read);
+    assertThat(names(r)).containsExactly("posts.author_1");
+    assertThat(r.unused().get(0).getUnusedSince()).isEqualTo(T0.plus(WEEK).toString());
+  }
+
+  @Test
+  void neverUsedOnAnyShardIsUnusedSinceTheLatestStartOfCounting() {
+    // Shard B restarted 10 days ago: before that it may have used the index, so 10 days, not 60.
+    stats.set(sharded("author_1", on("shardA", 0, T0.minus(Duration.ofDays(60))),
+        on("shardB", 0, T0.minus(Duration.ofDays(10)))));
+    IndexUsageReports.Report r = reports.report("uid", WEEK, read);
+    assertThat(names(r)).containsExactly("posts.author_1");
+    assertThat(r.unused().get(0).getUnusedSince()).isEqualTo(T0.minus(Duration.ofDays(10)).toString());
+  }
+
+  @Test
+  void aCountThatFallsBackIsARestartAndStartsTheClockAgain() {
+    Instant start = T0.minus(Duration.ofDays(60));
+    stats.set(sharded("author_1", on("shardA", 7, start), on("shardB", 3, start)));
+    reports.report("uid", WEEK, read);
+    // Shard A restarted and counted 4 since; the sum (7) is what it was, yet the index was used.
+    clock.now = T0.plus(WEEK);
+    stats.set(sharded("author_1", on("shardA", 4, T0.plus(Duration.ofDays(6))), on("shardB", 3, start)));
+    assertThat(names(reports.report("uid", WEEK, read))).isEmpty();
+  }
+
+  @Test
+  void aReadThatReachesAnotherMemberKeepsWhatTheFirstMemberShowed() {
+    // Reads go to whichever member the read preference picks: a member not in this read keeps its
+    // last count, and one seen for the first time with a count starts the clock.
+    Instant start = T0.minus(Duration.ofDays(60));
+    stats.set(new IndexStatsReader.Stats(List.of(new IndexStatsReader.Usage("posts", "a", List.of(
+        new IndexStatsReader.Access("db0:27017", 5, start)))), null));
+    reports.report("uid", WEEK, read);
+    clock.now = T0.plus(WEEK);
+    stats.set(new IndexStatsReader.Stats(List.of(new IndexStatsReader.Usage("posts", "a", List.of(
+        new IndexStatsReader.Access("db1:27017", 9, start)))), null));
+    assertThat(names(reports.report("uid", WEEK, read))).isEmpty();
+    clock.now = T0.plus(WEEK).plus(WEEK);
+    stats.set(new IndexStatsReader.Stats(List.of(new IndexStatsReader.Usage("posts", "a", List.of(
+        new IndexStatsReader.Access("db0:27017", 5, start)))), null));
+    IndexUsageReports.Report r = reports.report("uid", WEEK, read);
+    assertThat(names(r)).containsExactly("posts.a");
+    assertThat(r.unused().get(0).getUnusedSince()).isEqualTo(T0.plus(WEEK).toString());
+  }
 }

@@ -174,6 +174,7 @@ class K3sChartIT {
     return new ImageFromDockerfile(IMAGE_REPOSITORY + ":" + IMAGE_TAG, true)
         .withFileFromPath("Dockerfile", Path.of("Dockerfile"))
         .withFileFromPath("target/mongo-steward.jar", JAR)
+        .withFileFromPath("scripts/image", Path.of("scripts", "image"))
         .get();
   }
 

@@ -47,7 +47,7 @@ class MongoSchemaReconcilerTest {
       new SchemaConnections(null, mongo.clients()), mongo.engine(), new SchemaStatuses(clock),
       new SchemaEvents(events, clock), new OperatorMetrics(registry), new BlockedBuilds(clock, Duration.ofHours(1)),
       new ReconcileWatch(clock, Duration.ofMinutes(90)), new SchemaNudge(null, java.util.Set.of()),
-      new IndexBuildQueue(1, 1, clock, s -> { }));
+      new IndexBuildQueue(1, 1, clock, Duration.ofMinutes(5), s -> { }, mongo.clients()::hold));
 
   @AfterEach
   void close() {

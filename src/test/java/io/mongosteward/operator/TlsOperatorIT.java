@@ -185,4 +185,31 @@ class TlsOperatorIT {
       assertThat(posts.countDocuments(new org.bson.Document("title_trimmed", "Title 7"))).isEqualTo(1);
     }
   }
+
+  @Test
+  void anInsecureOptionOfTheConnectionStringIsSaidOnReadyAndInAnEventLikeInsecureSkipVerify() {
+    String db = "tls_uri_insecure";
+    try (OperatorHarness op = harness("tls-uri-insecure")) {
+      // Verified against the CA, but not the host name: the Java driver's tlsInsecure does the same.
+      op.secret("mongo", SERVERS.open().uri() + "/?tls=true&tlsAllowInvalidHostnames=true");
+      caSecret(op, "mongo-ca", SERVERS.open().ca.certPem());
+      op.apply("s", spec(db, "{caSecretRef: {name: mongo-ca}}"));
+      op.awaitReady("s", "True", Reason.Synced.name());
+      assertThat(op.ready("s").getMessage()).contains("the connection string sets tlsAllowInvalidHostnames=true")
+          .doesNotContain("mongodb://").doesNotContain("127.0.0.1");
+      OperatorHarness.eventually().until(() -> !events(op, Reason.InsecureSkipVerify.name()).isEmpty());
+      Event e = events(op, Reason.InsecureSkipVerify.name()).get(0);
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getMessage()).contains("tlsAllowInvalidHostnames=true").contains("not verified")
+          .doesNotContain("mongodb://");
+
+      // Without a tls block at all: tlsInsecure in the connection string alone.
+      op.secret("plain", io.mongosteward.testsupport.MongoBackend.MONGO_JAVA_SERVER.uri() + "/?tlsInsecure=true");
+      op.apply("u", spec(db + "_u", "null").replace("  tls: null\n", "").replace("{name: mongo}", "{name: plain}"));
+      op.awaitReady("u", "True", Reason.Synced.name());
+      assertThat(op.ready("u").getMessage()).contains("the connection string sets tlsInsecure=true");
+      OperatorHarness.eventually().until(() -> events(op, Reason.InsecureSkipVerify.name()).stream()
+          .anyMatch(x -> x.getInvolvedObject().getName().equals("u")));
+    }
+  }
 }

@@ -71,7 +71,7 @@ class SidecarManifestIT {
     for (EnvVar e : c.getEnv()) {
       pb.environment().put(e.getName(), e.getValue());
     }
-    assertThat(pb.environment().get("JAVA_TOOL_OPTIONS")).contains("-Xmx40m");
+    assertThat(pb.environment().get("JAVA_TOOL_OPTIONS")).contains("-Xmx24m");
     Process p = pb.start();
     try {
       await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> Http.status(port, "/readyz") == 200);

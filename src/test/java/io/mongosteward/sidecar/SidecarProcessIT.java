@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import eu.rekawek.toxiproxy.Proxy;
 import io.mongosteward.health.Sidecar;
 import io.mongosteward.testsupport.MongoBackend;
+import io.mongosteward.testsupport.SidecarJvm;
 import io.mongosteward.testsupport.TestServers;
 import io.mongosteward.testsupport.Toxiproxy;
 import java.io.IOException;
@@ -36,13 +37,16 @@ class SidecarProcessIT {
   }
 
   Process sidecar(Map<String, String> env, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:+UseSerialGC", "-Xmx64m", "-cp", System.getProperty("java.class.path"), "io.mongosteward.cli.Main",
+    // The JVM flags users run it with (deploy/examples/sidecar-deployment.yaml).
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(SidecarJvm.jvmFlags());
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.mongosteward.cli.Main",
         "sidecar"));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve("sidecar.log").toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("MONGODB_") || k.startsWith("MONGOSTEWARD_"));
+    pb.environment().putAll(SidecarJvm.otherEnv());
     pb.environment().putAll(env);
     Process p = pb.start();
     processes.add(p);

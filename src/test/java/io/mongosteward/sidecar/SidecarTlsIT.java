@@ -129,4 +129,38 @@ class SidecarTlsIT {
           .doesNotContain("BEGIN");
     }
   }
+
+  @Test
+  void aRotationToGarbageKeepsTheLastGoodMaterialAndHealthSaysSo() throws IOException {
+    Path current = tmp.resolve("current");
+    Certs.Issued client = Certs.client(mutual.ca, "app", false);
+    mount(current, "v1", client);
+    TlsFiles.Paths paths = new TlsFiles.Paths(current.resolve("ca.crt"), current.resolve("tls.crt"),
+        current.resolve("tls.key"), new TlsContexts.Names("--tls-ca-file", "--tls-cert-file", "--tls-key-file"));
+    Clients clients = new Clients();
+    MongoUri uri = MongoUri.parse(mutual.uri());
+    ProbeSettings settings = ProbeSettings.of(Duration.ofMillis(200), Duration.ofSeconds(2));
+    try (RunningSidecar sidecar = RunningSidecar.startWithTls(() -> uri, new TlsFiles(paths, TlsFiles.read(paths)),
+        settings, clients)) {
+      await().atMost(Duration.ofSeconds(15)).until(() -> sidecar.status("/readyz") == 200);
+      assertThat(sidecar.health().at("/warning").isMissingNode()).isTrue();
+
+      // The Secret now holds garbage in tls.key.
+      mount(current, "v2", client);
+      Files.writeString(tmp.resolve("v2").resolve("tls.key"), "garbage, not a key");
+      await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.health().at("/warning").asText()
+          .contains("kept the last good TLS material"));
+      assertThat(sidecar.health().at("/warning").asText()).contains("--tls-key-file holds no PEM private key")
+          .doesNotContain("garbage");
+      long checks = sidecar.health().at("/checks").asLong();
+      await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.health().at("/checks").asLong() > checks + 2);
+      assertThat(sidecar.status("/readyz")).as("still pinging with the old material").isEqualTo(200);
+      assertThat(clients.seen).as("no new client for unusable files").hasSize(1);
+
+      // Repaired: the warning goes.
+      mount(current, "v3", client);
+      await().atMost(Duration.ofSeconds(10)).until(() -> sidecar.health().at("/warning").isMissingNode());
+      assertThat(sidecar.status("/readyz")).isEqualTo(200);
+    }
+  }
 }

@@ -61,4 +61,81 @@ class TlsFilesTest {
     TlsFiles.Paths noKey = new TlsFiles.Paths(null, dir.resolve("tls.crt"), null, paths().names());
     assertThatThrownBy(() -> TlsFiles.read(noKey)).hasMessageContaining("--tls-cert-file needs its private key");
   }
+
+  @Test
+  void aDerCaFileIsNamedAsDerWithTheCommandThatConvertsIt() throws Exception {
+    Path der = dir.resolve("ca.der");
+    Files.write(der, new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter().getCertificate(CA.cert())
+        .getEncoded());
+    TlsFiles.Paths paths = new TlsFiles.Paths(der, null, null,
+        new TlsContexts.Names("--tls-ca-file " + der, "--tls-cert-file", "--tls-key-file"));
+    assertThatThrownBy(() -> TlsFiles.read(paths))
+        .isInstanceOf(TlsContexts.InvalidTlsMaterialException.class)
+        .hasMessageContaining("--tls-ca-file " + der + " holds no PEM certificate")
+        .hasMessageContaining("it looks like DER: convert with `openssl x509 -inform der")
+        .hasMessageNotContaining("MalformedInputException");
+  }
+
+  @Test
+  void aDerKeyFileIsNamedAsDerToo() throws IOException {
+    Certs.Issued client = Certs.client(CA, "a", false);
+    write(client);
+    Files.write(dir.resolve("tls.key"), client.keys().getPrivate().getEncoded());
+    assertThatThrownBy(() -> TlsFiles.read(paths())).hasMessageContaining("--tls-key-file holds no PEM private key")
+        .hasMessageContaining("it looks like DER: convert with `openssl pkey -inform der");
+  }
+
+  @Test
+  void aBinaryFileIsNoPemCertificateNotAnUnreadableFile() throws IOException {
+    Path binary = dir.resolve("random.bin");
+    byte[] bytes = new byte[512];
+    new java.util.Random(42).nextBytes(bytes);
+    bytes[0] = (byte) 0xff; // not the start of a DER SEQUENCE, and not UTF-8
+    Files.write(binary, bytes);
+    TlsFiles.Paths paths = new TlsFiles.Paths(binary, null, null,
+        new TlsContexts.Names("--tls-ca-file " + binary, "--tls-cert-file", "--tls-key-file"));
+    assertThatThrownBy(() -> TlsFiles.read(paths)).hasMessageContaining("--tls-ca-file " + binary
+        + " holds no PEM certificate").hasMessageNotContaining("MalformedInputException")
+        .hasMessageNotContaining("DER");
+  }
+
+  @Test
+  void aPemFileWithALatin1CommentIsRead() throws IOException {
+    write(Certs.client(CA, "a", false));
+    Files.write(dir.resolve("ca.crt"), ("# Zertifikat f\u00fcr die Pr\u00fcfung\n" + CA.certPem())
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    assertThat(TlsFiles.read(paths()).caPem()).contains("-----BEGIN CERTIFICATE-----");
+  }
+
+  @Test
+  void aBrokenRotationIsLoggedOnceAsKeepingTheLastGoodMaterialAndItsRepairToo() throws IOException {
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        TlsFiles.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    logs.start();
+    logger.addAppender(logs);
+    try {
+      Certs.Issued client = Certs.client(CA, "a", false);
+      write(client);
+      TlsFiles files = new TlsFiles(paths(), TlsFiles.read(paths()));
+      TlsMaterial good = files.get();
+      // The Secret now holds garbage: a probe failure would restart the pod, so the sidecar pings on.
+      Files.writeString(dir.resolve("tls.key"), "garbage, not a key");
+      assertThat(files.get()).isSameAs(good);
+      assertThat(files.get()).isSameAs(good);
+      java.util.List<String> warnings = logs.list.stream()
+          .filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN).map(e -> e.getFormattedMessage()).toList();
+      assertThat(warnings).as("once per bad state, not per ping").singleElement().satisfies(w -> assertThat(w)
+          .contains("--tls-key-file holds no PEM private key")
+          .contains("kept the last good TLS material (" + good + ")")
+          .doesNotContain("garbage"));
+      write(client);
+      assertThat(files.get()).isEqualTo(good);
+      assertThat(logs.list.stream().map(e -> e.getFormattedMessage()))
+          .anySatisfy(m -> assertThat(m).contains("TLS files are usable again"));
+    } finally {
+      logger.detachAppender(logs);
+    }
+  }
 }

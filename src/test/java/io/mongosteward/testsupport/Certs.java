@@ -102,14 +102,46 @@ public final class Certs {
     }));
   }
 
+  /** What is wrong with a server certificate, for tests of the client's refusal. */
+  public enum Flaw {
+    /** Valid from an hour ago for two days, for 127.0.0.1 and localhost. */
+    NONE,
+    /** Its validity ended a day ago. */
+    EXPIRED,
+    /** Its validity starts tomorrow. */
+    NOT_YET_VALID,
+    /** Valid, but for db.example.net only: not the address the tests connect to. */
+    WRONG_NAME
+  }
+
   /** A server certificate for 127.0.0.1 and localhost. */
   public static Issued server(Issued ca) {
+    return server(ca, Flaw.NONE);
+  }
+
+  /** A server certificate with {@code flaw}. */
+  public static Issued server(Issued ca, Flaw flaw) {
     KeyPair keys = rsa();
-    return new Issued("server", keys, build("localhost", keys, ca, b -> {
-      b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-          new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
-      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-    }));
+    Instant now = Instant.now();
+    Instant from = switch (flaw) {
+      case EXPIRED -> now.minus(Duration.ofDays(3));
+      case NOT_YET_VALID -> now.plus(Duration.ofDays(1));
+      default -> now.minus(Duration.ofHours(1));
+    };
+    Instant to = switch (flaw) {
+      case EXPIRED -> now.minus(Duration.ofDays(1));
+      case NOT_YET_VALID -> now.plus(Duration.ofDays(3));
+      default -> now.plus(Duration.ofDays(2));
+    };
+    GeneralName[] names = flaw == Flaw.WRONG_NAME
+        ? new GeneralName[] {new GeneralName(GeneralName.dNSName, "db.example.net")}
+        : new GeneralName[] {new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+            new GeneralName(GeneralName.dNSName, "localhost")};
+    return new Issued("server", keys, build(flaw == Flaw.WRONG_NAME ? "db.example.net" : "localhost", keys, ca,
+        from, to, b -> {
+          b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
+          b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        }));
   }
 
   /** A client certificate; {@code ec} gives it a P-256 key instead of RSA. */
@@ -124,14 +156,19 @@ public final class Certs {
   }
 
   private static X509CertificateHolder build(String cn, KeyPair keys, Issued issuer, Extensions extensions) {
+    Instant now = Instant.now();
+    return build(cn, keys, issuer, now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(2)), extensions);
+  }
+
+  private static X509CertificateHolder build(String cn, KeyPair keys, Issued issuer, Instant from, Instant to,
+      Extensions extensions) {
     try {
-      Instant now = Instant.now();
       X500Name subject = new X500Name("CN=" + cn);
       X500Name issuerName = issuer == null ? subject : issuer.cert().getSubject();
       PrivateKey signer = issuer == null ? keys.getPrivate() : issuer.keys().getPrivate();
       JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(issuerName,
-          BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(now.minus(Duration.ofHours(1))),
-          Date.from(now.plus(Duration.ofDays(2))), subject, keys.getPublic());
+          BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(from), Date.from(to),
+          subject, keys.getPublic());
       extensions.add(b);
       String algorithm = signer.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256withRSA";
       return b.build(new JcaContentSignerBuilder(algorithm).build(signer));

@@ -29,9 +29,14 @@ public final class TlsFerret implements AutoCloseable {
   }
 
   public static TlsFerret start(boolean requireClientCert) {
+    return start(requireClientCert, Certs.Flaw.NONE);
+  }
+
+  /** One that serves a server certificate with {@code flaw} (expired, not valid yet, another host name). */
+  public static TlsFerret start(boolean requireClientCert, Certs.Flaw flaw) {
     Path binary = TestServers.ferretDb();
     Certs.Issued ca = Certs.ca("mongo-steward test CA");
-    Certs.Issued server = Certs.server(ca);
+    Certs.Issued server = Certs.server(ca, flaw);
     try {
       Path dir = Files.createTempDirectory("ferretdb-tls");
       server.writeTo(dir.resolve("server"));

@@ -32,7 +32,10 @@ public enum Reason {
   TLSHandshakeFailed,
   /** A TLS Secret (spec.connection.tls) holds no usable PEM certificate or key. */
   InvalidTLSMaterial,
-  /** A Warning Event: spec.connection.tls.insecureSkipVerify turns off the server's verification. */
+  /**
+   * A Warning Event: spec.connection.tls.insecureSkipVerify, or tlsInsecure /
+   * tlsAllowInvalidHostnames in the connection string, turns off the server's verification.
+   */
   InsecureSkipVerify,
   /** Network, timeouts, elections: retried with backoff. */
   MongoUnreachable,

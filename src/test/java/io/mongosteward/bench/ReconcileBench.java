@@ -1,0 +1,312 @@
+package io.mongosteward.bench;
+
+import static io.mongosteward.bench.BenchReport.fmt;
+import static io.mongosteward.bench.BenchReport.ms;
+import static io.mongosteward.bench.BenchReport.ratio;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexModel;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
+import io.mongosteward.api.v1alpha1.IndexSpec;
+import io.mongosteward.api.v1alpha1.MongoSchemaSpec;
+import io.mongosteward.mongo.ClientRegistry;
+import io.mongosteward.mongo.MongoUri;
+import io.mongosteward.mongo.Redactor;
+import io.mongosteward.mongo.Retrier;
+import io.mongosteward.mongo.RetryPolicy;
+import io.mongosteward.mongo.SchemaApplier;
+import io.mongosteward.mongo.SchemaEngine;
+import io.mongosteward.mongo.ServerInfo;
+import io.mongosteward.mongo.SyncResult;
+import io.mongosteward.plan.IndexDefinitions;
+import io.mongosteward.plan.Owner;
+import io.mongosteward.plan.Specs;
+import io.mongosteward.testsupport.CommandRecorder;
+import io.mongosteward.testsupport.MongoBackend;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * Not a test: what a reconcile costs against the driver alone, on each MongoDB-wire stand-in.
+ * A schema of {@code bench.collections} (50) collections with {@code bench.indexes} (5) indexes
+ * each and 2 counters seeded from a field, through {@link SchemaEngine} as the operator's
+ * reconciler calls it (a pass with the schema's owner, then status.server from
+ * {@link ServerInfo.Reader}). Three figures per backend:
+ * <ol>
+ *   <li>the commands of one no-op pass, by name, from a driver CommandListener;</li>
+ *   <li>the wall time of a no-op pass next to the driver listing the same indexes and reading the
+ *       same counter documents and seed maxima, interleaved pass by pass, {@code bench.passes}
+ *       (20) of each per round;</li>
+ *   <li>converging every index from an empty database next to the driver sending one
+ *       createIndexes per collection, the database dropped before each, interleaved.</li>
+ * </ol>
+ * Rounds: {@code bench.rounds} (5). Backends: {@code bench.backends} (MONGO_JAVA_SERVER,FERRETDB;
+ * FerretDB is skipped when scripts/build-test-servers.sh has not built it).
+ * Run: {@code mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ReconcileBench}.
+ */
+class ReconcileBench {
+  static final int COLLECTIONS = BenchReport.intKnob("bench.collections", null, 50);
+  static final int INDEXES = BenchReport.intKnob("bench.indexes", null, 5);
+  static final int PASSES = BenchReport.intKnob("bench.passes", null, 20);
+  static final int ROUNDS = BenchReport.rounds();
+  static final List<MongoBackend> BACKENDS = Arrays.stream(
+      System.getProperty("bench.backends", "MONGO_JAVA_SERVER,FERRETDB").split(","))
+      .map(String::strip).map(MongoBackend::valueOf).toList();
+  /** The operator's owner carries the MongoSchema's uid. */
+  static final Owner OWNER = new Owner("bench", "reconcile", "00000000-0000-0000-0000-00000000bench");
+  static final double NOOP_GOAL = 1.2;
+  static final double CONVERGE_GOAL = 1.1;
+
+  private final CommandRecorder commands = new CommandRecorder();
+  private final Retrier retrier = new Retrier(RetryPolicy.DEFAULT, Redactor.none());
+  private final SchemaEngine engine = new SchemaEngine(retrier);
+  private final ServerInfo.Reader serverInfo = new ServerInfo.Reader();
+
+  @Test
+  void measure() {
+    BenchReport report = new BenchReport("ReconcileBench", "Reconcile: commands and wall time against the raw driver",
+        fmt("A schema of %d collections × %d indexes and 2 counters seeded from a field, reconciled by the operator's "
+            + "engine; the baseline is the driver alone doing the same work, interleaved in the same run. Goals: a "
+            + "no-op pass sends 1 listIndexes per collection, the counter reads, 0 writes and no other command, in "
+            + "≤%.1f× the driver's time; converging from empty takes ≤%.1f× one createIndexes per collection. %d "
+            + "rounds; load average %s at the start.", COLLECTIONS, INDEXES, NOOP_GOAL, CONVERGE_GOAL, ROUNDS,
+            BenchReport.loadAverage()))
+        .columns("backend", "figure", "engine: median (min–max)", "raw driver: median (min–max)", "ratio", "goal",
+            "met");
+    try (ClientRegistry clients = new ClientRegistry(retrier, List.of(commands))) {
+      for (MongoBackend backend : BACKENDS) {
+        String uri;
+        try {
+          uri = backend.uri();
+        } catch (TestAbortedException e) {
+          report.reading(backend + " skipped: " + e.getMessage());
+          continue;
+        }
+        MongoClient client = clients.connect(MongoUri.parse(uri), null);
+        measure(backend, client, report);
+      }
+    }
+    report.reading("Load average " + BenchReport.loadAverage() + " at the end.");
+    report.write();
+  }
+
+  private void measure(MongoBackend backend, MongoClient client, BenchReport report) {
+    String name = "bench_reconcile_" + backend.name().toLowerCase();
+    MongoDatabase db = client.getDatabase(name);
+    db.drop();
+    MongoSchemaSpec spec = spec(name);
+    seedCounterSources(db);
+    SyncResult first = pass(client, db, spec);
+    assertThat(first.converged()).as("the first pass converges").isTrue();
+
+    // 1. The commands of one no-op pass, after one that read buildInfo (once per client).
+    pass(client, db, spec);
+    commands.clear();
+    SyncResult noop = pass(client, db, spec);
+    assertThat(noop.plan().hasChanges()).as("a no-op pass").isFalse();
+    List<CommandRecorder.Command> sent = commands.commands();
+    Map<String, Long> byName = sent.stream().collect(Collectors.groupingBy(c -> c.name() + (c.collection() == null
+        ? "" : c.name().equals("listIndexes") ? "" : " " + c.collection()), TreeMap::new, Collectors.counting()));
+    long listIndexes = sent.stream().filter(c -> c.name().equals("listIndexes")).count();
+    long writes = sent.stream().filter(c -> CommandRecorder.WRITES.contains(c.name())).count();
+    long counterReads = sent.stream().filter(ReconcileBench::counterRead).count();
+    List<String> other = sent.stream().filter(c -> !c.name().equals("listIndexes") && !CommandRecorder.WRITES.contains(
+        c.name()) && !counterRead(c)).map(c -> c.name() + " " + c.collection()).toList();
+    boolean commandGoal = listIndexes == COLLECTIONS && writes == 0 && other.isEmpty() && counterReads == 4;
+    report.row(backend.name(), "commands per no-op pass", fmt("%d: %s", sent.size(), byName.entrySet().stream()
+            .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "))),
+        fmt("%d (%d listIndexes, 4 counter reads)", COLLECTIONS + 4, COLLECTIONS),
+        fmt("%d extra", sent.size() - (COLLECTIONS + 4)), fmt("%d listIndexes, 4 counter reads, 0 writes, nothing else",
+            COLLECTIONS), commandGoal ? "yes" : "no: " + (other.isEmpty() ? "" : "also " + String.join(", ", other))
+            + (writes > 0 ? " " + writes + " writes" : ""));
+
+    // 2. No-op wall time, interleaved with the raw driver's reads; the order alternates.
+    List<Double> engineMs = new ArrayList<>();
+    List<Double> rawMs = new ArrayList<>();
+    for (int i = 0; i < PASSES; i++) { // warm-up, not counted
+      pass(client, db, spec);
+      rawReads(db);
+    }
+    for (int round = 0; round < ROUNDS; round++) {
+      for (int i = 0; i < PASSES; i++) {
+        boolean engineFirst = (round * PASSES + i) % 2 == 0;
+        if (engineFirst) engineMs.add(timePass(client, db, spec));
+        rawMs.add(timeRaw(db));
+        if (!engineFirst) engineMs.add(timePass(client, db, spec));
+      }
+    }
+    BenchReport.Stats e = BenchReport.Stats.of(engineMs);
+    BenchReport.Stats r = BenchReport.Stats.of(rawMs);
+    double noopRatio = e.ratioTo(r);
+    report.row(backend.name(), fmt("no-op pass (%d × %d passes)", ROUNDS, PASSES), ms(e), ms(r), ratio(noopRatio),
+        fmt("≤%.1f×", NOOP_GOAL), noopRatio <= NOOP_GOAL ? "yes" : "no");
+
+    // 3. Converge from empty: the engine (claims, createIndexes per collection, counter seeds) and
+    // the driver's createIndexes per collection, each on a dropped database.
+    List<Double> convergeMs = new ArrayList<>();
+    List<Double> createMs = new ArrayList<>();
+    for (int round = 0; round < ROUNDS; round++) {
+      boolean engineFirst = round % 2 == 0;
+      if (engineFirst) convergeMs.add(timeConverge(client, db, spec));
+      createMs.add(timeRawCreate(db));
+      if (!engineFirst) convergeMs.add(timeConverge(client, db, spec));
+    }
+    // What converging sends, by name: the reason its time differs from the baseline's.
+    commands.clear();
+    timeConverge(client, db, spec);
+    Map<String, Long> convergeCommands = commands.commands().stream().filter(cmd -> !cmd.name().equals("drop")
+        && !cmd.name().equals("dropDatabase") && !cmd.name().equals("insert"))
+        .collect(Collectors.groupingBy(CommandRecorder.Command::name, TreeMap::new, Collectors.counting()));
+    long convergeTotal = convergeCommands.values().stream().mapToLong(Long::longValue).sum();
+    report.row(backend.name(), "commands to converge from empty", fmt("%d: %s", convergeTotal,
+        convergeCommands.entrySet().stream().map(x -> x.getValue() + " " + x.getKey()).collect(Collectors.joining(", "))),
+        fmt("%d createIndexes", COLLECTIONS), ratio(convergeTotal / (double) COLLECTIONS), "—", "—");
+    BenchReport.Stats c = BenchReport.Stats.of(convergeMs);
+    BenchReport.Stats k = BenchReport.Stats.of(createMs);
+    double convergeRatio = c.ratioTo(k);
+    report.row(backend.name(), fmt("converge %d indexes from empty (%d rounds)", COLLECTIONS * INDEXES, ROUNDS), ms(c),
+        ms(k), ratio(convergeRatio), fmt("≤%.1f×", CONVERGE_GOAL), convergeRatio <= CONVERGE_GOAL ? "yes" : "no");
+    db.drop();
+  }
+
+  /** A read of a counter's document, or of its seed field's max (the first two collections). */
+  private static boolean counterRead(CommandRecorder.Command c) {
+    return c.name().equals("find") && List.of("counters", collection(0), collection(1)).contains(c.collection());
+  }
+
+  /** One pass as the operator's reconciler makes it: engine.sync with the schema's owner, then status.server. */
+  private SyncResult pass(MongoClient client, MongoDatabase db, MongoSchemaSpec spec) {
+    SyncResult result = engine.sync(db, spec, new SchemaEngine.Pass(OWNER, false, SchemaEngine.DuplicateCheck.NONE,
+        SchemaApplier.Progress.NONE, null, null));
+    serverInfo.tryRead(client);
+    return result;
+  }
+
+  private double timePass(MongoClient client, MongoDatabase db, MongoSchemaSpec spec) {
+    long t0 = System.nanoTime();
+    SyncResult r = pass(client, db, spec);
+    double millis = (System.nanoTime() - t0) / 1e6;
+    if (r.plan().hasChanges()) throw new AssertionError("a no-op pass planned changes: " + r.plan().actions());
+    return millis;
+  }
+
+  /** What a no-op pass must read, with the driver alone: every collection's indexes, each counter and its seed's max. */
+  private static int rawReads(MongoDatabase db) {
+    int n = 0;
+    for (int i = 0; i < COLLECTIONS; i++) {
+      n += db.getCollection(collection(i)).listIndexes().into(new ArrayList<>()).size();
+    }
+    for (int i = 0; i < 2; i++) {
+      Document counter = db.getCollection("counters").find(Filters.eq("_id", "counter" + i))
+          .projection(Projections.include("seq")).first();
+      Document max = db.getCollection(collection(i)).find().sort(Sorts.descending("seq" + i))
+          .projection(Projections.fields(Projections.include("seq" + i), Projections.excludeId())).limit(1).first();
+      n += (counter == null ? 0 : 1) + (max == null ? 0 : 1);
+    }
+    return n;
+  }
+
+  private static double timeRaw(MongoDatabase db) {
+    long t0 = System.nanoTime();
+    int n = rawReads(db);
+    double millis = (System.nanoTime() - t0) / 1e6;
+    if (n != COLLECTIONS * (INDEXES + 1) + 4) throw new AssertionError("the raw reads found " + n + " entries");
+    return millis;
+  }
+
+  private double timeConverge(MongoClient client, MongoDatabase db, MongoSchemaSpec spec) {
+    db.drop();
+    seedCounterSources(db);
+    long t0 = System.nanoTime();
+    SyncResult r = pass(client, db, spec);
+    double millis = (System.nanoTime() - t0) / 1e6;
+    if (!r.converged()) throw new AssertionError("did not converge: " + r.plan().actions());
+    return millis;
+  }
+
+  private static double timeRawCreate(MongoDatabase db) {
+    db.drop();
+    seedCounterSources(db);
+    List<List<IndexModel>> models = new ArrayList<>();
+    for (int i = 0; i < COLLECTIONS; i++) models.add(indexModels(i));
+    long t0 = System.nanoTime();
+    for (int i = 0; i < COLLECTIONS; i++) {
+      db.getCollection(collection(i)).createIndexes(models.get(i));
+    }
+    return (System.nanoTime() - t0) / 1e6;
+  }
+
+  /** The same indexes the spec declares, as the driver's models, built from the same createIndexes documents. */
+  private static List<IndexModel> indexModels(int c) {
+    List<IndexModel> out = new ArrayList<>();
+    for (IndexSpec index : indexSpecs()) {
+      Document doc = IndexDefinitions.toCreateDocument(IndexDefinitions.fromSpec(index));
+      IndexOptions options = new IndexOptions().name(doc.getString("name")).unique(doc.getBoolean("unique", false))
+          .sparse(doc.getBoolean("sparse", false));
+      out.add(new IndexModel(doc.get("key", Document.class), options));
+    }
+    return out;
+  }
+
+  /** The counters' seed fields, in the first two collections: a few documents each. */
+  private static void seedCounterSources(MongoDatabase db) {
+    for (int i = 0; i < 2; i++) {
+      List<Document> docs = new ArrayList<>();
+      for (int n = 1; n <= 10; n++) docs.add(new Document("seq" + i, n * 10L));
+      db.getCollection(collection(i)).insertMany(docs);
+    }
+  }
+
+  static String collection(int i) {
+    return fmt("c%03d", i);
+  }
+
+  /**
+   * Five index shapes, repeated with other fields past five: single, descending, compound, unique,
+   * three fields. No option a stand-in drops (FerretDB keeps no sparse), so a second pass is a no-op.
+   */
+  static List<IndexSpec> indexSpecs() {
+    MongoSchemaSpec one = Specs.spec(yaml("x", 1));
+    return one.getCollections().get(0).getIndexes();
+  }
+
+  static MongoSchemaSpec spec(String database) {
+    return Specs.spec(yaml(database, COLLECTIONS));
+  }
+
+  private static String yaml(String database, int collections) {
+    StringBuilder y = new StringBuilder("database: " + database + "\ncollections:\n");
+    for (int c = 0; c < collections; c++) {
+      y.append("  - name: ").append(collection(c)).append("\n    indexes:\n");
+      for (int i = 0; i < INDEXES; i++) {
+        String f = "f" + i;
+        y.append(switch (i % 5) {
+          case 0 -> "      - {name: " + f + "_1, keys: [{field: " + f + "}]}\n";
+          case 1 -> "      - {name: " + f + "_desc, keys: [{field: " + f + ", order: -1}]}\n";
+          case 2 -> "      - {name: " + f + "_compound, keys: [{field: " + f + "}, {field: created_at, order: -1}]}\n";
+          case 3 -> "      - {name: " + f + "_unique, keys: [{field: " + f + "}, {field: _id}], unique: true}\n";
+          default -> "      - {name: " + f + "_channel, keys: [{field: channel}, {field: " + f + "}, {field: created_at, order: -1}]}\n";
+        });
+      }
+    }
+    y.append("counters:\n");
+    for (int i = 0; i < 2; i++) {
+      y.append("  - {name: counter").append(i).append(", seedFrom: {collection: ").append(collection(i))
+          .append(", field: seq").append(i).append("}}\n");
+    }
+    return y.toString();
+  }
+
+}
