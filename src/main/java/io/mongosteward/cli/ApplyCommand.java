@@ -90,7 +90,8 @@ final class ApplyCommand implements Callable<Integer> {
           null, quorum.value()));
       printer.apply(session.schema.getSpec().getDatabase(), session.target, result);
       if (dry) {
-        return result.plan().hasChanges() || !result.remainingReports().isEmpty() ? Main.ATTENTION : Main.OK;
+        return result.plan().hasChanges() || !result.remainingReports().isEmpty() || result.plan().waitsForDrop()
+            ? Main.ATTENTION : Main.OK;
       }
       return result.converged() ? Main.OK : Main.ATTENTION;
     }
