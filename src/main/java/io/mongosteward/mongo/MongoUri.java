@@ -8,6 +8,26 @@ public final class MongoUri {
   public static final String BAD_USERINFO = "the user name or password is not valid in a connection string: "
       + "percent-encode these characters in them: % as %25, @ as %40, : as %3A, / as %2F (and give a user name "
       + "before the ':'). They are not shown here, to keep the password secret";
+  /**
+   * Said before {@link #BAD_USERINFO} when an '@' is left in the user-info: the connection string
+   * spec forbids it there, as the driver would take the last '@' as the end of the password.
+   */
+  public static final String AT_IN_PASSWORD = "the password holds an '@' that is not percent-encoded; ";
+  public static final String AT_IN_USER_NAME = "the user name holds an '@' that is not percent-encoded; ";
+  /**
+   * Said when what ends at the '@' before the hosts holds a '/': either the user name or password
+   * holds a raw '/' (and maybe '@'), or an option's value holds an '@'. The driver would read the
+   * string one way when the other was meant, so neither is guessed.
+   */
+  public static final String RAW_SLASH_OR_AT = "a '/' or '@' that is not percent-encoded is in the user name or "
+      + "the password, or an '@' is in an option's value (percent-encode it there as %40 too); ";
+  /** Said instead of a driver's reason that would quote part of the user-info or a secret option. */
+  public static final String REASON_WITHHELD = "the connection string is not valid (the reason is withheld: it "
+      + "would quote part of the user name, the password or an option that holds a secret); check the hosts, the "
+      + "port and the options";
+  /** The messages that are the same whatever the credentials, so hold none of them. */
+  public static final java.util.List<String> FIXED_MESSAGES = java.util.List.of(AT_IN_PASSWORD, AT_IN_USER_NAME,
+      RAW_SLASH_OR_AT, BAD_USERINFO, REASON_WITHHELD);
 
   /**
    * The options that turn off part of the server's verification. The Java driver's tlsInsecure
@@ -36,6 +56,10 @@ public final class MongoUri {
       throw new InvalidMongoUriException("the connection string is empty");
     }
     Parts parts = Parts.of(raw.strip());
+    String rawDelimiter = parts.rawDelimiterInUserInfo();
+    if (rawDelimiter != null) {
+      throw new InvalidMongoUriException(rawDelimiter);
+    }
     // The options first: the driver logs (and then ignores) what it does not understand.
     int query = parts.rest().indexOf('?');
     if (query >= 0) {
@@ -104,19 +128,85 @@ public final class MongoUri {
    * @param rest hosts, database and options
    */
   private record Parts(String scheme, String userInfo, String rest) {
+    /** One host of a host list: a name, an IPv4 or a bracketed IPv6 address, or a %2F socket path; a port. */
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile(
+        "(\\[[0-9A-Za-z:.%]+\\]|[A-Za-z0-9._~%-]+)(:[0-9]{1,5})?");
+
+    /**
+     * The user-info ends at an '@' (the connection string spec forbids an unescaped '@' in it), but
+     * which one is ambiguous when a password holds a raw '@', '/' or '?': the driver cuts at the
+     * first '/' and then at the last '@' before it, so "p@ss:/?x@host/" gives it the password "p"
+     * and options that are the password's tail. Here it ends at the last '@' followed by what a
+     * host list and its options look like (hosts, then an optional /database, then options this
+     * parser accepts). Cut too late (an '@' in an option's value), the refusal asks for
+     * percent-encoding; cut too early, it would quote the password's tail.
+     */
     static Parts of(String s) {
       int sep = s.indexOf("://");
       int start = sep < 0 ? 0 : sep + 3;
-      // The options start at the first '?' after a '/'; a '?' before any '/' is in the password.
-      int slash = s.indexOf('/', start);
-      int query = slash < 0 ? -1 : s.indexOf('?', slash);
-      int at = s.lastIndexOf('@', (query < 0 ? s.length() : query) - 1);
-      if (at < start) {
-        // No '@' before the options: a raw '/' may have cut the user-info; take the last '@' at all.
-        at = s.lastIndexOf('@');
+      java.util.List<Integer> ats = new java.util.ArrayList<>();
+      for (int i = s.indexOf('@', start); i >= 0; i = s.indexOf('@', i + 1)) {
+        ats.add(i);
       }
-      return at < start ? new Parts(s.substring(0, start), null, s.substring(start))
-          : new Parts(s.substring(0, start), s.substring(start, at), s.substring(at + 1));
+      if (ats.isEmpty()) {
+        return new Parts(s.substring(0, start), null, s.substring(start));
+      }
+      int at = lastFit(s, ats, true);
+      if (at < 0) at = lastFit(s, ats, false);
+      if (at < 0) {
+        // No '@' is followed by hosts. Hosts, '/', then '?' before every '@': they are all in the
+        // options (appName=a@b&w=1) and there is no user-info. Else the most that may be one.
+        int slash = s.indexOf('/', start);
+        int query = slash < 0 ? -1 : s.indexOf('?', slash);
+        if (query >= 0 && query < ats.get(0) && looksLikeHosts(s.substring(start, slash), false)) {
+          return new Parts(s.substring(0, start), null, s.substring(start));
+        }
+        at = ats.get(ats.size() - 1);
+      }
+      return new Parts(s.substring(0, start), s.substring(start, at), s.substring(at + 1));
+    }
+
+    private static int lastFit(String s, java.util.List<Integer> ats, boolean withOptions) {
+      for (int i = ats.size() - 1; i >= 0; i--) {
+        if (looksLikeHosts(s.substring(ats.get(i) + 1), withOptions)) return ats.get(i);
+      }
+      return -1;
+    }
+
+    /** Whether {@code rest} reads as host[:port][,...][/[database][?options]]; options checked too if asked. */
+    private static boolean looksLikeHosts(String rest, boolean withOptions) {
+      int slash = rest.indexOf('/');
+      String hosts = slash < 0 ? rest : rest.substring(0, slash);
+      if (hosts.isEmpty()) return false;
+      for (String host : hosts.split(",", -1)) {
+        if (!HOST.matcher(host).matches()) return false;
+      }
+      if (slash < 0) return true;
+      String path = rest.substring(slash + 1);
+      int query = path.indexOf('?');
+      String database = query < 0 ? path : path.substring(0, query);
+      if (!database.chars().noneMatch(c -> "/\\ \"$@:#?".indexOf(c) >= 0)) return false;
+      if (query < 0 || !withOptions) return true;
+      try {
+        UriOptions.check(path.substring(query + 1));
+        return true;
+      } catch (MongoUri.InvalidMongoUriException e) {
+        return false;
+      }
+    }
+
+    /**
+     * The fixed refusal when the user-info holds a raw '@' or '/', naming the field, never the
+     * value; else null. A '/' must be refused here: the driver cuts the string at the first '/'
+     * and may well accept what is left, with another host and the password's tail as options.
+     */
+    String rawDelimiterInUserInfo() {
+      if (userInfo == null) return null;
+      if (userInfo.indexOf('/') >= 0) return RAW_SLASH_OR_AT + BAD_USERINFO;
+      int at = userInfo.indexOf('@');
+      if (at < 0) return null;
+      int colon = userInfo.indexOf(':');
+      return (colon >= 0 && colon < at ? AT_IN_PASSWORD : AT_IN_USER_NAME) + BAD_USERINFO;
     }
 
     /** The literal secrets in the options, see {@link UriOptions#secrets}. */
@@ -162,8 +252,7 @@ public final class MongoUri {
       for (String secret : secrets) {
         for (int i = 0; i + 3 <= secret.length(); i++) {
           if (message.contains(secret.substring(i, i + 3))) {
-            return "the connection string is not valid (the reason is withheld: it would quote part of the user "
-                + "name, the password or an option that holds a secret); check the hosts, the port and the options";
+            return REASON_WITHHELD;
           }
         }
       }

@@ -93,6 +93,9 @@ final class UriOptions {
       "tlscertificatekeyfilepassword", "the Java driver reads client certificates from the JVM key store "
           + "(javax.net.ssl.keyStore), not from the URI");
 
+  /** What an option name can look like; anything else is not quoted back. */
+  private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
   private UriOptions() {}
 
   /**
@@ -107,6 +110,13 @@ final class UriOptions {
       String name = eq >= 0 ? pair.substring(0, eq) : pair;
       if (name.isEmpty()) {
         continue;
+      }
+      if (!isKnown(name) && !NAME.matcher(name).matches()) {
+        // Not a name any driver has: likely the tail of a password whose '@', '/' or '?' was not
+        // percent-encoded, so it is not quoted.
+        throw new MongoUri.InvalidMongoUriException("an option name holds characters no option name has (not "
+            + "shown: it may be part of a user name or password whose '@', ':', '/' or '?' is not percent-encoded; "
+            + "percent-encode them in the user name and password as %40, %3A, %2F, %3F)");
       }
       if (!isKnown(name)) {
         String why = ELSEWHERE.get(name.toLowerCase(Locale.ROOT));

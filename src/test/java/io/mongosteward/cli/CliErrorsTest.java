@@ -191,4 +191,18 @@ class CliErrorsTest {
       assertThat(errorOf(json).get("error").asText()).startsWith("MONGODB_URI: not a valid MongoDB connection string");
     }
   }
+
+  /** A password pasted without percent-encoding (the review's "p@ss:/?#[]%" and its kin) is never echoed. */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.FieldSource("io.mongosteward.mongo.UnencodedPasswordTest#DISTINCT")
+  void anUnencodedPasswordExitsOneWithTheFixedAdviceAndNoPieceOfIt(String password) {
+    String uri = "mongodb://app:" + password + "@127.0.0.1:39553/?tls=true";
+    CliRun text = run(Map.of("MONGODB_URI", uri), "plan", "-f", EXAMPLE);
+    assertThat(text.code()).as(text.all()).isEqualTo(1);
+    assertThat(text.err()).contains("MONGODB_URI: not a valid MongoDB connection string").contains("percent-encode");
+    MongoUriTest.assertNoPieceOf(password, text.all());
+    CliRun json = run(Map.of("MONGODB_URI", uri), "apply", "-f", EXAMPLE, "-o", "json");
+    assertThat(json.code()).as(json.all()).isEqualTo(1);
+    MongoUriTest.assertNoPieceOf(password, json.all());
+  }
 }

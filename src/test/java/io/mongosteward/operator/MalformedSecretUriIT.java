@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.mongosteward.api.v1alpha1.Conditions;
 import io.mongosteward.api.v1alpha1.MongoSchemaStatus;
 import io.mongosteward.api.v1alpha1.Reason;
+import io.mongosteward.mongo.MongoUri;
 import io.mongosteward.mongo.MongoUriTest;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -67,7 +68,12 @@ class MalformedSecretUriIT {
         Arguments.of("an unknown auth mechanism", "mongodb://USER:PW@db.example.com/?authMechanism=NOPE", "Un6Hj",
             "Dx9%25Wm-Bq2K"),
         Arguments.of("another scheme", "mongo://USER:PW@db.example.com/bot", "Uo8Jk", "Rk6%25Fz-Hv4P"),
-        Arguments.of("no scheme", "USER:PW@db.example.com:27017", "Up2Kl", "Vb5%25Gx-Qw8J"));
+        Arguments.of("no scheme", "USER:PW@db.example.com:27017", "Up2Kl", "Vb5%25Gx-Qw8J"),
+        // The review's shape: the driver's split left the password's tail as an option name.
+        Arguments.of("raw @ : / ? # [ ] % in the password", "mongodb://USER:PW@127.0.0.1:39553/?tls=true", "Uq6Lz",
+            "Kq@Zw:/?#[]%Vx"),
+        Arguments.of("a raw /? then @@ in the password", "mongodb://USER:PW@db.example.com/?tls=true", "Ur8Mx",
+            "Xj/?QzKvTqw@"));
   }
 
   @BeforeAll
@@ -102,6 +108,9 @@ class MalformedSecretUriIT {
     assertThat(Conditions.find(status.getConditions(), Conditions.READY).getMessage())
         .startsWith("Secret " + op.namespace + "/" + name + " key 'uri' is not a MongoDB connection string: ");
     assertThat(Conditions.isTrue(status.getConditions(), Conditions.STALLED)).isTrue();
+    if (password.contains("@")) {
+      assertThat(Conditions.find(status.getConditions(), Conditions.READY).getMessage()).endsWith(MongoUri.BAD_USERINFO);
+    }
     assertThat(Conditions.find(status.getConditions(), Conditions.STALLED).getReason())
         .isEqualTo(Reason.InvalidConnectionString.name());
     assertThat(Conditions.isTrue(status.getConditions(), Conditions.RECONCILING)).isFalse();

@@ -6,8 +6,11 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.mongosteward.mongo.MongoUri;
+import io.mongosteward.mongo.MongoUriTest;
+import io.mongosteward.mongo.UnencodedPasswordTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -75,5 +78,33 @@ class UriFileTest {
     assertThat(uris.get()).isSameAs(first);
     Files.writeString(dir.resolve("uri"), SECOND);
     assertThat(uris.get().redacted()).contains("db-b");
+  }
+
+  /**
+   * A rotation that pastes a password without percent-encoding it: the last good URI is kept and
+   * the warning gives the fixed advice, with no piece of the password.
+   */
+  @Test
+  void anUnencodedPasswordInTheFileIsNeverLogged() throws Exception {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    Logger log = (Logger) LoggerFactory.getLogger(UriFile.class);
+    logs.start();
+    log.addAppender(logs);
+    try {
+      UriFile uris = file(FIRST);
+      MongoUri first = uris.get();
+      for (String password : UnencodedPasswordTest.DISTINCT) {
+        Files.writeString(dir.resolve("uri"), "mongodb://app:" + password + "@db-a:27017/?tls=true");
+        assertThat(uris.get()).isSameAs(first);
+      }
+    } finally {
+      log.detachAppender(logs);
+    }
+    assertThat(logs.list).hasSize(UnencodedPasswordTest.DISTINCT.size());
+    String logged = logs.list.stream().map(ILoggingEvent::getFormattedMessage).collect(Collectors.joining("\n"));
+    assertThat(logged).contains("percent-encode");
+    for (String password : UnencodedPasswordTest.DISTINCT) {
+      MongoUriTest.assertNoPieceOf(password, logged);
+    }
   }
 }
