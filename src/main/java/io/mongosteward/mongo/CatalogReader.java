@@ -61,6 +61,12 @@ public final class CatalogReader {
     return new ObservedState(indexes, collations, counters, records);
   }
 
+  /** The ids of the collection and counter records {@code owner} holds (its uid included). */
+  public List<String> recordsOf(MongoDatabase db, Owner owner) {
+    return metadata.read(db, List.of(), owner).values().stream().filter(r -> r.owner().sameAs(owner))
+        .map(ManagedRecord::id).toList();
+  }
+
   static Set<String> recordIds(MongoSchemaSpec spec) {
     Set<String> ids = new LinkedHashSet<>();
     spec.getCollections().forEach(c -> ids.add(ManagedRecord.collectionId(c.getName())));

@@ -113,6 +113,23 @@ public final class SchemaEngine {
         : applier.apply(db, plan.changes(), context(spec, owner, observed, SchemaApplier.Progress.NONE, null, null));
   }
 
+  /**
+   * The cleanup of {@link #delete} (drops nothing) for a schema known only by its records: one
+   * deleted while no operator ran, so that nobody saw it go. Unhides the indexes it hid on their
+   * way to a drop and releases every record it holds, in the collections its records name.
+   */
+  public List<Outcome> releaseGone(MongoDatabase db, Owner gone) {
+    MongoSchemaSpec held = new MongoSchemaSpec();
+    held.setDatabase(db.getName());
+    for (String id : reader.recordsOf(db, gone)) {
+      if (id.startsWith("collection:")) {
+        held.getCollections().add(new io.mongosteward.api.v1alpha1.CollectionSpec(
+            id.substring("collection:".length()), List.of()));
+      }
+    }
+    return delete(db, held, gone, false);
+  }
+
   private static SchemaApplier.Context context(MongoSchemaSpec spec, Owner owner, ObservedState observed,
       SchemaApplier.Progress progress, BuildHandoff builds, Object commitQuorum) {
     var connection = spec.getConnection();

@@ -68,6 +68,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
   private final ReconcileWatch watch;
   private final SpecValidator validator = new SpecValidator();
   private final SchemaDeletion deletion;
+  private final StaleOwners staleOwners;
   private final SchemaNudge nudge;
   private final IndexUsageReports usage;
   private final IndexBuildQueue builds;
@@ -97,6 +98,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
     this.metrics = metrics;
     this.blocked = blocked;
     this.deletion = new SchemaDeletion(settings, connections, engine, events, metrics);
+    this.staleOwners = new StaleOwners(settings.namespaces(), engine, events);
     this.usage = new IndexUsageReports(statuses.clock(), settings.resyncInterval());
   }
 
@@ -168,9 +170,14 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       CommitQuorum.Decision quorum = CommitQuorum.decide(schema.getSpec().getPolicy().getCommitQuorum(),
           client.getClusterDescription().getType());
       // Builds go to the queue: this thread only plans, hands them off and reports.
-      SyncResult result = engine.sync(db, schema.getSpec(),
+      java.util.function.Supplier<SyncResult> pass = () -> engine.sync(db, schema.getSpec(),
           new SchemaEngine.Pass(owner(schema), paused, paused ? SchemaEngine.DuplicateCheck.ALL : blocked.checkFor(schema),
               step -> watch.step(), builds.forSchema(uid, id(schema), schema.getMetadata().getGeneration(), client), quorum.value()));
+      SyncResult result = pass.get();
+      // A record held by a schema deleted while no operator ran: clean up after it, then claim.
+      if (!paused && staleOwners.release(schema, context.getClient(), db, result)) {
+        result = pass.get();
+      }
       List<Outcome> built = builds.takeCreated(uid);
       String after = schema.getSpec().getPolicy().getReportUnusedAfter();
       IndexUsageReports.Report unused = usage.report(schema.getMetadata().getUid(),

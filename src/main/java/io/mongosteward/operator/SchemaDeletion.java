@@ -97,8 +97,8 @@ final class SchemaDeletion {
 
   /**
    * A schema without a finalizer (Retain) is gone: release its records, one attempt, and its client.
-   * What fails is logged: the records then wait for the next schema's message, which says how to
-   * release them by hand.
+   * What fails is logged: the records then wait for the next schema that declares one of them,
+   * which finds this one gone and runs the same cleanup ({@link StaleOwners}).
    */
   void gone(MongoSchema schema, java.util.Collection<Secret> secret) {
     String id = schema.getMetadata().getNamespace() + "/" + schema.getMetadata().getName();

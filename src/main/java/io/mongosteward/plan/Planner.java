@@ -135,7 +135,9 @@ public final class Planner {
     if (record != null && !record.owner().sameAs(owner)) {
       actions.add(new Action.Reported(ActionType.ManagedElsewhere, collection, name, "managed by "
           + record.owner().describeTo(owner) + "; one schema manages a " + (name.isEmpty() ? "collection" : "counter")
-          + ": declare it there, or delete that schema first"));
+          + ": declare it there, or delete that schema first; if it is gone already (deleted while no operator "
+          + "watched its namespace), release its record by hand: db." + SpecValidator.METADATA_COLLECTION
+          + ".deleteOne({_id: \"" + id.replace("\\", "\\\\").replace("\"", "\\\"") + "\"})"));
       return false;
     }
     // A record the CLI wrote has no uid: the operator stamps its own.

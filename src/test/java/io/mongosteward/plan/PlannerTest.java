@@ -655,7 +655,10 @@ class PlannerTest {
       Plan plan = planner.plan(Specs.spec(body), state(new ManagedRecord("collection:posts", other, List.of()),
           new ManagedRecord("counter:counters$post_id", other, List.of())), me);
       assertThat(types(plan)).containsExactly("ManagedElsewhere posts.", "ManagedElsewhere counters.post_id");
-      assertThat(plan.actions().get(0).detail()).contains("shop/orders");
+      assertThat(plan.actions().get(0).detail()).contains("shop/orders")
+          .endsWith("release its record by hand: db.mongosteward.deleteOne({_id: \"collection:posts\"})");
+      assertThat(plan.actions().get(1).detail())
+          .endsWith("release its record by hand: db.mongosteward.deleteOne({_id: \"counter:counters$post_id\"})");
       assertThat(plan.hasChanges()).isFalse();
     }
 

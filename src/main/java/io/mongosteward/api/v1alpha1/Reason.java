@@ -44,6 +44,11 @@ public enum Reason {
   Unsupported,
   /** Another MongoSchema already manages a collection or counter this one declares. */
   CollectionManagedElsewhere,
+  /**
+   * An Event: the MongoSchema that held a collection or counter this one declares no longer exists
+   * (deleted while no operator ran); what it left was undone and this schema took it over.
+   */
+  OwnerGone,
   /** The server refused for another, permanent reason. */
   Failed,
   DeletionIncomplete,
