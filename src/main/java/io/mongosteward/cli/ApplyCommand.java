@@ -79,7 +79,7 @@ final class ApplyCommand implements Callable<Integer> {
       // A dry run counts duplicates first, so it shows BlockedByDuplicates before any build; an
       // apply builds straight away, and counts only when a build fails.
       String declared = commitQuorum != null ? commitQuorum : session.schema.getSpec().getPolicy().getCommitQuorum();
-      CommitQuorum.Decision quorum = CommitQuorum.decide(declared, session.clusterType);
+      CommitQuorum.Decision quorum = CommitQuorum.decide(declared, session.client);
       if (quorum.note() != null && !dry) {
         main.err.println("note: " + (commitQuorum != null ? quorum.note().replace("spec.policy.commitQuorum",
             "--commit-quorum") : quorum.note()));
