@@ -168,9 +168,11 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       CommitQuorum.Decision quorum = CommitQuorum.decide(schema.getSpec().getPolicy().getCommitQuorum(),
           client.getClusterDescription().getType());
       // Builds go to the queue: this thread only plans, hands them off and reports.
+      IndexBuildQueue.Pass handoff = builds.forSchema(uid, id(schema), schema.getMetadata().getGeneration(), client);
       SyncResult result = engine.sync(db, schema.getSpec(),
           new SchemaEngine.Pass(owner(schema), paused, paused ? SchemaEngine.DuplicateCheck.ALL : blocked.checkFor(schema),
-              step -> watch.step(), builds.forSchema(uid, id(schema), schema.getMetadata().getGeneration(), client), quorum.value()));
+              step -> watch.step(), handoff, quorum.value()));
+      builds.passEnded(handoff); // its queued builds the spec no longer asks for never run
       List<Outcome> built = builds.takeCreated(uid);
       String after = schema.getSpec().getPolicy().getReportUnusedAfter();
       IndexUsageReports.Report unused = usage.report(schema.getMetadata().getUid(),
