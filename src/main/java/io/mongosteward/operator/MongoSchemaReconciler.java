@@ -81,7 +81,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
   private final Set<String> exhausted = ConcurrentHashMap.newKeySet();
 
   /** status.server without a command per pass: the version once per client, the latency from the heartbeat. */
-  private final ServerInfo.Reader serverInfo = new ServerInfo.Reader();
+  private final ServerInfo.Reader serverInfo;
 
   MongoSchemaReconciler(OperatorSettings settings, SchemaConnections connections, SchemaEngine engine,
       SchemaStatuses statuses, SchemaEvents events, OperatorMetrics metrics, BlockedBuilds blocked,
@@ -92,6 +92,8 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
     this.settings = settings;
     this.connections = connections;
     this.engine = engine;
+    // The engine's: one buildInfo per client tells both the version and how the server keeps index options.
+    this.serverInfo = engine.servers();
     this.statuses = statuses;
     this.events = events;
     this.metrics = metrics;
@@ -170,7 +172,8 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       // Builds go to the queue: this thread only plans, hands them off and reports.
       SyncResult result = engine.sync(db, schema.getSpec(),
           new SchemaEngine.Pass(owner(schema), paused, paused ? SchemaEngine.DuplicateCheck.ALL : blocked.checkFor(schema),
-              step -> watch.step(), builds.forSchema(uid, id(schema), schema.getMetadata().getGeneration(), client), quorum.value()));
+              step -> watch.step(), builds.forSchema(uid, id(schema), schema.getMetadata().getGeneration(), client), quorum.value(),
+              client));
       List<Outcome> built = builds.takeCreated(uid);
       String after = schema.getSpec().getPolicy().getReportUnusedAfter();
       IndexUsageReports.Report unused = usage.report(schema.getMetadata().getUid(),

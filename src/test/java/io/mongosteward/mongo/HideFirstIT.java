@@ -99,10 +99,10 @@ class HideFirstIT {
   void hideThenWaitThenDropAcrossARestart() {
     MongoDatabase db = fresh(HiddenIndexStandIn.uri());
 
-    // Pass 1: claim, collMod hidden: true, then (only then) the hidden-at time is recorded.
+    // Pass 1: claim (the insert of its record), collMod hidden: true, then (only then) the hidden-at time is recorded.
     SyncResult first = engineAt(T0).sync(db, spec(db, DROP), Engines.APPLY);
     assertThat(first.outcomes()).allMatch(Outcome::applied);
-    assertThat(writes(db)).containsExactly("findAndModify mongosteward", "collMod posts", "update mongosteward");
+    assertThat(writes(db)).containsExactly("insert mongosteward", "collMod posts", "update mongosteward");
     assertThat(legacy(db).get("hidden")).isEqualTo(true);
     assertThat(hiddenRecord(db)).singleElement().satisfies(h -> {
       assertThat(h.getString("index")).isEqualTo("legacy_1");
