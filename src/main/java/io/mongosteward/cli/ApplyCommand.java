@@ -79,7 +79,7 @@ final class ApplyCommand implements Callable<Integer> {
       // A dry run counts duplicates first, so it shows BlockedByDuplicates before any build; an
       // apply builds straight away, and counts only when a build fails.
       String declared = commitQuorum != null ? commitQuorum : session.schema.getSpec().getPolicy().getCommitQuorum();
-      CommitQuorum.Decision quorum = CommitQuorum.decide(declared, session.clusterType);
+      CommitQuorum.Decision quorum = CommitQuorum.decide(declared, session.client);
       if (quorum.note() != null && !dry) {
         main.err.println("note: " + (commitQuorum != null ? quorum.note().replace("spec.policy.commitQuorum",
             "--commit-quorum") : quorum.note()));
@@ -90,7 +90,8 @@ final class ApplyCommand implements Callable<Integer> {
           null, quorum.value()));
       printer.apply(session.schema.getSpec().getDatabase(), session.target, result);
       if (dry) {
-        return result.plan().hasChanges() || !result.remainingReports().isEmpty() ? Main.ATTENTION : Main.OK;
+        return result.plan().hasChanges() || !result.remainingReports().isEmpty() || result.plan().waitsForDrop()
+            ? Main.ATTENTION : Main.OK;
       }
       return result.converged() ? Main.OK : Main.ATTENTION;
     }

@@ -15,7 +15,8 @@ import picocli.CommandLine.ParentCommand;
         "  mongo-steward plan -f schemas/            (every *.yaml and *.yml in it)",
         "  cat app.yaml jobs.yaml | mongo-steward plan -f -",
         "", "Exit codes: 0 the database matches the spec (notes such as NameMismatch aside); 2 changes pending or "
-        + "items to report (a conflict, duplicates, an unsupported option, an unmanaged index); 1 error. With "
+        + "items to report (a conflict, duplicates, an unsupported option, an unmanaged index, an index waiting for a "
+        + "hidden one's drop); 1 error. With "
         + "several schemas, the worst of them."})
 final class PlanCommand implements Callable<Integer> {
   @ParentCommand Main main;
@@ -39,8 +40,9 @@ final class PlanCommand implements Callable<Integer> {
         Plan plan = session.engine.plan(session.database, session.schema.getSpec(), session.owner);
         printer.plan(session.schema.getSpec().getDatabase(), session.target, plan);
         // Reports count: a conflict or an unmanaged index means the database does not match the
-        // spec, and a CI gate built on plan must not pass then. Notes (NameMismatch) do not.
-        return plan.hasChanges() || !plan.reports().isEmpty() ? Main.ATTENTION : Main.OK;
+        // spec, and a CI gate built on plan must not pass then. Notes (NameMismatch) do not, but
+        // for WaitsForDrop, whose declared index is not there yet.
+        return plan.hasChanges() || !plan.reports().isEmpty() || plan.waitsForDrop() ? Main.ATTENTION : Main.OK;
       }
     });
   }

@@ -2,7 +2,6 @@ package io.mongosteward.cli;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.connection.ClusterType;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mongosteward.api.v1alpha1.ClientOptions;
@@ -26,8 +25,8 @@ final class SchemaSession implements AutoCloseable {
   final SchemaEngine engine;
   /** The CLI acts as the schema its file names: namespace/name, without a uid. */
   final Owner owner;
-  /** What the server turned out to be: whether commitQuorum means anything there. */
-  final ClusterType clusterType;
+  /** The client, asked by apply whether commitQuorum means anything on the server it found. */
+  final MongoClient client;
   private final MongoSessions sessions;
 
   private SchemaSession(MongoSchema schema, MongoTarget.Resolved target, MongoSessions sessions, MongoClient client) {
@@ -35,7 +34,7 @@ final class SchemaSession implements AutoCloseable {
     this.target = target;
     this.sessions = sessions;
     this.database = client.getDatabase(schema.getSpec().getDatabase());
-    this.clusterType = client.getClusterDescription().getType();
+    this.client = client;
     this.engine = sessions.engine();
     this.owner = new Owner(schema.getMetadata().getNamespace(), schema.getMetadata().getName(), null);
   }

@@ -20,6 +20,11 @@ public final class CommitQuorum {
 
   private CommitQuorum() {}
 
+  /** As {@link #decide(String, ClusterType)}, for the deployment the client has found. */
+  public static Decision decide(String declared, com.mongodb.client.MongoClient client) {
+    return decide(declared, client.getClusterDescription().getType());
+  }
+
   /** @param type the deployment the client found; UNKNOWN before its first contact */
   public static Decision decide(String declared, ClusterType type) {
     if (declared == null || declared.isBlank()) {

@@ -407,12 +407,6 @@ public final class SchemaApplier {
           return refusal(m, m.collection(), m.index(), new Failure.Permanent(Reason.Failed, e.code(), e.getMessage()),
               since(start));
         }
-        if (unsupported && ctx.onConflict() == ConflictPolicy.Recreate && ctx.dropStrategy() == DropStrategy.HideFirst) {
-          // The rebuild would hide the index first, and a server without this collMod has no other.
-          return Outcome.refused(m, ActionType.Unsupported, "cannot change in place: " + e.getMessage()
-              + "; the rebuild (policy Recreate) would hide it first: set spec.policy.dropStrategy: Immediate to "
-              + "rebuild without hiding", since(start));
-        }
         if (unsupported && ctx.onConflict() == ConflictPolicy.Recreate) {
           return rebuild(m, m.index(), "rebuilt: the server cannot change it in place (policy Recreate)"
               + (toUnique || m.index().unique() ? "; uniqueness was not enforced while it rebuilt" : ""));

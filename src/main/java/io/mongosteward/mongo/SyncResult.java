@@ -22,8 +22,8 @@ public record SyncResult(MongoSchemaSpec spec, ObservedState observed, Plan plan
     return out;
   }
 
-  /** True when MongoDB matches the spec after this pass. */
+  /** True when MongoDB matches the spec after this pass: not while a declared index waits for a drop. */
   public boolean converged() {
-    return remainingReports().isEmpty() && (!plan.hasChanges() || (!dryRun && outcomes.stream().allMatch(Outcome::applied)));
+    return remainingReports().isEmpty() && !plan.waitsForDrop() && (!plan.hasChanges() || (!dryRun && outcomes.stream().allMatch(Outcome::applied)));
   }
 }

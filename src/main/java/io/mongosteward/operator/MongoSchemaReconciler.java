@@ -332,8 +332,9 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
     if (after != null && "False".equals(after.getStatus())
         && (before == null || !"False".equals(before.getStatus()) || !after.getReason().equals(before.getReason()))) {
       Reason reason = Reason.valueOf(after.getReason());
-      if (reason == Reason.IndexBuilding) {
-        return; // not a failure: the build's end is what the Events tell
+      if (reason == Reason.IndexBuilding || reason == Reason.WaitsForDrop) {
+        // Not a failure: the build's end, or the hidden index's drop, is what the Events tell.
+        return;
       }
       metrics.failure(reason);
       if (reason != Reason.Paused) {

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * bounded: when MongoDB or the Secret is gone, or the server refuses a drop, the finalizer goes
  * anyway, with a Warning Event that says what was left, so a namespace deletion never hangs.
  * With Retain there is no finalizer: once the resource is gone, its records are released, once,
- * as best it can.
+ * as best it can. Either way, indexes it hid on their way to a drop are unhidden first.
  */
 final class SchemaDeletion {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaDeletion.class);
@@ -74,7 +74,8 @@ final class SchemaDeletion {
       }
       long dropped = done.stream().filter(o -> o.applied() && o.result() == ActionType.DropIndex).count();
       for (long i = 0; i < dropped; i++) metrics.applied(ActionType.DropIndex.name());
-      LOG.info("deleted {}: dropped {} declared index(es), released {} record(s)", id, dropped,
+      LOG.info("deleted {}: dropped {} declared index(es), unhid {} hidden for a drop, released {} record(s)", id,
+          dropped, done.stream().filter(o -> o.applied() && o.result() == ActionType.UnhideIndex).count(),
           done.stream().filter(o -> o.applied() && o.result() == ActionType.Release).count());
       attempts.remove(uid);
       connections.release(schema);
@@ -104,9 +105,11 @@ final class SchemaDeletion {
     try {
       MongoUri uri = connections.uriFor(schema, secret);
       MongoClient client = connections.clientFor(schema, uri, secret);
-      long released = engine.delete(client.getDatabase(schema.getSpec().getDatabase()), schema.getSpec(),
-          MongoSchemaReconciler.owner(schema), false).stream().filter(Outcome::applied).count();
-      LOG.info("{} is gone: released {} record(s)", id, released);
+      List<Outcome> done = engine.delete(client.getDatabase(schema.getSpec().getDatabase()), schema.getSpec(),
+          MongoSchemaReconciler.owner(schema), false);
+      LOG.info("{} is gone: unhid {} index(es) hidden for a drop, released {} record(s)", id,
+          done.stream().filter(o -> o.applied() && o.result() == ActionType.UnhideIndex).count(),
+          done.stream().filter(o -> o.applied() && o.result() == ActionType.Release).count());
     } catch (RuntimeException e) {
       LOG.warn("{} is gone, but its records in {}.{} were not released: {}", id, schema.getSpec().getDatabase(),
           MetadataStore.COLLECTION, ErrorClassifier.classify(e, Op.of("release", ""), Redactor.none()).getMessage());

@@ -12,6 +12,7 @@ import io.mongosteward.mongo.ServerInfo;
 import io.mongosteward.mongo.SyncResult;
 import io.mongosteward.plan.Action;
 import io.mongosteward.plan.ActionType;
+import io.mongosteward.plan.Quoting;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,13 +97,28 @@ final class SchemaStatuses {
     List<Action> blocking = blocking(result).stream().filter(a -> a.type() != ActionType.Building).toList();
     String buildMessage = building.isEmpty() ? "" : "building " + building.size() + " index(es); first: "
         + building.get(0).subject() + ": " + building.get(0).detail();
-    if (blocking.isEmpty() && building.isEmpty()) {
+    // Declared indexes not there as declared, with nothing refused or building: one waits for a
+    // hidden index's drop, or a change is still to come. Never Ready while one is missing.
+    List<IndexStatus> missing = states.stream().filter(i -> !asDeclared(i)).toList();
+    String waitMessage = "";
+    if (blocking.isEmpty() && building.isEmpty() && !missing.isEmpty()) {
+      IndexStatus first = missing.get(0);
+      waitMessage = present + " of " + declared + " index(es) present; first missing: "
+          + Quoting.name(first.getCollection()) + "." + Quoting.name(first.getName())
+          + (first.getMessage() == null ? "" : ": " + first.getMessage());
+    }
+    if (blocking.isEmpty() && building.isEmpty() && missing.isEmpty()) {
       long unmanaged = SyncStatuses.unmanagedIndexes(result).size();
-      String message = declared + " index(es) present, " + next.getCounters().size() + " counter(s) seeded"
+      String message = present + " index(es) present, " + next.getCounters().size() + " counter(s) seeded"
           + (unmanaged == 0 ? "" : "; " + unmanaged + " unmanaged index(es) reported")
           + (hidden.isEmpty() ? "" : "; " + hidden.size() + " index(es) hidden, to be dropped (status.hiddenIndexes)");
       Conditions.set(conditions, Conditions.READY, true, Reason.Synced.name(), message, gen, clock.instant());
       Conditions.set(conditions, Conditions.STALLED, false, Reason.Synced.name(), "", gen, clock.instant());
+    } else if (blocking.isEmpty() && building.isEmpty()) {
+      String reason = waitReason(result, missing.get(0)).name();
+      Conditions.set(conditions, Conditions.READY, false, reason, waitMessage, gen, clock.instant());
+      // It goes on by itself: the pass at the hidden index's dropAfter is scheduled.
+      Conditions.set(conditions, Conditions.STALLED, false, reason, "", gen, clock.instant());
     } else if (blocking.isEmpty()) {
       // Not done, and not stuck: the build runs apart from the reconcile, which looks again when it ends.
       Conditions.set(conditions, Conditions.READY, false, Reason.IndexBuilding.name(), buildMessage, gen, clock.instant());
@@ -116,13 +132,23 @@ final class SchemaStatuses {
       // A conflict or duplicates wait for a person: no amount of retrying helps.
       Conditions.set(conditions, Conditions.STALLED, true, reason, message, gen, clock.instant());
     }
-    if (building.isEmpty()) {
+    if (!waitMessage.isEmpty()) {
+      Conditions.set(conditions, Conditions.RECONCILING, true, waitReason(result, missing.get(0)).name(), waitMessage,
+          gen, clock.instant());
+    } else if (building.isEmpty()) {
       Conditions.set(conditions, Conditions.RECONCILING, false, Reason.Synced.name(), "", gen, clock.instant());
     } else {
       Conditions.set(conditions, Conditions.RECONCILING, true, Reason.IndexBuilding.name(), buildMessage, gen,
           clock.instant());
     }
     return next;
+  }
+
+  /** WaitsForDrop when the missing index waits for a hidden one's drop, else Reconciling. */
+  private static Reason waitReason(SyncResult result, IndexStatus missing) {
+    return result.plan().actions().stream().anyMatch(a -> a.type() == ActionType.WaitsForDrop
+        && a.collection().equals(missing.getCollection()) && a.name().equals(missing.getName()))
+        ? Reason.WaitsForDrop : Reason.Reconciling;
   }
 
   /** Appends a note (a commitQuorum left out, say) to the Ready message; false when there is no Ready condition. */

@@ -45,7 +45,8 @@ public final class SyncStatuses {
           case CreateIndex, RecreateIndex -> IndexState.Created;
           case ModifyIndex, UnhideIndex -> IndexState.Modified;
           case ForgetHidden -> IndexState.Present;
-          // Hidden on the way to a rebuild (policy Recreate under dropStrategy HideFirst).
+          // A declared index hidden for a drop: no plan does so now (a Recreate is not hidden
+          // first), but it would not be there as declared.
           case HideIndex -> IndexState.Pending;
           case BlockedByDuplicates -> IndexState.BlockedByDuplicates;
           case Unsupported -> IndexState.Unsupported;

@@ -16,6 +16,11 @@ public record Plan(List<Action> actions) {
     return actions.stream().filter(a -> a.type().isReport()).toList();
   }
 
+  /** Whether a declared index waits for a hidden one's drop: it is not there yet, though nothing is to do now. */
+  public boolean waitsForDrop() {
+    return actions.stream().anyMatch(a -> a.type() == ActionType.WaitsForDrop);
+  }
+
   public boolean hasChanges() {
     return actions.stream().anyMatch(a -> a.type().isChange());
   }

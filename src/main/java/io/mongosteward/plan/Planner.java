@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,13 +26,15 @@ import java.util.Set;
  * case is a unit test. Per collection: the claim, drops that free a key pattern, rebuilds, in-place
  * changes, creations, then drops of indexes whose replacement now exists; counters come last.
  *
- * <p>Under policy.dropStrategy HideFirst a drop (unmanagedIndexes: Drop, or a Recreate) goes
- * hide, wait, drop: the first pass hides the index and records when (the record is part of the
- * observed state, so a restart keeps the time); passes before hiddenFor has passed note the wait;
- * the first pass after it drops. An index declared again before then is unhidden. An index a person
- * hid before the drop was planned starts its wait when first seen; one a person unhid meanwhile is
- * hidden again, and its wait starts again: it is never dropped before it has been hidden for the
- * whole of hiddenFor.
+ * <p>Under policy.dropStrategy HideFirst a drop of an undeclared index (unmanagedIndexes: Drop)
+ * goes hide, wait, drop: the first pass hides the index and records when (the record is part of
+ * the observed state, so a restart keeps the time); passes before hiddenFor has passed note the
+ * wait; the first pass after it drops. An index declared again before then, under its own name or
+ * as the twin of a new name, is unhidden. An index a person hid before the drop was planned starts
+ * its wait when first seen; one a person unhid meanwhile is hidden again, and its wait starts
+ * again: it is never dropped before it has been hidden for the whole of hiddenFor. A record from
+ * the future (the clock went back) is recorded again at now. A Recreate is never hidden first:
+ * hiding the old definition would hide the name the declared one needs, for all of hiddenFor.
  */
 public final class Planner {
   /** MongoDB's own index on _id: never reported, never dropped. */
@@ -93,21 +96,33 @@ public final class Planner {
 
   /**
    * What deleting the schema does: with {@code dropIndexes} (deletionPolicy Delete) drop the
-   * declared indexes that exist, in the collections this schema manages; then release every
-   * record it holds. Undeclared indexes and _id_ stay.
+   * declared indexes that exist, in the collections this schema manages; with either policy,
+   * unhide the indexes it hid on their way to a drop; then release every record it holds.
+   * Undeclared indexes and _id_ stay, visible.
    */
   public Plan planDeletion(MongoSchemaSpec spec, ObservedState observed, Owner owner, boolean dropIndexes) {
     List<Action> actions = new ArrayList<>();
-    if (dropIndexes) {
-      for (CollectionSpec c : spec.getCollections()) {
-        ManagedRecord record = observed.records().get(ManagedRecord.collectionId(c.getName()));
-        if (record != null && !record.owner().sameAs(owner)) {
-          continue;
-        }
+    for (CollectionSpec c : spec.getCollections()) {
+      ManagedRecord record = observed.records().get(ManagedRecord.collectionId(c.getName()));
+      if (record != null && !record.owner().sameAs(owner)) {
+        continue;
+      }
+      Set<String> dropped = new HashSet<>();
+      if (dropIndexes) {
         Set<String> existing = new HashSet<>();
         observed.indexesOf(c.getName()).forEach(i -> existing.add(i.name()));
-        c.getIndexes().stream().filter(i -> existing.contains(i.getName()))
-            .forEach(i -> actions.add(new Action.DropIndex(c.getName(), i.getName(), "deletionPolicy: Delete")));
+        c.getIndexes().stream().filter(i -> existing.contains(i.getName())).forEach(i -> {
+          dropped.add(i.getName());
+          actions.add(new Action.DropIndex(c.getName(), i.getName(), "deletionPolicy: Delete"));
+        });
+      }
+      if (record != null) {
+        // Hidden on the way to a drop this schema will no longer make: the record goes with the
+        // schema, so unhide it now, or it would stay hidden for good with nothing to say why.
+        observed.indexesOf(c.getName()).stream()
+            .filter(i -> i.hidden() && record.hiddenAt(i.name()) != null && !dropped.contains(i.name()))
+            .forEach(i -> actions.add(new Action.UnhideIndex(c.getName(), i.name(),
+                "the schema is deleted before its drop; left visible, as it was before it was hidden")));
       }
     }
     observed.records().values().stream().filter(r -> r.owner().sameAs(owner)).forEach(r -> actions.add(release(r.id())));
@@ -174,9 +189,10 @@ public final class Planner {
           modifies.addAll(modifyKeepingHidden(coll, desired, existing, diffs, record));
           continue;
         } else if (spec.getPolicy().getOnConflict() == ConflictPolicy.Recreate) {
-          rebuilds.add(hideFirst(coll, existing, record, spec.getPolicy(),
-              new Action.RecreateIndex(coll, desired, diffs, desired.unique() || existing.unique()),
-              "rebuilt with the declared definition"));
+          // At once, whatever the dropStrategy: hiding the old definition first would hide the name
+          // the declared one is rebuilt under, and leave the declaration unmet for all of hiddenFor.
+          // A hidden-at record of the old one is cleared by the rebuild.
+          rebuilds.add(new Action.RecreateIndex(coll, desired, diffs, desired.unique() || existing.unique()));
           continue;
         } else {
           reports.add(new Action.Reported(ActionType.Conflict, coll, desired.name(),
@@ -186,14 +202,29 @@ public final class Planner {
         releaseHidden(coll, existing, desired.hidden(), record, "no longer to be rebuilt", modifies);
         continue;
       }
+      // A twin may differ in hidden alone: an index hidden on its way to a drop and now declared
+      // again under a new name is the declared index, unhidden, never built a second time. An
+      // exact twin is taken first.
       Optional<IndexDefinition> twin = observed.stream()
           .filter(o -> !declaredNames.contains(o.name()) && !accounted.contains(o.name()))
-          .filter(o -> desired.differencesFrom(o, defaultCollation).isEmpty())
+          .filter(o -> desired.differencesFrom(o, defaultCollation).stream().allMatch(d -> d.property().equals("hidden")))
+          .sorted(Comparator.comparing(o -> o.hidden() != desired.hidden()))
           .findFirst();
       if (twin.isPresent()) {
-        accounted.add(twin.get().name());
+        IndexDefinition t = twin.get();
+        accounted.add(t.name());
+        boolean unhidden = releaseHidden(coll, t, desired.hidden(), record,
+            "declared again as " + Quoting.name(desired.name()), modifies);
+        if (!unhidden && t.hidden() != desired.hidden()) {
+          // As for a declared index hidden or unhidden by hand: collMod, under the twin's name.
+          modifies.add(new Action.ModifyIndex(coll, new IndexDefinition(t.name(), t.keys(), t.unique(), t.sparse(),
+              desired.hidden(), t.expireAfterSeconds(), t.partialFilter(), t.collation(), t.typeOptions(),
+              t.createOptions()), List.of(new IndexDefinition.Difference("hidden", desired.hidden(), t.hidden(), true))));
+        }
         reports.add(new Action.Reported(ActionType.NameMismatch, coll, desired.name(),
-            "present as " + Quoting.name(twin.get().name()) + " with the same keys and options; kept as is"));
+            "present as " + Quoting.name(t.name()) + " with the same keys and options; kept as is"
+                + (t.hidden() == desired.hidden() ? "" : desired.hidden() ? ", and hidden as declared"
+                    : ", and unhidden as declared")));
       } else {
         creates.add(new Action.CreateIndex(coll, desired));
       }
@@ -268,6 +299,12 @@ public final class Planner {
       // Not hidden on our way to a drop yet, or unhidden by a person since: the wait starts now.
       // Hidden by a person before: nothing to change on the server, only the time to record.
       return new Action.HideIndex(coll, observed.name(), observed.hidden() && at == null, now, now.plus(wait), purpose);
+    }
+    if (at.isAfter(now)) {
+      // Recorded in the future: this clock went back, or another replica's ran ahead. Waiting for
+      // at + hiddenFor could take any time; dropping now could come early. The wait starts again
+      // now, once: the next pass finds the time in the past.
+      return new Action.HideIndex(coll, observed.name(), true, now, now.plus(wait), purpose);
     }
     Instant due = at.plus(wait);
     if (now.isBefore(due)) {

@@ -156,4 +156,138 @@ class HideFirstOperatorIT {
     OperatorHarness.eventually().until(() -> op.registry.scrape().contains(
         "mongosteward_index_unused{schema=\"" + op.namespace + "/users\"} 1"));
   }
+
+  static String twoIndexes(String db, String indexes, String policy) {
+    return """
+        connection:
+          secretRef: {name: mongo, key: uri}
+        database: %s
+        collections:
+          - name: posts
+            indexes:
+        %s
+        policy: %s
+        """.formatted(db, indexes.indent(6).stripTrailing(), policy);
+  }
+
+  static Document index(MongoDatabase db, String name) {
+    return db.getCollection("posts").listIndexes().into(new ArrayList<>()).stream()
+        .filter(d -> name.equals(d.getString("name"))).findFirst().orElse(null);
+  }
+
+  static boolean hidden(MongoDatabase db, String name) {
+    return index(db, name) != null && Boolean.TRUE.equals(index(db, name).get("hidden"));
+  }
+
+  /** Ready=True Synced for the current generation. */
+  boolean synced(String name) {
+    var ready = op.ready(name);
+    return ready != null && "True".equals(ready.getStatus()) && "Synced".equals(ready.getReason())
+        && java.util.Objects.equals(op.get(name).getStatus().getObservedGeneration(), op.get(name).getMetadata().getGeneration());
+  }
+
+  @Test
+  void aHiddenIndexDeclaredAgainUnderANewNameOrWithOtherOptionsEndsVisibleAsDeclared() {
+    op = new OperatorHarness("hidden-back");
+    try (MongoClient mongo = MongoClients.create(HiddenIndexStandIn.uri())) {
+      MongoDatabase db = mongo.getDatabase("op_hidden_back");
+      db.getCollection("posts").insertOne(new Document("a", 1).append("b", 1));
+      op.secret("mongo", HiddenIndexStandIn.uri());
+      String policy = "{unmanagedIndexes: Drop, hiddenFor: 1h}";
+      op.apply("s", twoIndexes(db.getName(), "- {name: a_1, keys: [{field: a}]}\n- {name: b_1, keys: [{field: b}]}",
+          policy));
+      op.awaitReady("s", "True", "Synced");
+      // a_1 and b_1 leave the spec: hidden for an hour.
+      op.apply("s", twoIndexes(db.getName(), "- {name: c_1, keys: [{field: c}]}", policy));
+      OperatorHarness.eventually().until(() -> hidden(db, "a_1") && hidden(db, "b_1"));
+
+      // a_1 comes back renamed, same keys; b_1 under its own name, sparse, with onConflict Recreate.
+      op.apply("s", twoIndexes(db.getName(), "- {name: a_renamed, keys: [{field: a}]}\n"
+          + "- {name: b_1, keys: [{field: b}], sparse: true}\n- {name: c_1, keys: [{field: c}]}",
+          "{unmanagedIndexes: Drop, hiddenFor: 1h, onConflict: Recreate}"));
+      OperatorHarness.eventually().until(() -> synced("s"));
+      // The hidden twin is the declared index: unhidden, kept under its name, never built twice.
+      assertThat(index(db, "a_1")).isNotNull();
+      assertThat(hidden(db, "a_1")).isFalse();
+      assertThat(index(db, "a_renamed")).isNull();
+      // b_1 rebuilt at once with the declared options, visible.
+      assertThat(index(db, "b_1").get("sparse")).isEqualTo(true);
+      assertThat(hidden(db, "b_1")).isFalse();
+      MongoSchema s = op.get("s");
+      assertThat(s.getStatus().getHiddenIndexes()).isEmpty();
+      assertThat(s.getStatus().getIndexSummary()).isEqualTo("3/3");
+      assertThat(op.ready("s").getMessage()).startsWith("3 index(es) present");
+      assertThat(s.getStatus().getIndexes()).anySatisfy(i -> {
+        assertThat(i.getName()).isEqualTo("a_renamed");
+        assertThat(i.getMessage()).contains("present as a_1").contains("unhidden");
+      });
+      assertThat(db.getCollection("mongosteward").find(new Document("_id", "collection:posts")).first()
+          .getList("hidden", Document.class)).isEmpty();
+    }
+  }
+
+  @Test
+  void aRecreateUnderTheDefaultHideFirstRebuildsAtOnceAndNeverHidesTheDeclaredName() {
+    op = new OperatorHarness("hidden-recreate");
+    try (MongoClient mongo = MongoClients.create(HiddenIndexStandIn.uri())) {
+      MongoDatabase db = mongo.getDatabase("op_hidden_recreate");
+      db.getCollection("posts").insertOne(new Document("a", 1));
+      op.secret("mongo", HiddenIndexStandIn.uri());
+      op.apply("s", spec(db.getName(), "{}"));
+      op.awaitReady("s", "True", "Synced");
+      op.apply("s", twoIndexes(db.getName(), "- {name: a_1, keys: [{field: a}], sparse: true}",
+          "{onConflict: Recreate, hiddenFor: 1h}"));
+      OperatorHarness.eventually().until(() -> synced("s"));
+      assertThat(index(db, "a_1").get("sparse")).isEqualTo(true);
+      assertThat(hidden(db, "a_1")).isFalse();
+      assertThat(op.get("s").getStatus().getHiddenIndexes()).isEmpty();
+      assertThat(op.client.v1().events().inNamespace(op.namespace).list().getItems())
+          .noneSatisfy(e -> assertThat(e.getReason()).isEqualTo("HideIndex"))
+          .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("RecreateIndex"));
+    }
+  }
+
+  @Test
+  void aNewIndexWaitingForAHiddenOnesDropIsNotReadyUntilItIsBuilt() {
+    op = new OperatorHarness("hidden-waits");
+    try (MongoClient mongo = MongoClients.create(HiddenIndexStandIn.uri())) {
+      MongoDatabase db = withLegacyIndex(mongo, "op_hidden_waits");
+      op.secret("mongo", HiddenIndexStandIn.uri());
+      // legacy_ttl needs legacy_1's key pattern (a TTL does not tell them apart): it waits for its drop.
+      op.apply("s", twoIndexes(db.getName(), "- {name: legacy_ttl, keys: [{field: legacy}], expireAfterSeconds: 60}",
+          "{unmanagedIndexes: Drop, hiddenFor: 8s}"));
+      op.awaitReady("s", "False", Reason.WaitsForDrop.name());
+      assertThat(op.ready("s").getMessage()).contains("0 of 1 index(es) present").contains("posts.legacy_ttl")
+          .contains("legacy_1");
+      var reconciling = op.get("s").getStatus().getConditions().stream()
+          .filter(c -> c.getType().equals("Reconciling")).findFirst().orElseThrow();
+      assertThat(reconciling.getStatus()).isEqualTo("True");
+      assertThat(reconciling.getMessage()).contains("posts.legacy_ttl");
+      assertThat(hidden(db, "legacy_1")).isTrue();
+      assertThat(index(db, "legacy_ttl")).isNull();
+      assertThat(op.client.v1().events().inNamespace(op.namespace).list().getItems())
+          .noneSatisfy(e -> assertThat(e.getReason()).isEqualTo(Reason.WaitsForDrop.name()));
+      // No edit: the pass at dropAfter drops legacy_1 and builds legacy_ttl.
+      OperatorHarness.eventually().until(() -> synced("s"));
+      assertThat(index(db, "legacy_1")).isNull();
+      assertThat(((Number) index(db, "legacy_ttl").get("expireAfterSeconds")).longValue()).isEqualTo(60L);
+      assertThat(op.ready("s").getMessage()).startsWith("1 index(es) present");
+    }
+  }
+
+  @Test
+  void aRetainSchemaDeletedWhileAnIndexIsHiddenLeavesItVisibleAndNoRecord() {
+    op = new OperatorHarness("hidden-retain");
+    try (MongoClient mongo = MongoClients.create(HiddenIndexStandIn.uri())) {
+      MongoDatabase db = withLegacyIndex(mongo, "op_hidden_retain");
+      op.secret("mongo", HiddenIndexStandIn.uri());
+      op.apply("s", spec(db.getName(), "{unmanagedIndexes: Drop, hiddenFor: 1h}"));
+      OperatorHarness.eventually().until(() -> hidden(db, "legacy_1"));
+      op.client.resources(MongoSchema.class).inNamespace(op.namespace).withName("s").delete();
+      OperatorHarness.eventually().until(() -> !hidden(db, "legacy_1")
+          && db.getCollection("mongosteward").countDocuments(new Document("_id", "collection:posts")) == 0);
+      assertThat(index(db, "legacy_1")).as("left, not dropped").isNotNull();
+      assertThat(index(db, "a_1")).as("Retain: the declared index stays").isNotNull();
+    }
+  }
 }

@@ -217,4 +217,47 @@ class SchemaStatusesTest {
     assertThat(Conditions.isTrue(both.getConditions(), Conditions.STALLED)).isTrue();
     assertThat(Conditions.isTrue(both.getConditions(), Conditions.RECONCILING)).isTrue();
   }
+
+  @Test
+  void aDeclaredIndexWaitingForAHiddenOnesDropIsNotReadyAndTheMessageCountsWhatIsPresent() {
+    Instant at = Instant.parse("2026-11-27T10:00:00Z");
+    MongoSchema s = schema(4);
+    // a_1 is declared; legacy_a_1, with its key pattern, is hidden and goes at dropAfter; a_1 waits.
+    Action hidden = new Action.DropScheduled("posts", "legacy_a_1", at, at.plus(Duration.ofHours(24)),
+        "dropped: not declared (policy.unmanagedIndexes: Drop)");
+    Action waits = new Action.Reported(ActionType.WaitsForDrop, "posts", "a_1", "built once legacy_a_1, which has "
+        + "the same keys and options, is dropped after its hiddenFor (policy.dropStrategy HideFirst)");
+    MongoSchemaStatus st = new SchemaStatuses(Clock.systemUTC()).synced(s, result(s, hidden, waits), null, false);
+    var ready = Conditions.find(st.getConditions(), Conditions.READY);
+    var reconciling = Conditions.find(st.getConditions(), Conditions.RECONCILING);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo(Reason.WaitsForDrop.name());
+    assertThat(ready.getMessage()).contains("0 of 1 index(es) present").contains("posts.a_1")
+        .contains("built once legacy_a_1");
+    assertThat(reconciling.getStatus()).as("it goes on by itself at dropAfter").isEqualTo("True");
+    assertThat(reconciling.getReason()).isEqualTo(Reason.WaitsForDrop.name());
+    assertThat(reconciling.getMessage()).contains("posts.a_1");
+    assertThat(Conditions.isTrue(st.getConditions(), Conditions.STALLED)).as("no person needed").isFalse();
+    assertThat(st.getIndexes()).extracting(i -> i.getName() + " " + i.getState()).containsExactly("a_1 Pending");
+    assertThat(st.getIndexSummary()).isEqualTo("0/1");
+    assertThat(st.getHiddenIndexes()).extracting(h -> h.getName()).containsExactly("legacy_a_1");
+  }
+
+  @Test
+  void theReadyMessageCountsThePresentIndexesNotTheDeclaredOnes() {
+    MongoSchema s = schema(5);
+    s.setSpec(Specs.spec(SPEC + "      - {name: b_1, keys: [{field: b}]}\n"));
+    MongoSchemaStatus st = new SchemaStatuses(Clock.systemUTC()).synced(s, result(s,
+        new Action.Reported(ActionType.NameMismatch, "posts", "b_1", "present as b_old with the same keys and options; "
+            + "kept as is")), null, false);
+    assertThat(Conditions.isTrue(st.getConditions(), Conditions.READY)).isTrue();
+    assertThat(Conditions.find(st.getConditions(), Conditions.READY).getMessage()).startsWith("2 index(es) present");
+    // Any declared index not present, with nothing else to say: not Ready, and the message says which.
+    MongoSchemaStatus pending = new SchemaStatuses(Clock.systemUTC()).synced(s, result(s,
+        new Action.DropScheduled("posts", "b_1", Instant.EPOCH, Instant.EPOCH.plusSeconds(60), "rebuilt")), null, false);
+    var ready = Conditions.find(pending.getConditions(), Conditions.READY);
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo(Reason.Reconciling.name());
+    assertThat(ready.getMessage()).contains("1 of 2 index(es) present").contains("posts.b_1");
+  }
 }

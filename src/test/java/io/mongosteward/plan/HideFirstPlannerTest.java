@@ -181,7 +181,9 @@ class HideFirstPlannerTest {
   }
 
   @Test
-  void aRecreateHidesTheOldDefinitionWaitsThenRebuilds() {
+  void aRecreateRebuildsAtOnceWithoutHidingTheNameItNeeds() {
+    // Hiding the old definition would hide the very name the declared one needs, for all of
+    // hiddenFor: a Recreate drops and rebuilds at once, whatever the dropStrategy.
     String recreate = """
         database: bot
         collections:
@@ -190,17 +192,126 @@ class HideFirstPlannerTest {
               - {name: legacy_1, keys: [{field: legacy}], sparse: true}
         policy: {onConflict: Recreate}
         """;
-    assertThat(types(at(T0).plan(Specs.spec(recreate), posts(List.of(), LEGACY), ME)))
-        .containsExactly("HideIndex posts.legacy_1");
+    Plan plan = at(T0).plan(Specs.spec(recreate), posts(List.of(), LEGACY), ME);
+    assertThat(types(plan)).containsExactly("RecreateIndex posts.legacy_1");
+    assertThat(plan.actions()).noneMatch(a -> a instanceof Action.HideIndex);
+  }
+
+  @Test
+  void anIndexHiddenForARecreateByAnEarlierVersionIsRebuiltAtOnceOrUnhiddenUnderReport() {
+    String recreate = """
+        database: bot
+        collections:
+          - name: posts
+            indexes:
+              - {name: legacy_1, keys: [{field: legacy}], sparse: true}
+        policy: {onConflict: Recreate}
+        """;
     ObservedState hidden = posts(hiddenAt(T0), LEGACY_HIDDEN);
-    Plan waiting = at(T0.plus(Duration.ofHours(1))).plan(Specs.spec(recreate), hidden, ME);
-    assertThat(types(waiting)).containsExactly("DropScheduled posts.legacy_1");
-    assertThat(waiting.actions().get(0).detail()).contains("rebuilt");
-    Plan due = at(T0.plus(Duration.ofDays(1))).plan(Specs.spec(recreate), hidden, ME);
-    assertThat(types(due)).containsExactly("RecreateIndex posts.legacy_1");
-    // Back to Report before the time: the conflict is reported, and the index unhidden.
+    // An hour into the wait an earlier version planned: rebuilt now, not after the day.
+    assertThat(types(at(T0.plus(Duration.ofHours(1))).plan(Specs.spec(recreate), hidden, ME)))
+        .containsExactly("RecreateIndex posts.legacy_1");
+    // Back to Report before then: the conflict is reported, and the index unhidden.
     Plan report = at(T0.plus(Duration.ofHours(2))).plan(Specs.spec(recreate.replace("Recreate", "Report")), hidden, ME);
     assertThat(types(report)).containsExactly("UnhideIndex posts.legacy_1", "Conflict posts.legacy_1");
+  }
+
+  @Test
+  void putBackUnderItsOwnNameWithOtherOptionsUnderRecreateIsRebuiltVisibleAtOnce() {
+    // legacy_1 left the spec and is hidden, waiting for its drop; it comes back sparse.
+    String back = """
+        database: bot
+        collections:
+          - name: posts
+            indexes:
+              - {name: legacy_1, keys: [{field: legacy}], sparse: true}
+        policy: {unmanagedIndexes: Drop, onConflict: Recreate}
+        """;
+    Plan plan = at(T0.plus(Duration.ofHours(2))).plan(Specs.spec(back), posts(hiddenAt(T0), LEGACY_HIDDEN), ME);
+    assertThat(types(plan)).containsExactly("RecreateIndex posts.legacy_1");
+    var rebuild = (Action.RecreateIndex) plan.actions().get(0);
+    assertThat(rebuild.index().hidden()).as("built as declared: visible").isFalse();
+    assertThat(rebuild.index().sparse()).isTrue();
+  }
+
+  @Test
+  void aHiddenIndexDeclaredAgainUnderAnotherNameIsUnhiddenAndKeptNotBuiltTwice() {
+    // legacy_1 left the spec and is hidden; the spec now declares the same keys as legacy_renamed.
+    String renamed = """
+        database: bot
+        collections:
+          - name: posts
+            indexes:
+              - {name: legacy_renamed, keys: [{field: legacy}]}
+        policy: {unmanagedIndexes: Drop}
+        """;
+    Plan plan = at(T0.plus(Duration.ofHours(2))).plan(Specs.spec(renamed), posts(hiddenAt(T0), LEGACY_HIDDEN), ME);
+    // As for a visible twin: kept under its old name (NameMismatch), and unhidden as declared.
+    assertThat(types(plan)).containsExactly("UnhideIndex posts.legacy_1", "NameMismatch posts.legacy_renamed");
+    assertThat(plan.actions().get(1).detail()).contains("present as legacy_1").contains("unhidden");
+    assertThat(plan.actions()).noneMatch(a -> a.type() == ActionType.CreateIndex || a.type() == ActionType.WaitsForDrop
+        || a.type() == ActionType.DropScheduled || a.type() == ActionType.DropIndex);
+    // The next pass, unhidden and its record cleared: only the note.
+    assertThat(types(at(T0.plus(Duration.ofDays(2))).plan(Specs.spec(renamed), posts(List.of(), LEGACY), ME)))
+        .containsExactly("NameMismatch posts.legacy_renamed");
+  }
+
+  @Test
+  void aTwinAPersonHidIsUnhiddenAsDeclaredAndATwinDeclaredHiddenIsHidden() {
+    String renamed = """
+        database: bot
+        collections:
+          - name: posts
+            indexes:
+              - {name: legacy_renamed, keys: [{field: legacy}]%s}
+        """;
+    // Hidden by hand, no record: a collMod on the twin, as a declared index hidden by hand gets.
+    Plan unhide = at(T0).plan(Specs.spec(renamed.formatted("")), posts(List.of(), LEGACY_HIDDEN), ME);
+    assertThat(types(unhide)).containsExactly("ModifyIndex posts.legacy_1", "NameMismatch posts.legacy_renamed");
+    assertThat(unhide.actions().get(0).detail()).contains("hidden true -> false");
+    Plan hide = at(T0).plan(Specs.spec(renamed.formatted(", hidden: true")), posts(List.of(), LEGACY), ME);
+    assertThat(types(hide)).containsExactly("ModifyIndex posts.legacy_1", "NameMismatch posts.legacy_renamed");
+    assertThat(hide.actions().get(0).detail()).contains("hidden false -> true");
+    // An exact twin is preferred to one that differs only in hidden.
+    Plan exact = at(T0).plan(Specs.spec(renamed.formatted("")), posts(List.of(), LEGACY_HIDDEN.replace("legacy_1",
+        "legacy_a"), LEGACY.replace("legacy_1", "legacy_b")), ME);
+    assertThat(types(exact)).containsExactly("NameMismatch posts.legacy_renamed", "Unmanaged posts.legacy_a");
+    assertThat(exact.actions().get(0).detail()).contains("present as legacy_b");
+  }
+
+  @Test
+  void aRecordFromTheFutureRestartsTheWaitFromNowNeitherEarlyNorForever() {
+    // The clock went back a year (or another replica's ran ahead): the record says hidden in the future.
+    Instant future = T0.plus(Duration.ofDays(365));
+    Plan plan = at(T0).plan(Specs.spec(DROP), posts(hiddenAt(future), "{v: 2, key: {a: 1}, name: 'a_1'}",
+        LEGACY_HIDDEN), ME);
+    assertThat(types(plan)).as("not dropped: it has not been hidden for hiddenFor as far as this clock knows")
+        .containsExactly("HideIndex posts.legacy_1");
+    var hide = (Action.HideIndex) plan.actions().get(0);
+    assertThat(hide.alreadyHidden()).as("hidden already: only the time is recorded again").isTrue();
+    assertThat(hide.at()).isEqualTo(T0);
+    assertThat(hide.dropAfter()).as("not a year and a day away").isEqualTo(T0.plus(Duration.ofHours(24)));
+    // With the time recorded again: a wait, then the drop a full hiddenFor after it was noticed.
+    ObservedState rerecorded = posts(hiddenAt(T0), "{v: 2, key: {a: 1}, name: 'a_1'}", LEGACY_HIDDEN);
+    assertThat(types(at(T0.plus(Duration.ofHours(23))).plan(Specs.spec(DROP), rerecorded, ME)))
+        .containsExactly("DropScheduled posts.legacy_1");
+    assertThat(types(at(T0.plus(Duration.ofHours(24))).plan(Specs.spec(DROP), rerecorded, ME)))
+        .containsExactly("DropIndex posts.legacy_1");
+  }
+
+  @Test
+  void deletingTheSchemaUnhidesWhatItHidForADropUnderRetainAndDelete() {
+    ObservedState hidden = posts(hiddenAt(T0), "{v: 2, key: {a: 1}, name: 'a_1'}", LEGACY_HIDDEN);
+    // Retain: the database is left as the application needs it, so nothing stays hidden.
+    Plan retain = at(T0.plus(Duration.ofHours(1))).planDeletion(Specs.spec(DROP), hidden, ME, false);
+    assertThat(types(retain)).containsExactly("UnhideIndex posts.legacy_1", "Release posts.");
+    assertThat(retain.actions().get(0).detail()).contains("deleted");
+    // Delete drops only the declared indexes: an undeclared one goes back as it was, visible.
+    Plan delete = at(T0.plus(Duration.ofHours(1))).planDeletion(Specs.spec(DROP), hidden, ME, true);
+    assertThat(types(delete)).containsExactly("DropIndex posts.a_1", "UnhideIndex posts.legacy_1", "Release posts.");
+    // Another schema's collection: untouched.
+    Owner other = new Owner("team", "other", "uid-2");
+    assertThat(types(at(T0).planDeletion(Specs.spec(DROP), hidden, other, false))).isEmpty();
   }
 
   @Test

@@ -394,13 +394,14 @@ class PlannerTest {
     @Test
     void anIndexWhoseKeyPatternTheNewOneNeedsIsDroppedFirstAndTheDetailSaysUniquenessLapses() {
       // Same keys, collation, partial filter, unique and sparse under another name: mongod refuses
-      // the two side by side (85), so the old one must go first.
+      // the two side by side (85), so the old one must go first. (Hidden alone differing would make
+      // it the declared index's twin, unhidden or hidden in place: HideFirstPlannerTest.)
       var spec = Specs.spec("""
           database: bot
           collections:
             - name: users
               indexes:
-                - {name: email_unique, keys: [{field: email}], unique: true, hidden: true}
+                - {name: email_unique, keys: [{field: email}], unique: true, expireAfterSeconds: 3600}
           policy: {unmanagedIndexes: Drop, dropStrategy: Immediate}
           """);
       Plan plan = planner.plan(spec, observed("users", ID, "{v: 2, key: {email: 1}, name: 'email_1', unique: true}"));

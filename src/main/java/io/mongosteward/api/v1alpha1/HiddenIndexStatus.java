@@ -13,8 +13,8 @@ public class HiddenIndexStatus {
   private String name;
   @JsonPropertyDescription("When it was hidden (or first seen hidden), as recorded in the mongosteward collection.")
   private String hiddenAt;
-  @JsonPropertyDescription("The first pass after this time drops it (or, for a Recreate, rebuilds it); "
-      + "declaring it again before then unhides it.")
+  @JsonPropertyDescription("The first pass after this time drops it; declaring it again before then "
+      + "unhides it.")
   private String dropAfter;
 
   public HiddenIndexStatus() {}

@@ -23,10 +23,10 @@ public class PolicySpec {
   @JsonPropertyDescription("Report (default) reports an index whose name matches but whose definition differs; Recreate drops and rebuilds it.")
   private ConflictPolicy onConflict = ConflictPolicy.Report;
 
-  @JsonPropertyDescription("How indexes are dropped (unmanagedIndexes: Drop, onConflict: Recreate): HideFirst "
-      + "(default) hides the index with collMod and drops it on the first pass after hiddenFor, and declaring it "
-      + "again before then unhides it; Immediate drops at once. A server without collMod or hidden indexes "
-      + "reports Unsupported under HideFirst.")
+  @JsonPropertyDescription("How undeclared indexes are dropped (unmanagedIndexes: Drop): HideFirst (default) "
+      + "hides the index with collMod and drops it on the first pass after hiddenFor, and declaring it again before "
+      + "then unhides it; Immediate drops at once. A Recreate rebuilds at once under either. A server without "
+      + "collMod or hidden indexes reports Unsupported under HideFirst.")
   private DropStrategy dropStrategy = DropStrategy.HideFirst;
 
   @JsonPropertyDescription("How long an index stays hidden before it is dropped under dropStrategy HideFirst: "

@@ -10,6 +10,11 @@ public enum Reason {
   /** An index build is queued or running apart from the reconcile; the message names it, with progress where reported. */
   IndexBuilding,
   Paused,
+  /**
+   * A declared index waits for a hidden index with its key pattern to be dropped (policy.dropStrategy
+   * HideFirst); the message names both, and the pass at the drop's time is scheduled.
+   */
+  WaitsForDrop,
   /** The spec breaks a rule; nothing is written until it is edited. */
   InvalidSpec,
   SecretNotFound,
