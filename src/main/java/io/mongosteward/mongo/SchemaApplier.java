@@ -155,7 +155,7 @@ public final class SchemaApplier {
         createBatch(batch);
       }
       readBack(changes);
-      outcomes.forEach(SchemaApplier::log);
+      log(outcomes);
       return outcomes;
     }
 
@@ -622,6 +622,32 @@ public final class SchemaApplier {
       case NotAuthorized -> ActionType.NotAuthorized;
       default -> ActionType.Failed;
     };
+  }
+
+  /**
+   * One line per outcome, but one for all of a collection's indexes one createIndexes built: a
+   * line per index was most of the time of a converge on a fast server.
+   */
+  private static void log(List<Outcome> outcomes) {
+    for (int i = 0; i < outcomes.size(); ) {
+      Outcome o = outcomes.get(i);
+      int j = i + 1;
+      while (j < outcomes.size() && builtTogether(o, outcomes.get(j))) j++;
+      if (j - i > 1) {
+        LOG.info("CreateIndex {}: {} indexes ({}) done in {} ms", Quoting.name(o.action().collection()), j - i,
+            outcomes.subList(i, j).stream().map(x -> Quoting.name(x.action().name())).collect(Collectors.joining(", ")),
+            o.took().toMillis());
+      } else {
+        log(o);
+      }
+      i = j;
+    }
+  }
+
+  private static boolean builtTogether(Outcome a, Outcome b) {
+    return a.action() instanceof Action.CreateIndex && b.action() instanceof Action.CreateIndex && a.applied()
+        && b.applied() && a.result() == ActionType.CreateIndex && b.result() == ActionType.CreateIndex
+        && a.action().collection().equals(b.action().collection()) && a.took().equals(b.took());
   }
 
   private static void log(Outcome o) {
