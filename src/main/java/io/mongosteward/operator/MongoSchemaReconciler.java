@@ -81,7 +81,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
   private final Set<String> exhausted = ConcurrentHashMap.newKeySet();
 
   /** status.server without a command per pass: the version once per client, the latency from the heartbeat. */
-  private final ServerInfo.Reader serverInfo = new ServerInfo.Reader();
+  private final ServerInfo.Reader serverInfo;
 
   MongoSchemaReconciler(OperatorSettings settings, SchemaConnections connections, SchemaEngine engine,
       SchemaStatuses statuses, SchemaEvents events, OperatorMetrics metrics, BlockedBuilds blocked,
@@ -92,6 +92,8 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
     this.settings = settings;
     this.connections = connections;
     this.engine = engine;
+    // The engine's: one buildInfo per client tells both the version and how the server keeps index options.
+    this.serverInfo = engine.servers();
     this.statuses = statuses;
     this.events = events;
     this.metrics = metrics;
@@ -171,7 +173,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       IndexBuildQueue.Pass handoff = builds.forSchema(uid, id(schema), schema.getMetadata().getGeneration(), client);
       SyncResult result = engine.sync(db, schema.getSpec(),
           new SchemaEngine.Pass(owner(schema), paused, paused ? SchemaEngine.DuplicateCheck.ALL : blocked.checkFor(schema),
-              step -> watch.step(), handoff, quorum.value()));
+              step -> watch.step(), handoff, quorum.value(), client));
       builds.passEnded(handoff); // its queued builds the spec no longer asks for never run
       List<Outcome> built = builds.takeCreated(uid);
       String after = schema.getSpec().getPolicy().getReportUnusedAfter();
