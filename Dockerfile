@@ -19,10 +19,12 @@ COPY target/mongo-steward.jar /opt/mongo-steward/mongo-steward.jar
 COPY --from=build /build/training /tmp/training
 # The AppCDS archive, made here and not in the build stage: an archive is used only with the runtime
 # and the jar (path, size, time) it was made with. A run of the sidecar against an in-memory MongoDB
-# writes the classes it loaded; later processes map them instead of parsing the jar: the sidecar is
-# ready about twice as fast and its RSS is a few MB lower (docs/benchmarks.md). Classes outside it,
-# such as the operator's, load from the jar as usual.
-# The JDK's base archive is made again here first, so that it matches the runtime files as copied.
+# lists the classes it loaded, the JDK's and the jar's, and -Xshare:dump writes them to one static
+# archive; later processes map them instead of parsing the jar: the sidecar is ready about twice as
+# fast and its RSS is a few MB lower (docs/benchmarks.md). Classes outside it, such as the
+# operator's, load from the runtime and the jar as usual.
+# The JDK's base archive is made again here first, so that the training run (and any other java
+# started without the ENTRYPOINT) matches the runtime files as copied.
 RUN /opt/jre/bin/java -Xshare:dump > /dev/null \
  && /opt/jre/bin/java -cp /tmp/training:/opt/mongo-steward/mongo-steward.jar CdsTraining \
       /opt/jre/bin/java /opt/mongo-steward/mongo-steward.jar /opt/mongo-steward/mongo-steward.jsa \

@@ -26,9 +26,10 @@ import org.bson.Document;
 import org.bson.types.Decimal128;
 
 /**
- * Reads what the planner needs, and nothing else: one listIndexes per managed collection, per
- * counter its document and the max of its seed field (both with projections), and the metadata
- * records in one find.
+ * Reads what the planner needs, and nothing else: the metadata records in one find, one
+ * listIndexes per managed collection (for a schema no record names yet, one listCollections first
+ * and a listIndexes per collection that exists), and per counter its document and the max of its
+ * seed field (both with projections).
  */
 public final class CatalogReader {
   private final Retrier retrier;
@@ -45,19 +46,24 @@ public final class CatalogReader {
    * @param owner whose records to read besides the declared ones; null reads none
    */
   public ObservedState observe(MongoDatabase db, MongoSchemaSpec spec, Owner owner) {
+    Map<String, ManagedRecord> records = owner == null ? Map.of() : metadata.read(db, recordIds(spec), owner);
+    Map<String, Document> existing = newSchema(spec, owner, records) ? existingCollections(db, spec) : null;
     Map<String, List<IndexDefinition>> indexes = new HashMap<>();
     Map<String, Map<String, Object>> collations = new HashMap<>();
     for (CollectionSpec c : spec.getCollections()) {
+      if (existing != null && !existing.containsKey(c.getName())) {
+        indexes.put(c.getName(), List.of());
+        continue;
+      }
       List<Document> entries = listIndexes(db, c.getName());
       indexes.put(c.getName(), entries.stream().map(IndexDefinitions::fromListIndexes).toList());
-      Map<String, Object> collation = defaultCollation(db, c, entries);
+      Map<String, Object> collation = defaultCollation(db, c, entries, existing == null ? null : existing.get(c.getName()));
       if (collation != null) collations.put(c.getName(), collation);
     }
     Map<String, CounterObservation> counters = new HashMap<>();
     for (CounterSpec counter : spec.getCounters()) {
       counters.put(counter.getName(), observeCounter(db, counter));
     }
-    Map<String, ManagedRecord> records = owner == null ? Map.of() : metadata.read(db, recordIds(spec), owner);
     return new ObservedState(indexes, collations, counters, records);
   }
 
@@ -65,6 +71,36 @@ public final class CatalogReader {
   public List<String> recordsOf(MongoDatabase db, Owner owner) {
     return metadata.read(db, List.of(), owner).values().stream().filter(r -> r.owner().sameAs(owner))
         .map(ManagedRecord::id).toList();
+  }
+
+  /**
+   * No record names any declared collection: a schema met for the first time, whose collections
+   * are likely not there yet. One listCollections then tells which exist, and only those are
+   * listed: converging an empty database costs one command here instead of one per collection.
+   * A schema with records (the steady case) lists each collection directly, as that is what it
+   * would read anyway.
+   */
+  private static boolean newSchema(MongoSchemaSpec spec, Owner owner, Map<String, ManagedRecord> records) {
+    return owner != null && spec.getCollections().size() > 1 && spec.getCollections().stream()
+        .noneMatch(c -> records.containsKey(ManagedRecord.collectionId(c.getName())));
+  }
+
+  /** The declared collections that exist, by name, with their listCollections entry. */
+  private Map<String, Document> existingCollections(MongoDatabase db, MongoSchemaSpec spec) {
+    List<String> names = spec.getCollections().stream().map(CollectionSpec::getName).toList();
+    return retrier.call(Op.of("listCollections", ""), () -> {
+      Map<String, Document> out = new HashMap<>();
+      // Filtered here too: mongo-java-server ignores the filter.
+      for (Document d : db.listCollections().filter(Filters.in("name", names))) {
+        if (d.get("name") instanceof String name && names.contains(name)) out.put(name, d);
+      }
+      return out;
+    });
+  }
+
+  /** The records of the declared collections and counters, and every one {@code owner} holds: one find. */
+  public Map<String, ManagedRecord> records(MongoDatabase db, MongoSchemaSpec spec, Owner owner) {
+    return metadata.read(db, recordIds(spec), owner);
   }
 
   static Set<String> recordIds(MongoSchemaSpec spec) {
@@ -87,7 +123,8 @@ public final class CatalogReader {
    * read and a declared index leaves its collation unset.
    * https://www.mongodb.com/docs/manual/reference/collation/#collation-and-index-use
    */
-  private Map<String, Object> defaultCollation(MongoDatabase db, CollectionSpec c, List<Document> entries) {
+  private Map<String, Object> defaultCollation(MongoDatabase db, CollectionSpec c, List<Document> entries,
+      Document listed) {
     for (Document e : entries) {
       if (Planner.ID_INDEX.equals(e.getString("name"))) {
         return DefaultCollation.fromIdIndex(e);
@@ -97,7 +134,7 @@ public final class CatalogReader {
     if (entries.isEmpty() || !inherits) {
       return null;
     }
-    Document info = retrier.call(Op.of("listCollections", c.getName()),
+    Document info = listed != null ? listed : retrier.call(Op.of("listCollections", c.getName()),
         () -> db.listCollections().filter(Filters.eq("name", c.getName())).first());
     return DefaultCollation.fromListCollections(info);
   }

@@ -1,9 +1,11 @@
 package io.mongosteward.mongo;
 
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
 import io.mongosteward.failure.Failure;
@@ -57,8 +59,7 @@ public final class MetadataStore {
    */
   public Owner claim(MongoDatabase db, String id, Owner owner) {
     List<Bson> sets = new ArrayList<>(List.of(Updates.set("owner.namespace", owner.namespace()),
-        Updates.set("owner.name", owner.name()), Updates.set("kind", id.startsWith("counter:") ? KIND_COUNTER
-            : KIND_COLLECTION), Updates.setOnInsert("since", new Date())));
+        Updates.set("owner.name", owner.name()), Updates.set("kind", kindOf(id)), Updates.setOnInsert("since", new Date())));
     // Top-level equalities, not $and: an upsert must take its _id from the filter, and FerretDB
     // does so only from a top-level field.
     Document filter = new Document("_id", id).append("owner.namespace", owner.namespace())
@@ -82,6 +83,41 @@ public final class MetadataStore {
       }
       return held.owner();
     }
+  }
+
+  /**
+   * Claims records that did not exist when the pass observed them, in one round trip: one
+   * unordered insert of them all. The _id index decides each race atomically: a duplicate-key
+   * error means someone holds that record now (another schema, or this one through an attempt
+   * whose reply was lost), and the caller asks {@link #claim} about those few to learn which.
+   *
+   * @return the ids whose insert met an existing record; the others are claimed
+   */
+  public List<String> claimAll(MongoDatabase db, List<String> ids, Owner owner) {
+    Date now = new Date();
+    List<Document> docs = ids.stream().map(id -> {
+      Document o = new Document("namespace", owner.namespace()).append("name", owner.name());
+      if (owner.uid() != null) o.append("uid", owner.uid());
+      return new Document("_id", id).append("owner", o).append("kind", kindOf(id)).append("since", now);
+    }).toList();
+    List<String> taken = new ArrayList<>();
+    retrier.run(Op.of("insert", COLLECTION), () -> {
+      taken.clear();
+      try {
+        records(db).insertMany(docs, new InsertManyOptions().ordered(false));
+      } catch (MongoBulkWriteException e) {
+        if (e.getWriteConcernError() != null
+            || e.getWriteErrors().stream().anyMatch(w -> w.getCode() != ErrorClassifier.DUPLICATE_KEY)) {
+          throw e;
+        }
+        e.getWriteErrors().forEach(w -> taken.add(ids.get(w.getIndex())));
+      }
+    });
+    return taken;
+  }
+
+  private static String kindOf(String id) {
+    return id.startsWith("counter:") ? KIND_COUNTER : KIND_COLLECTION;
   }
 
   /** Forgets one record, if {@code owner} holds it. */

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.bson.Document;
@@ -72,17 +73,26 @@ public final class SchemaApplier {
    *     read-back of what was built
    * @param builds where creations go instead of running in the pass; null builds them in the pass
    * @param commitQuorum createIndexes' commitQuorum (an Integer or a String), or null for the server's default
+   * @param fidelity what the server is known to keep of an index specification
+   *     ({@link ServerInfo.Reader#indexFidelity}): an acknowledged creation of nothing else is not read back
    */
   public record Context(ConflictPolicy onConflict, DropStrategy dropStrategy, Owner owner, ObservedState observed,
-      Timeouts timeouts, Progress progress, BuildHandoff builds, Object commitQuorum) {
+      Timeouts timeouts, Progress progress, BuildHandoff builds, Object commitQuorum, ServerInfo.IndexFidelity fidelity) {
     public Context(ConflictPolicy onConflict, DropStrategy dropStrategy, Owner owner, ObservedState observed,
         Timeouts timeouts, Progress progress) {
-      this(onConflict, dropStrategy, owner, observed, timeouts, progress, null, null);
+      this(onConflict, dropStrategy, owner, observed, timeouts, progress, null, null, ServerInfo.IndexFidelity.NONE);
+    }
+
+    public Context(ConflictPolicy onConflict, DropStrategy dropStrategy, Owner owner, ObservedState observed,
+        Timeouts timeouts, Progress progress, BuildHandoff builds, Object commitQuorum) {
+      this(onConflict, dropStrategy, owner, observed, timeouts, progress, builds, commitQuorum,
+          ServerInfo.IndexFidelity.NONE);
     }
 
     /** The same, building in the calling thread: what a handed-off build runs with. */
     Context inline() {
-      return new Context(onConflict, dropStrategy, owner, observed, timeouts, Progress.NONE, null, commitQuorum);
+      return new Context(onConflict, dropStrategy, owner, observed, timeouts, Progress.NONE, null, commitQuorum,
+          fidelity);
     }
   }
 
@@ -106,6 +116,11 @@ public final class SchemaApplier {
     private final Set<String> pendingBuilds = new HashSet<>();
     /** Said once the server refused commitQuorum and the build went on without it. */
     private String quorumNote;
+    /**
+     * Creations whose acknowledgement proves what was built (see {@link Context#fidelity}): not
+     * read back.
+     */
+    private final Set<Action> proven = new HashSet<>();
     /** Each collection's hidden-at list as this run has left it, from the observed record on. */
     private final Map<String, List<ManagedRecord.Hidden>> hidden = new HashMap<>();
 
@@ -115,6 +130,7 @@ public final class SchemaApplier {
     }
 
     List<Outcome> apply(List<Action> changes) {
+      Map<Action, Outcome> claimed = claimNew(changes);
       // A collection's creations are contiguous in a plan: batch them into one createIndexes.
       List<Action.CreateIndex> batch = new ArrayList<>();
       for (Action action : changes) {
@@ -123,7 +139,9 @@ public final class SchemaApplier {
           batch.clear();
         }
         Owner holder = lost.get(targetOf(action));
-        if (holder != null) {
+        if (claimed.containsKey(action)) {
+          outcomes.add(claimed.get(action));
+        } else if (holder != null) {
           outcomes.add(Outcome.refused(action, ActionType.ManagedElsewhere, "managed by " + holder.describeTo(ctx.owner()),
               Duration.ZERO));
         } else if (action instanceof Action.CreateIndex c) {
@@ -137,7 +155,7 @@ public final class SchemaApplier {
         createBatch(batch);
       }
       readBack(changes);
-      outcomes.forEach(SchemaApplier::log);
+      log(outcomes);
       return outcomes;
     }
 
@@ -193,6 +211,36 @@ public final class SchemaApplier {
       throw new IllegalArgumentException("not a change: " + action.type());
     }
 
+    /**
+     * The claims of records the pass did not find, all in one insert before anything else runs
+     * (each still precedes what it guards). A record someone created since the observation goes
+     * through the single claim, which says who holds it; a claim that stamps this operator's uid
+     * on a record the CLI wrote is a single claim too.
+     */
+    private Map<Action, Outcome> claimNew(List<Action> changes) {
+      List<Action.Claim> fresh = changes.stream().filter(a -> a instanceof Action.Claim).map(a -> (Action.Claim) a)
+          .filter(c -> !ctx.observed().records().containsKey(c.recordId())).toList();
+      Map<Action, Outcome> out = new HashMap<>();
+      if (fresh.isEmpty()) {
+        return out;
+      }
+      ctx.progress().starting("Claim " + fresh.stream().map(Action::subject).collect(Collectors.joining(", ")));
+      long start = System.nanoTime();
+      List<String> taken;
+      try {
+        taken = metadata.claimAll(db, fresh.stream().map(Action.Claim::recordId).toList(), fresh.get(0).owner());
+      } catch (Failure.Permanent e) {
+        if (e.reason() == Reason.AuthenticationFailed) throw e;
+        fresh.forEach(c -> out.put(c, Outcome.refused(c, resultOf(e), e.getMessage(), since(start))));
+        return out;
+      }
+      Duration took = since(start);
+      for (Action.Claim c : fresh) {
+        out.put(c, taken.contains(c.recordId()) ? timed(c, () -> claim(c)) : Outcome.applied(c, "claimed", took));
+      }
+      return out;
+    }
+
     private Outcome claim(Action.Claim c) {
       Owner holder = metadata.claim(db, c.recordId(), c.owner());
       if (holder == null) {
@@ -224,9 +272,12 @@ public final class SchemaApplier {
           + batch.stream().map(c -> Quoting.name(c.name())).collect(Collectors.joining(", ")));
       long start = System.nanoTime();
       try {
-        runCreate(collection, batch.stream().map(Action.CreateIndex::index).toList());
+        Document reply = runCreate(collection, batch.stream().map(Action.CreateIndex::index).toList());
         Duration took = since(start);
         batch.forEach(c -> outcomes.add(Outcome.applied(c, created(), took)));
+        if (acknowledged(reply)) {
+          batch.stream().filter(c -> ctx.fidelity().keeps(c.index())).forEach(proven::add);
+        }
       } catch (Failure.Permanent e) {
         if (batch.size() == 1) {
           outcomes.add(refusal(batch.get(0), collection, batch.get(0).index(), e, since(start)));
@@ -277,13 +328,12 @@ public final class SchemaApplier {
       }
     }
 
-    private void runCreate(String collection, List<IndexDefinition> indexes) {
+    private Document runCreate(String collection, List<IndexDefinition> indexes) {
       Document cmd = new Document("createIndexes", collection)
           .append("indexes", indexes.stream().map(IndexDefinitions::toCreateDocument).toList());
       if (ctx.commitQuorum() != null && quorumNote == null) {
         try {
-          sendCreate(collection, new Document(cmd).append("commitQuorum", ctx.commitQuorum()));
-          return;
+          return sendCreate(collection, new Document(cmd).append("commitQuorum", ctx.commitQuorum()));
         } catch (Failure.Permanent e) {
           if (!refusesCommitQuorum(e)) throw e;
           // https://www.mongodb.com/docs/manual/reference/command/createIndexes/: 4.4 and later know it.
@@ -291,13 +341,15 @@ public final class SchemaApplier {
           LOG.info("createIndexes on {}: {}", collection, quorumNote);
         }
       }
-      sendCreate(collection, cmd);
+      return sendCreate(collection, cmd);
     }
 
-    private void sendCreate(String collection, Document cmd) {
+    private Document sendCreate(String collection, Document cmd) {
       MongoDatabase bounded = db.withTimeout(ctx.timeouts().indexBuild().toMillis(), TimeUnit.MILLISECONDS);
       Op op = Op.of("createIndexes", collection);
-      retrier.run(op, () -> builds.await(op, () -> bounded.runCommand(cmd), () -> db.runCommand(PING)));
+      AtomicReference<Document> reply = new AtomicReference<>();
+      retrier.run(op, () -> builds.await(op, () -> reply.set(bounded.runCommand(cmd)), () -> db.runCommand(PING)));
+      return reply.get();
     }
 
     private String created() {
@@ -487,7 +539,7 @@ public final class SchemaApplier {
       Map<String, List<Integer>> built = new LinkedHashMap<>();
       for (int i = 0; i < outcomes.size(); i++) {
         Outcome o = outcomes.get(i);
-        if (o.applied() && indexOf(o.action()) != null) {
+        if (o.applied() && indexOf(o.action()) != null && !proven.contains(o.action())) {
           built.computeIfAbsent(o.action().collection(), k -> new ArrayList<>()).add(i);
         }
       }
@@ -534,6 +586,16 @@ public final class SchemaApplier {
     }
   }
 
+  /**
+   * A createIndexes reply that says every index in it now exists as specified: mongod's shape,
+   * numIndexesAfter, or its note when they all existed already (a server that keeps its options
+   * answers 85 or 86 to the same name with other keys or options).
+   */
+  static boolean acknowledged(Document reply) {
+    return reply != null && reply.get("ok") instanceof Number ok && ok.doubleValue() == 1
+        && (reply.get("numIndexesAfter") instanceof Number || reply.containsKey("note"));
+  }
+
   /** An unknown-field or bad-option refusal that names commitQuorum. */
   static boolean refusesCommitQuorum(Failure.Permanent e) {
     return (UNKNOWN_OPTION.contains(e.code()) || e.reason() == Reason.Unsupported)
@@ -560,6 +622,32 @@ public final class SchemaApplier {
       case NotAuthorized -> ActionType.NotAuthorized;
       default -> ActionType.Failed;
     };
+  }
+
+  /**
+   * One line per outcome, but one for all of a collection's indexes one createIndexes built: a
+   * line per index was most of the time of a converge on a fast server.
+   */
+  private static void log(List<Outcome> outcomes) {
+    for (int i = 0; i < outcomes.size(); ) {
+      Outcome o = outcomes.get(i);
+      int j = i + 1;
+      while (j < outcomes.size() && builtTogether(o, outcomes.get(j))) j++;
+      if (j - i > 1) {
+        LOG.info("CreateIndex {}: {} indexes ({}) done in {} ms", Quoting.name(o.action().collection()), j - i,
+            outcomes.subList(i, j).stream().map(x -> Quoting.name(x.action().name())).collect(Collectors.joining(", ")),
+            o.took().toMillis());
+      } else {
+        log(o);
+      }
+      i = j;
+    }
+  }
+
+  private static boolean builtTogether(Outcome a, Outcome b) {
+    return a.action() instanceof Action.CreateIndex && b.action() instanceof Action.CreateIndex && a.applied()
+        && b.applied() && a.result() == ActionType.CreateIndex && b.result() == ActionType.CreateIndex
+        && a.action().collection().equals(b.action().collection()) && a.took().equals(b.took());
   }
 
   private static void log(Outcome o) {

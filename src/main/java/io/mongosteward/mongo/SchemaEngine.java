@@ -1,5 +1,6 @@
 package io.mongosteward.mongo;
 
+import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoDatabase;
 import io.mongosteward.api.v1alpha1.MongoSchemaSpec;
 import io.mongosteward.failure.Failure;
@@ -10,15 +11,24 @@ import io.mongosteward.plan.ObservedState;
 import io.mongosteward.plan.Owner;
 import io.mongosteward.plan.Plan;
 import io.mongosteward.plan.Planner;
+import io.mongosteward.plan.ManagedRecord;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
  * Observe, plan, apply: the one engine behind `plan`, `apply` and the operator. A database that
- * already matches costs one listIndexes per collection, the counter reads, one read of the
- * metadata records, and no write.
+ * already matches costs one listIndexes per collection, the counter reads, and no write; the
+ * metadata records are read on the first such pass and whenever something is to change (see
+ * {@link #sync}).
  */
 public final class SchemaEngine {
   private final CatalogReader reader;
@@ -26,6 +36,10 @@ public final class SchemaEngine {
   private final SchemaApplier applier;
   private final DuplicateCounter duplicates;
   private final Retrier retrier;
+  private final Clock clock;
+  private final ServerInfo.Reader servers = new ServerInfo.Reader();
+  /** Per client (weakly: a closed client leaves with its entries), the records of steady passes. */
+  private final Map<MongoClient, Map<RecordsKey, KeptRecords>> kept = Collections.synchronizedMap(new WeakHashMap<>());
 
   public SchemaEngine(Retrier retrier) {
     this(retrier, new DuplicateFinder(Timeouts.DUPLICATE_SEARCH));
@@ -39,6 +53,7 @@ public final class SchemaEngine {
   /** @param clock when indexes are hidden before a drop, and when their wait ends (see {@link Planner}) */
   public SchemaEngine(Retrier retrier, DuplicateCounter duplicates, Clock clock) {
     this.retrier = retrier;
+    this.clock = clock;
     this.reader = new CatalogReader(retrier);
     this.planner = new Planner(clock);
     this.duplicates = duplicates;
@@ -66,8 +81,18 @@ public final class SchemaEngine {
    * @param commitQuorum createIndexes' commitQuorum, or null for the server's default; the caller
    *     decides whether the server takes one ({@link CommitQuorum})
    */
+  /**
+   * @param client the client {@code db} belongs to, or null. With it, a steady pass skips the read
+   *     of the metadata records (see {@link SchemaEngine#sync}), and creations of what the server is known
+   *     to keep are not read back ({@link ServerInfo.Reader#indexFidelity})
+   */
   public record Pass(Owner owner, boolean dryRun, DuplicateCheck check, SchemaApplier.Progress progress,
-      BuildHandoff builds, Object commitQuorum) {
+      BuildHandoff builds, Object commitQuorum, MongoClient client) {
+    public Pass(Owner owner, boolean dryRun, DuplicateCheck check, SchemaApplier.Progress progress,
+        BuildHandoff builds, Object commitQuorum) {
+      this(owner, dryRun, check, progress, builds, commitQuorum, null);
+    }
+
     public Pass(Owner owner, boolean dryRun, DuplicateCheck check, SchemaApplier.Progress progress) {
       this(owner, dryRun, check, progress, null, null);
     }
@@ -92,13 +117,75 @@ public final class SchemaEngine {
     return checkDuplicates(db, planner.plan(spec, observed, owner), observed, DuplicateCheck.ALL);
   }
 
+  /**
+   * One pass. With {@link Pass#client}, the metadata records a steady pass found (every declared
+   * collection and counter held by this owner, nothing to change) are kept, and the next pass plans
+   * from them without reading them again: if that plan changes anything, the records are read
+   * afresh and the plan made again before any write, so every claim, drop or rebuild still rests
+   * on what the records say at that moment. Only this owner writes its own records (another schema's
+   * claim fails on them), so what a kept copy can miss is a person or the CLI deleting them; a copy
+   * older than {@link #RECORDS_MAX_AGE} is read again.
+   */
   public SyncResult sync(MongoDatabase db, MongoSchemaSpec spec, Pass pass) {
-    ObservedState observed = reader.observe(db, spec, pass.owner());
-    Plan plan = checkDuplicates(db, planner.plan(spec, observed, pass.owner()), observed, pass.check());
+    RecordsKey key = pass.client() == null || pass.owner() == null ? null
+        : new RecordsKey(db.getName(), pass.owner(), CatalogReader.recordIds(spec));
+    KeptRecords kept = key == null ? null : keptRecords(pass.client(), key);
+    ObservedState observed;
+    Plan planned = null;
+    if (kept != null) {
+      observed = reader.observe(db, spec, null).withRecords(kept.records());
+      planned = planner.plan(spec, observed, pass.owner());
+      if (planned.hasChanges()) {
+        kept = null;
+        observed = observed.withRecords(reader.records(db, spec, pass.owner()));
+        planned = null;
+      }
+    } else {
+      observed = reader.observe(db, spec, pass.owner());
+    }
+    if (planned == null) {
+      planned = planner.plan(spec, observed, pass.owner());
+    }
+    if (key != null) {
+      keep(pass.client(), key, planned, observed, kept);
+    }
+    Plan plan = checkDuplicates(db, planned, observed, pass.check());
     List<Outcome> outcomes = pass.dryRun() || !plan.hasChanges() ? List.of()
         : applier.apply(db, plan.changes(), context(spec, pass.owner(), observed, pass.progress(), pass.builds(),
-            pass.commitQuorum()));
+            pass.commitQuorum(), pass.client() != null && plan.changes().stream()
+                .anyMatch(a -> a instanceof Action.CreateIndex) ? servers.indexFidelity(pass.client())
+                : ServerInfo.IndexFidelity.NONE));
     return new SyncResult(spec, observed, plan, outcomes, pass.dryRun());
+  }
+
+  /** How long a steady pass's records are planned from before they are read again. */
+  public static final Duration RECORDS_MAX_AGE = Duration.ofHours(1);
+
+  private record RecordsKey(String database, Owner owner, Set<String> ids) {}
+
+  private record KeptRecords(Map<String, ManagedRecord> records, Instant readAt) {}
+
+  private KeptRecords keptRecords(MongoClient client, RecordsKey key) {
+    Map<RecordsKey, KeptRecords> byKey = kept.get(client);
+    KeptRecords k = byKey == null ? null : byKey.get(key);
+    return k == null || !clock.instant().isBefore(k.readAt().plus(RECORDS_MAX_AGE)) ? null : k;
+  }
+
+  /**
+   * Keeps the records of a pass that changes nothing and finds every declared record held by this
+   * owner; forgets them otherwise (a change this pass makes, a record another schema holds).
+   */
+  private void keep(MongoClient client, RecordsKey key, Plan planned, ObservedState observed, KeptRecords before) {
+    boolean steady = !planned.hasChanges()
+        && planned.actions().stream().noneMatch(a -> a.type() == ActionType.ManagedElsewhere);
+    Map<RecordsKey, KeptRecords> byKey = kept.computeIfAbsent(client, c -> new ConcurrentHashMap<>());
+    if (!steady) {
+      byKey.remove(key);
+    } else if (before == null) {
+      Instant now = clock.instant();
+      byKey.values().removeIf(k -> !now.isBefore(k.readAt().plus(RECORDS_MAX_AGE)));
+      byKey.put(key, new KeptRecords(observed.records(), now));
+    }
   }
 
   /**
@@ -107,10 +194,12 @@ public final class SchemaEngine {
    * stay, and so does anything in a collection another schema manages.
    */
   public List<Outcome> delete(MongoDatabase db, MongoSchemaSpec spec, Owner owner, boolean dropIndexes) {
+    kept.values().forEach(byKey -> byKey.keySet().removeIf(k -> k.owner().equals(owner)));
     ObservedState observed = reader.observe(db, spec, owner);
     Plan plan = planner.planDeletion(spec, observed, owner, dropIndexes);
     return plan.changes().isEmpty() ? List.of()
-        : applier.apply(db, plan.changes(), context(spec, owner, observed, SchemaApplier.Progress.NONE, null, null));
+        : applier.apply(db, plan.changes(), context(spec, owner, observed, SchemaApplier.Progress.NONE, null, null,
+            ServerInfo.IndexFidelity.NONE));
   }
 
   /**
@@ -131,10 +220,16 @@ public final class SchemaEngine {
   }
 
   private static SchemaApplier.Context context(MongoSchemaSpec spec, Owner owner, ObservedState observed,
-      SchemaApplier.Progress progress, BuildHandoff builds, Object commitQuorum) {
+      SchemaApplier.Progress progress, BuildHandoff builds, Object commitQuorum, ServerInfo.IndexFidelity fidelity) {
     var connection = spec.getConnection();
     return new SchemaApplier.Context(spec.getPolicy().getOnConflict(), spec.getPolicy().getDropStrategy(), owner, observed,
-        Timeouts.of(connection == null ? null : connection.getClientOptions()), progress, builds, commitQuorum);
+        Timeouts.of(connection == null ? null : connection.getClientOptions()), progress, builds, commitQuorum,
+        fidelity);
+  }
+
+  /** The version and index-option behaviour of each client's server, read once per client. */
+  public ServerInfo.Reader servers() {
+    return servers;
   }
 
   /**

@@ -14,9 +14,12 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -39,7 +42,12 @@ import org.slf4j.LoggerFactory;
  * itself would have; and so does every pass after it until the refusal is due again, so that the
  * status does not flap between IndexBuilding and the refusal at each resync. The
  * same build (schema, collection, index definitions) is never queued twice; a changed definition
- * is another build. All bookkeeping is under this object's lock; no I/O is.
+ * is another build. An index a running build of the schema already builds is not built again
+ * beside it. A queued build that the schema's latest pass no longer asked for (its index edited
+ * away, renamed, redefined, or the schema paused) is dropped when that pass ends ({@link
+ * #passEnded}): it would load every member for an index nobody declares. A running build goes on
+ * (mongod 4.4+ could abort it with dropIndexes; not done). All bookkeeping is under this object's
+ * lock; no I/O is.
  */
 final class IndexBuildQueue implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IndexBuildQueue.class);
@@ -78,6 +86,8 @@ final class IndexBuildQueue implements AutoCloseable {
     final List<Action.CreateIndex> batch;
     final Function<List<Action.CreateIndex>, List<Outcome>> body;
     volatile Instant started;
+    /** Under the lock: waiting for a slot, not yet handed to the pool. */
+    boolean queued;
 
     Build(Key key, String schema, Long generation, String deployment, int client, AutoCloseable hold,
         List<Action.CreateIndex> batch, Function<List<Action.CreateIndex>, List<Outcome>> body) {
@@ -143,35 +153,79 @@ final class IndexBuildQueue implements AutoCloseable {
   }
 
   /** The handoff for one pass of one schema ("ns/name", uid) on one client. */
-  BuildHandoff forSchema(String schemaUid, String schema, MongoClient client) {
+  Pass forSchema(String schemaUid, String schema, MongoClient client) {
     return forSchema(schemaUid, schema, null, client);
   }
 
   /** @param generation the spec's generation: a refused build is tried again at once when it changes */
-  BuildHandoff forSchema(String schemaUid, String schema, Long generation, MongoClient client) {
-    String deployment = Deployment.of(client);
-    return new BuildHandoff() {
-      @Override
-      public MongoDatabase admin() {
-        return client.getDatabase("admin");
-      }
-
-      @Override
-      public List<Outcome> submit(String collection, List<Action.CreateIndex> batch,
-          Function<List<Action.CreateIndex>, List<Outcome>> body, Supplier<String> progress) {
-        return IndexBuildQueue.this.submit(schemaUid, schema, generation, client, deployment, collection, batch, body,
-            progress);
-      }
-    };
+  Pass forSchema(String schemaUid, String schema, Long generation, MongoClient client) {
+    return new Pass(schemaUid, schema, generation, client);
   }
 
-  private List<Outcome> submit(String schemaUid, String schema, Long generation, MongoClient client,
-      String deployment, String collection, List<Action.CreateIndex> batch,
+  /** One pass's handoff: it remembers the builds the pass asked for, for {@link #passEnded}. */
+  final class Pass implements BuildHandoff {
+    private final String schemaUid;
+    private final String schema;
+    private final Long generation;
+    private final MongoClient client;
+    private final String deployment;
+    /** Under the queue's lock. */
+    private final Set<Key> asked = new HashSet<>();
+
+    private Pass(String schemaUid, String schema, Long generation, MongoClient client) {
+      this.schemaUid = schemaUid;
+      this.schema = schema;
+      this.generation = generation;
+      this.client = client;
+      this.deployment = Deployment.of(client);
+    }
+
+    @Override
+    public MongoDatabase admin() {
+      return client.getDatabase("admin");
+    }
+
+    @Override
+    public List<Outcome> submit(String collection, List<Action.CreateIndex> batch,
+        Function<List<Action.CreateIndex>, List<Outcome>> body, Supplier<String> progress) {
+      return IndexBuildQueue.this.submit(this, collection, batch, body, progress);
+    }
+  }
+
+  /**
+   * The pass ended with its plan applied: the schema's queued builds it did not ask for are
+   * dropped, as its plan (the spec as it now is, against the server as it now is) no longer
+   * wants them. Not called for a pass that failed midway: what it did not reach is not stale.
+   */
+  synchronized void passEnded(Pass pass) {
+    for (Queue<Build> q : waiting.values()) {
+      q.removeIf(b -> {
+        boolean stale = b.key.schemaUid().equals(pass.schemaUid) && !pass.asked.contains(b.key);
+        if (stale) {
+          LOG.info("dropped the queued index build of {} on {} ({}): the spec (generation {}) no longer asks for it",
+              b.schema, b.key.collection(), b.batch.stream().map(Action.CreateIndex::name).toList(), pass.generation);
+          builds.remove(b.key);
+          b.queued = false;
+          release(b);
+        }
+        return stale;
+      });
+    }
+    waiting.values().removeIf(Queue::isEmpty);
+  }
+
+  private List<Outcome> submit(Pass pass, String collection, List<Action.CreateIndex> batch,
       Function<List<Action.CreateIndex>, List<Outcome>> body, Supplier<String> progress) {
+    String schemaUid = pass.schemaUid;
+    String schema = pass.schema;
+    Long generation = pass.generation;
+    MongoClient client = pass.client;
+    String deployment = pass.deployment;
     List<Outcome> out = new ArrayList<>();
     Build build;
     Map<Action.CreateIndex, Outcome> lastWord = new HashMap<>();
     Map<Action.CreateIndex, Outcome> refusedBefore = new HashMap<>();
+    Map<Action.CreateIndex, Build> alongside = new LinkedHashMap<>();
     Instant now = clock.instant();
     synchronized (this) {
       List<Action.CreateIndex> toBuild = new ArrayList<>();
@@ -189,6 +243,12 @@ final class IndexBuildQueue implements AutoCloseable {
           out.add(r.outcome()); // refused: said again until the recheck, or a change of spec or server
           continue;
         }
+        Build runs = runningWith(k);
+        if (runs != null) {
+          // The server lists an index only once built: the pass plans it again while it builds.
+          alongside.put(c, runs);
+          continue;
+        }
         toBuild.add(c);
         if (r != null) {
           refusedBefore.put(c, r.outcome()); // built again; the refusal stands until the new answer
@@ -197,26 +257,25 @@ final class IndexBuildQueue implements AutoCloseable {
         if (said != null) lastWord.put(c, said); // the server builds it for someone else: look again
       }
       if (toBuild.isEmpty()) {
-        return out;
-      }
-      Key key = new Key(schemaUid, collection, toBuild.stream().map(c -> IndexDefinitions.fingerprint(c.index())).toList());
-      build = builds.get(key);
-      if (build == null) {
-        build = new Build(key, schema, generation, deployment, System.identityHashCode(client), hold.apply(client),
-            List.copyOf(toBuild), body);
-        builds.put(key, build);
-        enqueue(build);
+        build = null;
+      } else {
+        Key key = new Key(schemaUid, collection, toBuild.stream().map(c -> IndexDefinitions.fingerprint(c.index())).toList());
+        build = builds.get(key);
+        if (build == null) {
+          build = new Build(key, schema, generation, deployment, System.identityHashCode(client), hold.apply(client),
+              List.copyOf(toBuild), body);
+          builds.put(key, build);
+          enqueue(build);
+        }
+        pass.asked.add(key);
       }
     }
-    Instant started = build.started;
-    String message;
-    if (started == null) {
-      message = "queued: waiting for one of the " + perDeployment + " index build slot(s) of this MongoDB "
-          + "deployment (--max-concurrent-index-builds)";
-    } else {
-      String p = safeProgress(progress);
-      message = "building since " + started + (p == null ? "" : "; progress " + p);
+    Map<Build, String> messages = new HashMap<>(); // outside the lock: progress asks the server
+    alongside.forEach((c, runs) -> out.add(building(c, messages.computeIfAbsent(runs, r -> message(r, progress)))));
+    if (build == null) {
+      return out;
     }
+    String message = message(build, progress);
     for (Action.CreateIndex c : build.batch) {
       Outcome before = refusedBefore.get(c);
       if (before != null) {
@@ -227,6 +286,27 @@ final class IndexBuildQueue implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  private String message(Build build, Supplier<String> progress) {
+    Instant started = build.started;
+    if (started == null) {
+      return "queued: waiting for one of the " + perDeployment + " index build slot(s) of this MongoDB "
+          + "deployment (--max-concurrent-index-builds)";
+    }
+    String p = safeProgress(progress);
+    return "building since " + started + (p == null ? "" : "; progress " + p);
+  }
+
+  /** Under the lock: the schema's build handed to the pool that builds this index, or null. */
+  private Build runningWith(IndexKey k) {
+    for (Build b : builds.values()) {
+      if (!b.queued && b.key.schemaUid().equals(k.schemaUid()) && b.key.collection().equals(k.collection())
+          && b.key.fingerprints().contains(k.fingerprint())) {
+        return b;
+      }
+    }
+    return null;
   }
 
   private static IndexKey indexKey(String schemaUid, Action.CreateIndex c) {
@@ -252,6 +332,7 @@ final class IndexBuildQueue implements AutoCloseable {
       count.incrementAndGet();
       start(b);
     } else {
+      b.queued = true;
       waiting.computeIfAbsent(b.deployment, c -> new ArrayDeque<>()).add(b);
     }
   }
@@ -292,7 +373,11 @@ final class IndexBuildQueue implements AutoCloseable {
         IndexKey k = indexKey(b.key.schemaUid(), c);
         refused.remove(k);
         if (o.applied()) {
-          created.computeIfAbsent(b.key.schemaUid(), x -> new ArrayList<>()).add(o);
+          List<Outcome> mine = created.computeIfAbsent(b.key.schemaUid(), x -> new ArrayList<>());
+          // Told once: a pass that read the server just before an earlier build ended asks for it again.
+          if (mine.stream().noneMatch(m -> m.action() instanceof Action.CreateIndex d && indexKey(b.key.schemaUid(), d).equals(k))) {
+            mine.add(o);
+          }
         } else if (o.result() == ActionType.Building) {
           told.put(k, o);
         } else {
@@ -316,6 +401,7 @@ final class IndexBuildQueue implements AutoCloseable {
     Queue<Build> next = waiting.get(b.deployment);
     Build n = next == null ? null : next.poll();
     if (n != null) {
+      n.queued = false;
       start(n);
       return;
     }

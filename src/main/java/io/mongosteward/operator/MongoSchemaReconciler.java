@@ -82,7 +82,7 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
   private final Set<String> exhausted = ConcurrentHashMap.newKeySet();
 
   /** status.server without a command per pass: the version once per client, the latency from the heartbeat. */
-  private final ServerInfo.Reader serverInfo = new ServerInfo.Reader();
+  private final ServerInfo.Reader serverInfo;
 
   MongoSchemaReconciler(OperatorSettings settings, SchemaConnections connections, SchemaEngine engine,
       SchemaStatuses statuses, SchemaEvents events, OperatorMetrics metrics, BlockedBuilds blocked,
@@ -93,6 +93,8 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
     this.settings = settings;
     this.connections = connections;
     this.engine = engine;
+    // The engine's: one buildInfo per client tells both the version and how the server keeps index options.
+    this.serverInfo = engine.servers();
     this.statuses = statuses;
     this.events = events;
     this.metrics = metrics;
@@ -170,14 +172,17 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       CommitQuorum.Decision quorum = CommitQuorum.decide(schema.getSpec().getPolicy().getCommitQuorum(),
           client.getClusterDescription().getType());
       // Builds go to the queue: this thread only plans, hands them off and reports.
+      IndexBuildQueue.Pass handoff = builds.forSchema(uid, id(schema), schema.getMetadata().getGeneration(), client);
       java.util.function.Supplier<SyncResult> pass = () -> engine.sync(db, schema.getSpec(),
           new SchemaEngine.Pass(owner(schema), paused, paused ? SchemaEngine.DuplicateCheck.ALL : blocked.checkFor(schema),
-              step -> watch.step(), builds.forSchema(uid, id(schema), schema.getMetadata().getGeneration(), client), quorum.value()));
+              step -> watch.step(), handoff, quorum.value(), client));
       SyncResult result = pass.get();
       // A record held by a schema deleted while no operator ran: clean up after it, then claim.
+      // The same handoff: passEnded must see the builds of both syncs as asked for.
       if (!paused && staleOwners.release(schema, context.getClient(), db, result)) {
         result = pass.get();
       }
+      builds.passEnded(handoff); // its queued builds the spec no longer asks for never run
       List<Outcome> built = builds.takeCreated(uid);
       String after = schema.getSpec().getPolicy().getReportUnusedAfter();
       IndexUsageReports.Report unused = usage.report(schema.getMetadata().getUid(),

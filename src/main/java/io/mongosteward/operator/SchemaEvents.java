@@ -23,6 +23,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -80,18 +81,22 @@ final class SchemaEvents {
     }
   }
 
-  /** What {@link #changes} records: the applied outcomes, grouped by change type, in the enum's order. */
+  /**
+   * What {@link #changes} records: the applied outcomes, grouped by change type, in the enum's
+   * order; each subject once per type, so that the count is the number of distinct indexes.
+   */
   record Summary(String type, String reason, String message) {}
 
   static List<Summary> summaries(List<Outcome> outcomes) {
-    Map<ActionType, List<Action>> byType = new EnumMap<>(ActionType.class);
+    Map<ActionType, Map<String, Action>> byType = new EnumMap<>(ActionType.class);
     for (Outcome o : outcomes) {
       if (o.applied()) {
-        byType.computeIfAbsent(o.action().type(), t -> new ArrayList<>()).add(o.action());
+        byType.computeIfAbsent(o.action().type(), t -> new LinkedHashMap<>()).putIfAbsent(o.action().subject(), o.action());
       }
     }
     List<Summary> out = new ArrayList<>();
-    byType.forEach((type, actions) -> {
+    byType.forEach((type, bySubject) -> {
+      List<Action> actions = List.copyOf(bySubject.values());
       long gaps = actions.stream().filter(a -> a instanceof Action.RecreateIndex r && r.uniquenessGap()).count();
       String head = headline(type, actions) + (gaps == 0 ? "" : "; uniqueness was NOT enforced while "
           + (actions.size() == 1 ? "it" : count(gaps, "of them", "of them")) + " rebuilt");

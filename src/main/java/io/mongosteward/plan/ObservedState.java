@@ -22,6 +22,11 @@ public record ObservedState(Map<String, List<IndexDefinition>> indexes,
     this(indexes, Map.of(), counters, Map.of());
   }
 
+  /** The same indexes, collations and counters, with these metadata records. */
+  public ObservedState withRecords(Map<String, ManagedRecord> records) {
+    return new ObservedState(indexes, defaultCollations, counters, records);
+  }
+
   public List<IndexDefinition> indexesOf(String collection) {
     return indexes.getOrDefault(collection, List.of());
   }

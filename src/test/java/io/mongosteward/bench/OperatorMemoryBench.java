@@ -63,7 +63,8 @@ import org.junit.jupiter.api.io.TempDir;
  * on a loaded machine), {@code bench.out} / BENCH_OUT (default target/bench), {@code bench.jvmFlags}
  * (replaces deploy's JAVA_TOOL_OPTIONS; leading NAME=value words set environment variables; several
  * sets separated by '|' run interleaved, round by round, to compare them),
- * {@code bench.reconcileThreads}, {@code bench.nmt=true} (adds native memory tracking and writes the
+ * {@code bench.reconcileThreads}, {@code bench.jar} (the jar to run, default target/mongo-steward.jar; several separated
+ * by '|', builds before and after a code change, run interleaved like the flag sets), {@code bench.nmt=true} (adds native memory tracking and writes the
  * summary of the last round of each size next to the fragment). Run after {@code mvn package}:
  * {@code mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=OperatorMemoryBench}.
  */
@@ -86,14 +87,17 @@ class OperatorMemoryBench {
 
   record Round(double readyzS, double allReadyS, double rssMb, double peakMb, double heapMb, double resyncS,
       int connections, long schemaWrites, long eventWrites, long otherWrites, int rvChanged, int eventsAdded,
-      double mongoCommandsPerSchema, double secretGetsPerMinute) {}
+      double mongoCommandsPerSchema, double secretGetsPerMinute, double classes, double threads) {}
 
   @Test
   void measure() throws Exception {
-    Path jar = Path.of("target", "mongo-steward.jar");
-    assertThat(jar).as("run mvn package first").exists();
+    // Several jars separated by '|' (builds before and after a code change) run interleaved too.
+    List<Path> jars = Arrays.stream(System.getProperty("bench.jar", "target/mongo-steward.jar").split("\\|"))
+        .map(String::trim).map(Path::of).toList();
+    jars.forEach(j -> assertThat(j).as("run mvn package first").exists());
     List<Map<String, String>> envs = new ArrayList<>();
-    for (String flags : FLAG_SETS) {
+    List<Path> variantJars = new ArrayList<>();
+    for (Path jarOfVariant : jars) for (String flags : FLAG_SETS) {
       Map<String, String> env = new HashMap<>(OperatorJvm.deployEnv());
       if (!flags.isEmpty()) {
         // Leading NAME=value words are environment variables (MALLOC_ARENA_MAX=2), the rest JVM flags.
@@ -111,6 +115,10 @@ class OperatorMemoryBench {
         env.put("JAVA_TOOL_OPTIONS", env.get("JAVA_TOOL_OPTIONS") + " -XX:NativeMemoryTracking=summary");
       }
       envs.add(env);
+      variantJars.add(jarOfVariant);
+      if (jars.size() > 1) {
+        env.put("BENCH_JAR", jarOfVariant.toString()); // only a label for the fragment
+      }
     }
     Path kubeconfig = KubeApi.kubeConfigFile(tmp);
     String mongo = MongoBackend.MONGO_JAVA_SERVER.uri();
@@ -131,17 +139,18 @@ class OperatorMemoryBench {
         createSchemas(client, namespaces, created, size);
         created = Math.max(created, size);
         // Untimed: the first start creates the new schemas' indexes and metadata; the rounds find them.
-        round(client, envs.get(0), jar, kubeconfig, namespaces, size, mongoPort, false, 0);
+        round(client, envs.get(0), variantJars.get(0), kubeconfig, namespaces, size, mongoPort, false, 0);
         for (int r = 0; r < ROUNDS; r++) {
           for (int v = 0; v < envs.size(); v++) {
-            Round round = round(client, envs.get(v), jar, kubeconfig, namespaces, size, mongoPort, true, v);
+            Round round = round(client, envs.get(v), variantJars.get(v), kubeconfig, namespaces, size, mongoPort, true, v);
             System.out.println("BENCH jvm=" + (char) ('A' + v) + " schemas=" + size + " " + round);
             results.get(v).computeIfAbsent(size, k -> new ArrayList<>()).add(round);
           }
         }
       }
     }
-    String fragment = fragment(results, envs.stream().map(e -> (e.containsKey("MALLOC_ARENA_MAX") ? "MALLOC_ARENA_MAX="
+    String fragment = fragment(results, envs.stream().map(e -> (e.containsKey("BENCH_JAR") ? e.get("BENCH_JAR") + " " : "")
+        + (e.containsKey("MALLOC_ARENA_MAX") ? "MALLOC_ARENA_MAX="
         + e.get("MALLOC_ARENA_MAX") + " " : "") + "JAVA_TOOL_OPTIONS=\"" + e.get("JAVA_TOOL_OPTIONS") + "\"").toList(), load0,
         loadAverage());
     Files.createDirectories(OUT);
@@ -220,7 +229,10 @@ class OperatorMemoryBench {
       double commandsPerSchema = size == 0 ? Double.NaN : (benchCommands() - mongo0) / (double) size;
       int connections = tcpConnections(p.pid(), mongoPort);
       jcmd(p.pid(), "GC.run");
-      double heap = sum(Http.body(port, "/metrics"), "jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\} ([0-9.E+]+)") / MB;
+      String metrics = Http.body(port, "/metrics");
+      double heap = sum(metrics, "jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\} ([0-9.E+]+)") / MB;
+      double classes = sum(metrics, "(?m)^jvm_classes_loaded_classes(?:\\{[^}]*\\})? ([0-9.E+]+)");
+      double threads = sum(metrics, "(?m)^jvm_threads_live_threads(?:\\{[^}]*\\})? ([0-9.E+]+)");
       long[] rss = rssKb(p.pid());
       if (NMT) {
         Files.createDirectories(OUT);
@@ -229,7 +241,7 @@ class OperatorMemoryBench {
       }
       return new Round(readyz, allReady, rss[0] / 1024.0, rss[1] / 1024.0, heap, resync, connections,
           w1.minus(w0, "mongoschemas"), w1.minus(w0, "events"), w1.minusOthers(w0), rvChanged, eventsAdded,
-          commandsPerSchema, w1.minus(w0, "GET secrets") / minutes);
+          commandsPerSchema, w1.minus(w0, "GET secrets") / minutes, classes, threads);
     } finally {
       informer.close();
       p.destroy();
@@ -530,6 +542,8 @@ class OperatorMemoryBench {
         row(md, at, "RSS after a full GC", r, Round::rssMb, "%.0f MB", n >= 1000 ? "≤128 MB" : "");
         row(md, at, "peak RSS (VmHWM)", r, Round::peakMb, "%.0f MB", "");
         row(md, at, "heap used after a full GC", r, Round::heapMb, "%.1f MB", "");
+        row(md, at, "classes loaded", r, Round::classes, "%.0f", "");
+        row(md, at, "live threads", r, Round::threads, "%.0f", "");
         if (n > 0) {
           row(md, at, "full resync (first to last reconcile)", r, Round::resyncS, "%.2f s", "");
           row(md, at, "API writes per resync: MongoSchemas", r, x -> x.schemaWrites(), "%.0f", "0");

@@ -99,10 +99,10 @@ class HideFirstIT {
   void hideThenWaitThenDropAcrossARestart() {
     MongoDatabase db = fresh(HiddenIndexStandIn.uri());
 
-    // Pass 1: claim, collMod hidden: true, then (only then) the hidden-at time is recorded.
+    // Pass 1: claim (the insert of its record), collMod hidden: true, then (only then) the hidden-at time is recorded.
     SyncResult first = engineAt(T0).sync(db, spec(db, DROP), Engines.APPLY);
     assertThat(first.outcomes()).allMatch(Outcome::applied);
-    assertThat(writes(db)).containsExactly("findAndModify mongosteward", "collMod posts", "update mongosteward");
+    assertThat(writes(db)).containsExactly("insert mongosteward", "collMod posts", "update mongosteward");
     assertThat(legacy(db).get("hidden")).isEqualTo(true);
     assertThat(hiddenRecord(db)).singleElement().satisfies(h -> {
       assertThat(h.getString("index")).isEqualTo("legacy_1");
@@ -303,7 +303,7 @@ class HideFirstIT {
         """;
     // legacy_1 must go before legacy_ttl (same keys; a TTL does not tell them apart): hidden first.
     SyncResult first = engineAt(T0).sync(db, spec(db, ttl), Engines.APPLY);
-    assertThat(writes(db)).containsExactly("findAndModify mongosteward", "collMod posts", "update mongosteward");
+    assertThat(writes(db)).containsExactly("insert mongosteward", "collMod posts", "update mongosteward");
     assertThat(first.plan().actions()).anySatisfy(a -> assertThat(a.type()).isEqualTo(ActionType.WaitsForDrop));
     assertThat(first.converged()).as("legacy_ttl is declared and not there").isFalse();
 

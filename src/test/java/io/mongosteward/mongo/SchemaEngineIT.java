@@ -110,14 +110,30 @@ class SchemaEngineIT {
           seedFrom: {collection: posts, field: post_id}
       """;
 
+  /** The client {@code db} came from: what the operator passes, so that steady passes keep their records. */
+  static MongoClient client(MongoBackend backend) {
+    return CLIENTS.connect(MongoUri.parse(backend.uri()), null);
+  }
+
+  /** A pass as the operator's reconciler makes it, with the client. */
+  static SchemaEngine.Pass operatorPass(MongoBackend backend, Owner owner) {
+    return new SchemaEngine.Pass(owner, false, SchemaEngine.DuplicateCheck.NONE, SchemaApplier.Progress.NONE, null, null,
+        client(backend));
+  }
+
+  /** "name collection" of each command sent to {@code db} since the last clear, sorted. */
+  static List<String> sent(MongoDatabase db) {
+    return COMMANDS.in(db.getName()).stream().map(c -> c.name() + " " + c.collection()).sorted().toList();
+  }
+
   @ParameterizedTest
   @EnumSource(MongoBackend.class)
-  void applyConvergesAndASecondPassCostsOneListIndexesPerCollectionAndNoWrite(MongoBackend backend) {
+  void applyConvergesAndASteadyPassCostsOneListIndexesPerCollectionAndTheCounterReads(MongoBackend backend) {
     MongoDatabase db = freshDatabase(backend);
     db.getCollection("posts").insertMany(List.of(new Document("post_id", 7), new Document("post_id", 41)));
     MongoSchemaSpec spec = spec(db, BOT);
-
-    SyncResult first = engine.sync(db, spec, Engines.APPLY);
+    COMMANDS.clear();
+    SyncResult first = engine.sync(db, spec, operatorPass(backend, Engines.OWNER));
     assertThat(first.outcomes()).allMatch(Outcome::applied);
     // Each collection and counter is claimed for this schema before anything in it changes.
     assertThat(first.outcomes()).extracting(o -> o.action().type()).containsExactly(ActionType.Claim,
@@ -125,27 +141,71 @@ class SchemaEngineIT {
         ActionType.Claim, ActionType.SeedCounter);
     assertThat(first.converged()).isTrue();
     assertThat(states(first)).containsEntry("posts.post_id_unique", IndexState.Created);
+    // Converging: the records, which collections exist, the indexes of the one that does, the
+    // counter's reads; all three claims in one insert; one createIndexes per collection, not read
+    // back (both stand-ins keep keys, name and unique as given); the seed.
+    assertThat(sent(db)).containsExactly("createIndexes posts", "createIndexes tasks", "find counters",
+        "find mongosteward", "find posts", "insert mongosteward", "listCollections null", "listIndexes posts",
+        "update counters");
 
     Document compound = indexes(db, "posts").stream().filter(d -> d.getString("name").equals("channel_created"))
         .findFirst().orElseThrow();
     assertThat(new ArrayList<>(compound.get("key", Document.class).keySet())).containsExactly("created_at", "channel");
     assertThat(db.getCollection("counters").find(new Document("_id", "post_id")).first().get("seq", Number.class).longValue())
         .isEqualTo(41L);
+    assertThat(owners(db)).containsOnlyKeys("collection:posts", "collection:tasks", "counter:counters$post_id");
+
+    // The pass after a change reads the records afresh; it finds everything held and nothing to do.
+    COMMANDS.clear();
+    SyncResult second = engine.sync(db, spec, operatorPass(backend, Engines.OWNER));
+    assertThat(second.plan().actions()).isEmpty();
+    assertThat(sent(db)).containsExactly("find counters", "find mongosteward", "find posts", "listIndexes posts",
+        "listIndexes tasks");
+
+    // A steady pass: one listIndexes per collection, the counter's two reads, no write, nothing else.
+    for (int pass = 0; pass < 2; pass++) {
+      COMMANDS.clear();
+      SyncResult steady = engine.sync(db, spec, operatorPass(backend, Engines.OWNER));
+      assertThat(steady.plan().actions()).isEmpty();
+      assertThat(steady.converged()).isTrue();
+      assertThat(states(steady).values()).containsOnly(IndexState.Present);
+      assertThat(sent(db)).as("pass %d", pass).containsExactly("find counters", "find posts", "listIndexes posts",
+          "listIndexes tasks");
+    }
+
+    // Without the client (the CLI), every pass reads the records: five commands.
+    COMMANDS.clear();
+    assertThat(engine.sync(db, spec, Engines.APPLY).plan().actions()).isEmpty();
+    assertThat(sent(db)).containsExactly("find counters", "find mongosteward", "find posts", "listIndexes posts",
+        "listIndexes tasks");
+  }
+
+  /**
+   * A steady pass plans from the records it kept; the moment that plan would change something, the
+   * records are read again and the plan made from them: here another schema took the collection
+   * after its record was deleted by hand, and the drift is reported as that schema's, not rebuilt.
+   */
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void aSteadyPassThatWouldChangeSomethingReadsTheRecordsAgainFirst(MongoBackend backend) {
+    MongoDatabase db = freshDatabase(backend);
+    MongoSchemaSpec spec = spec(db, "collections: [{name: users, indexes: [{name: a_1, keys: [{field: a}]}]}]\n");
+    for (int i = 0; i < 2; i++) {
+      engine.sync(db, spec, operatorPass(backend, TEAM_A)); // converge, then a steady pass that keeps the records
+    }
+    db.getCollection(MetadataStore.COLLECTION).deleteMany(new Document());
+    engine.sync(db, spec(db, "collections: [{name: users, indexes: []}]\n"), operatorPass(backend, TEAM_B));
+    assertThat(owners(db)).containsExactly(Map.entry("collection:users", TEAM_B.toString()));
+    db.getCollection("users").dropIndex("a_1");
 
     COMMANDS.clear();
-    SyncResult second = engine.sync(db, spec, Engines.APPLY);
-    assertThat(second.plan().actions()).isEmpty();
-    assertThat(second.converged()).isTrue();
-    assertThat(states(second).values()).containsOnly(IndexState.Present);
-    var mine = COMMANDS.commands().stream().filter(c -> db.getName().equals(c.database())).toList();
-    assertThat(mine.stream().filter(c -> c.name().equals("listIndexes")).map(c -> c.collection()))
-        .containsExactly("posts", "tasks");
-    assertThat(mine.stream().filter(c -> CommandRecorder.WRITES.contains(c.name()))).isEmpty();
-    // Counter reads: one for the counter document, one for the max of the seed field; and one
-    // read of the metadata records that say which schema manages what.
-    assertThat(mine.stream().filter(c -> c.name().equals("find")).map(c -> c.collection()))
-        .containsExactlyInAnyOrder("counters", "posts", MetadataStore.COLLECTION);
-    assertThat(mine).hasSize(5);
+    SyncResult r = engine.sync(db, spec, operatorPass(backend, TEAM_A));
+    assertThat(r.plan().actions()).extracting(a -> a.type() + " " + a.subject())
+        .containsExactly("ManagedElsewhere users");
+    assertThat(COMMANDS.in(db.getName())).noneMatch(c -> CommandRecorder.WRITES.contains(c.name()));
+    assertThat(COMMANDS.in(db.getName())).filteredOn(c -> MetadataStore.COLLECTION.equals(c.collection()))
+        .extracting(CommandRecorder.Command::name).containsExactly("find");
+    assertThat(indexNames(db, "users")).containsExactly("_id_");
   }
 
   @ParameterizedTest
@@ -344,7 +404,8 @@ class SchemaEngineIT {
   @org.junit.jupiter.api.Test
   void anOptionTheServerSilentlyDropsIsReportedOnceBuiltAndNeverRebuiltFor() {
     // FerretDB v1 accepts sparse: true and builds a plain index. The apply reads it back and says
-    // so; later passes report it, and even under Recreate never rebuild for it.
+    // so (the operator's pass too, which trusts FerretDB's acknowledgement only for key, name and
+    // unique); later passes report it, and even under Recreate never rebuild for it.
     MongoDatabase db = freshDatabase(MongoBackend.FERRETDB);
     String body = """
         collections:
@@ -353,7 +414,9 @@ class SchemaEngineIT {
               - {name: nick_sparse, keys: [{field: nick}], sparse: true}
         policy: {onConflict: Recreate, dropStrategy: Immediate}
         """;
-    SyncResult first = engine.sync(db, spec(db, body), Engines.APPLY);
+    COMMANDS.clear();
+    SyncResult first = engine.sync(db, spec(db, body), operatorPass(MongoBackend.FERRETDB, Engines.OWNER));
+    assertThat(sent(db)).as("read back after the build").containsSubsequence("createIndexes users", "listIndexes users");
     Outcome built = first.outcomes().stream().filter(o -> o.action().type() == ActionType.CreateIndex).findFirst()
         .orElseThrow();
     assertThat(built.result()).isEqualTo(ActionType.Unsupported);
@@ -691,6 +754,54 @@ class SchemaEngineIT {
         assertThat(indexNames(db, "users")).as("round %d", round)
             .containsExactlyInAnyOrder("_id_", aWon ? "a_1" : "b_1");
         assertThat(owners(db)).containsExactly(Map.entry("collection:users", winner.toString()));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /**
+   * The claims of a pass go in one unordered insert: two schemas racing for the same two fresh
+   * collections may each win one, but every collection ends with exactly one owner, and only that
+   * owner's index is built in it.
+   */
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void twoSchemasClaimingTheSameCollectionsAtOnceLeaveEachWithExactlyOneOwner(MongoBackend backend) throws Exception {
+    SchemaEngine other = new SchemaEngine(new Retrier(RetryPolicy.DEFAULT, Redactor.none()));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 3; round++) {
+        MongoDatabase db = freshDatabase(backend);
+        String body = "collections:\n  - {name: users, indexes: [{name: %1$s_1, keys: [{field: %1$s}]}]}\n"
+            + "  - {name: orders, indexes: [{name: %1$s_1, keys: [{field: %1$s}]}]}\n";
+        CyclicBarrier bothPlanned = new CyclicBarrier(2);
+        SchemaApplier.Progress atClaim = step -> {
+          if (step.startsWith("Claim")) {
+            try {
+              bothPlanned.await(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              throw new IllegalStateException("the other schema never reached its claim", e);
+            }
+          }
+        };
+        Future<SyncResult> fa = pool.submit(() -> engine.sync(db, spec(db, body.formatted("a")),
+            new SchemaEngine.Pass(TEAM_A, false, SchemaEngine.DuplicateCheck.NONE, atClaim, null, null, client(backend))));
+        Future<SyncResult> fb = pool.submit(() -> other.sync(db, spec(db, body.formatted("b")),
+            new SchemaEngine.Pass(TEAM_B, false, SchemaEngine.DuplicateCheck.NONE, atClaim, null, null, client(backend))));
+        SyncResult ra = fa.get(60, TimeUnit.SECONDS);
+        SyncResult rb = fb.get(60, TimeUnit.SECONDS);
+
+        Map<String, String> owners = owners(db);
+        assertThat(owners).as("round %d", round).containsOnlyKeys("collection:users", "collection:orders");
+        for (String c : List.of("users", "orders")) {
+          boolean aHolds = owners.get("collection:" + c).equals(TEAM_A.toString());
+          assertThat(indexNames(db, c)).as("round %d %s", round, c).containsExactlyInAnyOrder("_id_", aHolds ? "a_1" : "b_1");
+          SyncResult loser = aHolds ? rb : ra;
+          assertThat(loser.outcomes()).filteredOn(o -> o.action().collection().equals(c))
+              .extracting(o -> o.result() + " " + o.applied()).as("round %d %s", round, c)
+              .containsOnly("ManagedElsewhere false");
+        }
       }
     } finally {
       pool.shutdownNow();

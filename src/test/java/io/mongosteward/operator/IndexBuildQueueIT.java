@@ -196,6 +196,50 @@ class IndexBuildQueueIT {
     op.awaitReady("r", "False", Reason.Unsupported.name());
   }
 
+  static boolean observedLatest(MongoSchema s) {
+    return s != null && s.getStatus() != null
+        && java.util.Objects.equals(s.getStatus().getObservedGeneration(), s.getMetadata().getGeneration());
+  }
+
+  /**
+   * g_1 waits for the slot behind f_1, then the spec replaces it by h_1: g_1 is never built (it
+   * would load every member for an index nobody declares), f_1 is not sent again, and the one
+   * CreateIndex Event names each index built once.
+   */
+  @Test
+  void aQueuedBuildOfAnIndexEditedAwayNeverRunsAndEachBuiltIndexIsToldOnce() {
+    slow = new SlowBuildStandIn();
+    CommandRecorder sent = new CommandRecorder();
+    op = new OperatorHarness(KubeApi.client(), null, "stale", s -> s, OperatorApp.defaultRetry(), List.of(sent));
+    op.secret("slow", slow.uri());
+    String head = "connection:\n  secretRef: {name: slow, key: uri}\ndatabase: stale_builds\ncollections:\n"
+        + "  - name: c\n    indexes:\n      - {name: f_1, keys: [{field: f}]}\n";
+    op.apply("s", head);
+    OperatorHarness.eventually().until(() -> slow.buildsRunning() == 1);
+    op.apply("s", head + "      - {name: g_1, keys: [{field: g}]}\n");
+    OperatorHarness.eventually().alias("the pass of g_1 ran").until(() -> observedLatest(op.get("s")));
+    op.apply("s", head + "      - {name: h_1, keys: [{field: h}]}\n");
+    OperatorHarness.eventually().alias("the pass of h_1 ran").until(() -> observedLatest(op.get("s")));
+
+    slow.open();
+    OperatorHarness.eventually().until(() -> observedLatest(op.get("s"))
+        && "True".equals(condition(op.get("s"), Conditions.READY).getStatus()));
+    try (var mongo = com.mongodb.client.MongoClients.create(slow.uri())) {
+      assertThat(mongo.getDatabase("stale_builds").getCollection("c").listIndexes().map(d -> d.getString("name"))
+          .into(new java.util.ArrayList<>())).containsExactlyInAnyOrder("_id_", "f_1", "h_1");
+    }
+    assertThat(sent.named("createIndexes").stream().filter(c -> c.database().equals("stale_builds"))
+        .map(c -> c.indexes().toString())).as("each index sent once, g_1 never").containsExactly("[f_1]", "[h_1]");
+    assertThat(slow.buildsStarted()).isEqualTo(2);
+    assertThat(op.get("s").getStatus().getUnmanagedIndexes()).isEmpty();
+    OperatorHarness.eventually().untilAsserted(() -> assertThat(op.client.v1().events().inNamespace(op.namespace)
+        .list().getItems()).filteredOn(e -> "CreateIndex".equals(e.getReason())).singleElement()
+        .satisfies(e -> {
+          assertThat(e.getMessage()).isEqualTo("created 2 indexes in 1 collection: c.f_1, c.h_1");
+          assertThat(e.getCount()).isEqualTo(1);
+        }));
+  }
+
   @ParameterizedTest(name = "$currentOp answered: {0}")
   @ValueSource(booleans = {true, false})
   void aBuildLeftRunningByARestartIsWaitedForNotStartedAgain(boolean currentOp) {

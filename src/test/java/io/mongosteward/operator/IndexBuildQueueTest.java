@@ -243,6 +243,87 @@ class IndexBuildQueueTest {
     assertThat(queue.takeCreated("uid-a")).isEmpty();
   }
 
+  /** A body that records each batch it is given, then waits for {@code gate} and creates them all. */
+  static Function<List<Action.CreateIndex>, List<Outcome>> recording(List<List<String>> batches, CountDownLatch gate) {
+    return batch -> {
+      batches.add(batch.stream().map(Action.CreateIndex::name).toList());
+      try {
+        gate.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return batch.stream().map(c -> Outcome.applied(c, "created", Duration.ZERO)).toList();
+    };
+  }
+
+  @Test
+  void aQueuedBuildOfAnIndexEditedAwayIsDroppedWhenTheNextPassEndsAndARunningIndexIsNotQueuedAgain() {
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    CountDownLatch gate = new CountDownLatch(1);
+    var ok = recording(batches, gate);
+    IndexBuildQueue.Pass first = queue.forSchema("uid-a", "ns/a", 1L, one);
+    first.submit("c", List.of(create("c", "f_1")), ok, () -> null);
+    queue.passEnded(first);
+    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
+
+    // g_1 is declared: the server does not list f_1 while it builds, so the pass asks for both.
+    IndexBuildQueue.Pass second = queue.forSchema("uid-a", "ns/a", 2L, one);
+    List<Outcome> got = second.submit("c", List.of(create("c", "f_1"), create("c", "g_1")), ok, () -> null);
+    queue.passEnded(second);
+    assertThat(got).extracting(o -> o.action().name() + ": " + o.message().split(" ")[0])
+        .containsExactly("f_1: building", "g_1: queued:");
+    // Another schema's queued build on the same deployment is none of this schema's passes' business.
+    queue.forSchema("uid-b", "ns/b", 1L, one).submit("c", List.of(create("c", "b_1")), ok, () -> null);
+
+    // The spec replaces g_1 by h_1.
+    IndexBuildQueue.Pass third = queue.forSchema("uid-a", "ns/a", 3L, one);
+    third.submit("c", List.of(create("c", "f_1"), create("c", "h_1")), ok, () -> null);
+    queue.passEnded(third);
+
+    gate.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/b") && nudged.stream().filter("ns/a"::equals).count() == 2);
+    assertThat(batches).as("g_1 never built, f_1 built once").containsExactlyInAnyOrder(
+        List.of("f_1"), List.of("b_1"), List.of("h_1"));
+    assertThat(queue.takeCreated("uid-a")).extracting(o -> o.action().name()).containsExactly("f_1", "h_1");
+  }
+
+  @Test
+  void aPassThatFailsMidwayDropsNothingAndOneThatAsksForNothingDropsTheSchemasQueuedBuilds() {
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    CountDownLatch gate = new CountDownLatch(1);
+    var ok = recording(batches, gate);
+    IndexBuildQueue.Pass first = queue.forSchema("uid-a", "ns/a", 1L, one);
+    first.submit("posts", List.of(create("posts", "p_1")), ok, () -> null);
+    first.submit("users", List.of(create("users", "u_1")), ok, () -> null);
+    queue.passEnded(first);
+    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
+
+    // A pass that failed before it reached users: the reconciler does not call passEnded, users.u_1 stays queued.
+    queue.forSchema("uid-a", "ns/a", 1L, one).submit("posts", List.of(create("posts", "p_1")), ok, () -> null);
+    // A paused schema's pass (a dry run) asks for nothing: its queued build goes; the running one ends.
+    queue.passEnded(queue.forSchema("uid-a", "ns/a", 2L, one));
+    gate.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/a"));
+    assertThat(queue.takeCreated("uid-a")).extracting(o -> o.action().name()).containsExactly("p_1");
+    assertThat(batches).containsExactly(List.of("p_1"));
+  }
+
+  @Test
+  void anIndexTwoBuildsCreatedIsToldOnce() {
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    CountDownLatch open = new CountDownLatch(0);
+    CountDownLatch gate = new CountDownLatch(1);
+    queue.forSchema("uid-a", "ns/a", 1L, one).submit("c", List.of(create("c", "f_1")), recording(batches, open), () -> null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> nudged.size() == 1);
+    // A pass that read the server just before f_1's build ended asks for it again, beside h_1:
+    // createIndexes of an existing index does nothing, and the build says "created" of both.
+    queue.forSchema("uid-a", "ns/a", 1L, one).submit("c", List.of(create("c", "f_1"), create("c", "h_1")),
+        recording(batches, gate), () -> null);
+    gate.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> nudged.size() == 2);
+    assertThat(queue.takeCreated("uid-a")).extracting(o -> o.action().name()).containsExactly("f_1", "h_1");
+  }
+
   @Test
   void aSchemasCreatedIndexesAreToldTogetherOnceItsLastBuildEnds() {
     CountDownLatch posts = new CountDownLatch(1);

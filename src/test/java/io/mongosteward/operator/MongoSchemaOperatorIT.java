@@ -2,6 +2,7 @@ package io.mongosteward.operator;
 
 import static io.mongosteward.operator.OperatorHarness.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -12,8 +13,11 @@ import io.mongosteward.api.v1alpha1.Reason;
 import eu.rekawek.toxiproxy.Proxy;
 import io.mongosteward.testsupport.MongoBackend;
 import io.mongosteward.testsupport.Toxiproxy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -122,6 +126,49 @@ class MongoSchemaOperatorIT {
     }
     op.awaitReady("bot", "True", Reason.Synced.name());
     assertThat(op.app.health().details(op.app.health().readiness())).containsEntry("mongoClients", 1);
+  }
+
+  @Test
+  void twoSchemasOnOneSecretShareOneReadPerIntervalAndBothFollowItsRotation() {
+    op = new OperatorHarness("shared", s -> s.with(b -> b.secretPollInterval = Duration.ofSeconds(2)));
+    op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+    op.apply("bot", spec("op_shared_a", ""));
+    op.apply("other", spec("op_shared_b", ""));
+    op.awaitReady("bot", "True", Reason.Synced.name());
+    op.awaitReady("other", "True", Reason.Synced.name());
+
+    // Counted by the API server: the only client reading Secrets now is this operator, whose
+    // schemas (resynced every 2 s) both name one Secret. 10 s is 5 intervals: 5 reads (6 at a
+    // window's edges), where one read per schema per interval would make 10.
+    double before = secretGets();
+    await().during(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofSeconds(1))
+        .alias("at most one Secret GET per 2 s interval")
+        .until(() -> secretGets() - before <= 6);
+    assertThat(secretGets() - before).as("the Secret is still polled").isGreaterThanOrEqualTo(4);
+
+    // A rotation reaches both schemas from that one read.
+    op.secret("mongo", MongoBackend.FERRETDB.uri());
+    try (MongoClient ferret = MongoClients.create(MongoBackend.FERRETDB.uri())) {
+      eventually().until(() -> indexNames(ferret.getDatabase("op_shared_a"), "posts").contains("channel_created")
+          && indexNames(ferret.getDatabase("op_shared_b"), "posts").contains("channel_created"));
+    }
+    op.awaitReady("bot", "True", Reason.Synced.name());
+    op.awaitReady("other", "True", Reason.Synced.name());
+  }
+
+  private static final Pattern SECRET_GETS =
+      Pattern.compile("(?m)^apiserver_request_total\\{([^}]*)\\} ([0-9.e+E]+)$");
+
+  /** GET requests on secrets the API server has served since it started, from its own /metrics. */
+  private double secretGets() {
+    double n = 0;
+    Matcher m = SECRET_GETS.matcher(op.client.raw("/metrics"));
+    while (m.find()) {
+      if (m.group(1).contains("verb=\"GET\"") && m.group(1).contains("resource=\"secrets\"")) {
+        n += Double.parseDouble(m.group(2));
+      }
+    }
+    return n;
   }
 
   @Test

@@ -75,6 +75,17 @@ class SchemaEventsTest {
   }
 
   @Test
+  void anIndexAppliedTwiceIsCountedAndListedOnce() {
+    events.changes(schema(), List.of(
+        Outcome.applied(new Action.CreateIndex("c", index("f_1")), "created", Duration.ZERO),
+        Outcome.applied(new Action.CreateIndex("c", index("f_1")), "created", Duration.ZERO),
+        Outcome.applied(new Action.CreateIndex("c", index("h_1")), "created", Duration.ZERO),
+        Outcome.applied(new Action.CreateIndex("c", index("h_1")), "created", Duration.ZERO)));
+    assertThat(store.all()).extracting(Event::getMessage)
+        .containsExactly("created 2 indexes in 1 collection: c.f_1, c.h_1");
+  }
+
+  @Test
   void aRepeatWithinTheWindowRaisesTheCountAndAnythingElseStartsItAgain() {
     MongoSchema s = schema();
     events.warning(s, "SecretNotFound", "Secret ns/mongo not found");
