@@ -74,14 +74,10 @@ public final class SchemaEngine {
   /**
    * @param dryRun plan only; the result holds no outcomes
    * @param check which unique builds count their duplicates first
-   */
-  /**
    * @param builds where index creations go instead of running in the pass (the operator's build
    *     queue); null builds them in the pass
    * @param commitQuorum createIndexes' commitQuorum, or null for the server's default; the caller
    *     decides whether the server takes one ({@link CommitQuorum})
-   */
-  /**
    * @param client the client {@code db} belongs to, or null. With it, a steady pass skips the read
    *     of the metadata records (see {@link SchemaEngine#sync}), and creations of what the server is known
    *     to keep are not read back ({@link ServerInfo.Reader#indexFidelity})
