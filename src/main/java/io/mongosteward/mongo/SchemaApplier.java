@@ -1,7 +1,10 @@
 package io.mongosteward.mongo;
 
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.mongosteward.api.v1alpha1.ConflictPolicy;
@@ -18,8 +21,10 @@ import io.mongosteward.plan.Owner;
 import io.mongosteward.plan.Quoting;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,9 +123,11 @@ public final class SchemaApplier {
     private String quorumNote;
     /**
      * Creations whose acknowledgement proves what was built (see {@link Context#fidelity}): not
-     * read back.
+     * read back. By identity: an action's record hash walks its whole index definition.
      */
-    private final Set<Action> proven = new HashSet<>();
+    private final Set<Action> proven = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The outcomes of the claims the one insert made: logged in one line. */
+    private final Set<Outcome> claimedTogether = Collections.newSetFromMap(new IdentityHashMap<>());
     /** Each collection's hidden-at list as this run has left it, from the observed record on. */
     private final Map<String, List<ManagedRecord.Hidden>> hidden = new HashMap<>();
 
@@ -133,6 +140,9 @@ public final class SchemaApplier {
       Map<Action, Outcome> claimed = claimNew(changes);
       // A collection's creations are contiguous in a plan: batch them into one createIndexes.
       List<Action.CreateIndex> batch = new ArrayList<>();
+      // Counter seeds go last, together (one update per counters collection), when every claim has
+      // run; each outcome keeps its place in the plan's order.
+      Map<Integer, Action.SeedCounter> seeds = new LinkedHashMap<>();
       for (Action action : changes) {
         if (!batch.isEmpty() && !(action instanceof Action.CreateIndex c && c.collection().equals(batch.get(0).collection()))) {
           createBatch(List.copyOf(batch));
@@ -146,6 +156,9 @@ public final class SchemaApplier {
               Duration.ZERO));
         } else if (action instanceof Action.CreateIndex c) {
           batch.add(c);
+        } else if (action instanceof Action.SeedCounter seed) {
+          seeds.put(outcomes.size(), seed);
+          outcomes.add(null);
         } else {
           ctx.progress().starting(action.type() + " " + action.subject());
           outcomes.add(one(action));
@@ -154,8 +167,12 @@ public final class SchemaApplier {
       if (!batch.isEmpty()) {
         createBatch(batch);
       }
+      if (!seeds.isEmpty()) {
+        Map<Action, Outcome> seeded = seedAll(List.copyOf(seeds.values()));
+        seeds.forEach((at, seed) -> outcomes.set(at, seeded.get(seed)));
+      }
       readBack(changes);
-      log(outcomes);
+      log(outcomes, claimedTogether);
       return outcomes;
     }
 
@@ -236,7 +253,13 @@ public final class SchemaApplier {
       }
       Duration took = since(start);
       for (Action.Claim c : fresh) {
-        out.put(c, taken.contains(c.recordId()) ? timed(c, () -> claim(c)) : Outcome.applied(c, "claimed", took));
+        if (taken.contains(c.recordId())) {
+          out.put(c, timed(c, () -> claim(c)));
+        } else {
+          Outcome o = Outcome.applied(c, "claimed", took);
+          out.put(c, o);
+          claimedTogether.add(o);
+        }
       }
       return out;
     }
@@ -345,8 +368,18 @@ public final class SchemaApplier {
     }
 
     private Document sendCreate(String collection, Document cmd) {
-      MongoDatabase bounded = db.withTimeout(ctx.timeouts().indexBuild().toMillis(), TimeUnit.MILLISECONDS);
       Op op = Op.of("createIndexes", collection);
+      if (ctx.observed().indexesOf(collection).isEmpty()) {
+        // The collection did not exist when observed (every collection lists its _id index): the
+        // build has no document to scan and takes what any command takes, so it runs in this
+        // thread under every command's bound (timeoutMS), not on a watched thread of its own
+        // under the build's bound; a thread handoff per collection was most of what converging
+        // an empty database cost beyond its createIndexes. Should someone fill the collection
+        // in between and the build outlast that bound, the pass fails as transient, and the next
+        // one, finding the collection, waits for the build the server carries on with.
+        return retrier.call(op, () -> db.runCommand(cmd));
+      }
+      MongoDatabase bounded = db.withTimeout(ctx.timeouts().indexBuild().toMillis(), TimeUnit.MILLISECONDS);
       AtomicReference<Document> reply = new AtomicReference<>();
       retrier.run(op, () -> builds.await(op, () -> reply.set(bounded.runCommand(cmd)), () -> db.runCommand(PING)));
       return reply.get();
@@ -515,6 +548,57 @@ public final class SchemaApplier {
       }
     }
 
+    /**
+     * The seeds of one counters collection in one unordered update: each statement is the single
+     * seed's $max upsert, so each holds alone. A statement that lost the upsert race (duplicate
+     * key: an application's first $inc, or another operator, inserted the document meanwhile) is
+     * sent again as the plain update, as a single seed does; any other refusal sends that
+     * collection's seeds one by one, so that the one the server refuses is the one reported.
+     */
+    private Map<Action, Outcome> seedAll(List<Action.SeedCounter> seeds) {
+      Map<Action, Outcome> out = new HashMap<>();
+      Map<String, List<Action.SeedCounter>> byCollection = new LinkedHashMap<>();
+      seeds.forEach(s -> byCollection.computeIfAbsent(s.collection(), k -> new ArrayList<>()).add(s));
+      for (var entry : byCollection.entrySet()) {
+        List<Action.SeedCounter> group = entry.getValue();
+        if (group.size() == 1) {
+          ctx.progress().starting(group.get(0).type() + " " + group.get(0).subject());
+          out.put(group.get(0), timed(group.get(0), () -> seed(group.get(0))));
+          continue;
+        }
+        ctx.progress().starting("SeedCounter " + group.stream().map(Action::subject).collect(Collectors.joining(", ")));
+        List<UpdateOneModel<Document>> models = group.stream().map(s -> new UpdateOneModel<Document>(
+            Filters.eq("_id", s.name()), Updates.max("seq", s.target()), new UpdateOptions().upsert(true))).toList();
+        List<Integer> raced = new ArrayList<>();
+        long start = System.nanoTime();
+        try {
+          retrier.run(Op.of("update", entry.getKey()), () -> {
+            raced.clear();
+            try {
+              db.getCollection(entry.getKey()).bulkWrite(models, new BulkWriteOptions().ordered(false));
+            } catch (MongoBulkWriteException e) {
+              if (e.getWriteConcernError() != null
+                  || e.getWriteErrors().stream().anyMatch(w -> w.getCode() != ErrorClassifier.DUPLICATE_KEY)) {
+                throw e;
+              }
+              e.getWriteErrors().forEach(w -> raced.add(w.getIndex()));
+            }
+          });
+        } catch (Failure.Permanent e) {
+          if (e.reason() == Reason.AuthenticationFailed) throw e;
+          group.forEach(s -> out.put(s, timed(s, () -> seed(s))));
+          continue;
+        }
+        Duration took = since(start);
+        for (int i = 0; i < group.size(); i++) {
+          Action.SeedCounter s = group.get(i);
+          out.put(s, raced.contains(i) ? timed(s, () -> seed(s))
+              : Outcome.applied(s, "seq >= " + s.target(), took));
+        }
+      }
+      return out;
+    }
+
     private Outcome seed(Action.SeedCounter s) {
       // $max never lowers seq, so an application's concurrent $inc is never undone.
       var update = Updates.max("seq", s.target());
@@ -625,12 +709,22 @@ public final class SchemaApplier {
   }
 
   /**
-   * One line per outcome, but one for all of a collection's indexes one createIndexes built: a
-   * line per index was most of the time of a converge on a fast server.
+   * One line per outcome, but one for all of a collection's indexes one createIndexes built, and
+   * one for all the records one insert claimed: a line per index, then per claim, was much of the
+   * time of a converge on a fast server.
    */
-  private static void log(List<Outcome> outcomes) {
+  private static void log(List<Outcome> outcomes, Set<Outcome> claimedTogether) {
+    if (!claimedTogether.isEmpty()) {
+      List<Outcome> claims = outcomes.stream().filter(claimedTogether::contains).toList();
+      LOG.info("Claim {} records in one insert ({}) done in {} ms", claims.size(), claims.stream()
+          .map(x -> x.action().subject()).collect(Collectors.joining(", ")), claims.get(0).took().toMillis());
+    }
     for (int i = 0; i < outcomes.size(); ) {
       Outcome o = outcomes.get(i);
+      if (claimedTogether.contains(o)) {
+        i++;
+        continue;
+      }
       int j = i + 1;
       while (j < outcomes.size() && builtTogether(o, outcomes.get(j))) j++;
       if (j - i > 1) {

@@ -50,16 +50,22 @@ import org.opentest4j.TestAbortedException;
  *       same counter documents and seed maxima, interleaved pass by pass, {@code bench.passes}
  *       (20) of each per round;</li>
  *   <li>converging every index from an empty database next to the driver sending one
- *       createIndexes per collection, the database dropped before each, interleaved.</li>
+ *       createIndexes per collection, the database dropped before each, interleaved pair by pair
+ *       with the order alternating, {@code bench.convergePasses} (10) pairs per round after as many
+ *       uncounted ones (the create path's first runs are JIT warm-up, not the engine).</li>
  * </ol>
  * Rounds: {@code bench.rounds} (5). Backends: {@code bench.backends} (MONGO_JAVA_SERVER,FERRETDB;
- * FerretDB is skipped when scripts/build-test-servers.sh has not built it).
+ * FerretDB is skipped when scripts/build-test-servers.sh has not built it). Figures:
+ * {@code bench.figures} (noop,converge), to time one of them alone.
  * Run: {@code mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=ReconcileBench}.
  */
 class ReconcileBench {
   static final int COLLECTIONS = BenchReport.intKnob("bench.collections", null, 50);
   static final int INDEXES = BenchReport.intKnob("bench.indexes", null, 5);
   static final int PASSES = BenchReport.intKnob("bench.passes", null, 20);
+  static final int CONVERGE_PASSES = BenchReport.intKnob("bench.convergePasses", null, 10);
+  static final List<String> FIGURES = Arrays.stream(System.getProperty("bench.figures", "noop,converge").split(","))
+      .map(String::strip).toList();
   static final int ROUNDS = BenchReport.rounds();
   static final List<MongoBackend> BACKENDS = Arrays.stream(
       System.getProperty("bench.backends", "MONGO_JAVA_SERVER,FERRETDB").split(","))
@@ -81,7 +87,8 @@ class ReconcileBench {
             + "engine; the baseline is the driver alone doing the same work, interleaved in the same run. Goals: a "
             + "no-op pass sends 1 listIndexes per collection, the counter reads, 0 writes and no other command, in "
             + "≤%.1f× the driver's time; converging from empty takes ≤%.1f× one createIndexes per collection. %d "
-            + "rounds; load average %s at the start.", COLLECTIONS, INDEXES, NOOP_GOAL, CONVERGE_GOAL, ROUNDS,
+            + "rounds (a converge round: %d pairs); load average %s at the start.", COLLECTIONS, INDEXES, NOOP_GOAL,
+            CONVERGE_GOAL, ROUNDS, CONVERGE_PASSES,
             BenchReport.loadAverage()))
         .columns("backend", "figure", "engine: median (min–max)", "raw driver: median (min–max)", "ratio", "goal",
             "met");
@@ -111,6 +118,17 @@ class ReconcileBench {
     SyncResult first = pass(client, db, spec);
     assertThat(first.converged()).as("the first pass converges").isTrue();
 
+    if (FIGURES.contains("noop")) {
+      measureNoop(backend, client, db, spec, report);
+    }
+    if (FIGURES.contains("converge")) {
+      measureConverge(backend, client, db, spec, report);
+    }
+    db.drop();
+  }
+
+  private void measureNoop(MongoBackend backend, MongoClient client, MongoDatabase db, MongoSchemaSpec spec,
+      BenchReport report) {
     // 1. The commands of one no-op pass, after one that read buildInfo (once per client).
     pass(client, db, spec);
     commands.clear();
@@ -152,20 +170,46 @@ class ReconcileBench {
     double noopRatio = e.ratioTo(r);
     report.row(backend.name(), fmt("no-op pass (%d × %d passes)", ROUNDS, PASSES), ms(e), ms(r), ratio(noopRatio),
         fmt("≤%.1f×", NOOP_GOAL), noopRatio <= NOOP_GOAL ? "yes" : "no");
+  }
 
+  private void measureConverge(MongoBackend backend, MongoClient client, MongoDatabase db, MongoSchemaSpec spec,
+      BenchReport report) {
     // 3. Converge from empty: the engine (claims, createIndexes per collection, counter seeds) and
-    // the driver's createIndexes per collection, each on a dropped database.
-    List<Double> convergeMs = new ArrayList<>();
-    List<Double> createMs = new ArrayList<>();
+    // the driver's createIndexes per collection, each on a dropped database, pair by pair with the
+    // order alternating, so that a slow moment of a shared machine falls on both alike.
+    // CPU time too: a wall time on a shared machine also counts the other processes' turns. The
+    // server's CPU is in it: in this JVM (mongo-java-server) or its own process (FerretDB).
+    CpuClock cpu = CpuClock.available() ? new CpuClock(backend.serverPid().stream().toArray()) : null;
+    CpuClock clock = cpu != null ? cpu : new CpuClock() {
+      @Override
+      long nanos() {
+        return 0;
+      }
+    };
+    for (int i = 0; i < CONVERGE_PASSES; i++) { // warm-up, not counted
+      timeConverge(client, db, spec, clock);
+      timeRawCreate(db, clock);
+    }
+    List<Sample> engine = new ArrayList<>();
+    List<Sample> raw = new ArrayList<>();
+    List<String> perRound = new ArrayList<>();
     for (int round = 0; round < ROUNDS; round++) {
-      boolean engineFirst = round % 2 == 0;
-      if (engineFirst) convergeMs.add(timeConverge(client, db, spec));
-      createMs.add(timeRawCreate(db));
-      if (!engineFirst) convergeMs.add(timeConverge(client, db, spec));
+      List<Sample> e = new ArrayList<>();
+      List<Sample> r = new ArrayList<>();
+      for (int i = 0; i < CONVERGE_PASSES; i++) {
+        boolean engineFirst = (round * CONVERGE_PASSES + i) % 2 == 0;
+        if (engineFirst) e.add(timeConverge(client, db, spec, clock));
+        r.add(timeRawCreate(db, clock));
+        if (!engineFirst) e.add(timeConverge(client, db, spec, clock));
+      }
+      perRound.add(fmt("%.2f", wall(e).ratioTo(wall(r))) + (cpu == null ? "" : fmt(" (CPU %.2f)",
+          cpuStats(e).ratioTo(cpuStats(r)))));
+      engine.addAll(e);
+      raw.addAll(r);
     }
     // What converging sends, by name: the reason its time differs from the baseline's.
     commands.clear();
-    timeConverge(client, db, spec);
+    timeConverge(client, db, spec, clock);
     // The seed documents' inserts are the fixture's; the claims' insert into mongosteward is the engine's.
     Map<String, Long> convergeCommands = commands.commands().stream().filter(cmd -> !cmd.name().equals("drop")
         && !cmd.name().equals("dropDatabase") && !(cmd.name().equals("insert") && !"mongosteward".equals(cmd.collection())))
@@ -174,12 +218,29 @@ class ReconcileBench {
     report.row(backend.name(), "commands to converge from empty", fmt("%d: %s", convergeTotal,
         convergeCommands.entrySet().stream().map(x -> x.getValue() + " " + x.getKey()).collect(Collectors.joining(", "))),
         fmt("%d createIndexes", COLLECTIONS), ratio(convergeTotal / (double) COLLECTIONS), "—", "—");
-    BenchReport.Stats c = BenchReport.Stats.of(convergeMs);
-    BenchReport.Stats k = BenchReport.Stats.of(createMs);
+    BenchReport.Stats c = wall(engine);
+    BenchReport.Stats k = wall(raw);
     double convergeRatio = c.ratioTo(k);
-    report.row(backend.name(), fmt("converge %d indexes from empty (%d rounds)", COLLECTIONS * INDEXES, ROUNDS), ms(c),
-        ms(k), ratio(convergeRatio), fmt("≤%.1f×", CONVERGE_GOAL), convergeRatio <= CONVERGE_GOAL ? "yes" : "no");
-    db.drop();
+    report.row(backend.name(), fmt("converge %d indexes from empty (%d × %d)", COLLECTIONS * INDEXES, ROUNDS,
+            CONVERGE_PASSES), ms(c), ms(k), ratio(convergeRatio), fmt("≤%.1f×", CONVERGE_GOAL),
+        convergeRatio <= CONVERGE_GOAL ? "yes" : "no");
+    if (cpu != null) {
+      BenchReport.Stats cc = cpuStats(engine);
+      BenchReport.Stats kc = cpuStats(raw);
+      double cpuRatio = cc.ratioTo(kc);
+      report.row(backend.name(), "CPU to converge (client and server processes)", ms(cc), ms(kc), ratio(cpuRatio),
+          fmt("≤%.1f×", CONVERGE_GOAL), cpuRatio <= CONVERGE_GOAL ? "yes" : "no");
+    }
+    report.reading(fmt("%s converge, engine/raw ratio of each round's medians: %s.", backend.name(),
+        String.join(", ", perRound)));
+  }
+
+  private static BenchReport.Stats wall(List<Sample> samples) {
+    return BenchReport.Stats.of(samples.stream().map(Sample::wallMs).toList());
+  }
+
+  private static BenchReport.Stats cpuStats(List<Sample> samples) {
+    return BenchReport.Stats.of(samples.stream().map(Sample::cpuMs).toList());
   }
 
   /** A read of a counter's document, or of its seed field's max (the first two collections). */
@@ -188,7 +249,7 @@ class ReconcileBench {
   }
 
   /** One pass as the operator's reconciler makes it: engine.sync with the schema's owner, then status.server. */
-  private SyncResult pass(MongoClient client, MongoDatabase db, MongoSchemaSpec spec) {
+  SyncResult pass(MongoClient client, MongoDatabase db, MongoSchemaSpec spec) {
     SyncResult result = engine.sync(db, spec, new SchemaEngine.Pass(OWNER, false, SchemaEngine.DuplicateCheck.NONE,
         SchemaApplier.Progress.NONE, null, null, client));
     serverInfo.tryRead(client);
@@ -227,30 +288,46 @@ class ReconcileBench {
     return millis;
   }
 
-  private double timeConverge(MongoClient client, MongoDatabase db, MongoSchemaSpec spec) {
-    db.drop();
-    seedCounterSources(db);
-    long t0 = System.nanoTime();
-    SyncResult r = pass(client, db, spec);
-    double millis = (System.nanoTime() - t0) / 1e6;
-    if (!r.converged()) throw new AssertionError("did not converge: " + r.plan().actions());
-    return millis;
+  /** A timed piece of work: its wall time, and the CPU time of the client's JVM and the server's process. */
+  private record Sample(double wallMs, double cpuMs) {}
+
+  double timeConvergeX(MongoClient client, MongoDatabase db, MongoSchemaSpec spec, CpuClock cpu) {
+    return timeConverge(client, db, spec, cpu).wallMs();
   }
 
-  private static double timeRawCreate(MongoDatabase db) {
+  static double timeRawCreateX(MongoDatabase db, CpuClock cpu) {
+    return timeRawCreate(db, cpu).wallMs();
+  }
+
+  private Sample timeConverge(MongoClient client, MongoDatabase db, MongoSchemaSpec spec, CpuClock cpu) {
+    db.drop();
+    seedCounterSources(db);
+    long c0 = cpu.nanos();
+    long t0 = System.nanoTime();
+    SyncResult r = pass(client, db, spec);
+    long t1 = System.nanoTime();
+    long c1 = cpu.nanos();
+    if (!r.converged()) throw new AssertionError("did not converge: " + r.plan().actions());
+    return new Sample((t1 - t0) / 1e6, (c1 - c0) / 1e6);
+  }
+
+  private static Sample timeRawCreate(MongoDatabase db, CpuClock cpu) {
     db.drop();
     seedCounterSources(db);
     List<List<IndexModel>> models = new ArrayList<>();
     for (int i = 0; i < COLLECTIONS; i++) models.add(indexModels(i));
+    long c0 = cpu.nanos();
     long t0 = System.nanoTime();
     for (int i = 0; i < COLLECTIONS; i++) {
       db.getCollection(collection(i)).createIndexes(models.get(i));
     }
-    return (System.nanoTime() - t0) / 1e6;
+    long t1 = System.nanoTime();
+    long c1 = cpu.nanos();
+    return new Sample((t1 - t0) / 1e6, (c1 - c0) / 1e6);
   }
 
   /** The same indexes the spec declares, as the driver's models, built from the same createIndexes documents. */
-  private static List<IndexModel> indexModels(int c) {
+  static List<IndexModel> indexModels(int c) {
     List<IndexModel> out = new ArrayList<>();
     for (IndexSpec index : indexSpecs()) {
       Document doc = IndexDefinitions.toCreateDocument(IndexDefinitions.fromSpec(index));
@@ -262,7 +339,7 @@ class ReconcileBench {
   }
 
   /** The counters' seed fields, in the first two collections: a few documents each. */
-  private static void seedCounterSources(MongoDatabase db) {
+  static void seedCounterSources(MongoDatabase db) {
     for (int i = 0; i < 2; i++) {
       List<Document> docs = new ArrayList<>();
       for (int n = 1; n <= 10; n++) docs.add(new Document("seq" + i, n * 10L));

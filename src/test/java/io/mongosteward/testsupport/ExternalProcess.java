@@ -46,6 +46,11 @@ public final class ExternalProcess implements AutoCloseable {
     return port;
   }
 
+  /** The operating system's id of the process: what a benchmark reads its CPU time by. */
+  public long pid() {
+    return process.pid();
+  }
+
   private static boolean canConnect(int port) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 200);

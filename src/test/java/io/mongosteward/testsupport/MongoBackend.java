@@ -60,12 +60,23 @@ public enum MongoBackend {
       }
       return "mongodb://127.0.0.1:" + process.port();
     }
+
+    @Override
+    public java.util.OptionalLong serverPid() {
+      startOnce();
+      return java.util.OptionalLong.of(process.pid());
+    }
   };
 
   /** What the in-process server received, from every client: also from those a test cannot reach (the CLI's). */
   private static final CommandRecorder SERVER_COMMANDS = new CommandRecorder();
 
   abstract String startOnce();
+
+  /** The server's process, when it runs in its own (not in this JVM): what a benchmark reads its CPU time by. */
+  public java.util.OptionalLong serverPid() {
+    return java.util.OptionalLong.empty();
+  }
 
   /**
    * Every command this server has received, as it received it; only the in-process server can
