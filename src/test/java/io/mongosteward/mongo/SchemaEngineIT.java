@@ -44,8 +44,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SchemaEngineIT {
   private static final AtomicInteger DB = new AtomicInteger();
   private static final CommandRecorder COMMANDS = new CommandRecorder();
+  /** "database.collection" of each createIndexes sent -> the name of the thread that sent it. */
+  private static final Map<String, String> CREATE_THREADS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final com.mongodb.event.CommandListener THREADS = new com.mongodb.event.CommandListener() {
+    @Override
+    public void commandStarted(com.mongodb.event.CommandStartedEvent e) {
+      if (e.getCommandName().equals("createIndexes")) {
+        CREATE_THREADS.put(e.getDatabaseName() + "." + e.getCommand().getString("createIndexes").getValue(),
+            Thread.currentThread().getName());
+      }
+    }
+  };
   private static final ClientRegistry CLIENTS =
-      new ClientRegistry(new Retrier(RetryPolicy.DEFAULT, Redactor.none()), List.of(COMMANDS));
+      new ClientRegistry(new Retrier(RetryPolicy.DEFAULT, Redactor.none()), List.of(COMMANDS, THREADS));
   private final SchemaEngine engine = new SchemaEngine(new Retrier(RetryPolicy.DEFAULT, Redactor.none()));
 
   @AfterAll
@@ -447,6 +458,66 @@ class SchemaEngineIT {
     assertThat(r.plan().actions()).extracting(a -> a.type()).doesNotContain(ActionType.SeedCounter);
     assertThat(SyncStatuses.counterValues(r)).extracting(c -> c.getValue()).containsExactly(500L);
     assertThat(db.getCollection("counters").find().first().get("seq", Number.class).longValue()).isEqualTo(500L);
+  }
+
+  /**
+   * Two counters of one collection are seeded in one update command, each statement its own $max
+   * upsert: a document an application created after the observation (here one above the seed, one
+   * below) is raised where it is lower and never lowered, as with one command per counter.
+   */
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void theCountersOfOneCollectionAreSeededInOneUpdateAndNeverLoweredByOneCreatedMeanwhile(MongoBackend backend) {
+    MongoDatabase db = freshDatabase(backend);
+    db.getCollection("posts").insertMany(List.of(new Document("post_id", 41), new Document("reply_id", 90)));
+    MongoSchemaSpec spec = spec(db, """
+        collections: [{name: posts, indexes: []}]
+        counters:
+          - {name: post_id, seedFrom: {collection: posts, field: post_id}}
+          - {name: reply_id, seedFrom: {collection: posts, field: reply_id}}
+        """);
+    Plan plan = engine.plan(db, spec, Engines.OWNER);
+    assertThat(plan.changes()).filteredOn(a -> a.type() == ActionType.SeedCounter).hasSize(2);
+    // Between the observation and the seeds, an application's first ids.
+    db.getCollection("counters").insertMany(List.of(new Document("_id", "post_id").append("seq", 7L),
+        new Document("_id", "reply_id").append("seq", 500L)));
+    COMMANDS.clear();
+    SyncResult r = engine.sync(db, spec, operatorPass(backend, Engines.OWNER));
+    assertThat(r.outcomes()).allMatch(Outcome::applied);
+    assertThat(seq(db, "post_id")).isEqualTo(41L);
+    assertThat(seq(db, "reply_id")).isEqualTo(500L);
+    // The pass above observed the documents already there: only post_id is seeded. The race itself:
+    // seed from the earlier plan, as a pass that observed before the application wrote would.
+    db.getCollection("counters").deleteMany(new Document());
+    db.getCollection("counters").insertOne(new Document("_id", "reply_id").append("seq", 500L));
+    COMMANDS.clear();
+    List<Outcome> seeded = new SchemaApplier(new Retrier(RetryPolicy.DEFAULT, Redactor.none()),
+        new DuplicateFinder(Timeouts.DUPLICATE_SEARCH)).apply(db, plan.changes().stream()
+            .filter(a -> a.type() == ActionType.SeedCounter).toList(), new SchemaApplier.Context(
+                spec.getPolicy().getOnConflict(), spec.getPolicy().getDropStrategy(), Engines.OWNER,
+                new io.mongosteward.plan.ObservedState(Map.of(), Map.of()), Timeouts.DEFAULT,
+                SchemaApplier.Progress.NONE));
+    assertThat(seeded).extracting(o -> o.action().name() + " " + o.applied())
+        .containsExactly("post_id true", "reply_id true");
+    assertThat(sent(db)).containsExactly("update counters");
+    assertThat(seq(db, "post_id")).isEqualTo(41L);
+    assertThat(seq(db, "reply_id")).isEqualTo(500L);
+  }
+
+  /**
+   * A creation in a collection that did not exist has nothing to scan: it is sent from the pass's
+   * own thread. One in a collection that existed may build for long, and is sent from a build
+   * thread while the pass's thread pings the server (IndexBuilds).
+   */
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void aCreationInANewCollectionRunsInThePassAndOneInAnExistingCollectionIsWatched(MongoBackend backend) {
+    MongoDatabase db = freshDatabase(backend);
+    db.getCollection("posts").insertOne(new Document("post_id", 1));
+    SyncResult r = engine.sync(db, spec(db, BOT), operatorPass(backend, Engines.OWNER));
+    assertThat(r.converged()).isTrue();
+    assertThat(CREATE_THREADS.get(db.getName() + ".tasks")).isEqualTo(Thread.currentThread().getName());
+    assertThat(CREATE_THREADS.get(db.getName() + ".posts")).startsWith("index-build-");
   }
 
   @ParameterizedTest
