@@ -10,6 +10,8 @@ import java.nio.file.Path;
  * each thread ran, the JVM's GC and JIT threads included. A wall time on a shared machine counts
  * the other processes' turns; this counts only the work, so its ratios hold under load. The
  * JVM's own process CPU time comes in 10 ms ticks, too coarse for a pass of a few milliseconds.
+ * The JIT compiler's threads are left out: compiling is what a cold JVM pays once, and it lands on
+ * whichever side of a pair runs while it happens (the engine has more code to compile).
  * A thread that ends between two readings takes its time with it: read around work whose threads
  * live on (a client's pool, a server's workers).
  */
@@ -34,6 +36,10 @@ class CpuClock {
       try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
         for (Path task : tasks) {
           try {
+            if (Files.readString(task.resolve("comm")).startsWith("C")
+                && Files.readString(task.resolve("comm")).contains("CompilerThre")) {
+              continue;
+            }
             String s = Files.readString(task.resolve("schedstat"));
             sum += Long.parseLong(s.substring(0, s.indexOf(' ')));
           } catch (IOException | RuntimeException gone) {

@@ -51,8 +51,10 @@ import org.opentest4j.TestAbortedException;
  *       (20) of each per round;</li>
  *   <li>converging every index from an empty database next to the driver sending one
  *       createIndexes per collection, the database dropped before each, interleaved pair by pair
- *       with the order alternating, {@code bench.convergePasses} (10) pairs per round after as many
- *       uncounted ones (the create path's first runs are JIT warm-up, not the engine).</li>
+ *       with the order alternating, {@code bench.convergePasses} (10) pairs per round after three
+ *       times as many uncounted ones (the create path's first runs are JIT warm-up, not the engine),
+ *       in wall time and in CPU time of the client's and the server's processes ({@link CpuClock}),
+ *       which a shared machine's load moves far less.</li>
  * </ol>
  * Rounds: {@code bench.rounds} (5). Backends: {@code bench.backends} (MONGO_JAVA_SERVER,FERRETDB;
  * FerretDB is skipped when scripts/build-test-servers.sh has not built it). Figures:
@@ -186,7 +188,7 @@ class ReconcileBench {
         return 0;
       }
     };
-    for (int i = 0; i < CONVERGE_PASSES; i++) { // warm-up, not counted
+    for (int i = 0; i < 3 * CONVERGE_PASSES; i++) { // warm-up, not counted
       timeConverge(client, db, spec, clock);
       timeRawCreate(db, clock);
     }
@@ -249,7 +251,7 @@ class ReconcileBench {
   }
 
   /** One pass as the operator's reconciler makes it: engine.sync with the schema's owner, then status.server. */
-  SyncResult pass(MongoClient client, MongoDatabase db, MongoSchemaSpec spec) {
+  private SyncResult pass(MongoClient client, MongoDatabase db, MongoSchemaSpec spec) {
     SyncResult result = engine.sync(db, spec, new SchemaEngine.Pass(OWNER, false, SchemaEngine.DuplicateCheck.NONE,
         SchemaApplier.Progress.NONE, null, null, client));
     serverInfo.tryRead(client);
@@ -291,14 +293,6 @@ class ReconcileBench {
   /** A timed piece of work: its wall time, and the CPU time of the client's JVM and the server's process. */
   private record Sample(double wallMs, double cpuMs) {}
 
-  double timeConvergeX(MongoClient client, MongoDatabase db, MongoSchemaSpec spec, CpuClock cpu) {
-    return timeConverge(client, db, spec, cpu).wallMs();
-  }
-
-  static double timeRawCreateX(MongoDatabase db, CpuClock cpu) {
-    return timeRawCreate(db, cpu).wallMs();
-  }
-
   private Sample timeConverge(MongoClient client, MongoDatabase db, MongoSchemaSpec spec, CpuClock cpu) {
     db.drop();
     seedCounterSources(db);
@@ -327,7 +321,7 @@ class ReconcileBench {
   }
 
   /** The same indexes the spec declares, as the driver's models, built from the same createIndexes documents. */
-  static List<IndexModel> indexModels(int c) {
+  private static List<IndexModel> indexModels(int c) {
     List<IndexModel> out = new ArrayList<>();
     for (IndexSpec index : indexSpecs()) {
       Document doc = IndexDefinitions.toCreateDocument(IndexDefinitions.fromSpec(index));
@@ -339,7 +333,7 @@ class ReconcileBench {
   }
 
   /** The counters' seed fields, in the first two collections: a few documents each. */
-  static void seedCounterSources(MongoDatabase db) {
+  private static void seedCounterSources(MongoDatabase db) {
     for (int i = 0; i < 2; i++) {
       List<Document> docs = new ArrayList<>();
       for (int n = 1; n <= 10; n++) docs.add(new Document("seq" + i, n * 10L));
