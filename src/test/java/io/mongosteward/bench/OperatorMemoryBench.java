@@ -284,7 +284,9 @@ class OperatorMemoryBench {
     SharedIndexInformer<MongoSchema> informer = client.resources(MongoSchema.class).inAnyNamespace()
         .withLabel(LABEL, "operator").inform(ready);
     informer.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    assertThat(ready.readyCount()).as("the start before left every schema Ready").isEqualTo(size);
+    // The informer hands its first list to the handler after start() returns: wait until it has all.
+    Awaitility.await("the start before left every schema Ready").atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50)).until(() -> ready.readyCount() == size);
     Map<String, String> rv0 = ready.versions();
     Writes w0 = writes(client);
     int port = TestServers.freePort();
