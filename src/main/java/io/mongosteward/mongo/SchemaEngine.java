@@ -179,10 +179,21 @@ public final class SchemaEngine {
       byKey.remove(key);
     } else if (before == null) {
       Instant now = clock.instant();
-      byKey.values().removeIf(k -> !now.isBefore(k.readAt().plus(RECORDS_MAX_AGE)));
+      // A sweep per pass went over every schema's copy: quadratic in a start's first pass over
+      // 1,000 schemas. Expired copies are never planned from, so sweeping once a minute is enough.
+      Instant due = nextSweep.get();
+      if (!now.isBefore(due) && nextSweep.compareAndSet(due, now.plus(SWEEP_EVERY))) {
+        synchronized (kept) { // every client's copies: the sweep may fall to any client's pass
+          kept.values().forEach(m -> m.values().removeIf(k -> !now.isBefore(k.readAt().plus(RECORDS_MAX_AGE))));
+        }
+      }
       byKey.put(key, new KeptRecords(observed.records(), now));
     }
   }
+
+  private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
+  private final java.util.concurrent.atomic.AtomicReference<Instant> nextSweep =
+      new java.util.concurrent.atomic.AtomicReference<>(Instant.MIN);
 
   /**
    * The schema is deleted: drops its declared indexes when {@code dropIndexes} (deletionPolicy

@@ -1,5 +1,6 @@
 package io.mongosteward.operator;
 
+import io.mongosteward.api.v1alpha1.IndexState;
 import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.mongo.Outcome;
 import io.mongosteward.mongo.SchemaEngine;
@@ -18,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Unique builds that duplicates blocked, so that a resync does not build again, a full scan on
  * a big collection each time: until the schema's generation changes or the slow recheck is due,
  * the resync only recounts the duplicates with the bounded aggregation, and builds once they are
- * gone. Kept in memory: a restart costs one build per blocked index.
+ * gone. Kept in memory; after a restart the stored status says which builds were blocked (those
+ * it lists, at most {@link SchemaStatuses#MAX_LISTED}; any other costs one build).
  */
 final class BlockedBuilds {
   private record Key(String uid, String collection, String fingerprint) {}
@@ -40,6 +42,12 @@ final class BlockedBuilds {
     return action -> {
       Key key = keyOf(schema, action);
       Attempt last = key == null ? null : attempts.get(key);
+      if (key != null && last == null && blockedInStatus(schema, action)) {
+        // A restart (or another replica's status): the build was blocked before this process ran.
+        // Counting first keeps the restart from building again, and from turning a current
+        // status to IndexBuilding and back, two writes for nothing; the recheck runs from now.
+        last = attempts.computeIfAbsent(key, k -> new Attempt(now, schema.getMetadata().getGeneration()));
+      }
       return last != null && java.util.Objects.equals(last.generation(), schema.getMetadata().getGeneration())
           && now.isBefore(last.at().plus(recheck));
     };
@@ -56,6 +64,16 @@ final class BlockedBuilds {
         attempts.remove(key);
       }
     }
+  }
+
+  /** The stored status, of this generation, lists the action's index as blocked by duplicates. */
+  private static boolean blockedInStatus(MongoSchema schema, Action action) {
+    var status = schema.getStatus();
+    if (status == null || !java.util.Objects.equals(status.getObservedGeneration(), schema.getMetadata().getGeneration())) {
+      return false;
+    }
+    return status.getIndexes().stream().anyMatch(i -> i.getState() == IndexState.BlockedByDuplicates
+        && action.collection().equals(i.getCollection()) && action.name().equals(i.getName()));
   }
 
   void forget(MongoSchema schema) {

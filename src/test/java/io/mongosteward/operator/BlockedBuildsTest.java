@@ -147,4 +147,30 @@ class BlockedBuildsTest {
     MongoSchemaSpec changed = Specs.spec(SPEC.replace("keys: [{field: post_id}]", "keys: [{field: post_no}]"));
     assertThat(selects(s, create(changed, "post_id_unique"))).isFalse();
   }
+
+  /** As a restart finds it: the stored status of {@code generation} lists post_id_unique as blocked. */
+  static MongoSchema withBlockedStatus(MongoSchema s, long generation) {
+    var status = new io.mongosteward.api.v1alpha1.MongoSchemaStatus();
+    status.setObservedGeneration(generation);
+    status.setIndexes(List.of(new io.mongosteward.api.v1alpha1.IndexStatus("posts", "post_id_unique",
+        io.mongosteward.api.v1alpha1.IndexState.BlockedByDuplicates, "1 duplicate key group")));
+    s.setStatus(status);
+    return s;
+  }
+
+  @Test
+  void afterARestartTheStoredStatusSaysWhichBuildsWereBlocked() {
+    MongoSchema s = withBlockedStatus(schema("uid-1", 3), 3);
+    Action.CreateIndex unique = create(s.getSpec(), "post_id_unique");
+    assertThat(selects(s, unique)).as("blocked before this process ran: counted, not built").isTrue();
+    assertThat(selects(s, create(s.getSpec(), "link_unique"))).as("not listed as blocked").isFalse();
+    assertThat(selects(withBlockedStatus(schema("uid-1", 4), 3), unique)).as("the status of an older generation")
+        .isFalse();
+
+    // The recheck runs from the restart.
+    clock.advance(RECHECK.minusSeconds(1));
+    assertThat(selects(s, unique)).isTrue();
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(selects(s, unique)).as("the recheck is due: built again").isFalse();
+  }
 }

@@ -214,6 +214,51 @@ class MongoSchemaOperatorIT {
         .filter(e -> Reason.BlockedByDuplicates.name().equals(e.getReason()))).hasSize(1);
   }
 
+  private static double successes(OperatorHarness op) {
+    return op.registry.find("operator.sdk.reconciliations.success").counters().stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+  }
+
+  /**
+   * A restart (a new operator on the same schemas) whose first pass finds every status current
+   * writes none of them and adds or updates no Event: a Ready one and a Stalled one alike.
+   */
+  @Test
+  void aRestartThatFindsTheStatusesCurrentWritesNoStatusAndNoEvent() {
+    OperatorHarness first = new OperatorHarness("restart");
+    String ns = first.namespace;
+    try {
+      MongoDatabase dup = mongo.getDatabase("op_restart_dup");
+      dup.getCollection("posts").insertMany(List.of(new Document("post_id", 1), new Document("post_id", 1)));
+      first.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+      first.apply("ready", spec("op_restart", ""));
+      first.apply("blocked", spec(dup.getName(), ""));
+      first.awaitReady("ready", "True", Reason.Synced.name());
+      first.awaitReady("blocked", "False", Reason.BlockedByDuplicates.name());
+      // One more pass of each settles what the first ones wrote (the ping of status.server among it).
+      double settled = reconciles(first);
+      eventually().until(() -> reconciles(first) >= settled + 2);
+    } finally {
+      first.app.close();
+    }
+    String ready = first.get("ready").getMetadata().getResourceVersion();
+    var blockedBefore = first.get("blocked");
+    String blocked = blockedBefore.getMetadata().getResourceVersion();
+    var events = eventVersions(first);
+    first.client.close();
+
+    // A long resync: the only passes are the first pass of the new process.
+    op = OperatorHarness.in(ns, s -> s.with(b -> b.resyncInterval = Duration.ofMinutes(10)));
+    eventually().until(() -> successes(op) >= 2);
+    assertThat(op.get("ready").getMetadata().getResourceVersion()).as("no write of a current Ready status")
+        .isEqualTo(ready);
+    var blockedAfter = op.get("blocked");
+    assertThat(blockedAfter.getMetadata().getResourceVersion()).as("no write of a current Stalled status: %s then %s",
+        io.fabric8.kubernetes.client.utils.Serialization.asYaml(blockedBefore.getStatus()),
+        io.fabric8.kubernetes.client.utils.Serialization.asYaml(blockedAfter.getStatus())).isEqualTo(blocked);
+    assertThat(eventVersions(op)).as("no Event added or repeated").isEqualTo(events);
+  }
+
   /** {@code collections} collections of {@code perCollection} single-field indexes each, and one counter. */
   static String largeSpec(String db, int collections, int perCollection, int counters) {
     return largeSpec(db, collections, perCollection, counters, 0, 0);
