@@ -1,6 +1,7 @@
 package io.mongosteward.cli;
 
 import io.mongosteward.mongo.Redactor;
+import io.mongosteward.sidecar.StderrLogging;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.List;
@@ -63,6 +64,13 @@ public final class Main implements Runnable {
     if (System.getProperty("mongosteward.log.level") == null) {
       boolean server = args.length > 0 && (args[0].equals("operator") || args[0].equals("sidecar"));
       System.setProperty("mongosteward.log.level", server ? "INFO" : "WARN");
+    }
+    // The sidecar logs through a small backend of its own instead of Logback (StderrLogging), unless
+    // a Logback configuration file or another provider is asked for.
+    if (args.length > 0 && args[0].equals("sidecar") && System.getProperty("logback.configurationFile") == null
+        && System.getProperty("slf4j.provider") == null) {
+      System.setProperty("slf4j.provider", StderrLogging.class.getName());
+      System.setProperty("slf4j.internal.verbosity", "WARN"); // else SLF4J says which provider it loads
     }
     PrintWriter out = new PrintWriter(System.out, true);
     PrintWriter err = new PrintWriter(System.err, true);
