@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SidecarClassesIT {
   /** Packages the sidecar must never load: the Kubernetes client, the operator framework, YAML and
-   *  JSON binding, Logback (the sidecar logs through StderrLogging) and the JDK's XML parser, the
+   *  JSON binding, Logback (the sidecar logs through slf4j-simple) and the JDK's XML parser, the
    *  embedded MongoDB, and the CLI's progress bar and rate limiter. */
   static final List<String> FORBIDDEN = List.of("io.fabric8.", "io.javaoperatorsdk.", "com.fasterxml.jackson.",
       "org.yaml.snakeyaml.", "ch.qos.logback.",
