@@ -1,6 +1,8 @@
 package io.mongosteward.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -38,6 +40,25 @@ public class MongoSchema extends CustomResource<MongoSchemaSpec, MongoSchemaStat
   @com.fasterxml.jackson.annotation.JsonPropertyDescription("What the operator last found and did; written by the operator.")
   public MongoSchemaStatus getStatus() {
     return super.getStatus();
+  }
+
+  /**
+   * Read and written without {@code metadata.managedFields}: the API server's record of which client
+   * set which field, a tree of maps per writer (the user's apply, the operator's status) that nothing
+   * here reads, and about half the heap that each schema in the operator's cache took
+   * (docs/benchmarks.md, "Operator memory"). The API server keeps its record whatever a client sends
+   * or omits; the operator's status writes are server-side applies, which go without it anyway.
+   */
+  @Override
+  @JsonIgnoreProperties("managedFields")
+  public ObjectMeta getMetadata() {
+    return super.getMetadata();
+  }
+
+  @Override
+  @JsonIgnoreProperties("managedFields")
+  public void setMetadata(ObjectMeta metadata) {
+    super.setMetadata(metadata);
   }
 
   // No initSpec(): JOSDK adds its finalizer with a server-side apply of a fresh instance, and a
