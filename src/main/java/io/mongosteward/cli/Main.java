@@ -59,15 +59,58 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    logging(args);
+    PrintWriter out = new PrintWriter(System.out, true);
+    PrintWriter err = new PrintWriter(System.err, true);
+    System.exit(run(new Main(System.getenv(), System.in, out, err,
+        ProgressView.stderrIsTerminal() ? System.err : null, true), args));
+  }
+
+  /** SLF4J's provider for the sidecar: slf4j-simple, with its lines shaped as cli.LogSetup shapes Logback's. */
+  static final String SIMPLE = "org.slf4j.simple.SimpleServiceProvider";
+  static final String LOGBACK = "ch.qos.logback.classic.spi.LogbackServiceProvider";
+
+  /**
+   * This process's logging, set before its first logger: the level, and the SLF4J provider named in
+   * {@code slf4j.provider}. The jar holds two providers: the sidecar logs through slf4j-simple, which
+   * is about 220 classes and 1 MB of RSS less than Logback (docs/benchmarks.md), in every application
+   * pod; the other commands keep Logback (cli.LogSetup). Naming the provider also keeps SLF4J from
+   * warning that it found several. A provider or a Logback file given with -D wins.
+   */
+  static void logging(String... args) {
     // Quiet by default: commands print their own results; logs are for `operator` and `sidecar`.
     if (System.getProperty("mongosteward.log.level") == null) {
       boolean server = args.length > 0 && (args[0].equals("operator") || args[0].equals("sidecar"));
       System.setProperty("mongosteward.log.level", server ? "INFO" : "WARN");
     }
-    PrintWriter out = new PrintWriter(System.out, true);
-    PrintWriter err = new PrintWriter(System.err, true);
-    System.exit(run(new Main(System.getenv(), System.in, out, err,
-        ProgressView.stderrIsTerminal() ? System.err : null, true), args));
+    if (System.getProperty("slf4j.provider") != null) {
+      return;
+    }
+    setDefault("slf4j.internal.verbosity", "WARN"); // else SLF4J says which provider it loads
+    if (!(args.length > 0 && args[0].equals("sidecar") && System.getProperty("logback.configurationFile") == null)) {
+      System.setProperty("slf4j.provider", LOGBACK);
+      return;
+    }
+    System.setProperty("slf4j.provider", SIMPLE);
+    // cli.LogSetup's line, "HH:mm:ss.SSS LEVEL Logger - message", except that the level is not padded.
+    String p = "org.slf4j.simpleLogger.";
+    setDefault(p + "logFile", "System.err");
+    setDefault(p + "showDateTime", "true");
+    setDefault(p + "dateTimeFormat", "HH:mm:ss.SSS");
+    setDefault(p + "showThreadName", "false");
+    setDefault(p + "levelInBrackets", "false");
+    setDefault(p + "showShortLogName", "true");
+    // Logback's level names; slf4j-simple has no ALL, and reads an unknown name as INFO as Logback does.
+    String level = System.getProperty("mongosteward.log.level");
+    setDefault(p + "defaultLogLevel", level.equalsIgnoreCase("ALL") ? "TRACE" : level);
+    setDefault(p + "log.org.mongodb.driver", "WARN");
+    setDefault(p + "log.io.netty", "WARN");
+  }
+
+  private static void setDefault(String key, String value) {
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, value);
+    }
   }
 
   /** With nothing on standard input: for the commands that do not read it. */

@@ -27,10 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SidecarClassesIT {
   /** Packages the sidecar must never load: the Kubernetes client, the operator framework, YAML and
-   *  JSON binding, Logback's XML configuration and the JDK's XML parser, the embedded MongoDB, and
-   *  the CLI's progress bar and rate limiter. */
+   *  JSON binding, Logback (the sidecar logs through slf4j-simple) and the JDK's XML parser, the
+   *  embedded MongoDB, and the CLI's progress bar and rate limiter. */
   static final List<String> FORBIDDEN = List.of("io.fabric8.", "io.javaoperatorsdk.", "com.fasterxml.jackson.",
-      "org.yaml.snakeyaml.", "ch.qos.logback.classic.joran.", "ch.qos.logback.core.joran.action.",
+      "org.yaml.snakeyaml.", "ch.qos.logback.",
       "com.sun.org.apache.xerces.", "de.bwaldvogel.", "me.tongfei.", "io.github.bucket4j.",
       "io.mongosteward.operator.", "io.mongosteward.kube.", "io.mongosteward.migrate.MigrationRunner");
   static final Pattern LOADED = Pattern.compile("\\[class,load\\] (\\S+) source: (.*)");
