@@ -155,7 +155,7 @@ SECTION="$OUT/benchmarks-section.md"
   echo "- **Machine:** $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo) memory, $(uname -sr)"
   echo "- **Load average** (1, 5, 15 min): $LOAD_BEFORE before, $LOAD_AFTER after (above $(nproc), other processes competed for the CPUs)"
   echo "- **Versions:** $(java -version 2>&1 | head -1); $($MVN -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'); mongo-steward $(sed -n '0,/<artifactId>mongo-steward<\/artifactId>/d; s:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml scripts 2>/dev/null || echo ' with uncommitted changes')"
-  echo "- **Stand-ins:** mongo-java-server $(sed -n 's:.*<mongo-java-server.version>\(.*\)</mongo-java-server.version>.*:\1:p' pom.xml) in process; FerretDB $(sed -n 's/^FERRETDB_VERSION=//p' scripts/versions.env) on SQLite; $(command -v docker >/dev/null && echo 'Docker present, but no benchmark runs mongo:7 yet' || echo 'no Docker here, so no mongo:7')"
+  echo "- **Stand-ins:** mongo-java-server $(sed -n 's:.*<mongo-java-server.version>\(.*\)</mongo-java-server.version>.*:\1:p' pom.xml) in process; FerretDB $(sed -n 's/^FERRETDB_VERSION=//p' scripts/versions.env) on SQLite; $(docker info >/dev/null 2>&1 && echo 'a Docker engine answers, but no benchmark runs mongo:7 yet' || echo 'no Docker engine answers here, so no mongo:7')"
   for f in "${FRAGMENTS[@]}"; do
     echo
     cat "$f"
