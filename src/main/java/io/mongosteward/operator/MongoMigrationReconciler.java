@@ -70,6 +70,7 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
   private final SimpleInboundEventSource<MongoMigration> ended = new SimpleInboundEventSource<>("migration-runs");
   /** When each migration's status was last patched with progress. */
   private final Map<String, Instant> patchedAt = new ConcurrentHashMap<>();
+  private final StatusWrites<MongoMigrationStatus> writes = new StatusWrites<>();
 
   MongoMigrationReconciler(KubernetesClient client, SchemaConnections connections, MigrationRunner runner,
       int threads, MigrationStatuses statuses, SchemaEvents events, MigrationMetrics metrics, SchemaNudge nudge,
@@ -103,6 +104,7 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
       // one stops at its next batch (checkpoint written, lease given back, record Stopped), and
       // only then is its client closed: closed under a batch, it would leave the batch half done.
       patchedAt.remove(key);
+      writes.forget(key);
       metrics.forget(key);
       String user = clientUser(m);
       runs.retire(key, () -> connections.release(user));
@@ -490,7 +492,7 @@ public final class MongoMigrationReconciler implements Reconciler<MongoMigration
   }
 
   private UpdateControl<MongoMigration> update(MongoMigration m, MongoMigrationStatus next) {
-    if (next.equals(m.getStatus())) {
+    if (!writes.needsWrite(key(m), m.getStatus(), next)) {
       return UpdateControl.noUpdate();
     }
     m.setStatus(next);
