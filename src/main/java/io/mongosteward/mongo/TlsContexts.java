@@ -138,7 +138,8 @@ public final class TlsContexts {
     String algorithm = switch (key.getAlgorithm()) {
       case "RSA" -> "SHA256withRSA";
       case "EC" -> "SHA256withECDSA";
-      case "Ed25519", "EdDSA" -> "Ed25519";
+      // The JDK's "EdDSA" signs with the key's own curve, Ed25519 or Ed448.
+      case "Ed25519", "Ed448", "EdDSA" -> "EdDSA";
       default -> null;
     };
     if (algorithm == null) {
