@@ -3,6 +3,8 @@ package io.mongosteward.cli;
 import io.mongosteward.mongo.Redactor;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
@@ -83,12 +85,29 @@ public final class Main implements Runnable {
       boolean server = args.length > 0 && (args[0].equals("operator") || args[0].equals("sidecar"));
       System.setProperty("mongosteward.log.level", server ? "INFO" : "WARN");
     }
-    if (System.getProperty("slf4j.provider") != null) {
-      return;
-    }
     setDefault("slf4j.internal.verbosity", "WARN"); // else SLF4J says which provider it loads
-    if (!(args.length > 0 && args[0].equals("sidecar") && System.getProperty("logback.configurationFile") == null)) {
-      System.setProperty("slf4j.provider", LOGBACK);
+    // A name that cannot be used is told once and set aside: SLF4J would fall back to searching,
+    // and say so in lines of its own, and Logback would fall back to DEBUG on standard output.
+    String named = System.getProperty("slf4j.provider");
+    if (named != null && !loadable(named)) {
+      System.err.println("slf4j.provider names " + named + ", which is not in the jar: using the built-in logging");
+      System.clearProperty("slf4j.provider");
+      named = null;
+    }
+    String logbackFile = System.getProperty("logback.configurationFile");
+    if (logbackFile != null && !logbackFile.contains(":") && !Files.isRegularFile(Path.of(logbackFile))
+        && Main.class.getClassLoader().getResource(logbackFile) == null) {
+      System.err.println("logback.configurationFile names " + logbackFile + ", which is neither a file nor in the jar: "
+          + "using the built-in logging");
+      System.clearProperty("logback.configurationFile");
+      logbackFile = null;
+    }
+    if (named == null) {
+      boolean sidecar = args.length > 0 && args[0].equals("sidecar") && logbackFile == null;
+      named = sidecar ? SIMPLE : LOGBACK;
+    }
+    if (!named.equals(SIMPLE)) {
+      System.setProperty("slf4j.provider", named);
       return;
     }
     System.setProperty("slf4j.provider", SIMPLE);
@@ -105,6 +124,15 @@ public final class Main implements Runnable {
     setDefault(p + "defaultLogLevel", level.equalsIgnoreCase("ALL") ? "TRACE" : level);
     setDefault(p + "log.org.mongodb.driver", "WARN");
     setDefault(p + "log.io.netty", "WARN");
+  }
+
+  private static boolean loadable(String className) {
+    try {
+      Class.forName(className, false, Main.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   private static void setDefault(String key, String value) {
