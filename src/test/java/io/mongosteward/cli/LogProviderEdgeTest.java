@@ -2,11 +2,8 @@ package io.mongosteward.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,11 +19,11 @@ class LogProviderEdgeTest {
   @Test
   void unknownLevelNamesReadAsInfoForTheSidecarAsForLogback() throws Exception {
     for (String level : List.of("verbose", "", "WARNING")) {
-      Run sidecar = run(List.of("-Dmongosteward.log.level=" + level), "sidecar");
-      assertThat(sidecar.err).as("level '%s'", level).containsPattern(TIME + " INFO Probe - mongodb://db:27017 is up")
+      LogProviderTest.Run sidecar = run(List.of("-Dmongosteward.log.level=" + level), "sidecar");
+      assertThat(sidecar.err()).as("level '%s'", level).containsPattern(TIME + " INFO Probe - mongodb://db:27017 is up")
           .doesNotContain("a debug line", "SLF4J");
-      Run operator = run(List.of("-Dmongosteward.log.level=" + level), "operator");
-      assertThat(operator.err).as("level '%s'", level).containsPattern(TIME + " INFO  Probe - mongodb://db:27017 is up")
+      LogProviderTest.Run operator = run(List.of("-Dmongosteward.log.level=" + level), "operator");
+      assertThat(operator.err()).as("level '%s'", level).containsPattern(TIME + " INFO  Probe - mongodb://db:27017 is up")
           .doesNotContain("a debug line", "SLF4J");
     }
   }
@@ -35,38 +32,38 @@ class LogProviderEdgeTest {
   void argumentOrdersOtherThanSidecarFirstKeepLogbackQuietly() throws Exception {
     for (List<String> args : List.of(List.of("--help", "sidecar"), List.of("help", "sidecar"), List.of("sidecr"),
         List.of("SIDECAR"))) {
-      Run run = run(List.of(), args.toArray(String[]::new));
-      assertThat(run.out).as("%s", args).isEqualTo("ch.qos.logback.classic.LoggerContext");
-      assertThat(run.err).as("%s", args).doesNotContain("SLF4J");
+      LogProviderTest.Run run = run(List.of(), args.toArray(String[]::new));
+      assertThat(run.out()).as("%s", args).isEqualTo("ch.qos.logback.classic.LoggerContext");
+      assertThat(run.err()).as("%s", args).doesNotContain("SLF4J");
     }
-    Run help = run(List.of(), "sidecar", "--help");
-    assertThat(help.out).isEqualTo("org.slf4j.simple.SimpleLoggerFactory");
-    assertThat(help.err).doesNotContain("SLF4J");
+    LogProviderTest.Run help = run(List.of(), "sidecar", "--help");
+    assertThat(help.out()).isEqualTo("org.slf4j.simple.SimpleLoggerFactory");
+    assertThat(help.err()).doesNotContain("SLF4J");
   }
 
   /** Main's doc: "A provider ... given with -D wins"; SLF4J should still say nothing. */
   @Test
   void aProviderNamedByTheUserBringsNoSlf4jChatter() throws Exception {
-    Run run = run(List.of("-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider"), "sidecar");
-    assertThat(run.out).isEqualTo("ch.qos.logback.classic.LoggerContext");
-    assertThat(run.err).doesNotContain("SLF4J");
+    LogProviderTest.Run run = run(List.of("-Dslf4j.provider=ch.qos.logback.classic.spi.LogbackServiceProvider"), "sidecar");
+    assertThat(run.out()).isEqualTo("ch.qos.logback.classic.LoggerContext");
+    assertThat(run.err()).doesNotContain("SLF4J");
   }
 
   /** The sidecar's own provider named explicitly still follows mongosteward.log.level and keeps the driver at WARN. */
   @Test
   void theSidecarsOwnProviderNamedExplicitlyKeepsTheSidecarsLevels() throws Exception {
-    Run run = run(List.of("-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider", "-Dmongosteward.log.level=WARN"),
+    LogProviderTest.Run run = run(List.of("-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvider", "-Dmongosteward.log.level=WARN"),
         "sidecar");
-    assertThat(run.out).isEqualTo("org.slf4j.simple.SimpleLoggerFactory");
-    assertThat(run.err).doesNotContain("is up").doesNotContain("a driver info line");
+    assertThat(run.out()).isEqualTo("org.slf4j.simple.SimpleLoggerFactory");
+    assertThat(run.err()).doesNotContain("is up").doesNotContain("a driver info line");
   }
 
   /** A mistyped provider class is named once and set aside: no SLF4J fallback report, the sidecar's own logging. */
   @Test
   void aMistypedProviderIsToldOnceAndTheCommandsOwnLoggingUsed() throws Exception {
-    Run run = run(List.of("-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvder"), "sidecar");
-    assertThat(run.out).isEqualTo("org.slf4j.simple.SimpleLoggerFactory");
-    assertThat(run.err).contains("slf4j.provider names org.slf4j.simple.SimpleServiceProvder, which is not in the jar")
+    LogProviderTest.Run run = run(List.of("-Dslf4j.provider=org.slf4j.simple.SimpleServiceProvder"), "sidecar");
+    assertThat(run.out()).isEqualTo("org.slf4j.simple.SimpleLoggerFactory");
+    assertThat(run.err()).contains("slf4j.provider names org.slf4j.simple.SimpleServiceProvder, which is not in the jar")
         .doesNotContain("SLF4J").containsPattern(TIME + " INFO Probe - mongodb://db:27017 is up");
   }
 
@@ -74,33 +71,16 @@ class LogProviderEdgeTest {
   @Test
   void aMissingLogbackFileIsToldOnceAndKeepsStdoutFreeOfLogs() throws Exception {
     Path missing = dir.resolve("missing.xml");
-    Run sidecar = run(List.of("-Dlogback.configurationFile=" + missing), "sidecar");
-    assertThat(sidecar.out).isEqualTo("org.slf4j.simple.SimpleLoggerFactory");
-    assertThat(sidecar.err).contains("logback.configurationFile names " + missing).doesNotContain("a debug line");
-    Run operator = run(List.of("-Dlogback.configurationFile=" + missing), "operator");
-    assertThat(operator.out).isEqualTo("ch.qos.logback.classic.LoggerContext");
-    assertThat(operator.err).contains("logback.configurationFile names " + missing).doesNotContain("a debug line")
+    LogProviderTest.Run sidecar = run(List.of("-Dlogback.configurationFile=" + missing), "sidecar");
+    assertThat(sidecar.out()).isEqualTo("org.slf4j.simple.SimpleLoggerFactory");
+    assertThat(sidecar.err()).contains("logback.configurationFile names " + missing).doesNotContain("a debug line");
+    LogProviderTest.Run operator = run(List.of("-Dlogback.configurationFile=" + missing), "operator");
+    assertThat(operator.out()).isEqualTo("ch.qos.logback.classic.LoggerContext");
+    assertThat(operator.err()).contains("logback.configurationFile names " + missing).doesNotContain("a debug line")
         .containsPattern(TIME + " INFO  Probe - mongodb://db:27017 is up");
   }
 
-  record Run(String out, String err) {}
-
-  Run run(List<String> flags, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path")));
-    cmd.addAll(flags);
-    cmd.add("io.mongosteward.cli.LogProviderTest");
-    cmd.addAll(List.of(args));
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    try {
-      assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    } finally {
-      p.destroyForcibly();
-    }
-    Run run = new Run(Files.readString(out).strip(), Files.readString(err));
-    assertThat(p.exitValue()).as(run.err).isZero();
-    return run;
+  private LogProviderTest.Run run(List<String> flags, String... args) throws Exception {
+    return LogProviderTest.run(dir, flags, args);
   }
 }

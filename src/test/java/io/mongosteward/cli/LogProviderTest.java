@@ -98,12 +98,17 @@ class LogProviderTest {
 
   record Run(String out, String err) {}
 
-  /** This class's main in a JVM of its own, on the test class path, with no SLF4J property of surefire's. */
   Run run(List<String> flags, String command) throws Exception {
+    return run(dir, flags, command);
+  }
+
+  /** This class's main in a JVM of its own, on the test class path, with no SLF4J property of surefire's. */
+  static Run run(Path dir, List<String> flags, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path")));
     cmd.addAll(flags);
-    cmd.addAll(List.of(LogProviderTest.class.getName(), command));
+    cmd.add(LogProviderTest.class.getName());
+    cmd.addAll(List.of(args));
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
     Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
