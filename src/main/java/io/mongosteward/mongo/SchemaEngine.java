@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
@@ -156,6 +157,9 @@ public final class SchemaEngine {
 
   /** How long a steady pass's records are planned from before they are read again. */
   public static final Duration RECORDS_MAX_AGE = Duration.ofHours(1);
+  /** How often the kept records are swept for expired copies. */
+  private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
+  private final AtomicReference<Instant> nextSweep = new AtomicReference<>(Instant.MIN);
 
   private record RecordsKey(String database, Owner owner, Set<String> ids) {}
 
@@ -190,10 +194,6 @@ public final class SchemaEngine {
       byKey.put(key, new KeptRecords(observed.records(), now));
     }
   }
-
-  private static final Duration SWEEP_EVERY = Duration.ofMinutes(1);
-  private final java.util.concurrent.atomic.AtomicReference<Instant> nextSweep =
-      new java.util.concurrent.atomic.AtomicReference<>(Instant.MIN);
 
   /**
    * The schema is deleted: drops its declared indexes when {@code dropIndexes} (deletionPolicy

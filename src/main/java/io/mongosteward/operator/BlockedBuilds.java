@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -48,7 +49,7 @@ final class BlockedBuilds {
         // status to IndexBuilding and back, two writes for nothing; the recheck runs from now.
         last = attempts.computeIfAbsent(key, k -> new Attempt(now, schema.getMetadata().getGeneration()));
       }
-      return last != null && java.util.Objects.equals(last.generation(), schema.getMetadata().getGeneration())
+      return last != null && Objects.equals(last.generation(), schema.getMetadata().getGeneration())
           && now.isBefore(last.at().plus(recheck));
     };
   }
@@ -69,7 +70,7 @@ final class BlockedBuilds {
   /** The stored status, of this generation, lists the action's index as blocked by duplicates. */
   private static boolean blockedInStatus(MongoSchema schema, Action action) {
     var status = schema.getStatus();
-    if (status == null || !java.util.Objects.equals(status.getObservedGeneration(), schema.getMetadata().getGeneration())) {
+    if (status == null || !Objects.equals(status.getObservedGeneration(), schema.getMetadata().getGeneration())) {
       return false;
     }
     return status.getIndexes().stream().anyMatch(i -> i.getState() == IndexState.BlockedByDuplicates
