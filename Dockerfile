@@ -17,22 +17,28 @@ RUN useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin steward
 COPY --from=build /opt/jre /opt/jre
 COPY target/mongo-steward.jar /opt/mongo-steward/mongo-steward.jar
 COPY --from=build /build/training /tmp/training
-# The AppCDS archive, made here and not in the build stage: an archive is used only with the runtime
-# and the jar (path, size, time) it was made with. A run of the sidecar against an in-memory MongoDB
-# lists the classes it loaded, the JDK's and the jar's, and -Xshare:dump writes them to one static
-# archive; later processes map them instead of parsing the jar: the sidecar is ready about twice as
-# fast and its RSS is a few MB lower (docs/benchmarks.md). Classes outside it, such as the
-# operator's, load from the runtime and the jar as usual.
-# The JDK's base archive is made again here first, so that the training run (and any other java
-# started without the ENTRYPOINT) matches the runtime files as copied.
+COPY --from=build /build/operator.classlist /tmp/training/
+COPY scripts/image/entrypoint.sh /opt/mongo-steward/entrypoint.sh
+# The AppCDS archives, made here and not in the build stage: an archive is used only with the runtime
+# and the jar (path, size, time) it was made with. Later processes map the classes of their archive
+# instead of loading and parsing them from the jar: the sidecar is ready about twice as fast and its
+# RSS is a few MB lower, the operator's is lower too and the classes it defines at run time (lambdas)
+# come ready-made (docs/benchmarks.md).
+# - mongo-steward.jsa, the sidecar's (and the CLI's): a run of the sidecar against an in-memory MongoDB
+#   lists the classes it loaded, the JDK's and the jar's, and -Xshare:dump writes them to one static archive.
+# - operator.jsa: the classes of scripts/image/operator.classlist, which a real operator run wrote (an
+#   image build has no API server to train against; JlinkRuntimeIT checks that the list is current).
+# entrypoint.sh picks the one for the command. The JDK's base archive is made again here first, so
+# that the training run (and any other java started without the entrypoint) matches the runtime files
+# as copied.
 RUN /opt/jre/bin/java -Xshare:dump > /dev/null \
  && /opt/jre/bin/java -cp /tmp/training:/opt/mongo-steward/mongo-steward.jar CdsTraining \
       /opt/jre/bin/java /opt/mongo-steward/mongo-steward.jar /opt/mongo-steward/mongo-steward.jsa \
+ && /opt/jre/bin/java -cp /tmp/training:/opt/mongo-steward/mongo-steward.jar CdsTraining \
+      /opt/jre/bin/java /opt/mongo-steward/mongo-steward.jar /opt/mongo-steward/operator.jsa /tmp/training/operator.classlist \
  && rm -rf /tmp/training
 ENV PATH=/opt/jre/bin:$PATH
 USER 10001
-# ArchiveRelocationMode=0 maps the archives at the address they were made for: relocated (the default
-# of recent JDK 17 updates, 1) every page is rewritten, and 12 MB of them becomes memory each process pays alone
-# instead of file pages the sidecars of a node share (docs/benchmarks.md). JlinkRuntimeIT runs this line.
-ENTRYPOINT ["java", "-XX:SharedArchiveFile=/opt/mongo-steward/mongo-steward.jsa", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0", "-jar", "/opt/mongo-steward/mongo-steward.jar"]
+# The java line, with the archive of the command and its options, is in entrypoint.sh.
+ENTRYPOINT ["/opt/mongo-steward/entrypoint.sh"]
 CMD ["--help"]

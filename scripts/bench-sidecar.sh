@@ -71,9 +71,9 @@ if [[ $RUNTIME == image ]]; then
   mkdir -p "$RT/training"
   "$JAVA_HOME_/bin/javac" -d "$RT/training" -cp "$JAR" scripts/image/CdsTraining.java
   "$RT/jre/bin/java" -cp "$RT/training:$JAR" CdsTraining "$PWD/$RT/jre/bin/java" "$JAR" "$PWD/$RT/app.jsa" >&2
-  # The JVM options of the Dockerfile's ENTRYPOINT, with this archive.
-  read -r -a ENTRY <<<"$(sed -n 's/^ENTRYPOINT \[\(.*\)\]/\1/p' Dockerfile | tr -d '",' | tr -s ' ' |
-    grep -o -- '-XX:[^ ]*' | grep -v SharedArchiveFile | tr '\n' ' ')"
+  # The JVM options of the image's java line (scripts/image/entrypoint.sh), with this archive.
+  read -r -a ENTRY <<<"$(grep '^exec java ' scripts/image/entrypoint.sh | grep -o -- '-XX:[^ ]*' |
+    grep -v SharedArchiveFile | tr '\n' ' ')"
   SIDECAR_JAVA=("$PWD/$RT/jre/bin/java" -Xshare:on "-XX:SharedArchiveFile=$PWD/$RT/app.jsa" "${ENTRY[@]}")
 fi
 
@@ -252,7 +252,7 @@ mkdir -p "$OUT"
   row "of which anonymous, idle" aidle "" " MB" %.1f
   row "of which anonymous, after the runs" aafter "" " MB" %.1f
   echo
-  echo "$ROUNDS rounds; runtime: $RUNTIME$([[ $RUNTIME == image ]] && echo " (jlinked, with the AppCDS archive and the Dockerfile's ENTRYPOINT options: \`${SIDECAR_JAVA[*]:1}\`)");"
+  echo "$ROUNDS rounds; runtime: $RUNTIME$([[ $RUNTIME == image ]] && echo " (jlinked, with the AppCDS archive and the options of scripts/image/entrypoint.sh: \`${SIDECAR_JAVA[*]:1}\`)");"
   echo "JVM flags: \`$JVM_FLAGS\`, MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX. With --interval $INTERVAL about"
   echo "$DURATION / $INTERVAL pings per run are expected at any rate; the baseline pings once per request."
   echo "The anonymous RSS is what each sidecar pays alone; the rest maps files (libjvm.so, the archives)"

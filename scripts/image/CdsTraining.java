@@ -21,13 +21,22 @@ import java.util.concurrent.TimeUnit;
  * The Dockerfile runs it in the final stage, with the image's own runtime and jar path, as an
  * archive is only used with the runtime and the jar (path, size and time) it was made with.
  *
- * <p>Usage: java -cp DIR:mongo-steward.jar CdsTraining JAVA JAR ARCHIVE
+ * <p>With a fourth argument it skips the training and dumps the classes of that list: the
+ * operator's archive, from scripts/image/operator.classlist, as the operator needs an API server to
+ * load its classes and an image build has none (JlinkRuntimeIT checks that the list still covers
+ * what the operator loads, and rewrites it when asked).
+ *
+ * <p>Usage: java -cp DIR:mongo-steward.jar CdsTraining JAVA JAR ARCHIVE [CLASSLIST]
  */
 public final class CdsTraining {
   public static void main(String[] args) throws Exception {
     String java = args[0];
     String jar = args[1];
     Path archive = Path.of(args[2]);
+    if (args.length > 3) {
+      dump(java, jar, Path.of(args[3]), archive);
+      return;
+    }
     MongoServer mongo = new MongoServer(new MemoryBackend());
     mongo.bind("127.0.0.1", 0);
     int port;
@@ -60,6 +69,11 @@ public final class CdsTraining {
       throw new IllegalStateException("the training run did not end cleanly with a class list at " + classList);
     }
     mongo.shutdownNow();
+    dump(java, jar, classList, archive);
+    Files.delete(classList);
+  }
+
+  private static void dump(String java, String jar, Path classList, Path archive) throws Exception {
     // The class path must be the one `-jar JAR` gives. -Xlog:cds=error: picocli's classes are Java 5
     // class files, which CDS skips with one warning each, as it does the driver's compressors whose
     // optional libraries are absent, and the list names generated proxies that cannot be preloaded.
@@ -69,7 +83,6 @@ public final class CdsTraining {
       dump.destroyForcibly();
       throw new IllegalStateException("-Xshare:dump did not write " + archive);
     }
-    Files.delete(classList);
     System.out.println("CDS archive " + archive + ": " + Files.size(archive) / (1024 * 1024) + " MB");
   }
 

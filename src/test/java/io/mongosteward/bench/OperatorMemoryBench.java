@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.mongosteward.api.v1alpha1.Conditions;
 import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.testsupport.Http;
+import io.mongosteward.testsupport.ImageRuntime;
 import io.mongosteward.testsupport.KubeApi;
 import io.mongosteward.testsupport.MongoBackend;
 import io.mongosteward.testsupport.OperatorJvm;
@@ -70,7 +71,11 @@ import org.junit.jupiter.api.io.TempDir;
  * (replaces deploy's JAVA_TOOL_OPTIONS; leading NAME=value words set environment variables; several
  * sets separated by '|' run interleaved, round by round, to compare them),
  * {@code bench.reconcileThreads}, {@code bench.jar} (the jar to run, default target/mongo-steward.jar; several separated
- * by '|', builds before and after a code change, run interleaved like the flag sets), {@code bench.nmt=true} (adds native memory tracking and writes the
+ * by '|', builds before and after a code change, run interleaved like the flag sets), {@code bench.runtime}
+ * ({@code image}: as the image runs it, on the jlinked runtime with the operator's AppCDS archive and the
+ * java line of scripts/image/entrypoint.sh, both built here by testsupport.ImageRuntime; {@code jdk}: this
+ * JDK's java, no archive of ours; default image where this JDK can jlink; {@code jdk|image} runs both,
+ * interleaved like the flag sets), {@code bench.nmt=true} (adds native memory tracking and writes the
  * summary of the last round of each size next to the fragment). Run after {@code mvn package}:
  * {@code mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=OperatorMemoryBench}.
  */
@@ -85,6 +90,8 @@ class OperatorMemoryBench {
       : Arrays.stream(System.getProperty("bench.jvmFlags").split("\\|")).map(String::trim).toList();
   static final String RECONCILE_THREADS = System.getProperty("bench.reconcileThreads");
   static final boolean NMT = Boolean.getBoolean("bench.nmt");
+  static final List<String> RUNTIMES = Arrays.stream(System.getProperty("bench.runtime",
+      ImageRuntime.available() ? "image" : "jdk").split("\\|")).map(String::trim).toList();
   static final int NAMESPACES = 10;
   static final String LABEL = "mongosteward.io/bench";
   /**
@@ -96,6 +103,9 @@ class OperatorMemoryBench {
   static final double MB = 1024 * 1024;
 
   @TempDir Path tmp;
+  /** The image's runtime, built once when a variant runs on it; the operator's archive of each jar. */
+  private ImageRuntime image;
+  private final Map<Path, Path> archives = new HashMap<>();
 
   record Round(double readyzS, double allReadyS, double rssMb, double peakMb, double heapMb, double resyncS,
       int connections, long schemaWrites, long eventWrites, long otherWrites, int rvChanged, int eventsAdded,
@@ -131,8 +141,20 @@ class OperatorMemoryBench {
     jars.forEach(j -> assertThat(j).as("run mvn package first").exists());
     List<Map<String, String>> envs = new ArrayList<>();
     List<Path> variantJars = new ArrayList<>();
-    for (Path jarOfVariant : jars) for (String flags : FLAG_SETS) {
+    for (Path jarOfVariant : jars) for (String flags : FLAG_SETS) for (String runtime : RUNTIMES) {
       Map<String, String> env = new HashMap<>(OperatorJvm.deployEnv());
+      if (runtime.equals("image")) {
+        if (image == null) {
+          image = ImageRuntime.build(tmp.resolve("image"));
+        }
+        if (!archives.containsKey(jarOfVariant)) {
+          archives.put(jarOfVariant, image.operatorArchive(jarOfVariant.toAbsolutePath(),
+              tmp.resolve("image").resolve("operator-" + archives.size() + ".jsa")));
+        }
+      } else if (!runtime.equals("jdk")) {
+        throw new IllegalArgumentException("bench.runtime: image or jdk, not " + runtime);
+      }
+      env.put("BENCH_RUNTIME", runtime); // read by operator(); harmless in the process's environment
       if (!flags.isEmpty()) {
         // Leading NAME=value words are environment variables (MALLOC_ARENA_MAX=2), the rest JVM flags.
         List<String> jvm = new ArrayList<>();
@@ -187,7 +209,8 @@ class OperatorMemoryBench {
         }
       }
     }
-    String fragment = fragment(results, envs.stream().map(e -> (e.containsKey("BENCH_JAR") ? e.get("BENCH_JAR") + " " : "")
+    String fragment = fragment(results, envs.stream().map(e -> (RUNTIMES.size() > 1 ? e.get("BENCH_RUNTIME") + " runtime, " : "")
+        + (e.containsKey("BENCH_JAR") ? e.get("BENCH_JAR") + " " : "")
         + (e.containsKey("MALLOC_ARENA_MAX") ? "MALLOC_ARENA_MAX="
         + e.get("MALLOC_ARENA_MAX") + " " : "") + "JAVA_TOOL_OPTIONS=\"" + e.get("JAVA_TOOL_OPTIONS") + "\"").toList(), load0,
         loadAverage());
@@ -315,9 +338,11 @@ class OperatorMemoryBench {
   }
 
   private ProcessBuilder operator(Map<String, String> env, Path jar, Path kubeconfig, List<String> namespaces, int size,
-      int port) {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar.toString(), "operator", "--port", String.valueOf(port), "--leader-election", "false",
+      int port) throws IOException {
+    List<String> cmd = new ArrayList<>("image".equals(env.get("BENCH_RUNTIME"))
+        ? image.command(archives.get(jar), jar.toAbsolutePath())
+        : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+    cmd.addAll(List.of("operator", "--port", String.valueOf(port), "--leader-election", "false",
         "--namespaces", String.join(",", namespaces), "--resync", RESYNC_SECONDS + "s"));
     if (RECONCILE_THREADS != null) {
       cmd.addAll(List.of("--reconcile-threads", RECONCILE_THREADS));
@@ -608,7 +633,11 @@ class OperatorMemoryBench {
       String load1) {
     StringBuilder md = new StringBuilder();
     md.append("### Operator memory, start and resync\n\n");
-    md.append("The operator jar with deploy/05-deployment.yaml's JVM settings, N MongoSchemas existing before it starts "
+    md.append("The operator jar with deploy/05-deployment.yaml's JVM settings, "
+        + (RUNTIMES.equals(List.of("image")) ? "run as the image runs it (the jlinked runtime of scripts/image/jre.sh, "
+            + "the operator's AppCDS archive from scripts/image/operator.classlist, the java line of "
+            + "scripts/image/entrypoint.sh), " : RUNTIMES.equals(List.of("jdk")) ? "on the build's JDK without an archive, " : "")
+        + "N MongoSchemas existing before it starts "
         + "(10 namespaces, 3 indexes and a counter each, the in-process MongoDB stand-in), " + ROUNDS
         + " rounds per N, each a first-ever start (the statuses cleared before it) and then a restart that finds the "
         + "statuses the first wrote. Goals: RSS ≤128 MB at 1,000 schemas; start to all-Ready ≤3 s; 0 API-server writes per "

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mongosteward.testsupport.Http;
+import io.mongosteward.testsupport.ImageRuntime;
 import io.mongosteward.testsupport.KubeApi;
 import io.mongosteward.testsupport.MongoBackend;
 import io.mongosteward.testsupport.SidecarJvm;
@@ -18,20 +19,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The image's Java runtime, built here the way the Dockerfile builds it: jlink with only the modules
- * of scripts/image/jdk-modules.txt (scripts/image/jre.sh), then the AppCDS archive of a training run
- * (scripts/image/CdsTraining.java). The jar's sidecar and operator run on that runtime with that
- * archive, as the Dockerfile's ENTRYPOINT runs them, and -Xshare:on makes the archive mandatory: a module missing from the list, or an archive the
- * runtime cannot map, fails here rather than in a cluster. Skipped where the JDK has no jlink or jmods.
+ * The image's Java runtime, built here the way the Dockerfile builds it (testsupport.ImageRuntime):
+ * jlink with only the modules of scripts/image/jdk-modules.txt, the sidecar's AppCDS archive from a
+ * training run, the operator's from scripts/image/operator.classlist. The jar's sidecar and operator
+ * run on that runtime as scripts/image/entrypoint.sh runs them, each with its archive, and -Xshare:on
+ * makes the archive mandatory: a module missing from the list, or an archive the runtime cannot map,
+ * fails here rather than in a cluster. The operator's run also checks that its archive holds what it
+ * loads: the class list is a file of the repository, made by a real run (an image build has no API
+ * server to train against), and it goes stale as the code changes. Run with
+ * {@code -Doperator.classlist.refresh=true} to write it again from this run. Skipped where the JDK has
+ * no jlink or jmods.
  */
 class JlinkRuntimeIT {
-  static final Path JAVA_HOME = Path.of(System.getProperty("java.home"));
+  /** The share of the operator's classes (generated ones aside) that must come from its archive. */
+  static final double ARCHIVED_AT_LEAST = 0.95;
+  static final boolean REFRESH = Boolean.getBoolean("operator.classlist.refresh");
   @TempDir Path dir;
   private final List<Process> processes = new ArrayList<>();
 
@@ -41,39 +48,35 @@ class JlinkRuntimeIT {
   }
 
   @Test
-  void theSidecarAndTheOperatorRunOnTheJlinkedRuntimeWithTheTrainedArchive() throws Exception {
-    assumeThat(Files.isExecutable(JAVA_HOME.resolve("bin/jlink")) && Files.isDirectory(JAVA_HOME.resolve("jmods")))
-        .as("a JDK with jlink and jmods at " + JAVA_HOME).isTrue();
+  void theSidecarAndTheOperatorRunOnTheJlinkedRuntimeEachWithItsArchive() throws Exception {
+    assumeThat(ImageRuntime.available()).as("a JDK with jlink and jmods at " + ImageRuntime.JAVA_HOME).isTrue();
     Path jar = SidecarJvm.jar();
-    Path jre = dir.resolve("jre");
-    run("jlink", List.of("bash", "scripts/image/jre.sh", jre.toString()), Map.of("JAVA_HOME", JAVA_HOME.toString()),
-        300);
-    Path java = jre.resolve("bin/java");
-
-    Path training = dir.resolve("training");
-    assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", training.toString(), "-cp",
-        jar.toString(), "scripts/image/CdsTraining.java")).as("javac CdsTraining").isZero();
-    Path archive = dir.resolve("app.jsa");
-    run("training", List.of(java.toString(), "-cp", training + ":" + jar, "CdsTraining", java.toString(),
-        jar.toString(), archive.toString()), Map.of(), 180);
-    assertThat(archive).isRegularFile();
-    List<String> image = entrypoint(java, archive, jar);
+    ImageRuntime image = ImageRuntime.build(dir);
+    Path sidecarArchive = image.sidecarArchive(jar, dir.resolve("mongo-steward.jsa"));
+    Path operatorArchive = REFRESH ? null : image.operatorArchive(jar, dir.resolve("operator.jsa"));
 
     // The sidecar, with the example's flags: ready, and its JVM metrics (jdk.management) served.
     int sidecarPort = TestServers.freePort();
     Map<String, String> sidecarEnv = new java.util.HashMap<>(SidecarJvm.exampleEnv());
     sidecarEnv.put("MONGODB_URI", MongoBackend.MONGO_JAVA_SERVER.uri() + "/app");
-    Process sidecar = start("sidecar", concat(image, "sidecar", "--port", String.valueOf(sidecarPort)), sidecarEnv);
+    Process sidecar = start("sidecar", concat(image.command(sidecarArchive, jar), "sidecar", "--port",
+        String.valueOf(sidecarPort)), sidecarEnv);
     await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> Http.status(sidecarPort, "/readyz") == 200);
     assertThat(Http.body(sidecarPort, "/metrics")).contains("process_cpu_usage").contains("jvm_memory_used_bytes");
     stopCleanly(sidecar);
 
     // The operator: TLS to the API server (the JDK's HTTP client), a Secret, a MongoSchema made Ready.
+    Path classLog = dir.resolve("operator-classes.log");
+    List<String> java = REFRESH
+        ? List.of(image.java().toString(), "-Xshare:off",
+            "-XX:DumpLoadedClassList=" + ImageRuntime.OPERATOR_CLASSES.toAbsolutePath(), "-jar", jar.toString())
+        : image.command(operatorArchive, jar);
     try (KubernetesClient client = KubeApi.client()) {
       String ns = KubeApi.newNamespace(client, "jlink");
-      Process operator = start("operator", concat(image, "operator", "--namespaces", ns, "--leader-election",
+      Process operator = start("operator", concat(java, "operator", "--namespaces", ns, "--leader-election",
           "false", "--port", String.valueOf(TestServers.freePort())),
-          Map.of("KUBECONFIG", KubeApi.kubeConfigFile(dir).toString(), "JAVA_TOOL_OPTIONS", "-Xmx128m"));
+          Map.of("KUBECONFIG", KubeApi.kubeConfigFile(dir).toString(),
+              "JAVA_TOOL_OPTIONS", "-Xmx128m -Xlog:class+load=info:file=" + classLog));
       OperatorHarness.secretIn(client, ns, "mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
       OperatorHarness.applyIn(client, ns, "bot", MongoSchemaOperatorIT.spec("jlink_runtime", ""));
       OperatorHarness.eventually().until(() -> "True".equals(OperatorHarness.readyIn(client, ns, "bot")));
@@ -82,26 +85,46 @@ class JlinkRuntimeIT {
     assertThat(Files.readString(dir.resolve("sidecar.log")) + Files.readString(dir.resolve("operator.log")))
         .as("the archive was mapped, no class was missing").doesNotContain("NoClassDefFoundError")
         .doesNotContain("ClassNotFoundException").doesNotContain("[warning][cds");
+    if (REFRESH) {
+      Files.writeString(ImageRuntime.OPERATOR_CLASSES, "# The classes of the operator's AppCDS archive (Dockerfile, scripts/image/CdsTraining.java),\n"
+          + "# from a real run: `mvn -B verify -Dit.test=JlinkRuntimeIT -Doperator.classlist.refresh=true`.\n"
+          + Files.readString(ImageRuntime.OPERATOR_CLASSES));
+    }
+    assumeThat(REFRESH).as("wrote " + ImageRuntime.OPERATOR_CLASSES + " from this run").isFalse();
+    ClassSources sources = ClassSources.of(Files.readAllLines(classLog));
+    System.out.println("the operator's classes mapped from its archive: " + sources);
+    assertThat(sources.archivedShare())
+        .as("share of the operator's classes mapped from its archive (%s); below %s, %s is stale: write it again "
+            + "with `mvn -B verify -Dit.test=JlinkRuntimeIT -Doperator.classlist.refresh=true` and commit it",
+            sources, ARCHIVED_AT_LEAST, ImageRuntime.OPERATOR_CLASSES)
+        .isGreaterThanOrEqualTo(ARCHIVED_AT_LEAST);
   }
 
-  /**
-   * The Dockerfile's ENTRYPOINT, with this runtime, archive and jar in place of the image's paths,
-   * and -Xshare:on so that an archive the runtime cannot map fails instead of being skipped.
-   */
-  static List<String> entrypoint(Path java, Path archive, Path jar) throws IOException {
-    String line = Files.readAllLines(Path.of("Dockerfile")).stream().filter(l -> l.startsWith("ENTRYPOINT ["))
-        .findFirst().orElseThrow(() -> new IllegalStateException("no ENTRYPOINT [...] in the Dockerfile"));
-    List<String> command = new ArrayList<>();
-    for (String arg : new com.fasterxml.jackson.databind.ObjectMapper().readValue(line.substring("ENTRYPOINT ".length()),
-        String[].class)) {
-      command.add(arg.equals("java") ? java.toString()
-          : arg.startsWith("-XX:SharedArchiveFile=") ? "-XX:SharedArchiveFile=" + archive
-          : arg.equals("/opt/mongo-steward/mongo-steward.jar") ? jar.toString() : arg);
+  /** Where the classes of one run came from, from its -Xlog:class+load lines; generated classes aside. */
+  record ClassSources(int archived, int loaded) {
+    static ClassSources of(List<String> lines) {
+      int archived = 0;
+      int loaded = 0;
+      for (String line : lines) {
+        int source = line.indexOf(" source: ");
+        if (source < 0 || line.contains("$$Lambda") || line.contains("LambdaForm$") || line.contains("$Proxy")
+            || line.contains("__") || line.contains("jdk.internal.reflect.Generated")) {
+          continue; // made at run time: never in a class list by name
+        }
+        loaded++;
+        if (line.substring(source).startsWith(" source: shared objects file")) archived++;
+      }
+      return new ClassSources(archived, loaded);
     }
-    assertThat(command).as("the ENTRYPOINT: " + line).startsWith(java.toString()).contains(jar.toString())
-        .contains("-XX:SharedArchiveFile=" + archive);
-    command.add(1, "-Xshare:on");
-    return command;
+
+    double archivedShare() {
+      return loaded == 0 ? 0 : (double) archived / loaded;
+    }
+
+    @Override
+    public String toString() {
+      return archived + " of " + loaded;
+    }
   }
 
   private static List<String> concat(List<String> head, String... tail) {
@@ -125,11 +148,5 @@ class JlinkRuntimeIT {
     p.destroy();
     assertThat(p.waitFor(15, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isZero();
-  }
-
-  private void run(String name, List<String> command, Map<String, String> env, int seconds) throws Exception {
-    Process p = start(name, command, env);
-    assertThat(p.waitFor(seconds, TimeUnit.SECONDS)).as(name + " within " + seconds + " s").isTrue();
-    assertThat(p.exitValue()).as(name + ": " + Files.readString(dir.resolve(name + ".log"))).isZero();
   }
 }
