@@ -1,7 +1,6 @@
 package io.mongosteward.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mongosteward.kube.KubeHttpClients;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -114,7 +113,7 @@ final class OperatorCommand implements Callable<Integer> {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     JvmMetrics jvm = JvmMetrics.bindTo(registry);
-    KubernetesClient client = new KubernetesClientBuilder().withHttpClientFactory(new KubeHttpClients()).build();
+    KubernetesClient client = KubeHttpClients.clientBuilder().build();
     try {
       settings = withLeaseNamespace(settings, client.getNamespace());
     } catch (InputException e) {

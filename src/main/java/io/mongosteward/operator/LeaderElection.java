@@ -2,7 +2,6 @@ package io.mongosteward.operator;
 
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.mongosteward.kube.KubeHttpClients;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
@@ -96,7 +95,7 @@ final class LeaderElection {
    * of a few seconds, and a stop would wait on it.
    */
   private static KubernetesClient shortLived(KubernetesClient client) {
-    return new KubernetesClientBuilder().withHttpClientFactory(new KubeHttpClients()).withConfig(new ConfigBuilder(client.getConfiguration())
+    return KubeHttpClients.clientBuilder().withConfig(new ConfigBuilder(client.getConfiguration())
         .withRequestTimeout((int) REQUEST_TIMEOUT.toMillis())
         .withConnectionTimeout((int) REQUEST_TIMEOUT.toMillis())
         .withRequestRetryBackoffLimit(0)

@@ -76,7 +76,8 @@ import org.junit.jupiter.api.io.TempDir;
  * java line of scripts/image/entrypoint.sh, both built here by testsupport.ImageRuntime; {@code jdk}: this
  * JDK's java, no archive of ours; default image where this JDK can jlink; {@code jdk|image} runs both,
  * interleaved like the flag sets), {@code bench.nmt=true} (adds native memory tracking and writes the
- * summary of the last round of each size next to the fragment). Run after {@code mvn package}:
+ * summary of the last round of each size next to the fragment, with the resident memory of each mapped file and the heap's
+ * largest classes). Run after {@code mvn package}:
  * {@code mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=OperatorMemoryBench}.
  */
 class OperatorMemoryBench {
@@ -288,8 +289,12 @@ class OperatorMemoryBench {
       long[] rss = rssKb(p.pid());
       if (NMT) {
         Files.createDirectories(OUT);
+        Files.writeString(OUT.resolve("OperatorMemoryBench-threads-" + (char) ('A' + variant) + "-" + size + ".txt"),
+            jcmd(p.pid(), "Thread.print"));
         Files.writeString(OUT.resolve("OperatorMemoryBench-nmt-" + (char) ('A' + variant) + "-" + size + ".txt"),
-            jcmd(p.pid(), "VM.native_memory", "summary"));
+            jcmd(p.pid(), "VM.native_memory", "summary") + "\n" + residentByMapping(p.pid()) + "\n"
+                + threadsByName(jcmd(p.pid(), "Thread.print")) + "\n"
+                + jcmd(p.pid(), "GC.class_histogram").lines().limit(45).collect(java.util.stream.Collectors.joining("\n")));
       }
       return new Round(readyz, allReady, rss[0] / 1024.0, rss[1] / 1024.0, heap, resync, connections,
           w1.minus(w0, "mongoschemas"), w1.minus(w0, "events"), w1.minusOthers(w0), rvChanged, eventsAdded,
@@ -625,6 +630,35 @@ class OperatorMemoryBench {
     } catch (IOException e) {
       return "?";
     }
+  }
+
+  /** The live threads by name, digits folded ("pool-#-thread-#"), most first. */
+  static String threadsByName(String dump) {
+    Map<String, Long> n = dump.lines().filter(l -> l.startsWith("\""))
+        .map(l -> l.substring(1, l.indexOf('"', 1)).replaceAll("[0-9]+", "#"))
+        .collect(java.util.stream.Collectors.groupingBy(x -> x, TreeMap::new, java.util.stream.Collectors.counting()));
+    StringBuilder out = new StringBuilder("Threads by name:\n");
+    n.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> out.append(String.format(Locale.ROOT, "%4d %s%n", e.getValue(), e.getKey())));
+    return out.toString();
+  }
+
+  /** Resident kB per mapped file (anonymous mappings together), largest first, from /proc/PID/smaps. */
+  static String residentByMapping(long pid) throws IOException {
+    Map<String, Long> kb = new HashMap<>();
+    String name = "?";
+    for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "smaps"))) {
+      if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+        String[] f = line.trim().split("\\s+", 6);
+        name = f.length < 6 || f[5].isBlank() ? "[anonymous]" : f[5];
+      } else if (line.startsWith("Rss:")) {
+        kb.merge(name, Long.parseLong(line.replaceAll("[^0-9]", "")), Long::sum);
+      }
+    }
+    StringBuilder out = new StringBuilder("Resident by mapping (kB):\n");
+    kb.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(15)
+        .forEach(e -> out.append(String.format(Locale.ROOT, "%8d %s%n", e.getValue(), e.getKey())));
+    return out.toString();
   }
 
   // ---- the fragment ----

@@ -39,11 +39,15 @@ class OperatorProcessIT {
   }
 
   Process operator(String name, Path kubeconfig, String namespace) throws IOException {
+    return operator(name, kubeconfig, namespace, namespace, TestServers.freePort());
+  }
+
+  Process operator(String name, Path kubeconfig, String namespaces, String leaseNamespace, int port) throws IOException {
     // The JVM flags come from deploy/ (JAVA_TOOL_OPTIONS and the rest of its environment), as in a pod.
     List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "io.mongosteward.cli.Main",
-        "operator", "--namespaces", namespace, "--lease-namespace", namespace, "--resync", "2s",
-        "--port", String.valueOf(TestServers.freePort()));
+        "operator", "--namespaces", namespaces, "--lease-namespace", leaseNamespace, "--resync", "2s",
+        "--port", String.valueOf(port));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve(name + ".log").toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("MONGODB_") || k.startsWith("MONGOSTEWARD_"));
@@ -94,6 +98,37 @@ class OperatorProcessIT {
       assertThat(Files.readString(dir.resolve((leader == a ? "replica-a" : "replica-b") + ".log")))
           .doesNotContain("Exiting").contains("operator stopped");
     }
+  }
+
+  /**
+   * The framework starts an informer per namespace and kind in parallel, each on a thread of a cached
+   * pool, and fabric8 dispatches their events on another: both kept their idle threads a minute, more
+   * than 50 threads and their stacks after a start with 10 namespaces (docs/benchmarks.md). They end
+   * within seconds of the start now.
+   */
+  @Test
+  void theThreadsOfAStartEndWithinSecondsOfIt() throws Exception {
+    try (KubernetesClient client = KubeApi.client()) {
+      List<String> namespaces = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        namespaces.add(KubeApi.newNamespace(client, "threads"));
+      }
+      String ns = namespaces.get(0);
+      int port = TestServers.freePort();
+      operator("threads", KubeApi.kubeConfigFile(dir), String.join(",", namespaces), ns, port);
+      OperatorHarness.secretIn(client, ns, "mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+      OperatorHarness.applyIn(client, ns, "bot", MongoSchemaOperatorIT.spec("op_threads", ""));
+      OperatorHarness.eventually().until(() -> "True".equals(OperatorHarness.readyIn(client, ns, "bot")));
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+          .untilAsserted(() -> assertThat(liveThreads(port)).as("live threads after the start").isLessThanOrEqualTo(35));
+    }
+  }
+
+  private static double liveThreads(int port) throws IOException {
+    var m = java.util.regex.Pattern.compile("(?m)^jvm_threads_live_threads(?:\\{[^}]*\\})? ([0-9.E+]+)")
+        .matcher(io.mongosteward.testsupport.Http.body(port, "/metrics"));
+    if (!m.find()) throw new IOException("no jvm_threads_live_threads in /metrics");
+    return Double.parseDouble(m.group(1));
   }
 
   @Test
