@@ -28,8 +28,8 @@ import org.bson.types.Decimal128;
 /**
  * Reads what the planner needs, and nothing else: the metadata records in one find, one
  * listIndexes per managed collection (for a schema no record names yet, one listCollections first
- * and a listIndexes per collection that exists), and per counter its document and the max of its
- * seed field (both with projections).
+ * and a listIndexes per collection that exists), the documents of the counters of each counter
+ * collection in one find, and per counter the max of its seed field (both with projections).
  */
 public final class CatalogReader {
   private final Retrier retrier;
@@ -61,9 +61,12 @@ public final class CatalogReader {
       if (collation != null) collations.put(c.getName(), collation);
     }
     Map<String, CounterObservation> counters = new HashMap<>();
-    for (CounterSpec counter : spec.getCounters()) {
-      counters.put(counter.getName(), observeCounter(db, counter));
-    }
+    Map<String, List<CounterSpec>> byCollection = new java.util.LinkedHashMap<>();
+    spec.getCounters().forEach(c -> byCollection.computeIfAbsent(c.getCollection(), k -> new java.util.ArrayList<>()).add(c));
+    byCollection.forEach((collection, declared) -> {
+      Map<Object, Document> docs = counterDocuments(db, collection, declared);
+      declared.forEach(c -> counters.put(c.getName(), observeCounter(db, c, docs.get(c.getName()))));
+    });
     return new ObservedState(indexes, collations, counters, records);
   }
 
@@ -139,9 +142,18 @@ public final class CatalogReader {
     return DefaultCollation.fromListCollections(info);
   }
 
-  public CounterObservation observeCounter(MongoDatabase db, CounterSpec counter) {
-    Document doc = retrier.call(Op.of("find", counter.getCollection()), () -> db.getCollection(counter.getCollection())
-        .find(Filters.eq("_id", counter.getName())).projection(Projections.include("seq")).first());
+  /** The documents of one collection's counters, by _id: one find for all of them. */
+  private Map<Object, Document> counterDocuments(MongoDatabase db, String collection, List<CounterSpec> declared) {
+    List<String> ids = declared.stream().map(CounterSpec::getName).distinct().toList();
+    return retrier.call(Op.of("find", collection), () -> {
+      Map<Object, Document> found = new HashMap<>();
+      db.getCollection(collection).find(ids.size() == 1 ? Filters.eq("_id", ids.get(0)) : Filters.in("_id", ids))
+          .projection(Projections.include("seq")).forEach(d -> found.put(d.get("_id"), d));
+      return found;
+    });
+  }
+
+  private CounterObservation observeCounter(MongoDatabase db, CounterSpec counter, Document doc) {
     // A document without seq starts at 0, as an application's $inc would; one whose seq is not a
     // number cannot be raised by $max, and is reported.
     Object raw = doc == null ? null : doc.get("seq");

@@ -505,6 +505,35 @@ class SchemaEngineIT {
   }
 
   /**
+   * The documents of the counters of one collection are read in one find, each counter keeping its
+   * own document's seq (a steady pass: that find and each seed field's max); counters of another
+   * collection, in a find of their own.
+   */
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void theCountersOfOneCollectionAreReadInOneFind(MongoBackend backend) {
+    MongoDatabase db = freshDatabase(backend);
+    db.getCollection("posts").insertMany(List.of(new Document("post_id", 41), new Document("reply_id", 90)));
+    MongoSchemaSpec spec = spec(db, """
+        collections: [{name: posts, indexes: []}]
+        counters:
+          - {name: post_id, seedFrom: {collection: posts, field: post_id}}
+          - {name: reply_id, seedFrom: {collection: posts, field: reply_id}}
+          - {name: order_id, collection: sequences}
+        """);
+    assertThat(engine.sync(db, spec, operatorPass(backend, Engines.OWNER)).converged()).isTrue();
+    engine.sync(db, spec, operatorPass(backend, Engines.OWNER)); // the pass after a change reads the records again
+    db.getCollection("counters").updateOne(new Document("_id", "reply_id"), new Document("$set", new Document("seq", 700L)));
+    COMMANDS.clear();
+    SyncResult steady = engine.sync(db, spec, operatorPass(backend, Engines.OWNER));
+    assertThat(steady.plan().actions()).isEmpty();
+    assertThat(sent(db)).containsExactly("find counters", "find posts", "find posts", "find sequences",
+        "listIndexes posts");
+    assertThat(seq(db, "post_id")).isEqualTo(41L);
+    assertThat(seq(db, "reply_id")).isEqualTo(700L);
+  }
+
+  /**
    * A creation in a collection that did not exist has nothing to scan: it is sent from the pass's
    * own thread. One in a collection that existed may build for long, and is sent from a build
    * thread while the pass's thread pings the server (IndexBuilds).
