@@ -18,6 +18,7 @@ import io.mongosteward.plan.Owner;
 import io.mongosteward.plan.Planner;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +62,8 @@ public final class CatalogReader {
       if (collation != null) collations.put(c.getName(), collation);
     }
     Map<String, CounterObservation> counters = new HashMap<>();
-    Map<String, List<CounterSpec>> byCollection = new java.util.LinkedHashMap<>();
-    spec.getCounters().forEach(c -> byCollection.computeIfAbsent(c.getCollection(), k -> new java.util.ArrayList<>()).add(c));
+    Map<String, List<CounterSpec>> byCollection = new LinkedHashMap<>();
+    spec.getCounters().forEach(c -> byCollection.computeIfAbsent(c.getCollection(), k -> new ArrayList<>()).add(c));
     byCollection.forEach((collection, declared) -> {
       Map<Object, Document> docs = counterDocuments(db, collection, declared);
       declared.forEach(c -> counters.put(c.getName(), observeCounter(db, c, docs.get(c.getName()))));

@@ -4,6 +4,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.mongosteward.health.Readiness;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +74,7 @@ final class OperatorState implements AutoCloseable {
   static void shortenIdleStartThreads(Operator operator) {
     try {
       if (operator.getConfigurationService().getExecutorServiceManager().cachingExecutorService()
-          instanceof java.util.concurrent.ThreadPoolExecutor pool) {
+          instanceof ThreadPoolExecutor pool) {
         pool.setKeepAliveTime(START_THREADS_IDLE.toMillis(), TimeUnit.MILLISECONDS);
       }
     } catch (RuntimeException e) {

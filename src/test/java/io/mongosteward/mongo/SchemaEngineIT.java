@@ -469,13 +469,7 @@ class SchemaEngineIT {
   @EnumSource(MongoBackend.class)
   void theCountersOfOneCollectionAreSeededInOneUpdateAndNeverLoweredByOneCreatedMeanwhile(MongoBackend backend) {
     MongoDatabase db = freshDatabase(backend);
-    db.getCollection("posts").insertMany(List.of(new Document("post_id", 41), new Document("reply_id", 90)));
-    MongoSchemaSpec spec = spec(db, """
-        collections: [{name: posts, indexes: []}]
-        counters:
-          - {name: post_id, seedFrom: {collection: posts, field: post_id}}
-          - {name: reply_id, seedFrom: {collection: posts, field: reply_id}}
-        """);
+    MongoSchemaSpec spec = twoSeededCounters(db, "");
     Plan plan = engine.plan(db, spec, Engines.OWNER);
     assertThat(plan.changes()).filteredOn(a -> a.type() == ActionType.SeedCounter).hasSize(2);
     // Between the observation and the seeds, an application's first ids.
@@ -513,14 +507,7 @@ class SchemaEngineIT {
   @EnumSource(MongoBackend.class)
   void theCountersOfOneCollectionAreReadInOneFind(MongoBackend backend) {
     MongoDatabase db = freshDatabase(backend);
-    db.getCollection("posts").insertMany(List.of(new Document("post_id", 41), new Document("reply_id", 90)));
-    MongoSchemaSpec spec = spec(db, """
-        collections: [{name: posts, indexes: []}]
-        counters:
-          - {name: post_id, seedFrom: {collection: posts, field: post_id}}
-          - {name: reply_id, seedFrom: {collection: posts, field: reply_id}}
-          - {name: order_id, collection: sequences}
-        """);
+    MongoSchemaSpec spec = twoSeededCounters(db, "  - {name: order_id, collection: sequences}\n");
     assertThat(engine.sync(db, spec, operatorPass(backend, Engines.OWNER)).converged()).isTrue();
     engine.sync(db, spec, operatorPass(backend, Engines.OWNER)); // the pass after a change reads the records again
     db.getCollection("counters").updateOne(new Document("_id", "reply_id"), new Document("$set", new Document("seq", 700L)));
@@ -531,6 +518,17 @@ class SchemaEngineIT {
         "listIndexes posts");
     assertThat(seq(db, "post_id")).isEqualTo(41L);
     assertThat(seq(db, "reply_id")).isEqualTo(700L);
+  }
+
+  /** posts with a post_id of 41 and a reply_id of 90, and a schema seeding a counter from each, then {@code more}. */
+  private static MongoSchemaSpec twoSeededCounters(MongoDatabase db, String more) {
+    db.getCollection("posts").insertMany(List.of(new Document("post_id", 41), new Document("reply_id", 90)));
+    return spec(db, """
+        collections: [{name: posts, indexes: []}]
+        counters:
+          - {name: post_id, seedFrom: {collection: posts, field: post_id}}
+          - {name: reply_id, seedFrom: {collection: posts, field: reply_id}}
+        """ + more);
   }
 
   /**
