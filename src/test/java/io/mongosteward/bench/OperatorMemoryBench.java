@@ -283,17 +283,18 @@ class OperatorMemoryBench {
       int connections = tcpConnections(p.pid(), mongoPort);
       jcmd(p.pid(), "GC.run");
       String metrics = Http.body(port, "/metrics");
-      double heap = sum(metrics, "jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\} ([0-9.E+]+)") / MB;
-      double classes = sum(metrics, "(?m)^jvm_classes_loaded_classes(?:\\{[^}]*\\})? ([0-9.E+]+)");
-      double threads = sum(metrics, "(?m)^jvm_threads_live_threads(?:\\{[^}]*\\})? ([0-9.E+]+)");
+      double heap = Http.sum(metrics, "jvm_memory_used_bytes\\{area=\"heap\"[^}]*\\} ([0-9.E+]+)") / MB;
+      double classes = Http.sum(metrics, "(?m)^jvm_classes_loaded_classes(?:\\{[^}]*\\})? ([0-9.E+]+)");
+      double threads = Http.sum(metrics, "(?m)^jvm_threads_live_threads(?:\\{[^}]*\\})? ([0-9.E+]+)");
       long[] rss = rssKb(p.pid());
       if (NMT) {
         Files.createDirectories(OUT);
+        String threadDump = jcmd(p.pid(), "Thread.print");
         Files.writeString(OUT.resolve("OperatorMemoryBench-threads-" + (char) ('A' + variant) + "-" + size + ".txt"),
-            jcmd(p.pid(), "Thread.print"));
+            threadDump);
         Files.writeString(OUT.resolve("OperatorMemoryBench-nmt-" + (char) ('A' + variant) + "-" + size + ".txt"),
             jcmd(p.pid(), "VM.native_memory", "summary") + "\n" + residentByMapping(p.pid()) + "\n"
-                + threadsByName(jcmd(p.pid(), "Thread.print")) + "\n"
+                + threadsByName(threadDump) + "\n"
                 + jcmd(p.pid(), "GC.class_histogram").lines().limit(45).collect(java.util.stream.Collectors.joining("\n")));
       }
       return new Round(readyz, allReady, rss[0] / 1024.0, rss[1] / 1024.0, heap, resync, connections,
@@ -488,7 +489,7 @@ class OperatorMemoryBench {
   }
 
   static double reconciles(int port) {
-    return sum(Http.body(port, "/metrics"), "(?m)^operator_sdk_reconciliations_success_total(?:\\{[^}]*\\})? ([0-9.E+]+)");
+    return Http.sum(Http.body(port, "/metrics"), "(?m)^operator_sdk_reconciliations_success_total(?:\\{[^}]*\\})? ([0-9.E+]+)");
   }
 
   /** The API server's own count of write requests, by resource (with subresource), across all clients. */
@@ -609,13 +610,6 @@ class OperatorMemoryBench {
       if (l.startsWith("VmHWM:")) hwm = Long.parseLong(l.replaceAll("\\D", ""));
     }
     return new long[] {rss, hwm};
-  }
-
-  private static double sum(String text, String regex) {
-    Matcher m = Pattern.compile(regex).matcher(text);
-    double total = 0;
-    while (m.find()) total += Double.parseDouble(m.group(1));
-    return total;
   }
 
   private static String setting(String property, String env, String fallback) {

@@ -94,11 +94,11 @@ class JlinkRuntimeIT {
     System.out.println("the operator's classes mapped from its archive: " + sources);
     // The dump names what it could not take (ImageRuntime keeps CdsTraining's output): a class the
     // jar lost, a lambda a class no longer makes.
-    assertThat(Files.readAllLines(dir.resolve("operator-archive.log"))).as("%s is stale: write it again with `mvn -B "
-        + "verify -Dit.test=JlinkRuntimeIT -Doperator.classlist.refresh=true` and commit it", ImageRuntime.OPERATOR_CLASSES)
+    String stale = ImageRuntime.OPERATOR_CLASSES + " is stale: write it again with `mvn -B verify -Dit.test=JlinkRuntimeIT "
+        + "-Doperator.classlist.refresh=true` and commit it";
+    assertThat(Files.readAllLines(dir.resolve("operator-archive.log"))).as(stale)
         .noneMatch(l -> l.startsWith("class list out of date"));
-    assertThat(sources.staleness()).as("%s is stale: write it again with `mvn -B verify -Dit.test=JlinkRuntimeIT "
-        + "-Doperator.classlist.refresh=true` and commit it", ImageRuntime.OPERATOR_CLASSES).isEmpty();
+    assertThat(sources.staleness()).as(stale).isEmpty();
   }
 
   private static List<String> concat(List<String> head, String... tail) {

@@ -7,6 +7,7 @@ import eu.rekawek.toxiproxy.Proxy;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mongosteward.api.v1alpha1.MongoSchema;
+import io.mongosteward.testsupport.Http;
 import io.mongosteward.testsupport.KubeApi;
 import io.mongosteward.testsupport.MongoBackend;
 import io.mongosteward.testsupport.OperatorJvm;
@@ -124,11 +125,10 @@ class OperatorProcessIT {
     }
   }
 
-  private static double liveThreads(int port) throws IOException {
-    var m = java.util.regex.Pattern.compile("(?m)^jvm_threads_live_threads(?:\\{[^}]*\\})? ([0-9.E+]+)")
-        .matcher(io.mongosteward.testsupport.Http.body(port, "/metrics"));
-    if (!m.find()) throw new IOException("no jvm_threads_live_threads in /metrics");
-    return Double.parseDouble(m.group(1));
+  private static double liveThreads(int port) {
+    String metrics = Http.body(port, "/metrics");
+    assertThat(metrics).contains("jvm_threads_live_threads");
+    return Http.sum(metrics, "(?m)^jvm_threads_live_threads(?:\\{[^}]*\\})? ([0-9.E+]+)");
   }
 
   @Test

@@ -34,4 +34,12 @@ public final class Http {
   public static int status(int port, String path) {
     return get(port, path).statusCode();
   }
+
+  /** The sum of the samples of a Prometheus text that {@code regex} matches, its first group being the value. */
+  public static double sum(String prometheusText, String regex) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(prometheusText);
+    double total = 0;
+    while (m.find()) total += Double.parseDouble(m.group(1));
+    return total;
+  }
 }
