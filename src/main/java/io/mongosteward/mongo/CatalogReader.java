@@ -66,7 +66,8 @@ public final class CatalogReader {
     spec.getCounters().forEach(c -> byCollection.computeIfAbsent(c.getCollection(), k -> new ArrayList<>()).add(c));
     byCollection.forEach((collection, declared) -> {
       Map<Object, Document> docs = counterDocuments(db, collection, declared);
-      declared.forEach(c -> counters.put(c.getName(), observeCounter(db, c, docs.get(c.getName()))));
+      declared.forEach(c -> counters.put(ManagedRecord.counterId(collection, c.getName()),
+          observeCounter(db, c, docs.get(c.getName()))));
     });
     return new ObservedState(indexes, collations, counters, records);
   }

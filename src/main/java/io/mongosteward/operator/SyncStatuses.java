@@ -115,10 +115,11 @@ public final class SyncStatuses {
   public static List<CounterStatus> counterValues(SyncResult r) {
     List<CounterStatus> out = new ArrayList<>();
     for (CounterSpec c : r.spec().getCounters()) {
-      CounterObservation seen = r.observed().counters().get(c.getName());
+      CounterObservation seen = r.observed().counter(c.getCollection(), c.getName());
       Long value = seen == null ? null : seen.seq();
       for (Outcome o : r.outcomes()) {
-        if (o.applied() && o.action() instanceof Action.SeedCounter s && s.name().equals(c.getName())) {
+        if (o.applied() && o.action() instanceof Action.SeedCounter s && s.name().equals(c.getName())
+            && s.collection().equals(c.getCollection())) {
           value = value == null ? s.target() : Math.max(value, s.target());
         }
       }

@@ -84,7 +84,7 @@ public final class Planner {
       if (owned && !ownership(id, counter.getCollection(), counter.getName(), observed.records().get(id), owner, actions)) {
         continue;
       }
-      actions.addAll(planCounter(counter, observed.counters().get(counter.getName())));
+      actions.addAll(planCounter(counter, observed.counter(counter.getCollection(), counter.getName())));
     }
     if (owned) {
       observed.records().values().stream()

@@ -520,6 +520,24 @@ class SchemaEngineIT {
     assertThat(seq(db, "reply_id")).isEqualTo(700L);
   }
 
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void countersOfOneNameInTwoCollectionsAreEachSeeded(MongoBackend backend) {
+    MongoDatabase db = freshDatabase(backend);
+    db.getCollection("posts").insertMany(List.of(new Document("post_id", 41), new Document("reply_id", 90)));
+    MongoSchemaSpec spec = spec(db, """
+        collections: [{name: posts, indexes: []}]
+        counters:
+          - {name: seq, collection: a, seedFrom: {collection: posts, field: post_id}}
+          - {name: seq, collection: b, seedFrom: {collection: posts, field: reply_id}}
+        """);
+    engine.sync(db, spec, operatorPass(backend, Engines.OWNER));
+    engine.sync(db, spec, operatorPass(backend, Engines.OWNER));
+    assertThat(db.getCollection("a").find(new Document("_id", "seq")).first()).isNotNull();
+    assertThat(db.getCollection("a").find(new Document("_id", "seq")).first().get("seq", Number.class).longValue()).isEqualTo(41L);
+    assertThat(db.getCollection("b").find(new Document("_id", "seq")).first().get("seq", Number.class).longValue()).isEqualTo(90L);
+  }
+
   /** posts with a post_id of 41 and a reply_id of 90, and a schema seeding a counter from each, then {@code more}. */
   private static MongoSchemaSpec twoSeededCounters(MongoDatabase db, String more) {
     db.getCollection("posts").insertMany(List.of(new Document("post_id", 41), new Document("reply_id", 90)));
