@@ -66,8 +66,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       every schema reconciled: a figure the load of other work on the machine moves far less than the times.
  * </ul>
  * Knobs: {@code bench.schemas} (comma list, default 0,100,1000), {@code bench.rounds} / BENCH_ROUNDS
- * (default 5), {@code bench.resync} (seconds, default 20; the first pass must end within it, so raise it
- * on a loaded machine), {@code bench.out} / BENCH_OUT (default target/bench), {@code bench.jvmFlags}
+ * (default 5), {@code bench.resync} (seconds, default 20: the least resync interval; each size runs with
+ * at least twice its untimed first start's time to all-Ready, as the first pass must end within one interval), {@code bench.out} / BENCH_OUT (default target/bench), {@code bench.jvmFlags}
  * (replaces deploy's JAVA_TOOL_OPTIONS; leading NAME=value words set environment variables; several
  * sets separated by '|' run interleaved, round by round, to compare them),
  * {@code bench.reconcileThreads}, {@code bench.jar} (the jar to run, default target/mongo-steward.jar; several separated
@@ -107,6 +107,16 @@ class OperatorMemoryBench {
   /** The image's runtime, built once when a variant runs on it; the operator's archive of each jar. */
   private ImageRuntime image;
   private final Map<Path, Path> archives = new HashMap<>();
+  /**
+   * The operator's --resync for the rounds of the size being measured. A fixed 20 s failed a run at
+   * 1,000 schemas on a slower machine (its first pass took 20.1 s, so the resync wave would have
+   * overlapped it); so each size takes twice its untimed first start, which creates the indexes and is
+   * the slowest of its starts.
+   */
+  private int resyncSeconds = RESYNC_SECONDS;
+  private final Map<Integer, Integer> resyncBySize = new TreeMap<>();
+  /** Launch to all-Ready of the last start, measured or not. */
+  private double lastAllReady;
 
   record Round(double readyzS, double allReadyS, double rssMb, double peakMb, double heapMb, double resyncS,
       int connections, long schemaWrites, long eventWrites, long otherWrites, int rvChanged, int eventsAdded,
@@ -196,7 +206,10 @@ class OperatorMemoryBench {
         createSchemas(client, namespaces, created, size);
         created = Math.max(created, size);
         // Untimed: the first start creates the new schemas' indexes and metadata; the rounds find them.
+        resyncSeconds = RESYNC_SECONDS;
         round(client, envs.get(0), variantJars.get(0), kubeconfig, namespaces, size, mongoPort, false, 0);
+        resyncSeconds = Math.max(RESYNC_SECONDS, (int) Math.ceil(2 * lastAllReady));
+        resyncBySize.put(size, resyncSeconds);
         for (int r = 0; r < ROUNDS; r++) {
           for (int v = 0; v < envs.size(); v++) {
             Round round = round(client, envs.get(v), variantJars.get(v), kubeconfig, namespaces, size, mongoPort, true, v);
@@ -214,7 +227,7 @@ class OperatorMemoryBench {
         + (e.containsKey("BENCH_JAR") ? e.get("BENCH_JAR") + " " : "")
         + (e.containsKey("MALLOC_ARENA_MAX") ? "MALLOC_ARENA_MAX="
         + e.get("MALLOC_ARENA_MAX") + " " : "") + "JAVA_TOOL_OPTIONS=\"" + e.get("JAVA_TOOL_OPTIONS") + "\"").toList(), load0,
-        loadAverage());
+        loadAverage(), resyncBySize);
     Files.createDirectories(OUT);
     Files.writeString(OUT.resolve("OperatorMemoryBench.md"), fragment);
     System.out.println(fragment);
@@ -239,6 +252,7 @@ class OperatorMemoryBench {
       Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50)).until(ready::done);
       double allReady = Math.max(readyz, (ready.doneAt() - t0) / 1e9);
       double allReadyCpu = cpuSeconds(p);
+      lastAllReady = allReady;
       if (!measure) {
         return null;
       }
@@ -257,9 +271,9 @@ class OperatorMemoryBench {
         // Each schema's resync timer runs from its last reconcile: the wave comes about one interval
         // after the first pass, and is over when the counter has grown by N.
         assertThat(sinceReady).as("the first pass ended within one resync interval (else raise bench.resync)")
-            .isLessThan(RESYNC_SECONDS);
+            .isLessThan(resyncSeconds);
         long first = 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(RESYNC_SECONDS + 300);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(resyncSeconds + 300);
         while (true) {
           double now = reconciles(port);
           if (first == 0 && now > before) {
@@ -349,7 +363,7 @@ class OperatorMemoryBench {
         ? image.command(archives.get(jar), jar.toAbsolutePath())
         : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
     cmd.addAll(List.of("operator", "--port", String.valueOf(port), "--leader-election", "false",
-        "--namespaces", String.join(",", namespaces), "--resync", RESYNC_SECONDS + "s"));
+        "--namespaces", String.join(",", namespaces), "--resync", resyncSeconds + "s"));
     if (RECONCILE_THREADS != null) {
       cmd.addAll(List.of("--reconcile-threads", RECONCILE_THREADS));
     }
@@ -658,7 +672,7 @@ class OperatorMemoryBench {
   // ---- the fragment ----
 
   private static String fragment(List<Map<Integer, List<Round>>> results, List<String> flags, String load0,
-      String load1) {
+      String load1, Map<Integer, Integer> resyncBySize) {
     StringBuilder md = new StringBuilder();
     md.append("### Operator memory, start and resync\n\n");
     md.append("The operator jar with deploy/05-deployment.yaml's JVM settings, "
@@ -675,7 +689,10 @@ class OperatorMemoryBench {
           .append(flags.get(v)).append("`\n");
     }
     md.append('\n').append(RECONCILE_THREADS != null ? "`--reconcile-threads " + RECONCILE_THREADS + "`, " : "")
-        .append("resync every ").append(RESYNC_SECONDS).append(" s; load average ").append(load0).append(" before, ")
+        .append("resync every ").append(resyncBySize.entrySet().stream().filter(e -> e.getKey() > 0)
+            .map(e -> e.getValue() + " s at " + e.getKey()).collect(Collectors.joining(", ")))
+        .append(" schemas (at least ").append(RESYNC_SECONDS)
+        .append(" s, and twice the size's untimed first start); load average ").append(load0).append(" before, ")
         .append(load1).append(" after.\n\n");
     boolean several = results.size() > 1;
     md.append(several ? "| schemas | JVM | figure | median | min | max | goal |\n|---|---|---|---|---|---|---|\n"
