@@ -67,7 +67,8 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  * Knobs: {@code bench.schemas} (comma list, default 0,100,1000), {@code bench.rounds} / BENCH_ROUNDS
  * (default 5), {@code bench.resync} (seconds, default 20: the least resync interval; each size runs with
- * at least 1.25 times its untimed first start's time to all-Ready, as the first pass must end within one interval), {@code bench.out} / BENCH_OUT (default target/bench), {@code bench.jvmFlags}
+ * at least 1.25 times its untimed first start's time to all-Ready, as the first pass must end within one
+ * interval), {@code bench.out} / BENCH_OUT (default target/bench), {@code bench.jvmFlags}
  * (replaces deploy's JAVA_TOOL_OPTIONS; leading NAME=value words set environment variables; several
  * sets separated by '|' run interleaved, round by round, to compare them),
  * {@code bench.reconcileThreads}, {@code bench.jar} (the jar to run, default target/mongo-steward.jar; several separated

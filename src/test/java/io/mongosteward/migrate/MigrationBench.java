@@ -241,7 +241,10 @@ class MigrationBench {
     }
   }
 
-  /** One backfill of {@code docs} fresh documents in batches of a tenth of {@code rate}, at most {@code limit}/s (0: no limit). */
+  /**
+   * One backfill of {@code docs} fresh documents in batches of a tenth of {@code rate}, at most
+   * {@code limit}/s; 0 keeps the fixtures' {@code FAST} rate, far above what any machine reaches.
+   */
   private static double backfillSeconds(int docs, int rate, int limit) {
     MongoDatabase db = freshDatabase(BACKEND, "?timeoutMS=600000");
     seedPosts(db.getCollection("posts"), docs, 0, 7);
