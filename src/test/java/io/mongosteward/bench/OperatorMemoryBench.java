@@ -66,9 +66,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       every schema reconciled: a figure the load of other work on the machine moves far less than the times.
  * </ul>
  * Knobs: {@code bench.schemas} (comma list, default 0,100,1000), {@code bench.rounds} / BENCH_ROUNDS
- * (default 5), {@code bench.resync} (seconds, default 20: the least resync interval; each size runs with
- * at least 1.25 times its untimed first start's time to all-Ready, as the first pass must end within one
- * interval), {@code bench.out} / BENCH_OUT (default target/bench), {@code bench.jvmFlags}
+ * (default 5), {@code bench.resync} (seconds, default 20: the least resync interval; a size's first
+ * round runs with at least 1.25 times its untimed first start's time to all-Ready, later rounds 1.5 times
+ * the slowest measured start, as the first pass must end within one interval), {@code bench.out} / BENCH_OUT (default target/bench), {@code bench.jvmFlags}
  * (replaces deploy's JAVA_TOOL_OPTIONS; leading NAME=value words set environment variables; several
  * sets separated by '|' run interleaved, round by round, to compare them),
  * {@code bench.reconcileThreads}, {@code bench.jar} (the jar to run, default target/mongo-steward.jar; several separated
@@ -111,12 +111,14 @@ class OperatorMemoryBench {
   /**
    * The operator's --resync for the rounds of the size being measured. A fixed 20 s failed a run at
    * 1,000 schemas on a slower machine (its first pass took 20.1 s, so the resync wave would have
-   * overlapped it); so each size takes 1.25 times its untimed first start, which creates the indexes
-   * and is the slowest of its starts (56 s there, where a measured first pass took 20 s), and no more,
-   * as every round waits one interval.
+   * overlapped it); so a size's first round takes 1.25 times its untimed first start, which creates the
+   * indexes and is the slowest of its starts (56 s there, where a measured first pass took 20 s), and
+   * each later round 1.5 times the slowest measured start before it, and no more, as every round waits
+   * one interval (at 1,000 schemas about 40 s less per round).
    */
   private int resyncSeconds = RESYNC_SECONDS;
-  private final Map<Integer, Integer> resyncBySize = new TreeMap<>();
+  /** The interval of each round, by size. */
+  private final Map<Integer, List<Integer>> resyncBySize = new TreeMap<>();
   /** Launch to all-Ready of the last start, measured or not. */
   private double lastAllReady;
 
@@ -211,10 +213,13 @@ class OperatorMemoryBench {
         resyncSeconds = RESYNC_SECONDS;
         round(client, envs.get(0), variantJars.get(0), kubeconfig, namespaces, size, mongoPort, false, 0);
         resyncSeconds = Math.max(RESYNC_SECONDS, (int) Math.ceil(1.25 * lastAllReady));
-        resyncBySize.put(size, resyncSeconds);
+        List<Integer> intervals = resyncBySize.computeIfAbsent(size, k -> new ArrayList<>());
+        double slowestStart = 0;
         for (int r = 0; r < ROUNDS; r++) {
+          intervals.add(resyncSeconds);
           for (int v = 0; v < envs.size(); v++) {
             Round round = round(client, envs.get(v), variantJars.get(v), kubeconfig, namespaces, size, mongoPort, true, v);
+            slowestStart = Math.max(slowestStart, round.allReadyS());
             if (size > 0) {
               // Right after it: the statuses that start wrote are current.
               round = round.withRestart(restart(client, envs.get(v), variantJars.get(v), kubeconfig, namespaces, size));
@@ -222,6 +227,7 @@ class OperatorMemoryBench {
             System.out.println("BENCH jvm=" + (char) ('A' + v) + " schemas=" + size + " " + round);
             results.get(v).computeIfAbsent(size, k -> new ArrayList<>()).add(round);
           }
+          resyncSeconds = Math.min(resyncSeconds, Math.max(RESYNC_SECONDS, (int) Math.ceil(1.5 * slowestStart)));
         }
       }
     }
@@ -674,7 +680,7 @@ class OperatorMemoryBench {
   // ---- the fragment ----
 
   private static String fragment(List<Map<Integer, List<Round>>> results, List<String> flags, String load0,
-      String load1, Map<Integer, Integer> resyncBySize) {
+      String load1, Map<Integer, List<Integer>> resyncBySize) {
     StringBuilder md = new StringBuilder();
     md.append("### Operator memory, start and resync\n\n");
     md.append("The operator jar with deploy/05-deployment.yaml's JVM settings, "
@@ -692,9 +698,11 @@ class OperatorMemoryBench {
     }
     md.append('\n').append(RECONCILE_THREADS != null ? "`--reconcile-threads " + RECONCILE_THREADS + "`, " : "")
         .append("resync every ").append(resyncBySize.entrySet().stream().filter(e -> e.getKey() > 0)
-            .map(e -> e.getValue() + " s at " + e.getKey()).collect(Collectors.joining(", ")))
-        .append(" schemas (at least ").append(RESYNC_SECONDS)
-        .append(" s, and 1.25 times the size's untimed first start); load average ").append(load0).append(" before, ")
+            .map(e -> e.getValue().stream().map(String::valueOf).collect(Collectors.joining("/")) + " s at " + e.getKey())
+            .collect(Collectors.joining(", ")))
+        .append(" schemas, round by round (at least ").append(RESYNC_SECONDS)
+        .append(" s; a size's first round 1.25 times its untimed first start, which creates the indexes, each later "
+            + "one 1.5 times the slowest measured start before it); load average ").append(load0).append(" before, ")
         .append(load1).append(" after.\n\n");
     boolean several = results.size() > 1;
     md.append(several ? "| schemas | JVM | figure | median | min | max | goal |\n|---|---|---|---|---|---|---|\n"
