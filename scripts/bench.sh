@@ -14,7 +14,7 @@
 #   sidecar              scripts/bench-sidecar.sh: /readyz latency under load, pings reaching MongoDB, RSS
 # Each writes a Markdown fragment into $BENCH_OUT (a `### heading`, what it measures and its goal, a table
 # of median, min and max with the ratio to its baseline measured in the same run); this script puts them
-# in that order under the machine, the versions and the command. 17 to 27 minutes on 2 idle cores (the
+# in that order under the machine, the versions and the command. 12 to 20 minutes on 2 idle cores (the
 # machine sets it), plus about 10 to build the test servers the first time.
 #
 # Knobs (environment):
