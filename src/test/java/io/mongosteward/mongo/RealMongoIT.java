@@ -69,6 +69,35 @@ class RealMongoIT {
     return client.getDatabase(name);
   }
 
+  /**
+   * The deduplication's fast path (one $group whose members weigh 2 when a key is an array) gives
+   * the unique-index pipeline's groups on mongod too, and stands aside for an array key.
+   */
+  @Test
+  void theFastDuplicateGroupsAgreeWithTheUniqueIndexPipeline() {
+    var posts = db("dedupe_groups").getCollection("posts");
+    posts.insertMany(List.of(new Document("_id", 1).append("k", "a").append("at", 3),
+        new Document("_id", 2).append("k", "a").append("at", 2), new Document("_id", 3).append("at", 1),
+        new Document("_id", 4).append("k", null).append("at", 1), new Document("_id", 5).append("k", 7).append("at", 1),
+        new Document("_id", 6).append("k", "b").append("at", 1)));
+    assertThat(groups(posts, DuplicateGroups.MEMORY_MEMBERS)).isEqualTo(groups(posts, 0))
+        .containsExactly(List.of(3, 4), List.of(1, 2));
+    posts.insertOne(new Document("_id", 7).append("k", List.of("b", "z")).append("at", 1));
+    assertThat(groups(posts, DuplicateGroups.MEMORY_MEMBERS)).isEqualTo(groups(posts, 0))
+        .containsExactly(List.of(3, 4), List.of(1, 2), List.of(6, 7));
+  }
+
+  private static List<List<Object>> groups(com.mongodb.client.MongoCollection<Document> posts, int memoryMembers) {
+    List<List<Object>> out = new ArrayList<>();
+    try (DuplicateGroups g = new DuplicateGroups(new Retrier(RetryPolicy.DEFAULT, Redactor.none()), posts, List.of("k"), "at",
+        Duration.ofSeconds(30), 100, 0, false, memoryMembers)) {
+      for (DuplicateGroups.Group group = g.next(); group != null; group = g.next()) {
+        out.add(group.members().stream().map(DuplicateGroups.Member::id).sorted().toList());
+      }
+    }
+    return out;
+  }
+
   @Test
   void changedTtlIsAppliedInPlaceWithCollMod() {
     MongoDatabase db = db("real_ttl");
