@@ -83,6 +83,8 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
 
   /** status.server without a command per pass: the version once per client, the latency from the heartbeat. */
   private final ServerInfo.Reader serverInfo;
+  /** The Secret polling the framework was given, which {@link #stopPolling()} ends whatever the framework did. */
+  private volatile SecretPolling secretPolling;
 
   MongoSchemaReconciler(OperatorSettings settings, SchemaConnections connections, SchemaEngine engine,
       SchemaStatuses statuses, SchemaEvents events, OperatorMetrics metrics, BlockedBuilds blocked,
@@ -106,7 +108,21 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
 
   @Override
   public List<EventSource<?, MongoSchema>> prepareEventSources(EventSourceContext<MongoSchema> context) {
-    return List.of(SecretPolling.eventSource(context, settings.secretPollInterval()), nudge.eventSource());
+    secretPolling = SecretPolling.eventSource(context, settings.secretPollInterval());
+    return List.of(secretPolling, nudge.eventSource());
+  }
+
+  /**
+   * Ends the Secret polling's timer thread. The framework stops its event sources only once its start
+   * has completed (JOSDK 5.2's Operator.stop), so an operator closed while a start the API server
+   * refuses is still under way, or one that never led, would otherwise keep the thread, polling
+   * with a closed client every interval.
+   */
+  void stopPolling() {
+    SecretPolling polling = secretPolling;
+    if (polling != null) {
+      polling.stop();
+    }
   }
 
   @Override

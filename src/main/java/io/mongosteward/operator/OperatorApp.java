@@ -35,6 +35,7 @@ public final class OperatorApp implements AutoCloseable {
   private final ReconcileWatch watch;
   private final OperatorHealth health;
   private final LeaderElection election;
+  private final MongoSchemaReconciler schemas;
   private final MongoMigrationReconciler migrations;
   private final IndexBuildQueue builds;
   private final AtomicBoolean started = new AtomicBoolean();
@@ -82,7 +83,7 @@ public final class OperatorApp implements AutoCloseable {
     SchemaNudge nudge = new SchemaNudge(client, settings.namespaces());
     this.builds = new IndexBuildQueue(IndexBuildQueue.THREADS, settings.maxConcurrentIndexBuilds(), clock,
         settings.permanentErrorRecheck(), nudge::schema, mongo.clients()::hold);
-    MongoSchemaReconciler reconciler = new MongoSchemaReconciler(settings, connections, mongo.engine(),
+    this.schemas = new MongoSchemaReconciler(settings, connections, mongo.engine(),
         new SchemaStatuses(clock), events, metrics, new BlockedBuilds(clock, settings.blockedRecheck()), watch, nudge,
         builds);
     this.migrations = new MongoMigrationReconciler(client, connections,
@@ -95,7 +96,7 @@ public final class OperatorApp implements AutoCloseable {
         .withConcurrentWorkflowExecutorThreads(1)
         .withReconciliationTerminationTimeout(RECONCILE_TERMINATION)
         .withStopOnInformerErrorDuringStartup(false));
-    operator.register(reconciler, c -> {
+    operator.register(schemas, c -> {
       watch(c, settings);
       c.withRetry(retry);
       c.withTriggerReconcilerOnAllEvents(true);
@@ -191,6 +192,7 @@ public final class OperatorApp implements AutoCloseable {
     }
     state.stopping();
     stopOperator();
+    schemas.stopPolling();
     if (election != null) {
       election.stop(LEASE_RELEASE);
     }
