@@ -30,7 +30,8 @@ import org.bson.types.Decimal128;
  * Reads what the planner needs, and nothing else: the metadata records in one find, one
  * listIndexes per managed collection (for a schema no record names yet, one listCollections first
  * and a listIndexes per collection that exists), the documents of the counters of each counter
- * collection in one find, and per counter the max of its seed field (both with projections).
+ * collection in one find, and per counter the max of its seed field (both with projections; after
+ * such a listCollections, neither for a collection it did not find).
  */
 public final class CatalogReader {
   private final Retrier retrier;
@@ -65,9 +66,9 @@ public final class CatalogReader {
     Map<String, List<CounterSpec>> byCollection = new LinkedHashMap<>();
     spec.getCounters().forEach(c -> byCollection.computeIfAbsent(c.getCollection(), k -> new ArrayList<>()).add(c));
     byCollection.forEach((collection, declared) -> {
-      Map<Object, Document> docs = counterDocuments(db, collection, declared);
+      Map<Object, Document> docs = absent(existing, collection) ? Map.of() : counterDocuments(db, collection, declared);
       declared.forEach(c -> counters.put(ManagedRecord.counterId(collection, c.getName()),
-          observeCounter(db, c, docs.get(c.getName()))));
+          observeCounter(db, c, docs.get(c.getName()), existing)));
     });
     return new ObservedState(indexes, collations, counters, records);
   }
@@ -90,9 +91,19 @@ public final class CatalogReader {
         .noneMatch(c -> records.containsKey(ManagedRecord.collectionId(c.getName())));
   }
 
-  /** The declared collections that exist, by name, with their listCollections entry. */
+  /**
+   * The declared collections that exist, by name, with their listCollections entry; and of the
+   * counters' collections and their seeds' (the same command), those that exist, whose counter
+   * documents and seed max are then read only if they do.
+   */
   private Map<String, Document> existingCollections(MongoDatabase db, MongoSchemaSpec spec) {
-    List<String> names = spec.getCollections().stream().map(CollectionSpec::getName).toList();
+    Set<String> named = new LinkedHashSet<>();
+    spec.getCollections().forEach(c -> named.add(c.getName()));
+    spec.getCounters().forEach(c -> {
+      named.add(c.getCollection());
+      if (c.getSeedFrom() != null) named.add(c.getSeedFrom().getCollection());
+    });
+    List<String> names = List.copyOf(named);
     return retrier.call(Op.of("listCollections", ""), () -> {
       Map<String, Document> out = new HashMap<>();
       // Filtered here too: mongo-java-server ignores the filter.
@@ -155,7 +166,13 @@ public final class CatalogReader {
     });
   }
 
-  private CounterObservation observeCounter(MongoDatabase db, CounterSpec counter, Document doc) {
+  /** Whether the listCollections of this pass, if it made one, found {@code collection} missing. */
+  private static boolean absent(Map<String, Document> existing, String collection) {
+    return existing != null && !existing.containsKey(collection);
+  }
+
+  private CounterObservation observeCounter(MongoDatabase db, CounterSpec counter, Document doc,
+      Map<String, Document> existing) {
     // A document without seq starts at 0, as an application's $inc would; one whose seq is not a
     // number cannot be raised by $max, and is reported.
     Object raw = doc == null ? null : doc.get("seq");
@@ -167,7 +184,8 @@ public final class CatalogReader {
     }
     String collection = counter.getSeedFrom().getCollection();
     String field = counter.getSeedFrom().getField();
-    SeedMaxReader.SeedMax max = retrier.call(Op.of("find", collection), () -> {
+    SeedMaxReader.SeedMax max = absent(existing, collection)
+        ? seeds.read(java.util.Collections.emptyIterator(), field) : retrier.call(Op.of("find", collection), () -> {
       // Index-backed when the field is indexed: descending, one field back, read until the
       // first document whose value is one plain number (see SeedMaxReader).
       try (MongoCursor<Document> cursor = db.getCollection(collection).find()

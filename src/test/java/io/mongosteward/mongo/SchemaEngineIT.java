@@ -152,10 +152,11 @@ class SchemaEngineIT {
         ActionType.Claim, ActionType.SeedCounter);
     assertThat(first.converged()).isTrue();
     assertThat(states(first)).containsEntry("posts.post_id_unique", IndexState.Created);
-    // Converging: the records, which collections exist, the indexes of the one that does, the
-    // counter's reads; all three claims in one insert; one createIndexes per collection, not read
-    // back (both stand-ins keep keys, name and unique as given); the seed.
-    assertThat(sent(db)).containsExactly("createIndexes posts", "createIndexes tasks", "find counters",
+    // Converging: the records, which collections exist (the counters' and the seed's among them),
+    // the indexes of the one that does, the seed's max (no find of the counter documents: their
+    // collection is not there); all three claims in one insert; one createIndexes per collection,
+    // not read back (both stand-ins keep keys, name and unique as given); the seed.
+    assertThat(sent(db)).containsExactly("createIndexes posts", "createIndexes tasks",
         "find mongosteward", "find posts", "insert mongosteward", "listCollections null", "listIndexes posts",
         "update counters");
 
@@ -189,6 +190,35 @@ class SchemaEngineIT {
     assertThat(engine.sync(db, spec, Engines.APPLY).plan().actions()).isEmpty();
     assertThat(sent(db)).containsExactly("find counters", "find mongosteward", "find posts", "listIndexes posts",
         "listIndexes tasks");
+  }
+
+  /**
+   * On an empty database the one listCollections of a new schema also tells that the counters'
+   * collection and the seed's are not there: no find of the counter documents, no max of the seed
+   * field, and the counter starts where an empty seed collection starts it.
+   */
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void convergingAnEmptyDatabaseReadsNoCounterNorSeedOfACollectionThatIsNotThere(MongoBackend backend) {
+    MongoDatabase db = freshDatabase(backend);
+    MongoSchemaSpec spec = spec(db, BOT);
+    COMMANDS.clear();
+    SyncResult first = engine.sync(db, spec, operatorPass(backend, Engines.OWNER));
+    assertThat(first.outcomes()).allMatch(Outcome::applied);
+    assertThat(first.converged()).isTrue();
+    assertThat(sent(db)).containsExactly("createIndexes posts", "createIndexes tasks", "find mongosteward",
+        "insert mongosteward", "listCollections null", "update counters");
+    assertThat(db.getCollection("counters").find(new Document("_id", "post_id")).first().get("seq", Number.class)
+        .longValue()).isZero();
+
+    // Documents written after it: a later pass, from the records, reads the seed again and raises it.
+    db.getCollection("posts").insertOne(new Document("post_id", 12));
+    COMMANDS.clear();
+    SyncResult second = engine.sync(db, spec, operatorPass(backend, Engines.OWNER));
+    assertThat(second.outcomes()).extracting(o -> o.action().type()).containsExactly(ActionType.SeedCounter);
+    assertThat(sent(db)).contains("find counters", "find posts");
+    assertThat(db.getCollection("counters").find(new Document("_id", "post_id")).first().get("seq", Number.class)
+        .longValue()).isEqualTo(12L);
   }
 
   /**
