@@ -14,7 +14,7 @@ import org.bson.Document;
 /**
  * A deduplication: the main pass over the duplicate groups, then (unless a dry run) a final pass
  * for duplicates written meanwhile. Each batch: up to batchSize documents to remove; their groups'
- * survivors checked; their _ids recorded as pending; read whole, copied to the archive, deleted;
+ * losers checked to share a key with their survivor still; their _ids recorded as pending; read whole, copied to the archive, deleted;
  * the checkpoint written.
  */
 final class DeduplicateRun {
@@ -124,7 +124,7 @@ final class DeduplicateRun {
         if (losers.isEmpty() && !finishedAGroup) return true; // no group left (heldTwice is 0: no group was decided)
         long scannedBy = losers.size() + survivorsFinished;
         if (!run.pace(scannedBy)) return false;
-        long removed = dry ? losers.size() : remove(losers, survivorOf, scannedBy);
+        long removed = dry ? losers.size() : remove(groups, losers, survivorOf, scannedBy);
         run.batchDone(run.checkpoint().advance(scannedBy, removed, dry ? 0 : removed, 0, last ? removed : 0,
             groupsDone, taking == null ? 0 : taking.offset, 0, null).plusSkipped(heldTwice));
         heldTwice = 0;
@@ -132,20 +132,26 @@ final class DeduplicateRun {
     }
   }
 
-  /** Archives then deletes the losers whose survivor is still there; returns how many were removed. */
-  private long remove(List<Object> losers, List<Object> survivorOf, long scannedBy) {
+  /**
+   * Archives then deletes the losers that still share a key with their survivor; returns how many
+   * were removed.
+   */
+  private long remove(DuplicateGroups groups, List<Object> losers, List<Object> survivorOf, long scannedBy) {
     if (losers.isEmpty()) return 0;
-    // A group whose survivor the application deleted meanwhile keeps its documents: the final pass
-    // (or a re-run) chooses again, so that a key never loses its last document.
-    Set<Object> present = data.existing(collection, new LinkedHashSet<>(survivorOf));
+    // The application may have written since the search: a loser whose survivor it deleted or moved
+    // to another key, or which it moved to a key of its own, stays; the final pass (or a re-run)
+    // chooses again, so that a key never loses its last document. The losers are read whole first,
+    // as the archive takes them, and those same documents are compared with their survivors.
+    List<Document> read = data.read(collection, new LinkedHashSet<>(losers), null);
+    Set<Object> confirmed = groups.stillDuplicates(read, losers, survivorOf);
     List<Object> go = new ArrayList<>();
     Set<Object> seen = new HashSet<>();
-    for (int i = 0; i < losers.size(); i++) {
-      if (present.contains(survivorOf.get(i)) && seen.add(losers.get(i))) go.add(losers.get(i));
+    for (Object loser : losers) {
+      if (confirmed.contains(loser) && seen.add(loser)) go.add(loser);
     }
     if (go.isEmpty()) return 0;
     run.save(run.checkpoint().withPending(go, scannedBy));
-    List<Document> documents = data.read(collection, go, null);
+    List<Document> documents = read.stream().filter(d -> confirmed.contains(d.get("_id"))).toList();
     data.archive(archive, documents);
     List<Object> ids = new ArrayList<>(documents.size());
     documents.forEach(d -> ids.add(d.get("_id")));

@@ -11,7 +11,12 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.bson.BsonNull;
 import org.bson.Document;
@@ -160,6 +165,84 @@ public final class DuplicateGroups implements AutoCloseable {
     Group g = buffer.pollFirst();
     if (g != null) delivered++;
     return g;
+  }
+
+  /**
+   * Of the losers (each with its survivor at the same index in {@code survivorOf}; {@code losersNow}
+   * those of them that exist, as just read), those that still share a key with their survivor: one
+   * find of the survivors' key fields by _id. A loser
+   * or a survivor the application moved to another key since the search, or a survivor it deleted,
+   * keeps the loser; the final pass or a re-run chooses again, so that a key never loses its last
+   * document and a document that is no duplicate any more stays.
+   *
+   * <p>The keys are compared here as the search grouped them (a find by _id is index-backed on every
+   * server, where an aggregation's {@code $match} is not on mongo-java-server): on the sorted scan the
+   * whole field values; otherwise each element of an array is a key, an empty array a key of its own,
+   * a missing field or undefined null, and a compound key is shared when every one of its fields
+   * shares a value (the search unwinds each field on its own). Where a path runs through an array of
+   * documents, which this comparison does not model, that field is taken as shared: there only the
+   * other fields and the survivor's presence are asked, as before.
+   */
+  public Set<Object> stillDuplicates(List<Document> losersNow, List<Object> losers, List<Object> survivorOf) {
+    Map<Object, Document> now = new HashMap<>();
+    losersNow.forEach(d -> now.put(d.get("_id"), d));
+    Set<Object> survivors = new LinkedHashSet<>();
+    survivorOf.forEach(id -> {
+      if (id != null) survivors.add(id);
+    });
+    Map<Object, Document> survivorsNow = new HashMap<>();
+    if (!survivors.isEmpty()) {
+      retrier.run(Op.of("find", name), () -> {
+        survivorsNow.clear();
+        for (Document d : collection.find(new Document("_id", new Document("$in", List.copyOf(survivors))))
+            .projection(keyFields())) {
+          survivorsNow.put(d.get("_id"), d);
+        }
+      });
+    }
+    Set<Object> out = new LinkedHashSet<>();
+    for (int i = 0; i < losers.size(); i++) {
+      Document loser = now.get(losers.get(i));
+      Document survivor = survivorsNow.get(survivorOf.get(i));
+      if (loser != null && survivor != null && shareAKey(loser, survivor)) out.add(losers.get(i));
+    }
+    return out;
+  }
+
+  private boolean shareAKey(Document a, Document b) {
+    if (mode == Mode.SCAN) {
+      for (String k : keys) {
+        if (!BsonOrder.same(FieldPath.orNull(a, k), FieldPath.orNull(b, k))) return false;
+      }
+      return true;
+    }
+    for (String k : keys) {
+      List<Object> ka = keysOf(a, k);
+      List<Object> kb = keysOf(b, k);
+      if (ka == null || kb == null) continue; // through an array of documents: not modelled, taken as shared
+      boolean shared = false;
+      for (Object x : ka) {
+        for (Object y : kb) shared |= x == EMPTY_ARRAY ? y == EMPTY_ARRAY : y != EMPTY_ARRAY && BsonOrder.same(x, y);
+      }
+      if (!shared) return false;
+    }
+    return true;
+  }
+
+  /** An empty array's key: equal only to itself. */
+  private static final Object EMPTY_ARRAY = new Object();
+
+  /** The keys one field gives a document, as the unique-index pipeline takes them; null through an array of documents. */
+  private static List<Object> keysOf(Document d, String path) {
+    FieldPath.Value v = FieldPath.get(d, path);
+    if (v instanceof FieldPath.ThroughArray) return null;
+    Object value = v instanceof FieldPath.Present p ? p.value() : null;
+    if (value instanceof org.bson.BsonUndefined) value = null;
+    if (!(value instanceof List<?> list)) return java.util.Collections.singletonList(value);
+    if (list.isEmpty()) return List.of(EMPTY_ARRAY);
+    List<Object> out = new ArrayList<>(list.size());
+    list.forEach(e -> out.add(e instanceof org.bson.BsonUndefined ? null : e));
+    return out;
   }
 
   /** Reads the next cursor batch into the buffer; on any error, closes the cursor for the next call to reopen. */

@@ -152,4 +152,62 @@ class DeduplicateIT {
     assertThat(r.lateDuplicates()).isEqualTo(2);
     assertThat(r.message()).contains("final pass");
   }
+
+  /**
+   * Deduplicates {@code p} by k, keeping the oldest, one loser per batch, with {@code app} run once
+   * after the first batch: group a is done then, and group b was read by the search (all of it at
+   * once on the fast path; on FerretDB's sorted scan, from the server's sorted snapshot) but not yet
+   * removed.
+   */
+  private static RunResult runWithAWriteAfterTheFirstBatch(MongoDatabase db, Runnable app) {
+    MongoMigrationSpec spec = deduplicate("p", KeepPolicy.Oldest, "_id", "k");
+    spec.setBatchSize(1);
+    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+    Listener listener = p -> {
+      if (once.compareAndSet(false, true)) app.run();
+    };
+    return runner().run(db, job(spec), listener, () -> false);
+  }
+
+  private static List<Document> twoGroups() {
+    return List.of(new Document("_id", 1).append("k", "a"), new Document("_id", 2).append("k", "a"),
+        new Document("_id", 3).append("k", "b"), new Document("_id", 4).append("k", "b"));
+  }
+
+  /**
+   * The application moves a survivor to another key after the search: its loser is the key's last
+   * document now, and stays (before, it was removed because its survivor "was still there").
+   */
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void aSurvivorMovedToAnotherKeyMeanwhileLeavesItsKeyTheLastDocument(MongoBackend backend) {
+    MongoDatabase db = freshDatabase(backend);
+    MongoCollection<Document> p = db.getCollection("p");
+    p.insertMany(twoGroups());
+
+    RunResult r = runWithAWriteAfterTheFirstBatch(db,
+        () -> p.updateOne(com.mongodb.client.model.Filters.eq("_id", 3), com.mongodb.client.model.Updates.set("k", "z")));
+
+    assertThat(r.outcome()).isEqualTo(RunResult.Outcome.SUCCEEDED);
+    assertThat(ids(p)).as("a kept its oldest; 4 holds b alone now").containsExactlyInAnyOrder(1, 3, 4);
+    assertThat(ids(db.getCollection("p_duplicates"))).containsExactly(2);
+    assertThat(r.last().changed()).isEqualTo(1);
+  }
+
+  /** The application moves a loser to a key of its own after the search: it is no duplicate any more, and stays. */
+  @ParameterizedTest
+  @EnumSource(MongoBackend.class)
+  void aLoserMovedToAKeyOfItsOwnMeanwhileStays(MongoBackend backend) {
+    MongoDatabase db = freshDatabase(backend);
+    MongoCollection<Document> p = db.getCollection("p");
+    p.insertMany(twoGroups());
+
+    RunResult r = runWithAWriteAfterTheFirstBatch(db,
+        () -> p.updateOne(com.mongodb.client.model.Filters.eq("_id", 4), com.mongodb.client.model.Updates.set("k", "y")));
+
+    assertThat(r.outcome()).isEqualTo(RunResult.Outcome.SUCCEEDED);
+    assertThat(ids(p)).containsExactlyInAnyOrder(1, 3, 4);
+    assertThat(ids(db.getCollection("p_duplicates"))).containsExactly(2);
+    assertThat(duplicateKeys(p, "k")).isZero();
+  }
 }

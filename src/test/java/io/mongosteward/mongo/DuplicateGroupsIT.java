@@ -129,4 +129,38 @@ class DuplicateGroupsIT {
     assertThat(fast.groups()).isEqualTo(read(posts, List.of("a", "b"), 0, 0).groups())
         .containsExactlyInAnyOrder(Set.of(1, 2), Set.of(3, 4), Set.of(6, 7), Set.of(8, 9));
   }
+
+  private static List<Document> now(MongoCollection<Document> posts) {
+    return posts.find().into(new ArrayList<>());
+  }
+
+  /**
+   * Whether each pair (loser, survivor) still shares a key, read after the search, on either path:
+   * numbers by value, missing as null, an array by its elements, an empty array only with another,
+   * a compound key when each field shares a value; a deleted survivor or loser shares nothing.
+   */
+  @Test
+  void aPairStillSharesAKeyOnlyAsAUniqueIndexWouldStillRefuseIt() {
+    MongoCollection<Document> posts = posts();
+    posts.insertMany(List.of(new Document("_id", 1).append("k", 1).append("j", "x"),
+        new Document("_id", 2).append("k", 1.0).append("j", "x"), new Document("_id", 3).append("j", "x"),
+        new Document("_id", 4).append("k", null).append("j", "x"), new Document("_id", 5).append("k", List.of(7, 8)),
+        new Document("_id", 6).append("k", List.of(8, 9)), new Document("_id", 7).append("k", List.of(9)),
+        new Document("_id", 8).append("k", List.of()), new Document("_id", 9).append("k", List.of()),
+        new Document("_id", 10).append("k", 1).append("j", "y")));
+    for (int memoryMembers : new int[] {DuplicateGroups.MEMORY_MEMBERS, 0}) {
+      try (DuplicateGroups g = new DuplicateGroups(retrier(), posts, List.of("k"), "at", Duration.ofSeconds(30), 2, 0,
+          false, memoryMembers)) {
+        g.count();
+        assertThat(g.stillDuplicates(now(posts), List.of(2, 4, 6, 7, 9, 3, 5, 42, 1), List.of(1, 3, 5, 5, 8, 8, 42, 1, 10)))
+            .as("memoryMembers %d", memoryMembers).containsExactly(2, 4, 6, 9, 1);
+      }
+      try (DuplicateGroups g = new DuplicateGroups(retrier(), posts, List.of("k", "j"), "at", Duration.ofSeconds(30), 2,
+          0, false, memoryMembers)) {
+        g.count();
+        assertThat(g.stillDuplicates(now(posts), List.of(2, 4, 10), List.of(1, 3, 1))).as("compound, memoryMembers %d", memoryMembers)
+            .containsExactly(2, 4);
+      }
+    }
+  }
 }
