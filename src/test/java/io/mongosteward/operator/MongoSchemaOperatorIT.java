@@ -507,6 +507,37 @@ class MongoSchemaOperatorIT {
     assertThat(retained.getCollection("counters").countDocuments()).as("the counter stays").isEqualTo(1);
   }
 
+  /**
+   * The operator reads schemas without kubectl's copy of the applied object (MongoSchema.LAST_APPLIED),
+   * so it must never write one back whole: after its finalizer, its status writes and a deletion
+   * through the finalizer, the annotation is what kubectl wrote, for kubectl's next three-way merge.
+   */
+  @Test
+  void aSchemaAppliedWithKubectlKeepsItsLastAppliedCopyThroughTheOperatorsWrites() {
+    op = new OperatorHarness("lastapplied");
+    op.secret("mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
+    String yaml = "apiVersion: mongosteward.io/v1alpha1\nkind: MongoSchema\nmetadata:\n  name: kubectl\n  namespace: "
+        + op.namespace + "\nspec:\n" + spec("op_lastapplied", "deletionPolicy: Delete\n").stripIndent().indent(2);
+    var applied = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(yaml,
+        io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+    // As kubectl apply writes it: the object's JSON, then a newline.
+    String copy = io.fabric8.kubernetes.client.utils.Serialization.asJson(applied) + "\n";
+    applied.getMetadata().setAnnotations(java.util.Map.of(MongoSchema.LAST_APPLIED, copy, "team", "shop"));
+    op.client.resource(applied).create();
+    op.awaitReady("kubectl", "True", Reason.Synced.name());
+    assertThat(op.get("kubectl").getMetadata().getFinalizers()).isNotEmpty();
+    assertThat(op.get("kubectl").getMetadata().getAnnotations()).as("as the operator reads it").containsOnlyKeys("team");
+
+    var served = op.client.genericKubernetesResources(MongoSchema.GROUP + "/" + MongoSchema.VERSION, "MongoSchema")
+        .inNamespace(op.namespace).withName("kubectl").get();
+    assertThat(served.getMetadata().getAnnotations()).containsEntry(MongoSchema.LAST_APPLIED, copy)
+        .containsEntry("team", "shop");
+    assertThat(served.getAdditionalProperties()).containsKey("status");
+
+    op.client.resource(op.get("kubectl")).delete();
+    eventually().until(() -> op.get("kubectl") == null);
+  }
+
   @Test
   void onlyDeleteSchemasCarryAFinalizerSoARetainSchemaIsDeletedWithNoOperatorRunning() {
     op = new OperatorHarness("finalizer");

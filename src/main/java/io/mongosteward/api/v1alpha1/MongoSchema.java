@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.model.annotation.Kind;
 import io.fabric8.kubernetes.model.annotation.Plural;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The desired indexes and counters of one MongoDB database. */
 @Group(MongoSchema.GROUP)
@@ -55,11 +57,26 @@ public class MongoSchema extends CustomResource<MongoSchemaSpec, MongoSchemaStat
     return super.getMetadata();
   }
 
+  /**
+   * Also read without the copy of the whole applied object that a client-side {@code kubectl apply}
+   * (or Argo CD) keeps in {@link #LAST_APPLIED}: as large as the spec again, in the cache of every
+   * schema, and read by nothing here. The operator never writes a whole schema back (its status
+   * writes go to the status subresource, which keeps the rest; JOSDK adds and removes its finalizer
+   * with a server-side apply and a JSON patch), so the annotation stays on the server for kubectl.
+   */
   @Override
   @JsonIgnoreProperties("managedFields")
   public void setMetadata(ObjectMeta metadata) {
+    if (metadata != null && metadata.getAnnotations() != null && metadata.getAnnotations().containsKey(LAST_APPLIED)) {
+      Map<String, String> kept = new LinkedHashMap<>(metadata.getAnnotations());
+      kept.remove(LAST_APPLIED);
+      metadata.setAnnotations(kept);
+    }
     super.setMetadata(metadata);
   }
+
+  /** kubectl's annotation: https://kubernetes.io/docs/tasks/manage-kubernetes-objects/declarative-config/ */
+  public static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
   // No initSpec(): JOSDK adds its finalizer with a server-side apply of a fresh instance, and a
   // default spec there (empty lists, default policy) would take ownership of those fields and

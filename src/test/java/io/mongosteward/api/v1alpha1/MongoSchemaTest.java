@@ -6,12 +6,16 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 
 class MongoSchemaTest {
-  /** A schema as the API server serves it: the informers' cache held every writer's managedFields. */
+  /**
+   * A schema as the API server serves it: the informers' cache held every writer's managedFields, and
+   * after a client-side {@code kubectl apply} a copy of the whole applied object in an annotation.
+   */
   static final String SERVED = """
       {"apiVersion": "mongosteward.io/v1alpha1", "kind": "MongoSchema",
        "metadata": {"name": "app", "namespace": "shop", "resourceVersion": "42", "generation": 3,
          "uid": "0b0c", "finalizers": ["mongosteward.io/cleanup"], "labels": {"team": "shop"},
-         "annotations": {"note": "kept"},
+         "annotations": {"note": "kept", "kubectl.kubernetes.io/last-applied-configuration":
+           "{\\"apiVersion\\":\\"mongosteward.io/v1alpha1\\",\\"kind\\":\\"MongoSchema\\",\\"spec\\":{\\"database\\":\\"shop\\"}}\\n"},
          "managedFields": [
            {"manager": "kubectl", "operation": "Apply", "apiVersion": "mongosteward.io/v1alpha1",
             "fieldsType": "FieldsV1", "fieldsV1": {"f:spec": {"f:database": {}, "f:collections": {}}}},
@@ -34,9 +38,19 @@ class MongoSchemaTest {
     assertThat(s.getMetadata().getUid()).isEqualTo("0b0c");
     assertThat(s.getMetadata().getFinalizers()).containsExactly("mongosteward.io/cleanup");
     assertThat(s.getMetadata().getLabels()).containsEntry("team", "shop");
-    assertThat(s.getMetadata().getAnnotations()).containsEntry("note", "kept");
+    assertThat(s.getMetadata().getAnnotations()).containsOnlyKeys("note").containsEntry("note", "kept");
     assertThat(s.getSpec().getDatabase()).isEqualTo("shop");
     assertThat(s.getStatus().getObservedGeneration()).isEqualTo(3L);
+  }
+
+  @Test
+  void aSchemaWithoutAnnotationsOrOnlyTheAppliedCopyIsReadWithoutIt() {
+    MongoSchema plain = Serialization.unmarshal(SERVED.replaceAll("(?s)\"annotations\": \\{.*?\\},\\n", ""), MongoSchema.class);
+    assertThat(plain.getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(plain.getMetadata().getName()).isEqualTo("app");
+
+    MongoSchema onlyCopy = Serialization.unmarshal(SERVED.replace("\"note\": \"kept\", ", ""), MongoSchema.class);
+    assertThat(onlyCopy.getMetadata().getAnnotations()).isEmpty();
   }
 
   @Test
