@@ -35,6 +35,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,7 +194,8 @@ public final class HealthServer implements AutoCloseable {
     }
 
     private FullHttpResponse answer(FullHttpRequest request) {
-      String path = new QueryStringDecoder(request.uri()).path();
+      QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+      String path = uri.path();
       try {
         HttpMethod method = request.method();
         boolean head = HttpMethod.HEAD.equals(method);
@@ -215,7 +218,12 @@ public final class HealthServer implements AutoCloseable {
             Readiness r = source.readiness();
             yield response(status(r.ready()), JSON, Json.write(source.details(r)) + "\n", head);
           }
-          case "/metrics" -> response(HttpResponseStatus.OK, PROMETHEUS_TEXT, registry.scrape(), head);
+          case "/metrics" -> {
+            // name[] as Prometheus client libraries take it: only those families are collected.
+            List<String> names = uri.parameters().get("name[]");
+            yield response(HttpResponseStatus.OK, PROMETHEUS_TEXT,
+                names == null ? registry.scrape() : registry.scrape(PROMETHEUS_TEXT, families(names)), head);
+          }
           default -> response(HttpResponseStatus.NOT_FOUND, TEXT,
               "not found; try /livez, /readyz, /health or /metrics\n", head);
         };
@@ -223,6 +231,18 @@ public final class HealthServer implements AutoCloseable {
         LOG.error("health request {} failed", path, e);
         return response(HttpResponseStatus.INTERNAL_SERVER_ERROR, TEXT, "internal error\n", false);
       }
+    }
+
+    /**
+     * The registry matches a family's name (a counter's without {@code _total}); a sample's name is
+     * what users copy from a scrape, so both are taken.
+     */
+    private static Set<String> families(List<String> names) {
+      Set<String> out = new java.util.HashSet<>(names);
+      for (String n : names) {
+        out.add(n.replaceFirst("_(total|created|bucket|count|sum|info)$", ""));
+      }
+      return out;
     }
 
     private static HttpResponseStatus status(boolean ok) {

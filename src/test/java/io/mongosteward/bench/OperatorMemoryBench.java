@@ -78,7 +78,10 @@ import org.junit.jupiter.api.io.TempDir;
  * JDK's java, no archive of ours; default image where this JDK can jlink; {@code jdk|image} runs both,
  * interleaved like the flag sets), {@code bench.nmt=true} (adds native memory tracking and writes the
  * summary of the last round of each size next to the fragment, with the resident memory of each mapped file and the heap's
- * largest classes). Run after {@code mvn package}:
+ * largest classes), {@code bench.auth} ({@code token}, the default: the operator authenticates as deploy/'s
+ * ServiceAccount, bound to deploy/'s RBAC, with a TokenRequest token, as a pod does; {@code cert}: with the test
+ * API server's admin client certificate, whose TLS handshakes sign with an RSA key, about 40 per start, which a
+ * pod never pays). Run after {@code mvn package}:
  * {@code mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=OperatorMemoryBench}.
  */
 class OperatorMemoryBench {
@@ -92,14 +95,16 @@ class OperatorMemoryBench {
       : Arrays.stream(System.getProperty("bench.jvmFlags").split("\\|")).map(String::trim).toList();
   static final String RECONCILE_THREADS = System.getProperty("bench.reconcileThreads");
   static final boolean NMT = Boolean.getBoolean("bench.nmt");
+  /** token: deploy's ServiceAccount, as in a pod (default); cert: the test API server's admin certificate. */
+  static final String AUTH = System.getProperty("bench.auth", "token");
   static final List<String> RUNTIMES = Arrays.stream(System.getProperty("bench.runtime",
       ImageRuntime.available() ? "image" : "jdk").split("\\|")).map(String::trim).toList();
   static final int NAMESPACES = 10;
   static final String LABEL = "mongosteward.io/bench";
   /**
-   * How often the counters are read from /metrics while a pass runs: a scrape of 1,000 schemas'
-   * series costs the operator about 20 ms of CPU (a profile at 20 scrapes a second found 40% of its
-   * samples in them), so sparingly; the times read this way are within this of the truth.
+   * How often the reconcile counter is read from /metrics while a pass runs; the times read this way are
+   * within this of the truth. Only its family is asked for (name[]): a whole scrape of 1,000 schemas'
+   * series cost the operator tens of ms of CPU each (a profile of a run found 44% of its samples in them).
    */
   static final Duration SCRAPE_EVERY = Duration.ofMillis(250);
   static final double MB = 1024 * 1024;
@@ -191,7 +196,10 @@ class OperatorMemoryBench {
         env.put("BENCH_JAR", jarOfVariant.toString()); // only a label for the fragment
       }
     }
-    Path kubeconfig = KubeApi.kubeConfigFile(tmp);
+    Path kubeconfig;
+    try (KubernetesClient admin = KubeApi.client()) {
+      kubeconfig = "cert".equals(AUTH) ? KubeApi.kubeConfigFile(tmp) : KubeApi.operatorKubeConfigFile(tmp, admin);
+    }
     String mongo = MongoBackend.MONGO_JAVA_SERVER.uri();
     int mongoPort = Integer.parseInt(mongo.substring(mongo.lastIndexOf(':') + 1));
     List<Map<Integer, List<Round>>> results = new ArrayList<>();
@@ -514,8 +522,10 @@ class OperatorMemoryBench {
     }
   }
 
+  /** The one family it needs (name[]): a whole scrape at 1,000 schemas costs the operator far more. */
   static double reconciles(int port) {
-    return Http.sum(Http.body(port, "/metrics"), "(?m)^operator_sdk_reconciliations_success_total(?:\\{[^}]*\\})? ([0-9.E+]+)");
+    return Http.sum(Http.body(port, "/metrics?name%5B%5D=operator_sdk_reconciliations_success_total"),
+        "(?m)^operator_sdk_reconciliations_success_total(?:\\{[^}]*\\})? ([0-9.E+]+)");
   }
 
   /** The API server's own count of write requests, by resource (with subresource), across all clients. */
@@ -691,6 +701,8 @@ class OperatorMemoryBench {
         + (RUNTIMES.equals(List.of("image")) ? "run as the image runs it (the jlinked runtime of scripts/image/jre.sh, "
             + "the operator's AppCDS archive from scripts/image/operator.classlist, the java line of "
             + "scripts/image/entrypoint.sh), " : RUNTIMES.equals(List.of("jdk")) ? "on the build's JDK without an archive, " : "")
+        + ("cert".equals(AUTH) ? "authenticated by the test API server's admin client certificate, "
+            : "authenticated as deploy/'s ServiceAccount with its RBAC (a token, as in a pod), ")
         + "N MongoSchemas existing before it starts "
         + "(10 namespaces, 3 indexes and a counter each, created as `kubectl apply` creates them, "
         + "with its last-applied annotation; the in-process MongoDB stand-in), " + ROUNDS

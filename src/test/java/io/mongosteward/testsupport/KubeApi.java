@@ -73,6 +73,43 @@ public final class KubeApi {
     }
   }
 
+  /**
+   * The operator's identity as deploy/ gives it in a cluster: deploy's namespace, ServiceAccount and
+   * RBAC (00- to 04-*.yaml) applied, and a kubeconfig that authenticates with a token of that
+   * ServiceAccount (TokenRequest, one hour), as a pod's mounted token does. The admin kubeconfig
+   * authenticates with a client certificate instead, whose TLS handshake signs with the client's RSA key:
+   * about 40 handshakes per operator start that a pod never pays.
+   */
+  public static Path operatorKubeConfigFile(Path dir, KubernetesClient admin) {
+    try {
+      try (java.util.stream.Stream<Path> files = Files.list(Path.of("deploy"))) {
+        for (Path f : files.filter(f -> f.getFileName().toString().matches("0[0-4]-.*\\.yaml")).sorted().toList()) {
+          try (InputStream in = Files.newInputStream(f)) {
+            for (io.fabric8.kubernetes.api.model.HasMetadata item : admin.load(in).items()) {
+              admin.resource(item).forceConflicts().serverSideApply();
+            }
+          }
+        }
+      }
+      String token = admin.serviceAccounts().inNamespace("mongo-steward").withName("mongo-steward-operator")
+          .tokenRequest(new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec()
+              .withExpirationSeconds(3600L).endSpec().build())
+          .getStatus().getToken();
+      Config c = admin.getConfiguration();
+      Path f = dir.resolve("operator-kubeconfig");
+      Files.writeString(f, String.join("\n", "apiVersion: v1", "kind: Config",
+          "clusters:", "- name: test", "  cluster:", "    server: " + c.getMasterUrl(),
+          c.getCaCertData() != null ? "    certificate-authority-data: " + c.getCaCertData()
+              : "    certificate-authority: " + c.getCaCertFile(),
+          "users:", "- name: operator", "  user:", "    token: " + token,
+          "contexts:", "- name: operator", "  context: {cluster: test, user: operator, namespace: mongo-steward}",
+          "current-context: operator", ""));
+      return f;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** A fresh namespace per test, so tests do not see each other's resources. */
   public static String newNamespace(KubernetesClient client, String prefix) {
     String name = prefix + "-" + NAMESPACES.incrementAndGet();
