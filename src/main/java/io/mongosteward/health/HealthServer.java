@@ -219,7 +219,7 @@ public final class HealthServer implements AutoCloseable {
             yield response(status(r.ready()), JSON, Json.write(source.details(r)) + "\n", head);
           }
           case "/metrics" -> {
-            // name[] as Prometheus client libraries take it: only those families are collected.
+            // name[] as Prometheus client libraries take it: only those families are written.
             List<String> names = uri.parameters().get("name[]");
             yield response(HttpResponseStatus.OK, PROMETHEUS_TEXT,
                 names == null ? registry.scrape() : registry.scrape(PROMETHEUS_TEXT, families(names)), head);
