@@ -6,6 +6,7 @@ import com.mongodb.client.MongoCursor;
 import com.mongodb.client.cursor.TimeoutMode;
 import io.mongosteward.plan.BsonOrder;
 import io.mongosteward.plan.FieldPath;
+import io.mongosteward.plan.IndexKeys;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -175,13 +176,14 @@ public final class DuplicateGroups implements AutoCloseable {
    * keeps the loser; the final pass or a re-run chooses again, so that a key never loses its last
    * document and a document that is no duplicate any more stays.
    *
-   * <p>The keys are compared here as the search grouped them (a find by _id is index-backed on every
-   * server, where an aggregation's {@code $match} is not on mongo-java-server): on the sorted scan the
-   * whole field values; otherwise each element of an array is a key, an empty array a key of its own,
-   * a missing field or undefined null, and a compound key is shared when every one of its fields
-   * shares a value (the search unwinds each field on its own). Where a path runs through an array of
-   * documents, which this comparison does not model, that field is taken as shared: there only the
-   * other fields and the survivor's presence are asked, as before.
+   * <p>The keys are compared here (a find by _id is index-backed on every server, where an
+   * aggregation's {@code $match} is not on mongo-java-server): on the sorted scan as it grouped them,
+   * the whole field values; otherwise as a unique index takes them ({@link IndexKeys}), which is
+   * stricter than the search where a compound key's fields run through one array of documents (the
+   * index pairs them per element, the search unwinds each alone): a document the index would accept
+   * beside its survivor stays. A document beyond that model (an empty array or a scalar in the middle of
+   * a path, parallel arrays) shares nothing, so it stays too, and a unique index build names it if it
+   * is a duplicate after all.
    */
   public Set<Object> stillDuplicates(List<Document> losersNow, List<Object> losers, List<Object> survivorOf) {
     Map<Object, Document> now = new HashMap<>();
@@ -216,33 +218,7 @@ public final class DuplicateGroups implements AutoCloseable {
       }
       return true;
     }
-    for (String k : keys) {
-      List<Object> ka = keysOf(a, k);
-      List<Object> kb = keysOf(b, k);
-      if (ka == null || kb == null) continue; // through an array of documents: not modelled, taken as shared
-      boolean shared = false;
-      for (Object x : ka) {
-        for (Object y : kb) shared |= x == EMPTY_ARRAY ? y == EMPTY_ARRAY : y != EMPTY_ARRAY && BsonOrder.same(x, y);
-      }
-      if (!shared) return false;
-    }
-    return true;
-  }
-
-  /** An empty array's key: equal only to itself. */
-  private static final Object EMPTY_ARRAY = new Object();
-
-  /** The keys one field gives a document, as the unique-index pipeline takes them; null through an array of documents. */
-  private static List<Object> keysOf(Document d, String path) {
-    FieldPath.Value v = FieldPath.get(d, path);
-    if (v instanceof FieldPath.ThroughArray) return null;
-    Object value = v instanceof FieldPath.Present p ? p.value() : null;
-    if (value instanceof org.bson.BsonUndefined) value = null;
-    if (!(value instanceof List<?> list)) return java.util.Collections.singletonList(value);
-    if (list.isEmpty()) return List.of(EMPTY_ARRAY);
-    List<Object> out = new ArrayList<>(list.size());
-    list.forEach(e -> out.add(e instanceof org.bson.BsonUndefined ? null : e));
-    return out;
+    return IndexKeys.share(IndexKeys.of(a, keys), IndexKeys.of(b, keys));
   }
 
   /** Reads the next cursor batch into the buffer; on any error, closes the cursor for the next call to reopen. */

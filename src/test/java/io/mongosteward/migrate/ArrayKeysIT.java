@@ -101,4 +101,29 @@ class ArrayKeysIT {
     assertThat(ids(p)).as("1 for [], 2 for null and missing").isEqualTo(Set.of(1, 2));
     assertThat(ids(db.getCollection("p_duplicates"))).isEqualTo(Set.of(3, 4));
   }
+
+  /**
+   * A compound key over the fields of one array of documents: a unique index takes both fields from
+   * the same element (https://www.mongodb.com/docs/manual/core/index-unique/, "Unique Constraint Across
+   * Separate Documents"), so 1's keys are (A,5) and (B,10), 2's (A,10), 3's (A,5): only 3 repeats a key
+   * of 1. The search unwinds each field alone and also files 2 with 1 under (A,10); before, the run
+   * removed 2 as well (into the archive), a document the unique index accepts.
+   */
+  @Test
+  void aCompoundKeyOverOneArrayOfDocumentsRemovesOnlyWhatShareAnElementsPair() {
+    MongoDatabase db = freshDatabase(BACKEND);
+    MongoCollection<Document> p = db.getCollection("p");
+    p.insertMany(List.of(
+        new Document("_id", 1).append("a", List.of(new Document("loc", "A").append("qty", 5),
+            new Document("loc", "B").append("qty", 10))),
+        new Document("_id", 2).append("a", List.of(new Document("loc", "A").append("qty", 10))),
+        new Document("_id", 3).append("a", List.of(new Document("loc", "A").append("qty", 5)))));
+
+    RunResult r = runner().run(db, job(deduplicate("p", KeepPolicy.Oldest, "_id", "a.loc", "a.qty")), Listener.NONE,
+        () -> false);
+
+    assertThat(r.outcome()).isEqualTo(RunResult.Outcome.SUCCEEDED);
+    assertThat(ids(p)).isEqualTo(Set.of(1, 2));
+    assertThat(ids(db.getCollection("p_duplicates"))).isEqualTo(Set.of(3));
+  }
 }

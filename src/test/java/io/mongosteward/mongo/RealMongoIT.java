@@ -87,6 +87,47 @@ class RealMongoIT {
         .containsExactly(List.of(3, 4), List.of(1, 2), List.of(6, 7));
   }
 
+  /**
+   * IndexKeys, the model the deduplication compares a document with its survivor by, against mongod's
+   * own unique index: the second document is refused (11000) exactly when the model says the two share
+   * a key (the compound example of https://www.mongodb.com/docs/manual/core/index-unique/ among them).
+   */
+  @Test
+  void indexKeysShareAKeyExactlyWhenAUniqueIndexRefusesTheSecondDocument() {
+    record Pair(List<String> paths, String first, String second) {}
+    List<String> locQty = List.of("a.loc", "a.qty");
+    List<Pair> pairs = List.of(
+        new Pair(locQty, "{a: [{loc: 'A', qty: 5}, {qty: 10}]}", "{a: [{loc: 'A'}, {qty: 5}]}"),
+        new Pair(locQty, "{a: [{loc: 'A', qty: 5}, {qty: 10}]}", "{a: [{loc: 'A', qty: 10}]}"),
+        new Pair(locQty, "{a: [{loc: 'A', qty: 5}, {loc: 'B', qty: 10}]}", "{a: [{loc: 'A', qty: 10}]}"),
+        new Pair(locQty, "{a: [{loc: 'A', qty: 5}, {loc: 'B', qty: 10}]}", "{a: [{loc: 'A', qty: 5}]}"),
+        new Pair(List.of("a.b"), "{a: [{c: 1}]}", "{}"),
+        new Pair(List.of("a.b"), "{a: [{b: 1}, {b: 2}]}", "{a: {b: 2}}"),
+        new Pair(List.of("t"), "{t: []}", "{t: null}"),
+        new Pair(List.of("t"), "{t: []}", "{t: []}"),
+        new Pair(List.of("t", "u"), "{t: [1, 2], u: 5}", "{t: 2, u: 5}"));
+    int n = 0;
+    for (Pair p : pairs) {
+      var c = db("index_keys").getCollection("c" + n++);
+      Document keys = new Document();
+      p.paths().forEach(k -> keys.append(k, 1));
+      c.createIndex(keys, new IndexOptions().unique(true));
+      Document first = Document.parse(p.first());
+      Document second = Document.parse(p.second());
+      boolean shared = io.mongosteward.plan.IndexKeys.share(io.mongosteward.plan.IndexKeys.of(first, p.paths()),
+          io.mongosteward.plan.IndexKeys.of(second, p.paths()));
+      c.insertOne(first);
+      boolean refused;
+      try {
+        c.insertOne(second);
+        refused = false;
+      } catch (com.mongodb.MongoWriteException e) {
+        refused = e.getCode() == 11000;
+      }
+      assertThat(refused).as("%s then %s, unique on %s", p.first(), p.second(), p.paths()).isEqualTo(shared);
+    }
+  }
+
   private static List<List<Object>> groups(com.mongodb.client.MongoCollection<Document> posts, int memoryMembers) {
     List<List<Object>> out = new ArrayList<>();
     try (DuplicateGroups g = new DuplicateGroups(new Retrier(RetryPolicy.DEFAULT, Redactor.none()), posts, List.of("k"), "at",
