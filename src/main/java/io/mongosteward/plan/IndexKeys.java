@@ -72,21 +72,24 @@ public final class IndexKeys {
   /** Whether two documents hold a key in common; false when either is beyond the model. */
   public static boolean share(Set<List<Object>> a, Set<List<Object>> b) {
     if (a == null || b == null) return false;
-    for (List<Object> x : a) {
-      for (List<Object> y : b) {
-        if (same(x, y)) return true;
-      }
+    // Sorted, so that two documents with large array keys cost n log n, not n times m.
+    Set<List<Object>> smaller = new java.util.TreeSet<>(IndexKeys::compareKeys);
+    smaller.addAll(a.size() <= b.size() ? a : b);
+    for (List<Object> key : a.size() <= b.size() ? b : a) {
+      if (smaller.contains(key)) return true;
     }
     return false;
   }
 
-  private static boolean same(List<Object> x, List<Object> y) {
+  private static int compareKeys(List<Object> x, List<Object> y) {
     for (int i = 0; i < x.size(); i++) {
       Object p = x.get(i);
       Object q = y.get(i);
-      if (p == EMPTY_ARRAY || q == EMPTY_ARRAY ? p != q : !BsonOrder.same(p, q)) return false;
+      int c = p == EMPTY_ARRAY || q == EMPTY_ARRAY ? Boolean.compare(q == EMPTY_ARRAY, p == EMPTY_ARRAY)
+          : BsonOrder.INSTANCE.compare(p, q);
+      if (c != 0) return c;
     }
-    return true;
+    return 0;
   }
 
   /** Walks each path from its node; expands the first array met in the middle of a path, per element. */

@@ -70,6 +70,17 @@ class IndexKeysTest {
   }
 
   @Test
+  void largeArrayKeysShareWhereOneElementDoes() {
+    List<String> t = List.of("t");
+    Document a = new Document("t", java.util.stream.IntStream.range(0, 20_000).boxed().toList());
+    Document b = new Document("t", java.util.stream.LongStream.range(20_000, 40_000).boxed().toList());
+    assertThat(IndexKeys.share(IndexKeys.of(a, t), IndexKeys.of(b, t))).isFalse();
+    Document c = new Document("t", java.util.stream.Stream.concat(java.util.stream.Stream.of((Object) 19_999.0),
+        java.util.stream.LongStream.range(20_000, 40_000).boxed()).toList());
+    assertThat(IndexKeys.share(IndexKeys.of(a, t), IndexKeys.of(c, t))).as("19999 and 19999.0 are one key").isTrue();
+  }
+
+  @Test
   void missingNullAndUndefinedAreAllNull() {
     List<String> k = List.of("k");
     Set<List<Object>> missing = IndexKeys.of(d("{}"), k);
