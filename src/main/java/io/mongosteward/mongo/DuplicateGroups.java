@@ -214,7 +214,13 @@ public final class DuplicateGroups implements AutoCloseable {
   private boolean shareAKey(Document a, Document b) {
     if (mode == Mode.SCAN) {
       for (String k : keys) {
-        if (!BsonOrder.same(FieldPath.orNull(a, k), FieldPath.orNull(b, k))) return false;
+        Object x = FieldPath.orNull(a, k);
+        Object y = FieldPath.orNull(b, k);
+        // As IndexKeys: undefined is no null, and values it cannot compare share nothing.
+        if (IndexKeys.beyondModel(x) || IndexKeys.beyondModel(y)
+            || x instanceof org.bson.BsonUndefined != y instanceof org.bson.BsonUndefined || !BsonOrder.same(x, y)) {
+          return false;
+        }
       }
       return true;
     }

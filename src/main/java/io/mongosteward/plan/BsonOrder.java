@@ -111,7 +111,13 @@ public final class BsonOrder implements Comparator<Object> {
   }
 
   private static BigDecimal decimal(Object n) {
-    if (n instanceof Decimal128 d) return d.bigDecimalValue();
+    if (n instanceof Decimal128 d) {
+      try {
+        return d.bigDecimalValue();
+      } catch (ArithmeticException negativeZero) {
+        return BigDecimal.ZERO; // -0 (with any exponent) is 0 to MongoDB; bigDecimalValue() refuses it
+      }
+    }
     if (n instanceof Double || n instanceof Float) return new BigDecimal(((Number) n).doubleValue());
     if (n instanceof BigDecimal d) return d;
     return new BigDecimal(n.toString());

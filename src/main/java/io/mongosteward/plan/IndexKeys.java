@@ -10,24 +10,28 @@ import java.util.Set;
 /**
  * The keys an index on some field paths holds for one document, as mongod makes them
  * (https://www.mongodb.com/docs/manual/core/indexes/index-types/index-multikey/ and
- * https://www.mongodb.com/docs/manual/core/index-unique/): a missing field (or undefined) is null;
- * each element of an array at the end of a path is a key of its own, and an empty array there is
- * the key {@link #EMPTY_ARRAY}; a path through an array of documents gives one value per element,
+ * https://www.mongodb.com/docs/manual/core/index-unique/): a missing field is null; each element of
+ * an array at the end of a path is a key of its own, and an empty array there is the key
+ * {@link #UNDEFINED}, as is undefined itself (mongod's key encoding gives undefined a type of its
+ * own, apart from null, and stores {@code []} as undefined: SERVER-5481); a path through an array of
+ * documents gives one value per element,
  * null for an element without the field; and the fields of a compound key that run through the same
  * array are taken from the same element, not paired across elements (the documentation's
  * {@code {a: [{loc: "A", qty: 5}, {qty: 10}]}} holds the keys {@code ("A", 5)} and {@code (null, 10)}).
  *
  * <p>Where this model is not sure of mongod's answer it says so with null instead of a guess: an
  * empty array or a value other than a document in the middle of a path, a numeric path component
- * through an array, an array within an array in the middle of a path, and parallel arrays (which
- * mongod refuses to index at all).
+ * through an array, an array within an array in the middle of a path, parallel arrays (which mongod
+ * refuses to index at all), paths that overlap or none, and key values holding undefined or
+ * JavaScript code inside them (which {@link BsonOrder} does not tell apart from null, or compares
+ * only by their text).
  */
 public final class IndexKeys {
-  /** The key of an empty array at the end of a path (mongod stores undefined): equal only to itself. */
-  public static final Object EMPTY_ARRAY = new Object() {
+  /** The key of undefined and of an empty array at the end of a path: equal only to itself. */
+  public static final Object UNDEFINED = new Object() {
     @Override
     public String toString() {
-      return "[]";
+      return "undefined";
     }
   };
 
@@ -35,6 +39,12 @@ public final class IndexKeys {
 
   /** Every key the document holds, each a list with one value per path; null where the model is unsure. */
   public static Set<List<Object>> of(Map<String, ?> document, List<String> paths) {
+    if (paths.isEmpty()) return null;
+    for (int i = 0; i < paths.size(); i++) {
+      for (int j = i + 1; j < paths.size(); j++) {
+        if (FieldPath.overlap(paths.get(i), paths.get(j))) return null; // "a" and "a.b": not modelled
+      }
+    }
     Object[] nodes = new Object[paths.size()];
     int[] at = new int[paths.size()];
     String[][] parts = new String[paths.size()][];
@@ -85,7 +95,7 @@ public final class IndexKeys {
     for (int i = 0; i < x.size(); i++) {
       Object p = x.get(i);
       Object q = y.get(i);
-      int c = p == EMPTY_ARRAY || q == EMPTY_ARRAY ? Boolean.compare(q == EMPTY_ARRAY, p == EMPTY_ARRAY)
+      int c = p == UNDEFINED || q == UNDEFINED ? Boolean.compare(q == UNDEFINED, p == UNDEFINED)
           : BsonOrder.INSTANCE.compare(p, q);
       if (c != 0) return c;
     }
@@ -127,15 +137,36 @@ public final class IndexKeys {
       if (node instanceof List<?> list) {
         if (++arrays > 1) return null; // parallel arrays: mongod refuses to index the document
         List<Object> elements = new ArrayList<>();
-        list.forEach(e -> elements.add(e instanceof org.bson.BsonUndefined ? null : e));
-        values.add(list.isEmpty() ? List.of(EMPTY_ARRAY) : elements);
+        for (Object e : list) {
+          if (beyondModel(e)) return null;
+          elements.add(e instanceof org.bson.BsonUndefined ? UNDEFINED : e);
+        }
+        values.add(list.isEmpty() ? List.of(UNDEFINED) : elements);
       } else {
-        values.add(java.util.Collections.singletonList(node instanceof org.bson.BsonUndefined ? null : node));
+        if (beyondModel(node)) return null;
+        values.add(java.util.Collections.singletonList(node instanceof org.bson.BsonUndefined ? UNDEFINED : node));
       }
     }
     Set<List<Object>> out = new LinkedHashSet<>();
     product(values, 0, new Object[values.size()], out);
     return out;
+  }
+
+  /**
+   * A key value this model does not compare as mongod does: JavaScript code (compared here by its
+   * text alone, without its scope or its type), or undefined inside a document or an array (taken
+   * here as null). Undefined as the whole value is fine: it becomes {@link #UNDEFINED}.
+   */
+  public static boolean beyondModel(Object value) {
+    return value instanceof org.bson.types.Code || nestedUndefinedOrCode(value);
+  }
+
+  private static boolean nestedUndefinedOrCode(Object value) {
+    Iterable<?> inside = value instanceof Map<?, ?> m ? m.values() : value instanceof List<?> l ? l : List.of();
+    for (Object v : inside) {
+      if (v instanceof org.bson.BsonUndefined || v instanceof org.bson.types.Code || nestedUndefinedOrCode(v)) return true;
+    }
+    return false;
   }
 
   /** Follows the path from node until it ends, is missing (null), or meets an array with path left. */

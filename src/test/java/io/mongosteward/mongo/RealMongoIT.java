@@ -105,7 +105,9 @@ class RealMongoIT {
         new Pair(List.of("a.b"), "{a: [{b: 1}, {b: 2}]}", "{a: {b: 2}}"),
         new Pair(List.of("t"), "{t: []}", "{t: null}"),
         new Pair(List.of("t"), "{t: []}", "{t: []}"),
-        new Pair(List.of("t", "u"), "{t: [1, 2], u: 5}", "{t: 2, u: 5}"));
+        new Pair(List.of("t", "u"), "{t: [1, 2], u: 5}", "{t: 2, u: 5}"),
+        new Pair(List.of("t"), "{t: {$undefined: true}}", "{}"),
+        new Pair(List.of("t"), "{t: []}", "{t: {$undefined: true}}"));
     int n = 0;
     for (Pair p : pairs) {
       var c = db("index_keys").getCollection("c" + n++);

@@ -60,7 +60,7 @@ class IndexKeysTest {
   void anArrayAtTheEndGivesEachElementAndAnEmptyArrayAKeyOfItsOwn() {
     List<String> t = List.of("t");
     assertThat(IndexKeys.of(d("{t: ['a', 'c']}"), t)).containsExactlyInAnyOrder(key("a"), key("c"));
-    assertThat(IndexKeys.of(d("{t: []}"), t)).containsExactly(key(IndexKeys.EMPTY_ARRAY));
+    assertThat(IndexKeys.of(d("{t: []}"), t)).containsExactly(key(IndexKeys.UNDEFINED));
     assertThat(IndexKeys.share(IndexKeys.of(d("{t: []}"), t), IndexKeys.of(d("{t: []}"), t))).isTrue();
     assertThat(IndexKeys.share(IndexKeys.of(d("{t: []}"), t), IndexKeys.of(d("{t: null}"), t))).isFalse();
     assertThat(IndexKeys.share(IndexKeys.of(d("{t: []}"), t), IndexKeys.of(d("{}"), t))).isFalse();
@@ -80,14 +80,33 @@ class IndexKeysTest {
     assertThat(IndexKeys.share(IndexKeys.of(a, t), IndexKeys.of(c, t))).as("19999 and 19999.0 are one key").isTrue();
   }
 
+  /**
+   * mongod's key encoding gives undefined a type of its own, apart from null, and stores an empty
+   * array as undefined (SERVER-5481; key_string.cpp in mongodb/mongo).
+   */
   @Test
-  void missingNullAndUndefinedAreAllNull() {
+  void missingAndNullAreNullWhileUndefinedAndAnEmptyArrayAreUndefined() {
     List<String> k = List.of("k");
     Set<List<Object>> missing = IndexKeys.of(d("{}"), k);
+    Set<List<Object>> undefined = IndexKeys.of(new Document("k", new BsonUndefined()), k);
     assertThat(missing).containsExactly(key((Object) null));
     assertThat(IndexKeys.share(missing, IndexKeys.of(d("{k: null}"), k))).isTrue();
-    assertThat(IndexKeys.share(missing, IndexKeys.of(new Document("k", new BsonUndefined()), k))).isTrue();
+    assertThat(IndexKeys.share(missing, undefined)).isFalse();
+    assertThat(IndexKeys.share(IndexKeys.of(d("{k: null}"), k), undefined)).isFalse();
+    assertThat(IndexKeys.share(undefined, IndexKeys.of(d("{k: []}"), k))).isTrue();
+    Set<List<Object>> undefinedAnd7 = IndexKeys.of(new Document("k", Arrays.asList(new BsonUndefined(), 7)), k);
+    assertThat(IndexKeys.share(undefinedAnd7, missing)).isFalse();
+    assertThat(IndexKeys.share(undefinedAnd7, IndexKeys.of(d("{k: 7}"), k))).isTrue();
     assertThat(IndexKeys.share(missing, IndexKeys.of(d("{k: 0}"), k))).isFalse();
+  }
+
+  @Test
+  void negativeZeroIsZero() {
+    List<String> k = List.of("k");
+    assertThat(IndexKeys.share(IndexKeys.of(new Document("k", org.bson.types.Decimal128.parse("-0")), k),
+        IndexKeys.of(d("{k: 0}"), k))).isTrue();
+    assertThat(IndexKeys.share(IndexKeys.of(new Document("k", org.bson.types.Decimal128.parse("-0E+5")), k),
+        IndexKeys.of(d("{k: 1}"), k))).isFalse();
   }
 
   /** Null where mongod's answer is not modelled: the caller keeps such documents rather than guess. */
@@ -99,6 +118,14 @@ class IndexKeysTest {
     assertThat(IndexKeys.of(d("{a: [1], b: [2]}"), List.of("a", "b"))).as("parallel arrays").isNull();
     assertThat(IndexKeys.of(d("{a: [{x: [1], y: [2]}]}"), List.of("a.x", "a.y"))).as("parallel in an element").isNull();
     assertThat(IndexKeys.share(null, IndexKeys.of(d("{}"), List.of("k")))).isFalse();
+    assertThat(IndexKeys.of(d("{a: [{b: 1}]}"), List.of("a", "a.b"))).as("overlapping paths").isNull();
+    assertThat(IndexKeys.of(d("{a: 1}"), List.of())).as("no path").isNull();
+    assertThat(IndexKeys.of(new Document("k", new org.bson.types.CodeWithScope("f()", new Document("a", 1))),
+        List.of("k"))).as("code, compared here by its text alone").isNull();
+    assertThat(IndexKeys.of(new Document("k", new Document("x", new BsonUndefined())), List.of("k")))
+        .as("undefined inside a value").isNull();
+    assertThat(IndexKeys.of(new Document("k", List.of(List.of(new BsonUndefined()))), List.of("k")))
+        .as("undefined inside an array element").isNull();
     assertThat(IndexKeys.of(d("{a: [{x: [1], y: 2}]}"), List.of("a.x", "a.y")))
         .as("one array past the shared part is no parallel array").containsExactly(key(1, 2));
   }
