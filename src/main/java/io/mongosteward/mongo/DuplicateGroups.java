@@ -203,15 +203,17 @@ public final class DuplicateGroups implements AutoCloseable {
       });
     }
     Set<Object> out = new LinkedHashSet<>();
+    // A survivor's keys are made once for all its losers in the batch (up to batchSize of them).
+    Map<Document, Set<List<Object>>> survivorKeys = new java.util.IdentityHashMap<>();
     for (int i = 0; i < losers.size(); i++) {
       Document loser = now.get(losers.get(i));
       Document survivor = survivorsNow.get(survivorOf.get(i));
-      if (loser != null && survivor != null && shareAKey(loser, survivor)) out.add(losers.get(i));
+      if (loser != null && survivor != null && shareAKey(loser, survivor, survivorKeys)) out.add(losers.get(i));
     }
     return out;
   }
 
-  private boolean shareAKey(Document a, Document b) {
+  private boolean shareAKey(Document a, Document b, Map<Document, Set<List<Object>>> keysOfB) {
     if (mode == Mode.SCAN) {
       for (String k : keys) {
         Object x = FieldPath.orNull(a, k);
@@ -224,7 +226,7 @@ public final class DuplicateGroups implements AutoCloseable {
       }
       return true;
     }
-    return IndexKeys.share(IndexKeys.of(a, keys), IndexKeys.of(b, keys));
+    return IndexKeys.share(IndexKeys.of(a, keys), keysOfB.computeIfAbsent(b, d -> IndexKeys.of(d, keys)));
   }
 
   /** Reads the next cursor batch into the buffer; on any error, closes the cursor for the next call to reopen. */
