@@ -96,7 +96,7 @@ run classpath "$LOGS/classpath.log" $MVN -q dependency:build-classpath -Dmdep.in
 java_bench() {
   # shellcheck disable=SC2086
   # No failIfNoSpecifiedTests=false: a benchmark renamed or gone fails here instead of running nothing.
-  run "$1" "$LOGS/$1.log" $MVN failsafe:integration-test failsafe:verify -Dit.test="$1" \
+  run "$1" "$LOGS/$1.log" $MVN failsafe:integration-test failsafe:verify -Dit.test="$1" -Dit.forks=1 \
     -Dbench.out="$OUT" -Dbench.rounds="$ROUNDS" "${EXTRA[@]}"
 }
 

@@ -2,7 +2,6 @@ package io.mongosteward.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,8 +10,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mongosteward.testsupport.KubeApi;
 import io.mongosteward.testsupport.MongoBackend;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -28,18 +25,8 @@ class DeployManifestsIT {
   @Test
   void manifestsApplyAndTheirRbacLetsTheOperatorWork() throws Exception {
     try (KubernetesClient admin = KubeApi.client()) {
-      List<Path> files;
-      try (var list = Files.list(Path.of("deploy"))) {
-        files = list.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-      }
+      List<Path> files = KubeApi.applyDeploy(admin, ".*\\.yaml");
       assertThat(files).hasSizeGreaterThanOrEqualTo(5);
-      for (Path f : files) {
-        try (InputStream in = Files.newInputStream(f)) {
-          for (HasMetadata item : admin.load(in).items()) {
-            admin.resource(item).forceConflicts().serverSideApply();
-          }
-        }
-      }
       assertThat(admin.apps().deployments().inNamespace("mongo-steward").withName("mongo-steward-operator").get()
           .getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("mongo-steward-operator");
 

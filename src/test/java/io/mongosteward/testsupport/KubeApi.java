@@ -47,7 +47,7 @@ public final class KubeApi {
           .withStartupTimeout(120_000)
           .withApiServerFlag("--advertise-address", "127.0.0.1")
           .build());
-      server.start();
+      startLocked(server);
       Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
       kubeConfigYaml = server.getKubeConfigYaml();
       try (KubernetesClient client = client()) {
@@ -55,6 +55,22 @@ public final class KubeApi {
       }
     }
     return kubeConfigYaml;
+  }
+
+  /**
+   * Starts the server holding a file lock beside the binaries: failsafe runs the ITs in two JVMs,
+   * and kube-api-test writes its shared certificates on the first start with only an in-process lock,
+   * so two first starts at once could leave a key from one and a certificate from the other.
+   */
+  private static void startLocked(KubeAPIServer server) {
+    Path lock = binDir().getParent().resolve(".mongo-steward-start.lock");
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lock,
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+         java.nio.channels.FileLock held = ch.lock()) {
+      server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A new client on the test API server; close it. */
@@ -82,15 +98,7 @@ public final class KubeApi {
    */
   public static Path operatorKubeConfigFile(Path dir, KubernetesClient admin) {
     try {
-      try (java.util.stream.Stream<Path> files = Files.list(Path.of("deploy"))) {
-        for (Path f : files.filter(f -> f.getFileName().toString().matches("0[0-4]-.*\\.yaml")).sorted().toList()) {
-          try (InputStream in = Files.newInputStream(f)) {
-            for (io.fabric8.kubernetes.api.model.HasMetadata item : admin.load(in).items()) {
-              admin.resource(item).forceConflicts().serverSideApply();
-            }
-          }
-        }
-      }
+      applyDeploy(admin, "0[0-4]-.*\\.yaml");
       String token = admin.serviceAccounts().inNamespace("mongo-steward").withName("mongo-steward-operator")
           .tokenRequest(new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec()
               .withExpirationSeconds(3600L).endSpec().build())
@@ -108,6 +116,25 @@ public final class KubeApi {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Server-side applies deploy/'s files whose names match {@code nameRegex}, in name order, as
+   * {@code kubectl apply --server-side --force-conflicts -f deploy/} would; returns the files applied.
+   */
+  public static java.util.List<Path> applyDeploy(KubernetesClient admin, String nameRegex) throws IOException {
+    java.util.List<Path> applied;
+    try (java.util.stream.Stream<Path> files = Files.list(Path.of("deploy"))) {
+      applied = files.filter(f -> f.getFileName().toString().matches(nameRegex)).sorted().toList();
+    }
+    for (Path f : applied) {
+      try (InputStream in = Files.newInputStream(f)) {
+        for (io.fabric8.kubernetes.api.model.HasMetadata item : admin.load(in).items()) {
+          admin.resource(item).forceConflicts().serverSideApply();
+        }
+      }
+    }
+    return applied;
   }
 
   /** A fresh namespace per test, so tests do not see each other's resources. */
