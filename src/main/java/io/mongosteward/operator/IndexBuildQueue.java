@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * status does not flap between IndexBuilding and the refusal at each resync. The
  * same build (schema, collection, index definitions) is never queued twice; a changed definition
  * is another build. An index a running build of the schema already builds is not built again
- * beside it. A queued build that the schema's latest pass no longer asked for (its index edited
+ * beside it, nor again by a pass that read the server before the build that created it ended. A queued build that the schema's latest pass no longer asked for (its index edited
  * away, renamed, redefined, or the schema paused) is dropped when that pass ends ({@link
  * #passEnded}): it would load every member for an index nobody declares. A running build goes on
  * (mongod 4.4+ could abort it with dropIndexes; not done). All bookkeeping is under this object's
@@ -116,6 +116,13 @@ final class IndexBuildQueue implements AutoCloseable {
   private final Map<IndexKey, Refusal> refused = new HashMap<>();
   /** What ended builds created, per schema uid, for its Events and counts. */
   private final Map<String, List<Outcome>> created = new HashMap<>();
+  /** Builds ended so far: a pass notes it when it begins, before it reads the server. */
+  private long ended;
+  /**
+   * The indexes ended builds created, with the count of builds ended then: a pass that began before
+   * reads a server that may not list them yet. Kept until a pass of the schema that began after ends.
+   */
+  private final Map<IndexKey, Long> builtAt = new HashMap<>();
   /**
    * Per deployment: running count and queue. Not per client: teams that log in as different users,
    * or with other options, have clients of their own on one cluster, and its load is the same.
@@ -171,8 +178,13 @@ final class IndexBuildQueue implements AutoCloseable {
     private final String deployment;
     /** Under the queue's lock. */
     private final Set<Key> asked = new HashSet<>();
+    /** Builds ended when the pass began, before it read the server. */
+    private final long began;
 
     private Pass(String schemaUid, String schema, Long generation, MongoClient client) {
+      synchronized (IndexBuildQueue.this) {
+        this.began = ended;
+      }
       this.schemaUid = schemaUid;
       this.schema = schema;
       this.generation = generation;
@@ -198,6 +210,8 @@ final class IndexBuildQueue implements AutoCloseable {
    * wants them. Not called for a pass that failed midway: what it did not reach is not stale.
    */
   synchronized void passEnded(Pass pass) {
+    // Passes of one schema run one at a time: no pass that began before this one is still reading.
+    builtAt.entrySet().removeIf(e -> e.getKey().schemaUid().equals(pass.schemaUid) && e.getValue() <= pass.began);
     for (Queue<Build> q : waiting.values()) {
       q.removeIf(b -> {
         boolean stale = b.key.schemaUid().equals(pass.schemaUid) && !pass.asked.contains(b.key);
@@ -247,6 +261,13 @@ final class IndexBuildQueue implements AutoCloseable {
         if (runs != null) {
           // The server lists an index only once built: the pass plans it again while it builds.
           alongside.put(c, runs);
+          continue;
+        }
+        Long built = builtAt.get(k);
+        if (built != null && built > pass.began) {
+          // Built after this pass read the server, which then did not list it: the build's end
+          // already asked for the next pass, which will.
+          out.add(building(c, "built just now; the next pass reads it on the server"));
           continue;
         }
         toBuild.add(c);
@@ -366,6 +387,7 @@ final class IndexBuildQueue implements AutoCloseable {
         return;
       }
       Instant now = clock.instant();
+      ended++;
       for (Outcome o : result) {
         if (!(o.action() instanceof Action.CreateIndex c)) {
           continue;
@@ -373,6 +395,7 @@ final class IndexBuildQueue implements AutoCloseable {
         IndexKey k = indexKey(b.key.schemaUid(), c);
         refused.remove(k);
         if (o.applied()) {
+          builtAt.put(k, ended);
           List<Outcome> mine = created.computeIfAbsent(b.key.schemaUid(), x -> new ArrayList<>());
           // Told once: a pass that read the server just before an earlier build ended asks for it again.
           if (mine.stream().noneMatch(m -> m.action() instanceof Action.CreateIndex d && indexKey(b.key.schemaUid(), d).equals(k))) {
@@ -446,6 +469,7 @@ final class IndexBuildQueue implements AutoCloseable {
     builds.values().removeIf(b -> b.key.schemaUid().equals(schemaUid));
     told.keySet().removeIf(k -> k.schemaUid().equals(schemaUid));
     refused.keySet().removeIf(k -> k.schemaUid().equals(schemaUid));
+    builtAt.keySet().removeIf(k -> k.schemaUid().equals(schemaUid));
     created.remove(schemaUid);
   }
 

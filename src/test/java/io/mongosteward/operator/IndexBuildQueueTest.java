@@ -342,4 +342,38 @@ class IndexBuildQueueTest {
     assertThat(queue.takeCreated("uid-a")).extracting(o -> o.action().collection() + "." + o.action().name())
         .containsExactly("posts.p_1", "users.u_1");
   }
+
+  /**
+   * A pass reads the server, then hands its plan over: when a build of the same index ends between
+   * the two, the pass's reading predates the index, and sending it again would be a second
+   * createIndexes for an index that exists (seen in IndexBuildQueueIT under load: h_1 sent twice).
+   */
+  @Test
+  void aPassThatReadTheServerBeforeABuildEndedDoesNotBuildItsIndexAgain() {
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    CountDownLatch gate = new CountDownLatch(1);
+    var ok = recording(batches, gate);
+    IndexBuildQueue.Pass first = queue.forSchema("uid-a", "ns/a", 1L, one);
+    first.submit("c", List.of(create("c", "h_1")), ok, () -> null);
+    queue.passEnded(first);
+    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
+
+    // The next pass begins (and lists the indexes: h_1 not there yet) while the build runs...
+    IndexBuildQueue.Pass second = queue.forSchema("uid-a", "ns/a", 1L, one);
+    gate.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/a"));
+    // ...and hands h_1 over after the build ended.
+    List<Outcome> got = second.submit("c", List.of(create("c", "h_1")), ok, () -> null);
+    queue.passEnded(second);
+    assertThat(results(got)).containsExactly(ActionType.Building);
+    assertThat(got.get(0).message()).contains("built");
+
+    // A pass that begins after the build ended reads the index on the server; one that still asks
+    // for it (dropped by hand meanwhile) builds it again.
+    IndexBuildQueue.Pass third = queue.forSchema("uid-a", "ns/a", 1L, one);
+    third.submit("c", List.of(create("c", "h_1")), ok, () -> null);
+    queue.passEnded(third);
+    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
+    assertThat(batches).containsExactly(List.of("h_1"), List.of("h_1"));
+  }
 }
