@@ -22,9 +22,13 @@ public final class KubeHttpClients extends JdkHttpClientFactory {
   static final int IDLE_SECONDS = 5;
   private static final ExecutorService SHARED = executor();
 
-  /** A client builder whose HTTP client and tasks run on the shared executor. */
+  /**
+   * A client builder whose HTTP client and tasks run on the shared executor, and whose objects share
+   * their short strings ({@link SharedStrings}).
+   */
   public static KubernetesClientBuilder clientBuilder() {
-    return new KubernetesClientBuilder().withHttpClientFactory(new KubeHttpClients()).withTaskExecutor(SHARED);
+    return new KubernetesClientBuilder().withHttpClientFactory(new KubeHttpClients()).withTaskExecutor(SHARED)
+        .withKubernetesSerialization(SharedStrings.serialization());
   }
 
   @Override

@@ -185,7 +185,9 @@ public final class MetadataStore {
         }
       }
     }
-    return new ManagedRecord(s, new Owner(ns, name, owner.get("uid") instanceof String uid ? uid : null), unkept,
-        hidden);
+    // Interned: the operator keeps each schema's records between passes, and a schema's records
+    // repeat its owner (and schemas of one shape repeat their ids), each decoded as a new string.
+    return new ManagedRecord(s.intern(), new Owner(ns.intern(), name.intern(),
+        owner.get("uid") instanceof String uid ? uid.intern() : null), unkept, hidden);
   }
 }
