@@ -185,9 +185,14 @@ public final class MetadataStore {
         }
       }
     }
-    // Interned: the operator keeps each schema's records between passes, and a schema's records
+    // Shared: the operator keeps each schema's records between passes, and a schema's records
     // repeat its owner (and schemas of one shape repeat their ids), each decoded as a new string.
-    return new ManagedRecord(s.intern(), new Owner(ns.intern(), name.intern(),
-        owner.get("uid") instanceof String uid ? uid.intern() : null), unkept, hidden);
+    return new ManagedRecord(shared(s), new Owner(shared(ns), shared(name),
+        owner.get("uid") instanceof String uid ? shared(uid) : null), unkept, hidden);
+  }
+
+  /** Short strings interned; long ones (the user's to make) kept as read, off the JVM's string table. */
+  private static String shared(String s) {
+    return s.length() <= 64 ? s.intern() : s;
   }
 }

@@ -51,4 +51,42 @@ class SharedStringsTest {
       assertThat(b.getMetadata().getNamespace()).isSameAs(a.getMetadata().getNamespace());
     }
   }
+
+  @Test
+  void aSecretsDataStaysOffTheStringTable() {
+    String json = "{\"apiVersion\": \"v1\", \"kind\": \"Secret\", \"metadata\": {\"namespace\": \"tenant-a\"},"
+        + " \"data\": {\"uri\": \"bW9uZ29kYjovL2FwcDpzM2NyZXRAZGI=\"}, \"stringData\": {\"password\": \"s3cret\"}}";
+    var a = SERIALIZATION.unmarshal(new String(json), io.fabric8.kubernetes.api.model.Secret.class);
+    var b = SERIALIZATION.unmarshal(new String(json), io.fabric8.kubernetes.api.model.Secret.class);
+    assertThat(b.getMetadata().getNamespace()).isSameAs(a.getMetadata().getNamespace());
+    assertThat(b.getData().get("uri")).isEqualTo(a.getData().get("uri")).isNotSameAs(a.getData().get("uri"));
+    assertThat(b.getStringData().get("password")).isEqualTo("s3cret").isNotSameAs(a.getStringData().get("password"));
+  }
+
+  /**
+   * The operator's threads have 256 KB stacks (deploy/'s -Xss256k). Jackson reads untyped values
+   * without recursion only while the String deserializer is a standard one: a filter nested 900
+   * levels deep (Jackson's limit is 1,000) overflowed such a stack when SharedStrings was not marked so.
+   */
+  @Test
+  void aDeeplyNestedPartialFilterIsReadOnASmallStack() throws Exception {
+    int depth = 900;
+    String filter = "{\"a\": ".repeat(depth) + "1" + "}".repeat(depth);
+    String json = "{\"apiVersion\": \"mongosteward.io/v1alpha1\", \"kind\": \"MongoSchema\", \"spec\": {\"database\": \"app\","
+        + " \"collections\": [{\"name\": \"c\", \"indexes\": [{\"name\": \"i\", \"keys\": [{\"field\": \"f\"}],"
+        + " \"partialFilterExpression\": " + filter + "}]}]}}";
+    java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.concurrent.atomic.AtomicReference<MongoSchema> read = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread t = new Thread(null, () -> {
+      try {
+        read.set(SERIALIZATION.unmarshal(json, MongoSchema.class));
+      } catch (Throwable e) {
+        failed.set(e);
+      }
+    }, "small-stack", 256 * 1024);
+    t.start();
+    t.join();
+    assertThat(failed.get()).as("reading on a 256 KB stack").isNull();
+    assertThat(read.get().getSpec().getCollections().get(0).getIndexes().get(0).getPartialFilterExpression()).containsKey("a");
+  }
 }
