@@ -34,21 +34,19 @@ final class OperatorState implements AutoCloseable {
    * reach, or RBAC refusing the Lease).
    */
   void electing(String leaseName, String namespace) {
-    readiness = new Readiness(false, "electing", "no replica holds the Lease " + leaseName + " yet: if this lasts, "
-        + "check that the API server answers and that the operator may get, create and patch leases in " + namespace);
+    set(new Readiness(false, "electing", "no replica holds the Lease " + leaseName + " yet: if this lasts, "
+        + "check that the API server answers and that the operator may get, create and patch leases in " + namespace));
   }
 
   /** Another replica holds the Lease: this one is healthy, and ready to take over. */
   void standby(String leaseName, String leader) {
-    if (!"stopping".equals(readiness.status())) {
-      readiness = new Readiness(true, "standby", leader + " holds the Lease " + leaseName + "; this replica waits");
-    }
+    set(new Readiness(true, "standby", leader + " holds the Lease " + leaseName + "; this replica waits"));
   }
 
   /** Starts the framework off the caller's thread, then checks its informers every {@code period}. */
   void start(Operator operator, java.time.Duration period) {
-    readiness = new Readiness(false, "starting", "loading MongoSchemas and MongoMigrations from the API server (are "
-        + "the CRDs installed, and may the operator list and watch mongoschemas and mongomigrations?)");
+    set(new Readiness(false, "starting", "loading MongoSchemas and MongoMigrations from the API server (are "
+        + "the CRDs installed, and may the operator list and watch mongoschemas and mongomigrations?)"));
     Thread starter = new Thread(() -> {
       try {
         operator.start();
@@ -86,20 +84,31 @@ final class OperatorState implements AutoCloseable {
     try {
       var info = operator.getRuntimeInfo();
       if (!info.isStarted()) {
-        readiness = new Readiness(false, "starting", "the operator has not started yet");
+        set(new Readiness(false, "starting", "the operator has not started yet"));
       } else if (!info.allEventSourcesAreHealthy()) {
-        readiness = new Readiness(false, "degraded", "an informer is not healthy (are the CRDs installed, and may the "
-            + "operator list and watch mongoschemas and mongomigrations?): " + info.unhealthyEventSources().keySet());
+        set(new Readiness(false, "degraded", "an informer is not healthy (are the CRDs installed, and may the "
+            + "operator list and watch mongoschemas and mongomigrations?): " + info.unhealthyEventSources().keySet()));
       } else {
-        readiness = new Readiness(true, "up", "informers are healthy");
+        set(new Readiness(true, "up", "informers are healthy"));
       }
     } catch (RuntimeException e) {
-      readiness = new Readiness(false, "degraded", "cannot read the operator's state: " + e.getClass().getSimpleName());
+      set(new Readiness(false, "degraded", "cannot read the operator's state: " + e.getClass().getSimpleName()));
     }
   }
 
-  void stopping() {
+  synchronized void stopping() {
     readiness = new Readiness(false, "stopping", "the operator is stopping");
+  }
+
+  /**
+   * Any answer but "stopping", which is final: the background check, a late election callback or a
+   * check that read the framework just before the stop would otherwise take it back (to "starting",
+   * or for a moment "up") while the replica no longer reconciles.
+   */
+  private synchronized void set(Readiness r) {
+    if (!"stopping".equals(readiness.status())) {
+      readiness = r;
+    }
   }
 
   @Override
