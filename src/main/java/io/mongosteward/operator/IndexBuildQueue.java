@@ -43,10 +43,11 @@ import org.slf4j.LoggerFactory;
  * status does not flap between IndexBuilding and the refusal at each resync. The
  * same build (schema, collection, index definitions) is never queued twice; a changed definition
  * is another build. An index a running build of the schema already builds is not built again
- * beside it, nor again by a pass that read the server before the build that created it ended. A queued build that the schema's latest pass no longer asked for (its index edited
- * away, renamed, redefined, or the schema paused) is dropped when that pass ends ({@link
- * #passEnded}): it would load every member for an index nobody declares. A running build goes on
- * (mongod 4.4+ could abort it with dropIndexes; not done). All bookkeeping is under this object's
+ * beside it, nor again by a pass that read the server before the build that created it ended. A
+ * queued build that the schema's latest pass no longer asked for (its index edited away, renamed,
+ * redefined, or the schema paused) is dropped when that pass ends ({@link #passEnded}): it would
+ * load every member for an index nobody declares. A running build goes on (mongod 4.4+ could abort
+ * it with dropIndexes; not done). All bookkeeping is under this object's
  * lock; no I/O is.
  */
 final class IndexBuildQueue implements AutoCloseable {
