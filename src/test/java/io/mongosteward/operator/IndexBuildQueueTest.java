@@ -256,14 +256,19 @@ class IndexBuildQueueTest {
     };
   }
 
+  /** A whole pass of schema ns/a (generation 1) that hands {@code index} of collection c over. */
+  void onePass(String index, Function<List<Action.CreateIndex>, List<Outcome>> body) {
+    IndexBuildQueue.Pass pass = queue.forSchema("uid-a", "ns/a", 1L, one);
+    pass.submit("c", List.of(create("c", index)), body, () -> null);
+    queue.passEnded(pass);
+  }
+
   @Test
   void aQueuedBuildOfAnIndexEditedAwayIsDroppedWhenTheNextPassEndsAndARunningIndexIsNotQueuedAgain() {
     List<List<String>> batches = new CopyOnWriteArrayList<>();
     CountDownLatch gate = new CountDownLatch(1);
     var ok = recording(batches, gate);
-    IndexBuildQueue.Pass first = queue.forSchema("uid-a", "ns/a", 1L, one);
-    first.submit("c", List.of(create("c", "f_1")), ok, () -> null);
-    queue.passEnded(first);
+    onePass("f_1", ok);
     await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
 
     // g_1 is declared: the server does not list f_1 while it builds, so the pass asks for both.
@@ -353,9 +358,7 @@ class IndexBuildQueueTest {
     List<List<String>> batches = new CopyOnWriteArrayList<>();
     CountDownLatch gate = new CountDownLatch(1);
     var ok = recording(batches, gate);
-    IndexBuildQueue.Pass first = queue.forSchema("uid-a", "ns/a", 1L, one);
-    first.submit("c", List.of(create("c", "h_1")), ok, () -> null);
-    queue.passEnded(first);
+    onePass("h_1", ok);
     await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
 
     // The next pass begins (and lists the indexes: h_1 not there yet) while the build runs...
@@ -370,9 +373,7 @@ class IndexBuildQueueTest {
 
     // A pass that begins after the build ended reads the index on the server; one that still asks
     // for it (dropped by hand meanwhile) builds it again.
-    IndexBuildQueue.Pass third = queue.forSchema("uid-a", "ns/a", 1L, one);
-    third.submit("c", List.of(create("c", "h_1")), ok, () -> null);
-    queue.passEnded(third);
+    onePass("h_1", ok);
     await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
     assertThat(batches).containsExactly(List.of("h_1"), List.of("h_1"));
   }
