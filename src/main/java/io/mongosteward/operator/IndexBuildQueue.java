@@ -41,25 +41,36 @@ import org.slf4j.LoggerFactory;
  * built (their outcomes go to the schema's Events), or gets the refusals as a pass that built them
  * itself would have; and so does every pass after it until the refusal is due again, so that the
  * status does not flap between IndexBuilding and the refusal at each resync. The
- * same build (schema, collection, index definitions) is never queued twice; a changed definition
- * is another build. An index a running build of the schema already builds is not built again
- * beside it, nor again by a pass that read the server before the build that created it ended. A
- * queued build that the schema's latest pass no longer asked for (its index edited away, renamed,
- * redefined, or the schema paused) is dropped when that pass ends ({@link #passEnded}): it would
- * load every member for an index nobody declares. A running build goes on (mongod 4.4+ could abort
- * it with dropIndexes; not done). All bookkeeping is under this object's
- * lock; no I/O is.
+ * same build (schema, deployment, database, collection, index definitions) is never queued twice; a
+ * changed definition, or a spec moved to another database or cluster, is another build. An index a
+ * running build of the schema already builds there is not built again beside it, nor again by a
+ * pass that read the server before the build that created it ended. A queued build that the
+ * schema's latest pass no longer asked for (its index edited away, renamed, redefined, or the
+ * schema paused) is dropped when that pass ends ({@link #passEnded}): it would load every member for
+ * an index nobody declares. A running build goes on (mongod 4.4+ could abort it with dropIndexes;
+ * not done). All bookkeeping is under this object's lock; no I/O is.
  */
 final class IndexBuildQueue implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IndexBuildQueue.class);
   /** Builds at once over all deployments. */
   static final int THREADS = 64;
 
-  /** One build: a schema's new indexes of one collection, by definition. */
-  record Key(String schemaUid, String collection, List<String> fingerprints) {}
+  /**
+   * One build: a schema's new indexes of one collection of one database on one deployment, by
+   * definition. Where is part of it: a spec moved to another database or cluster while a build ran
+   * must build there, not be told of the old build.
+   */
+  record Key(String schemaUid, String deployment, String database, String collection, List<String> fingerprints) {}
 
-  /** One index of a schema, by definition: where a build's answer waits for the next pass. */
-  private record IndexKey(String schemaUid, String collection, String fingerprint) {}
+  /** One index of a schema, by definition and place: where a build's answer waits for the next pass. */
+  private record IndexKey(String schemaUid, String deployment, String database, String collection,
+      String fingerprint) {
+    /** An index of a build. */
+    static IndexKey of(Key build, Action.CreateIndex c) {
+      return new IndexKey(build.schemaUid(), build.deployment(), build.database(), c.collection(),
+          IndexDefinitions.fingerprint(c.index()));
+    }
+  }
 
   /**
    * A build the server refused: said to each pass until it is due again. {@code client} is the
@@ -160,14 +171,22 @@ final class IndexBuildQueue implements AutoCloseable {
     this.onEnd = onEnd;
   }
 
-  /** The handoff for one pass of one schema ("ns/name", uid) on one client. */
+  /** The handoff for one pass of one schema ("ns/name", uid) on one client, for a database named "test". */
   Pass forSchema(String schemaUid, String schema, MongoClient client) {
-    return forSchema(schemaUid, schema, null, client);
+    return forSchema(schemaUid, schema, null, client, "test");
   }
 
-  /** @param generation the spec's generation: a refused build is tried again at once when it changes */
+  /** The same, with a generation. */
   Pass forSchema(String schemaUid, String schema, Long generation, MongoClient client) {
-    return new Pass(schemaUid, schema, generation, client);
+    return forSchema(schemaUid, schema, generation, client, "test");
+  }
+
+  /**
+   * @param generation the spec's generation: a refused build is tried again at once when it changes
+   * @param database the database the pass's spec names
+   */
+  Pass forSchema(String schemaUid, String schema, Long generation, MongoClient client, String database) {
+    return new Pass(schemaUid, schema, generation, client, database);
   }
 
   /** One pass's handoff: it remembers the builds the pass asked for, for {@link #passEnded}. */
@@ -177,12 +196,13 @@ final class IndexBuildQueue implements AutoCloseable {
     private final Long generation;
     private final MongoClient client;
     private final String deployment;
+    private final String database;
     /** Under the queue's lock. */
     private final Set<Key> asked = new HashSet<>();
     /** Builds ended when the pass began, before it read the server. */
     private final long began;
 
-    private Pass(String schemaUid, String schema, Long generation, MongoClient client) {
+    private Pass(String schemaUid, String schema, Long generation, MongoClient client, String database) {
       synchronized (IndexBuildQueue.this) {
         this.began = ended;
       }
@@ -191,6 +211,11 @@ final class IndexBuildQueue implements AutoCloseable {
       this.generation = generation;
       this.client = client;
       this.deployment = Deployment.of(client);
+      this.database = database;
+    }
+
+    private IndexKey indexKey(Action.CreateIndex c) {
+      return new IndexKey(schemaUid, deployment, database, c.collection(), IndexDefinitions.fingerprint(c.index()));
     }
 
     @Override
@@ -245,7 +270,7 @@ final class IndexBuildQueue implements AutoCloseable {
     synchronized (this) {
       List<Action.CreateIndex> toBuild = new ArrayList<>();
       for (Action.CreateIndex c : batch) {
-        IndexKey k = indexKey(schemaUid, c);
+        IndexKey k = pass.indexKey(c);
         Refusal r = refused.get(k);
         if (r != null && r.outcome().result() == ActionType.BlockedByDuplicates) {
           // Told once: from then on BlockedBuilds recounts the duplicates each pass, and hands the
@@ -281,7 +306,8 @@ final class IndexBuildQueue implements AutoCloseable {
       if (toBuild.isEmpty()) {
         build = null;
       } else {
-        Key key = new Key(schemaUid, collection, toBuild.stream().map(c -> IndexDefinitions.fingerprint(c.index())).toList());
+        Key key = new Key(schemaUid, deployment, pass.database, collection,
+            toBuild.stream().map(c -> IndexDefinitions.fingerprint(c.index())).toList());
         build = builds.get(key);
         if (build == null) {
           build = new Build(key, schema, generation, deployment, System.identityHashCode(client), hold.apply(client),
@@ -323,16 +349,13 @@ final class IndexBuildQueue implements AutoCloseable {
   /** Under the lock: the schema's build handed to the pool that builds this index, or null. */
   private Build runningWith(IndexKey k) {
     for (Build b : builds.values()) {
-      if (!b.queued && b.key.schemaUid().equals(k.schemaUid()) && b.key.collection().equals(k.collection())
+      if (!b.queued && b.key.schemaUid().equals(k.schemaUid()) && b.key.deployment().equals(k.deployment())
+          && b.key.database().equals(k.database()) && b.key.collection().equals(k.collection())
           && b.key.fingerprints().contains(k.fingerprint())) {
         return b;
       }
     }
     return null;
-  }
-
-  private static IndexKey indexKey(String schemaUid, Action.CreateIndex c) {
-    return new IndexKey(schemaUid, c.collection(), IndexDefinitions.fingerprint(c.index()));
   }
 
   private static String safeProgress(Supplier<String> progress) {
@@ -393,13 +416,13 @@ final class IndexBuildQueue implements AutoCloseable {
         if (!(o.action() instanceof Action.CreateIndex c)) {
           continue;
         }
-        IndexKey k = indexKey(b.key.schemaUid(), c);
+        IndexKey k = IndexKey.of(b.key, c);
         refused.remove(k);
         if (o.applied()) {
           builtAt.put(k, ended);
           List<Outcome> mine = created.computeIfAbsent(b.key.schemaUid(), x -> new ArrayList<>());
           // Told once: a pass that read the server just before an earlier build ended asks for it again.
-          if (mine.stream().noneMatch(m -> m.action() instanceof Action.CreateIndex d && indexKey(b.key.schemaUid(), d).equals(k))) {
+          if (mine.stream().noneMatch(m -> m.action() instanceof Action.CreateIndex d && IndexKey.of(b.key, d).equals(k))) {
             mine.add(o);
           }
         } else if (o.result() == ActionType.Building) {

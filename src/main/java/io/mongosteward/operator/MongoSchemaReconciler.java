@@ -188,7 +188,8 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
       CommitQuorum.Decision quorum = CommitQuorum.decide(schema.getSpec().getPolicy().getCommitQuorum(),
           client.getClusterDescription().getType());
       // Builds go to the queue: this thread only plans, hands them off and reports.
-      IndexBuildQueue.Pass handoff = builds.forSchema(uid, id(schema), schema.getMetadata().getGeneration(), client);
+      IndexBuildQueue.Pass handoff = builds.forSchema(uid, id(schema), schema.getMetadata().getGeneration(), client,
+          schema.getSpec().getDatabase());
       java.util.function.Supplier<SyncResult> pass = () -> engine.sync(db, schema.getSpec(),
           new SchemaEngine.Pass(owner(schema), paused, paused ? SchemaEngine.DuplicateCheck.ALL : blocked.checkFor(schema),
               step -> watch.step(), handoff, quorum.value(), client));

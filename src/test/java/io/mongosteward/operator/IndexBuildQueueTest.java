@@ -377,4 +377,56 @@ class IndexBuildQueueTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
     assertThat(batches).containsExactly(List.of("h_1"), List.of("h_1"));
   }
+  /**
+   * A build is where it runs: the schema's spec moved to another database, or its Secret to another
+   * deployment, while a build ran on the old one. The index is not being built where the spec now
+   * points, so a pass there is neither told "building" by the old build nor "built just now" once it
+   * ended: it builds the index there.
+   */
+  @Test
+  void aBuildOnTheOldDatabaseDoesNotStandForOneOnTheDatabaseTheSpecNowNames() {
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    CountDownLatch gate = new CountDownLatch(1);
+    var ok = recording(batches, gate);
+    IndexBuildQueue.Pass onA = queue.forSchema("uid-a", "ns/a", 1L, one, "a");
+    onA.submit("c", List.of(create("c", "f_1")), ok, () -> null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
+
+    List<Outcome> got = queue.forSchema("uid-a", "ns/a", 2L, one, "b").submit("c", List.of(create("c", "f_1")), ok,
+        () -> null);
+    assertThat(got.get(0).message()).as("behind a's build, in the deployment's one slot").startsWith("queued:");
+    gate.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
+    assertThat(batches).containsExactly(List.of("f_1"), List.of("f_1"));
+  }
+
+  @Test
+  void aBuildOnTheOldDeploymentDoesNotStandForOneOnTheDeploymentTheSecretNowNames() {
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    CountDownLatch gate = new CountDownLatch(1);
+    var ok = recording(batches, gate);
+    queue.forSchema("uid-a", "ns/a", 1L, one, "a").submit("c", List.of(create("c", "f_1")), ok, () -> null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
+
+    queue.forSchema("uid-a", "ns/a", 1L, other, "a").submit("c", List.of(create("c", "f_1")), ok, () -> null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
+    gate.countDown();
+  }
+
+  @Test
+  void aBuildThatEndedOnTheOldDatabaseIsNotBuiltJustNowOnTheNewOne() {
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    CountDownLatch gate = new CountDownLatch(1);
+    var ok = recording(batches, gate);
+    queue.forSchema("uid-a", "ns/a", 1L, one, "a").submit("c", List.of(create("c", "f_1")), ok, () -> null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
+    // A pass on the new database begins (and lists b.c: no f_1) while a's build runs...
+    IndexBuildQueue.Pass onB = queue.forSchema("uid-a", "ns/a", 2L, one, "b");
+    gate.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/a"));
+    // ...and hands f_1 over after it ended.
+    List<Outcome> got = onB.submit("c", List.of(create("c", "f_1")), ok, () -> null);
+    assertThat(got.get(0).message()).doesNotContain("built just now");
+    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
+  }
 }
