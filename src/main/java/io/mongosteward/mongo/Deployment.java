@@ -56,6 +56,24 @@ public final class Deployment {
     return "hosts=" + String.join(",", hosts.stream().map(Deployment::hostPort).sorted().distinct().toList());
   }
 
+  /**
+   * The servers a client was given, as its connection string names them: the {@code mongodb+srv}
+   * host, or the seed list (as {@link #of}), with the {@code replicaSet} option when there is one.
+   * Unlike {@link #of} it never changes as the driver discovers the set, and two clusters that share
+   * a replica set name (rs0) are two places to it; a rotated password or other options leave it as
+   * it is. No credentials; may be logged.
+   */
+  public static String servers(MongoClient client) {
+    var settings = client.getClusterDescription().getClusterSettings();
+    return servers(settings.getRequiredReplicaSetName(), settings.getSrvHost(), settings.getHosts());
+  }
+
+  static String servers(String replicaSet, String srvHost, List<ServerAddress> hosts) {
+    String seeds = srvHost != null && !srvHost.isEmpty() ? "srv=" + srvHost.toLowerCase(Locale.ROOT)
+        : of(null, null, null, hosts);
+    return replicaSet == null || replicaSet.isEmpty() ? seeds : seeds + ";replicaSet=" + replicaSet;
+  }
+
   private static String hostPort(ServerAddress address) {
     return address.getHost().toLowerCase(Locale.ROOT) + ":" + address.getPort();
   }

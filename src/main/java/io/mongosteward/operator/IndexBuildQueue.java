@@ -56,19 +56,28 @@ final class IndexBuildQueue implements AutoCloseable {
   static final int THREADS = 64;
 
   /**
-   * One build: a schema's new indexes of one collection of one database on one deployment, by
-   * definition. Where is part of it: a spec moved to another database or cluster while a build ran
-   * must build there, not be told of the old build.
+   * One build: a schema's new indexes of one collection of one database on the servers its
+   * connection string names ({@link Deployment#servers}), by definition. Where is part of it: a spec
+   * moved to another database or cluster while a build ran must build there, not be told of the old
+   * build; a rotated password is the same place.
    */
-  record Key(String schemaUid, String deployment, String database, String collection, List<String> fingerprints) {}
+  record Key(String schemaUid, String servers, String database, String collection, List<String> fingerprints) {
+    boolean at(String serversThere, String databaseThere) {
+      return servers.equals(serversThere) && database.equals(databaseThere);
+    }
+  }
 
   /** One index of a schema, by definition and place: where a build's answer waits for the next pass. */
-  private record IndexKey(String schemaUid, String deployment, String database, String collection,
+  private record IndexKey(String schemaUid, String servers, String database, String collection,
       String fingerprint) {
     /** An index of a build. */
     static IndexKey of(Key build, Action.CreateIndex c) {
-      return new IndexKey(build.schemaUid(), build.deployment(), build.database(), c.collection(),
+      return new IndexKey(build.schemaUid(), build.servers(), build.database(), c.collection(),
           IndexDefinitions.fingerprint(c.index()));
+    }
+
+    boolean elsewhereFor(String uid, String serversNow, String databaseNow) {
+      return schemaUid.equals(uid) && !(servers.equals(serversNow) && database.equals(databaseNow));
     }
   }
 
@@ -126,8 +135,8 @@ final class IndexBuildQueue implements AutoCloseable {
   private final Map<IndexKey, Outcome> told = new HashMap<>();
   /** What ended builds said of indexes the server refused: kept, so that passes do not flap to Building. */
   private final Map<IndexKey, Refusal> refused = new HashMap<>();
-  /** What ended builds created, per schema uid, for its Events and counts. */
-  private final Map<String, List<Outcome>> created = new HashMap<>();
+  /** What ended builds created, per schema uid and index (each told once), for its Events and counts. */
+  private final Map<String, Map<IndexKey, Outcome>> created = new HashMap<>();
   /** Builds ended so far: a pass notes it when it begins, before it reads the server. */
   private long ended;
   /**
@@ -171,17 +180,9 @@ final class IndexBuildQueue implements AutoCloseable {
     this.onEnd = onEnd;
   }
 
-  /** The handoff for one pass of one schema ("ns/name", uid) on one client, for a database named "test". */
-  Pass forSchema(String schemaUid, String schema, MongoClient client) {
-    return forSchema(schemaUid, schema, null, client, "test");
-  }
-
-  /** The same, with a generation. */
-  Pass forSchema(String schemaUid, String schema, Long generation, MongoClient client) {
-    return forSchema(schemaUid, schema, generation, client, "test");
-  }
-
   /**
+   * The handoff for one pass of one schema ("ns/name", uid) on one client.
+   *
    * @param generation the spec's generation: a refused build is tried again at once when it changes
    * @param database the database the pass's spec names
    */
@@ -196,6 +197,7 @@ final class IndexBuildQueue implements AutoCloseable {
     private final Long generation;
     private final MongoClient client;
     private final String deployment;
+    private final String servers;
     private final String database;
     /** Under the queue's lock. */
     private final Set<Key> asked = new HashSet<>();
@@ -211,11 +213,12 @@ final class IndexBuildQueue implements AutoCloseable {
       this.generation = generation;
       this.client = client;
       this.deployment = Deployment.of(client);
+      this.servers = Deployment.servers(client);
       this.database = database;
     }
 
     private IndexKey indexKey(Action.CreateIndex c) {
-      return new IndexKey(schemaUid, deployment, database, c.collection(), IndexDefinitions.fingerprint(c.index()));
+      return new IndexKey(schemaUid, servers, database, c.collection(), IndexDefinitions.fingerprint(c.index()));
     }
 
     @Override
@@ -238,6 +241,10 @@ final class IndexBuildQueue implements AutoCloseable {
   synchronized void passEnded(Pass pass) {
     // Passes of one schema run one at a time: no pass that began before this one is still reading.
     builtAt.entrySet().removeIf(e -> e.getKey().schemaUid().equals(pass.schemaUid) && e.getValue() <= pass.began);
+    // What builds said of the schema's indexes at a place its spec no longer names is stale: should it
+    // name that place again, a build there answers afresh.
+    told.keySet().removeIf(k -> k.elsewhereFor(pass.schemaUid, pass.servers, pass.database));
+    refused.keySet().removeIf(k -> k.elsewhereFor(pass.schemaUid, pass.servers, pass.database));
     for (Queue<Build> q : waiting.values()) {
       q.removeIf(b -> {
         boolean stale = b.key.schemaUid().equals(pass.schemaUid) && !pass.asked.contains(b.key);
@@ -306,7 +313,7 @@ final class IndexBuildQueue implements AutoCloseable {
       if (toBuild.isEmpty()) {
         build = null;
       } else {
-        Key key = new Key(schemaUid, deployment, pass.database, collection,
+        Key key = new Key(schemaUid, pass.servers, pass.database, collection,
             toBuild.stream().map(c -> IndexDefinitions.fingerprint(c.index())).toList());
         build = builds.get(key);
         if (build == null) {
@@ -349,8 +356,8 @@ final class IndexBuildQueue implements AutoCloseable {
   /** Under the lock: the schema's build handed to the pool that builds this index, or null. */
   private Build runningWith(IndexKey k) {
     for (Build b : builds.values()) {
-      if (!b.queued && b.key.schemaUid().equals(k.schemaUid()) && b.key.deployment().equals(k.deployment())
-          && b.key.database().equals(k.database()) && b.key.collection().equals(k.collection())
+      if (!b.queued && b.key.schemaUid().equals(k.schemaUid()) && b.key.at(k.servers(), k.database())
+          && b.key.collection().equals(k.collection())
           && b.key.fingerprints().contains(k.fingerprint())) {
         return b;
       }
@@ -420,11 +427,8 @@ final class IndexBuildQueue implements AutoCloseable {
         refused.remove(k);
         if (o.applied()) {
           builtAt.put(k, ended);
-          List<Outcome> mine = created.computeIfAbsent(b.key.schemaUid(), x -> new ArrayList<>());
           // Told once: a pass that read the server just before an earlier build ended asks for it again.
-          if (mine.stream().noneMatch(m -> m.action() instanceof Action.CreateIndex d && IndexKey.of(b.key, d).equals(k))) {
-            mine.add(o);
-          }
+          created.computeIfAbsent(b.key.schemaUid(), x -> new LinkedHashMap<>()).putIfAbsent(k, o);
         } else if (o.result() == ActionType.Building) {
           told.put(k, o);
         } else {
@@ -476,8 +480,8 @@ final class IndexBuildQueue implements AutoCloseable {
     if (builds.keySet().stream().anyMatch(k -> k.schemaUid().equals(schemaUid))) {
       return List.of();
     }
-    List<Outcome> out = created.remove(schemaUid);
-    return out == null ? List.of() : out;
+    Map<IndexKey, Outcome> out = created.remove(schemaUid);
+    return out == null ? List.of() : List.copyOf(out.values());
   }
 
   /**

@@ -43,4 +43,26 @@ class DeploymentTest {
     assertThat(of("mongodb://127.0.0.1:1")).isNotEqualTo(of("mongodb://127.0.0.1:2"));
     assertThat(of("mongodb://db1.example.com")).isNotEqualTo(of("mongodb://db1.example.com,db2.example.com"));
   }
+
+  static String servers(String uri) {
+    try (MongoClient client = MongoClients.create(uri)) {
+      return Deployment.servers(client);
+    }
+  }
+
+  /**
+   * Where an index is built: two clusters that share a replica set name share the build limit but
+   * are two places; a rotated password, other options or the seeds in another order are the same.
+   */
+  @Test
+  void serversNameThePlaceWhateverTheCredentialsAndApartFromTheSetName() {
+    assertThat(of("mongodb://a.example.com/?replicaSet=rs0")).isEqualTo(of("mongodb://b.example.com/?replicaSet=rs0"));
+    assertThat(servers("mongodb://a.example.com/?replicaSet=rs0"))
+        .isNotEqualTo(servers("mongodb://b.example.com/?replicaSet=rs0"))
+        .isEqualTo("hosts=a.example.com:27017;replicaSet=rs0");
+    assertThat(servers("mongodb://u:secret@b.example.com:27018,a.example.com/?replicaSet=rs0"))
+        .isEqualTo(servers("mongodb://v:other@a.example.com,b.example.com:27018/?replicaSet=rs0&appName=x"))
+        .doesNotContain("secret");
+    assertThat(servers("mongodb://a.example.com")).isEqualTo("hosts=a.example.com:27017");
+  }
 }

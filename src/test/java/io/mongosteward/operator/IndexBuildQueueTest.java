@@ -83,9 +83,9 @@ class IndexBuildQueueTest {
     AtomicInteger runs = new AtomicInteger();
     AtomicInteger otherRuns = new AtomicInteger();
     var ok = body(gate, now, max, runs, c -> Outcome.applied(c, "created", Duration.ZERO));
-    BuildHandoff a = queue.forSchema("uid-a", "ns/a", one);
-    BuildHandoff b = queue.forSchema("uid-b", "ns/b", one);
-    BuildHandoff c = queue.forSchema("uid-c", "ns/c", other);
+    BuildHandoff a = queue.forSchema("uid-a", "ns/a", null, one, "bot");
+    BuildHandoff b = queue.forSchema("uid-b", "ns/b", null, one, "bot");
+    BuildHandoff c = queue.forSchema("uid-c", "ns/c", null, other, "bot");
 
     List<Outcome> first = a.submit("posts", List.of(create("posts", "a_1")), ok, () -> "1/4 (25%)");
     List<Outcome> second = b.submit("posts", List.of(create("posts", "b_1")), ok, () -> null);
@@ -124,8 +124,8 @@ class IndexBuildQueueTest {
     // Two teams, two users, one server: two clients, one deployment.
     try (MongoClient teamA = MongoClients.create("mongodb://team-a:pw-a@127.0.0.1:1/?appName=team-a");
         MongoClient teamB = MongoClients.create("mongodb://team-b:pw-b@127.0.0.1:1/?appName=team-b&maxPoolSize=3")) {
-      queue.forSchema("uid-a", "ns/a", teamA).submit("posts", List.of(create("posts", "a_1")), ok, () -> null);
-      List<Outcome> b = queue.forSchema("uid-b", "ns/b", teamB).submit("posts", List.of(create("posts", "b_1")), ok,
+      queue.forSchema("uid-a", "ns/a", null, teamA, "bot").submit("posts", List.of(create("posts", "a_1")), ok, () -> null);
+      List<Outcome> b = queue.forSchema("uid-b", "ns/b", null, teamB, "bot").submit("posts", List.of(create("posts", "b_1")), ok,
           () -> null);
       assertThat(b.get(0).message()).startsWith("queued: waiting for one of the 1 index build slot(s)")
           .doesNotContain("team-b").doesNotContain("pw-b");
@@ -145,7 +145,7 @@ class IndexBuildQueueTest {
       return batch.stream().map(c -> c.name().equals("bad") ? Outcome.refused(c, ActionType.Failed, "refused: 67",
           Duration.ZERO) : Outcome.applied(c, "created", Duration.ZERO)).toList();
     };
-    BuildHandoff a = queue.forSchema("uid-a", "ns/a", 1L, one);
+    BuildHandoff a = queue.forSchema("uid-a", "ns/a", 1L, one, "bot");
     a.submit("posts", List.of(create("posts", "good"), create("posts", "bad")), mixed, () -> null);
     await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/a"));
     assertThat(queue.takeCreated("uid-a")).extracting(o -> o.action().name()).containsExactly("good");
@@ -170,7 +170,7 @@ class IndexBuildQueueTest {
         .isEqualTo("refused: 67");
 
     // A changed spec (another generation) is built again at once.
-    BuildHandoff edited = queue.forSchema("uid-a", "ns/a", 2L, one);
+    BuildHandoff edited = queue.forSchema("uid-a", "ns/a", 2L, one, "bot");
     assertThat(results(edited.submit("posts", List.of(create("posts", "bad")), mixed, () -> null)))
         .containsExactly(ActionType.Failed);
     await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 3);
@@ -180,7 +180,7 @@ class IndexBuildQueueTest {
 
     // So is a new client of the same deployment (a rotated Secret: other credentials, perhaps a privilege more).
     try (MongoClient rotated = MongoClients.create("mongodb://new-user:pw@127.0.0.1:1")) {
-      queue.forSchema("uid-a", "ns/a", 2L, rotated).submit("posts", List.of(create("posts", "bad")), mixed, () -> null);
+      queue.forSchema("uid-a", "ns/a", 2L, rotated, "bot").submit("posts", List.of(create("posts", "bad")), mixed, () -> null);
       await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 4);
     }
   }
@@ -193,7 +193,7 @@ class IndexBuildQueueTest {
       return batch.stream().map(c -> Outcome.refused(c, ActionType.BlockedByDuplicates, "2 duplicate groups",
           Duration.ZERO)).toList();
     };
-    BuildHandoff a = queue.forSchema("uid-a", "ns/a", 1L, one);
+    BuildHandoff a = queue.forSchema("uid-a", "ns/a", 1L, one, "bot");
     a.submit("posts", List.of(create("posts", "u_1")), blocked, () -> null);
     await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/a"));
     assertThat(results(a.submit("posts", List.of(create("posts", "u_1")), blocked, () -> null)))
@@ -213,7 +213,7 @@ class IndexBuildQueueTest {
       return batch.stream().map(c -> Outcome.refused(c, ActionType.Building, "already running on the server",
           Duration.ZERO)).toList();
     };
-    BuildHandoff a = queue.forSchema("uid-a", "ns/a", one);
+    BuildHandoff a = queue.forSchema("uid-a", "ns/a", null, one, "bot");
     a.submit("posts", List.of(create("posts", "a_1")), elsewhere, () -> null);
     await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 1);
     // The next pass hears what the look found, and a new look is queued.
@@ -228,14 +228,14 @@ class IndexBuildQueueTest {
     CountDownLatch gate = new CountDownLatch(1);
     AtomicInteger runs = new AtomicInteger();
     var ok = body(gate, new AtomicInteger(), new AtomicInteger(), runs, c -> Outcome.applied(c, "created", Duration.ZERO));
-    BuildHandoff a = queue.forSchema("uid-a", "ns/a", one);
+    BuildHandoff a = queue.forSchema("uid-a", "ns/a", null, one, "bot");
     a.submit("posts", List.of(create("posts", "a_1")), ok, () -> null);
     a.submit("users", List.of(create("users", "u_1")), ok, () -> null);
     await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 1);
     queue.forget("uid-a");
     gate.countDown();
     // A build for another schema on the same deployment gets the slot back.
-    BuildHandoff b = queue.forSchema("uid-b", "ns/b", one);
+    BuildHandoff b = queue.forSchema("uid-b", "ns/b", null, one, "bot");
     b.submit("posts", List.of(create("posts", "b_1")), ok, () -> null);
     await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/b"));
     assertThat(runs.get()).as("users.u_1 was queued, and dropped").isEqualTo(2);
@@ -258,7 +258,7 @@ class IndexBuildQueueTest {
 
   /** A whole pass of schema ns/a (generation 1) that hands {@code index} of collection c over. */
   void onePass(String index, Function<List<Action.CreateIndex>, List<Outcome>> body) {
-    IndexBuildQueue.Pass pass = queue.forSchema("uid-a", "ns/a", 1L, one);
+    IndexBuildQueue.Pass pass = queue.forSchema("uid-a", "ns/a", 1L, one, "bot");
     pass.submit("c", List.of(create("c", index)), body, () -> null);
     queue.passEnded(pass);
   }
@@ -272,16 +272,16 @@ class IndexBuildQueueTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
 
     // g_1 is declared: the server does not list f_1 while it builds, so the pass asks for both.
-    IndexBuildQueue.Pass second = queue.forSchema("uid-a", "ns/a", 2L, one);
+    IndexBuildQueue.Pass second = queue.forSchema("uid-a", "ns/a", 2L, one, "bot");
     List<Outcome> got = second.submit("c", List.of(create("c", "f_1"), create("c", "g_1")), ok, () -> null);
     queue.passEnded(second);
     assertThat(got).extracting(o -> o.action().name() + ": " + o.message().split(" ")[0])
         .containsExactly("f_1: building", "g_1: queued:");
     // Another schema's queued build on the same deployment is none of this schema's passes' business.
-    queue.forSchema("uid-b", "ns/b", 1L, one).submit("c", List.of(create("c", "b_1")), ok, () -> null);
+    queue.forSchema("uid-b", "ns/b", 1L, one, "bot").submit("c", List.of(create("c", "b_1")), ok, () -> null);
 
     // The spec replaces g_1 by h_1.
-    IndexBuildQueue.Pass third = queue.forSchema("uid-a", "ns/a", 3L, one);
+    IndexBuildQueue.Pass third = queue.forSchema("uid-a", "ns/a", 3L, one, "bot");
     third.submit("c", List.of(create("c", "f_1"), create("c", "h_1")), ok, () -> null);
     queue.passEnded(third);
 
@@ -297,16 +297,16 @@ class IndexBuildQueueTest {
     List<List<String>> batches = new CopyOnWriteArrayList<>();
     CountDownLatch gate = new CountDownLatch(1);
     var ok = recording(batches, gate);
-    IndexBuildQueue.Pass first = queue.forSchema("uid-a", "ns/a", 1L, one);
+    IndexBuildQueue.Pass first = queue.forSchema("uid-a", "ns/a", 1L, one, "bot");
     first.submit("posts", List.of(create("posts", "p_1")), ok, () -> null);
     first.submit("users", List.of(create("users", "u_1")), ok, () -> null);
     queue.passEnded(first);
     await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
 
     // A pass that failed before it reached users: the reconciler does not call passEnded, users.u_1 stays queued.
-    queue.forSchema("uid-a", "ns/a", 1L, one).submit("posts", List.of(create("posts", "p_1")), ok, () -> null);
+    queue.forSchema("uid-a", "ns/a", 1L, one, "bot").submit("posts", List.of(create("posts", "p_1")), ok, () -> null);
     // A paused schema's pass (a dry run) asks for nothing: its queued build goes; the running one ends.
-    queue.passEnded(queue.forSchema("uid-a", "ns/a", 2L, one));
+    queue.passEnded(queue.forSchema("uid-a", "ns/a", 2L, one, "bot"));
     gate.countDown();
     await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/a"));
     assertThat(queue.takeCreated("uid-a")).extracting(o -> o.action().name()).containsExactly("p_1");
@@ -318,11 +318,11 @@ class IndexBuildQueueTest {
     List<List<String>> batches = new CopyOnWriteArrayList<>();
     CountDownLatch open = new CountDownLatch(0);
     CountDownLatch gate = new CountDownLatch(1);
-    queue.forSchema("uid-a", "ns/a", 1L, one).submit("c", List.of(create("c", "f_1")), recording(batches, open), () -> null);
+    queue.forSchema("uid-a", "ns/a", 1L, one, "bot").submit("c", List.of(create("c", "f_1")), recording(batches, open), () -> null);
     await().atMost(Duration.ofSeconds(10)).until(() -> nudged.size() == 1);
     // A pass that read the server just before f_1's build ended asks for it again, beside h_1:
     // createIndexes of an existing index does nothing, and the build says "created" of both.
-    queue.forSchema("uid-a", "ns/a", 1L, one).submit("c", List.of(create("c", "f_1"), create("c", "h_1")),
+    queue.forSchema("uid-a", "ns/a", 1L, one, "bot").submit("c", List.of(create("c", "f_1"), create("c", "h_1")),
         recording(batches, gate), () -> null);
     gate.countDown();
     await().atMost(Duration.ofSeconds(10)).until(() -> nudged.size() == 2);
@@ -334,7 +334,7 @@ class IndexBuildQueueTest {
     CountDownLatch posts = new CountDownLatch(1);
     CountDownLatch users = new CountDownLatch(1);
     AtomicInteger runs = new AtomicInteger();
-    BuildHandoff a = queue.forSchema("uid-a", "ns/a", one);
+    BuildHandoff a = queue.forSchema("uid-a", "ns/a", null, one, "bot");
     a.submit("posts", List.of(create("posts", "p_1")), body(posts, new AtomicInteger(), new AtomicInteger(), runs,
         c -> Outcome.applied(c, "created", Duration.ZERO)), () -> null);
     a.submit("users", List.of(create("users", "u_1")), body(users, new AtomicInteger(), new AtomicInteger(), runs,
@@ -362,7 +362,7 @@ class IndexBuildQueueTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
 
     // The next pass begins (and lists the indexes: h_1 not there yet) while the build runs...
-    IndexBuildQueue.Pass second = queue.forSchema("uid-a", "ns/a", 1L, one);
+    IndexBuildQueue.Pass second = queue.forSchema("uid-a", "ns/a", 1L, one, "bot");
     gate.countDown();
     await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/a"));
     // ...and hands h_1 over after the build ended.
@@ -428,5 +428,63 @@ class IndexBuildQueueTest {
     List<Outcome> got = onB.submit("c", List.of(create("c", "f_1")), ok, () -> null);
     assertThat(got.get(0).message()).doesNotContain("built just now");
     await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
+  }
+
+  /** Two clusters that share a replica set name (rs0) share the build slots, but not the build. */
+  @Test
+  void aBuildOnAnotherClusterOfTheSameReplicaSetNameDoesNotStandForOneHere() {
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    CountDownLatch gate = new CountDownLatch(1);
+    var ok = recording(batches, gate);
+    try (MongoClient x = MongoClients.create("mongodb://127.0.0.1:1/?replicaSet=rs0");
+        MongoClient rotated = MongoClients.create("mongodb://u:rotated@127.0.0.1:1/?replicaSet=rs0&appName=new");
+        MongoClient y = MongoClients.create("mongodb://127.0.0.1:2/?replicaSet=rs0")) {
+      queue.forSchema("uid-a", "ns/a", 1L, x, "bot").submit("c", List.of(create("c", "f_1")), ok, () -> null);
+      await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
+      // A rotated password on the same servers is the same build...
+      assertThat(queue.forSchema("uid-a", "ns/a", 1L, rotated, "bot").submit("c", List.of(create("c", "f_1")), ok,
+          () -> null).get(0).message()).startsWith("building since");
+      // ...and another cluster named rs0 waits for the one slot rs0 has, to build there.
+      assertThat(queue.forSchema("uid-a", "ns/a", 1L, y, "bot").submit("c", List.of(create("c", "f_1")), ok,
+          () -> null).get(0).message()).startsWith("queued:");
+      gate.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
+    }
+  }
+
+  /** Each place's creation is told: the one in the old database and the one in the new. */
+  @Test
+  void theCreationsInTheOldAndTheNewDatabaseAreBothTold() {
+    List<List<String>> batches = new CopyOnWriteArrayList<>();
+    CountDownLatch gate = new CountDownLatch(1);
+    var ok = recording(batches, gate);
+    queue.forSchema("uid-a", "ns/a", 1L, one, "a").submit("c", List.of(create("c", "f_1")), ok, () -> null);
+    queue.forSchema("uid-a", "ns/a", 2L, one, "b").submit("c", List.of(create("c", "f_1")), ok, () -> null);
+    gate.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2
+        && nudged.stream().filter("ns/a"::equals).count() == 2);
+    assertThat(queue.takeCreated("uid-a")).hasSize(2);
+  }
+
+  /**
+   * A refusal said at a place the spec has left is dropped when a pass elsewhere ends: a spec that
+   * comes back builds afresh there rather than hearing an old BlockedByDuplicates without a recount.
+   */
+  @Test
+  void aRefusalAtAPlaceTheSpecLeftIsNotSaidWhenItComesBack() {
+    AtomicInteger runs = new AtomicInteger();
+    Function<List<Action.CreateIndex>, List<Outcome>> blocked = batch -> {
+      runs.incrementAndGet();
+      return batch.stream().map(c -> Outcome.refused(c, ActionType.BlockedByDuplicates, "2 duplicates",
+          Duration.ZERO)).toList();
+    };
+    queue.forSchema("uid-a", "ns/a", 1L, one, "a").submit("c", List.of(create("c", "u_1")), blocked, () -> null);
+    await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/a"));
+    IndexBuildQueue.Pass elsewhere = queue.forSchema("uid-a", "ns/a", 2L, one, "b");
+    queue.passEnded(elsewhere);
+    List<Outcome> back = queue.forSchema("uid-a", "ns/a", 3L, one, "a").submit("c", List.of(create("c", "u_1")),
+        blocked, () -> null);
+    assertThat(results(back)).containsExactly(ActionType.Building);
+    await().atMost(Duration.ofSeconds(10)).until(() -> runs.get() == 2);
   }
 }
