@@ -377,6 +377,13 @@ class IndexBuildQueueTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
     assertThat(batches).containsExactly(List.of("h_1"), List.of("h_1"));
   }
+  /** Schema ns/a's pass of {@code generation} on {@code client} and {@code database} hands c.f_1 over. */
+  List<Outcome> f1(Long generation, MongoClient client, String database,
+      Function<List<Action.CreateIndex>, List<Outcome>> body) {
+    return queue.forSchema("uid-a", "ns/a", generation, client, database).submit("c", List.of(create("c", "f_1")), body,
+        () -> null);
+  }
+
   /**
    * A build is where it runs: the schema's spec moved to another database, or its Secret to another
    * deployment, while a build ran on the old one. The index is not being built where the spec now
@@ -388,12 +395,10 @@ class IndexBuildQueueTest {
     List<List<String>> batches = new CopyOnWriteArrayList<>();
     CountDownLatch gate = new CountDownLatch(1);
     var ok = recording(batches, gate);
-    IndexBuildQueue.Pass onA = queue.forSchema("uid-a", "ns/a", 1L, one, "a");
-    onA.submit("c", List.of(create("c", "f_1")), ok, () -> null);
+    f1(1L, one, "a", ok);
     await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
 
-    List<Outcome> got = queue.forSchema("uid-a", "ns/a", 2L, one, "b").submit("c", List.of(create("c", "f_1")), ok,
-        () -> null);
+    List<Outcome> got = f1(2L, one, "b", ok);
     assertThat(got.get(0).message()).as("behind a's build, in the deployment's one slot").startsWith("queued:");
     gate.countDown();
     await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
@@ -405,10 +410,10 @@ class IndexBuildQueueTest {
     List<List<String>> batches = new CopyOnWriteArrayList<>();
     CountDownLatch gate = new CountDownLatch(1);
     var ok = recording(batches, gate);
-    queue.forSchema("uid-a", "ns/a", 1L, one, "a").submit("c", List.of(create("c", "f_1")), ok, () -> null);
+    f1(1L, one, "a", ok);
     await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
 
-    queue.forSchema("uid-a", "ns/a", 1L, other, "a").submit("c", List.of(create("c", "f_1")), ok, () -> null);
+    f1(1L, other, "a", ok);
     await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
     gate.countDown();
   }
@@ -418,7 +423,7 @@ class IndexBuildQueueTest {
     List<List<String>> batches = new CopyOnWriteArrayList<>();
     CountDownLatch gate = new CountDownLatch(1);
     var ok = recording(batches, gate);
-    queue.forSchema("uid-a", "ns/a", 1L, one, "a").submit("c", List.of(create("c", "f_1")), ok, () -> null);
+    f1(1L, one, "a", ok);
     await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
     // A pass on the new database begins (and lists b.c: no f_1) while a's build runs...
     IndexBuildQueue.Pass onB = queue.forSchema("uid-a", "ns/a", 2L, one, "b");
@@ -439,14 +444,12 @@ class IndexBuildQueueTest {
     try (MongoClient x = MongoClients.create("mongodb://127.0.0.1:1/?replicaSet=rs0");
         MongoClient rotated = MongoClients.create("mongodb://u:rotated@127.0.0.1:1/?replicaSet=rs0&appName=new");
         MongoClient y = MongoClients.create("mongodb://127.0.0.1:2/?replicaSet=rs0")) {
-      queue.forSchema("uid-a", "ns/a", 1L, x, "bot").submit("c", List.of(create("c", "f_1")), ok, () -> null);
+      f1(1L, x, "bot", ok);
       await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
       // A rotated password on the same servers is the same build...
-      assertThat(queue.forSchema("uid-a", "ns/a", 1L, rotated, "bot").submit("c", List.of(create("c", "f_1")), ok,
-          () -> null).get(0).message()).startsWith("building since");
+      assertThat(f1(1L, rotated, "bot", ok).get(0).message()).startsWith("building since");
       // ...and another cluster named rs0 waits for the one slot rs0 has, to build there.
-      assertThat(queue.forSchema("uid-a", "ns/a", 1L, y, "bot").submit("c", List.of(create("c", "f_1")), ok,
-          () -> null).get(0).message()).startsWith("queued:");
+      assertThat(f1(1L, y, "bot", ok).get(0).message()).startsWith("queued:");
       gate.countDown();
       await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
     }
@@ -458,8 +461,8 @@ class IndexBuildQueueTest {
     List<List<String>> batches = new CopyOnWriteArrayList<>();
     CountDownLatch gate = new CountDownLatch(1);
     var ok = recording(batches, gate);
-    queue.forSchema("uid-a", "ns/a", 1L, one, "a").submit("c", List.of(create("c", "f_1")), ok, () -> null);
-    queue.forSchema("uid-a", "ns/a", 2L, one, "b").submit("c", List.of(create("c", "f_1")), ok, () -> null);
+    f1(1L, one, "a", ok);
+    f1(2L, one, "b", ok);
     gate.countDown();
     await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2
         && nudged.stream().filter("ns/a"::equals).count() == 2);
