@@ -35,6 +35,11 @@ class IndexBuildQueueTest {
   final MongoClient one = MongoClients.create("mongodb://127.0.0.1:1");
   final MongoClient other = MongoClients.create("mongodb://127.0.0.1:2");
 
+  /** The batches {@link #held} was given, in order; it creates them once {@link #release} opens. */
+  final List<List<String>> seen = new CopyOnWriteArrayList<>();
+  final CountDownLatch release = new CountDownLatch(1);
+  final Function<List<Action.CreateIndex>, List<Outcome>> held = recording(seen, release);
+
   @AfterEach
   void close() {
     queue.close(Duration.ofSeconds(1));
@@ -265,52 +270,46 @@ class IndexBuildQueueTest {
 
   @Test
   void aQueuedBuildOfAnIndexEditedAwayIsDroppedWhenTheNextPassEndsAndARunningIndexIsNotQueuedAgain() {
-    List<List<String>> batches = new CopyOnWriteArrayList<>();
-    CountDownLatch gate = new CountDownLatch(1);
-    var ok = recording(batches, gate);
-    onePass("f_1", ok);
-    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
+    onePass("f_1", held);
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
 
     // g_1 is declared: the server does not list f_1 while it builds, so the pass asks for both.
     IndexBuildQueue.Pass second = queue.forSchema("uid-a", "ns/a", 2L, one, "bot");
-    List<Outcome> got = second.submit("c", List.of(create("c", "f_1"), create("c", "g_1")), ok, () -> null);
+    List<Outcome> got = second.submit("c", List.of(create("c", "f_1"), create("c", "g_1")), held, () -> null);
     queue.passEnded(second);
     assertThat(got).extracting(o -> o.action().name() + ": " + o.message().split(" ")[0])
         .containsExactly("f_1: building", "g_1: queued:");
     // Another schema's queued build on the same deployment is none of this schema's passes' business.
-    queue.forSchema("uid-b", "ns/b", 1L, one, "bot").submit("c", List.of(create("c", "b_1")), ok, () -> null);
+    queue.forSchema("uid-b", "ns/b", 1L, one, "bot").submit("c", List.of(create("c", "b_1")), held, () -> null);
 
     // The spec replaces g_1 by h_1.
     IndexBuildQueue.Pass third = queue.forSchema("uid-a", "ns/a", 3L, one, "bot");
-    third.submit("c", List.of(create("c", "f_1"), create("c", "h_1")), ok, () -> null);
+    third.submit("c", List.of(create("c", "f_1"), create("c", "h_1")), held, () -> null);
     queue.passEnded(third);
 
-    gate.countDown();
+    release.countDown();
     await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/b") && nudged.stream().filter("ns/a"::equals).count() == 2);
-    assertThat(batches).as("g_1 never built, f_1 built once").containsExactlyInAnyOrder(
+    assertThat(seen).as("g_1 never built, f_1 built once").containsExactlyInAnyOrder(
         List.of("f_1"), List.of("b_1"), List.of("h_1"));
     assertThat(queue.takeCreated("uid-a")).extracting(o -> o.action().name()).containsExactly("f_1", "h_1");
   }
 
   @Test
   void aPassThatFailsMidwayDropsNothingAndOneThatAsksForNothingDropsTheSchemasQueuedBuilds() {
-    List<List<String>> batches = new CopyOnWriteArrayList<>();
-    CountDownLatch gate = new CountDownLatch(1);
-    var ok = recording(batches, gate);
     IndexBuildQueue.Pass first = queue.forSchema("uid-a", "ns/a", 1L, one, "bot");
-    first.submit("posts", List.of(create("posts", "p_1")), ok, () -> null);
-    first.submit("users", List.of(create("users", "u_1")), ok, () -> null);
+    first.submit("posts", List.of(create("posts", "p_1")), held, () -> null);
+    first.submit("users", List.of(create("users", "u_1")), held, () -> null);
     queue.passEnded(first);
-    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
 
     // A pass that failed before it reached users: the reconciler does not call passEnded, users.u_1 stays queued.
-    queue.forSchema("uid-a", "ns/a", 1L, one, "bot").submit("posts", List.of(create("posts", "p_1")), ok, () -> null);
+    queue.forSchema("uid-a", "ns/a", 1L, one, "bot").submit("posts", List.of(create("posts", "p_1")), held, () -> null);
     // A paused schema's pass (a dry run) asks for nothing: its queued build goes; the running one ends.
     queue.passEnded(queue.forSchema("uid-a", "ns/a", 2L, one, "bot"));
-    gate.countDown();
+    release.countDown();
     await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/a"));
     assertThat(queue.takeCreated("uid-a")).extracting(o -> o.action().name()).containsExactly("p_1");
-    assertThat(batches).containsExactly(List.of("p_1"));
+    assertThat(seen).containsExactly(List.of("p_1"));
   }
 
   @Test
@@ -355,27 +354,24 @@ class IndexBuildQueueTest {
    */
   @Test
   void aPassThatReadTheServerBeforeABuildEndedDoesNotBuildItsIndexAgain() {
-    List<List<String>> batches = new CopyOnWriteArrayList<>();
-    CountDownLatch gate = new CountDownLatch(1);
-    var ok = recording(batches, gate);
-    onePass("h_1", ok);
-    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
+    onePass("h_1", held);
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
 
     // The next pass begins (and lists the indexes: h_1 not there yet) while the build runs...
     IndexBuildQueue.Pass second = queue.forSchema("uid-a", "ns/a", 1L, one, "bot");
-    gate.countDown();
+    release.countDown();
     await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/a"));
     // ...and hands h_1 over after the build ended.
-    List<Outcome> got = second.submit("c", List.of(create("c", "h_1")), ok, () -> null);
+    List<Outcome> got = second.submit("c", List.of(create("c", "h_1")), held, () -> null);
     queue.passEnded(second);
     assertThat(results(got)).containsExactly(ActionType.Building);
     assertThat(got.get(0).message()).contains("built");
 
     // A pass that begins after the build ended reads the index on the server; one that still asks
     // for it (dropped by hand meanwhile) builds it again.
-    onePass("h_1", ok);
-    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
-    assertThat(batches).containsExactly(List.of("h_1"), List.of("h_1"));
+    onePass("h_1", held);
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2);
+    assertThat(seen).containsExactly(List.of("h_1"), List.of("h_1"));
   }
   /** Schema ns/a's pass of {@code generation} on {@code client} and {@code database} hands c.f_1 over. */
   List<Outcome> f1(Long generation, MongoClient client, String database,
@@ -392,79 +388,64 @@ class IndexBuildQueueTest {
    */
   @Test
   void aBuildOnTheOldDatabaseDoesNotStandForOneOnTheDatabaseTheSpecNowNames() {
-    List<List<String>> batches = new CopyOnWriteArrayList<>();
-    CountDownLatch gate = new CountDownLatch(1);
-    var ok = recording(batches, gate);
-    f1(1L, one, "a", ok);
-    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
+    f1(1L, one, "a", held);
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
 
-    List<Outcome> got = f1(2L, one, "b", ok);
+    List<Outcome> got = f1(2L, one, "b", held);
     assertThat(got.get(0).message()).as("behind a's build, in the deployment's one slot").startsWith("queued:");
-    gate.countDown();
-    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
-    assertThat(batches).containsExactly(List.of("f_1"), List.of("f_1"));
+    release.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2);
+    assertThat(seen).containsExactly(List.of("f_1"), List.of("f_1"));
   }
 
   @Test
   void aBuildOnTheOldDeploymentDoesNotStandForOneOnTheDeploymentTheSecretNowNames() {
-    List<List<String>> batches = new CopyOnWriteArrayList<>();
-    CountDownLatch gate = new CountDownLatch(1);
-    var ok = recording(batches, gate);
-    f1(1L, one, "a", ok);
-    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
+    f1(1L, one, "a", held);
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
 
-    f1(1L, other, "a", ok);
-    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
-    gate.countDown();
+    f1(1L, other, "a", held);
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2);
+    release.countDown();
   }
 
   @Test
   void aBuildThatEndedOnTheOldDatabaseIsNotBuiltJustNowOnTheNewOne() {
-    List<List<String>> batches = new CopyOnWriteArrayList<>();
-    CountDownLatch gate = new CountDownLatch(1);
-    var ok = recording(batches, gate);
-    f1(1L, one, "a", ok);
-    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
+    f1(1L, one, "a", held);
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
     // A pass on the new database begins (and lists b.c: no f_1) while a's build runs...
     IndexBuildQueue.Pass onB = queue.forSchema("uid-a", "ns/a", 2L, one, "b");
-    gate.countDown();
+    release.countDown();
     await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/a"));
     // ...and hands f_1 over after it ended.
-    List<Outcome> got = onB.submit("c", List.of(create("c", "f_1")), ok, () -> null);
+    List<Outcome> got = onB.submit("c", List.of(create("c", "f_1")), held, () -> null);
     assertThat(got.get(0).message()).doesNotContain("built just now");
-    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2);
   }
 
   /** Two clusters that share a replica set name (rs0) share the build slots, but not the build. */
   @Test
   void aBuildOnAnotherClusterOfTheSameReplicaSetNameDoesNotStandForOneHere() {
-    List<List<String>> batches = new CopyOnWriteArrayList<>();
-    CountDownLatch gate = new CountDownLatch(1);
-    var ok = recording(batches, gate);
     try (MongoClient x = MongoClients.create("mongodb://127.0.0.1:1/?replicaSet=rs0");
         MongoClient rotated = MongoClients.create("mongodb://u:rotated@127.0.0.1:1/?replicaSet=rs0&appName=new");
         MongoClient y = MongoClients.create("mongodb://127.0.0.1:2/?replicaSet=rs0")) {
-      f1(1L, x, "bot", ok);
-      await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 1);
+      f1(1L, x, "bot", held);
+      await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
       // A rotated password on the same servers is the same build...
-      assertThat(f1(1L, rotated, "bot", ok).get(0).message()).startsWith("building since");
+      assertThat(f1(1L, rotated, "bot", held).get(0).message()).startsWith("building since");
       // ...and another cluster named rs0 waits for the one slot rs0 has, to build there.
-      assertThat(f1(1L, y, "bot", ok).get(0).message()).startsWith("queued:");
-      gate.countDown();
-      await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
+      assertThat(f1(1L, y, "bot", held).get(0).message()).startsWith("queued:");
+      release.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2);
     }
   }
 
   /** Each place's creation is told: the one in the old database and the one in the new. */
   @Test
   void theCreationsInTheOldAndTheNewDatabaseAreBothTold() {
-    List<List<String>> batches = new CopyOnWriteArrayList<>();
-    CountDownLatch gate = new CountDownLatch(1);
-    var ok = recording(batches, gate);
-    f1(1L, one, "a", ok);
-    f1(2L, one, "b", ok);
-    gate.countDown();
-    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2
+    f1(1L, one, "a", held);
+    f1(2L, one, "b", held);
+    release.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2
         && nudged.stream().filter("ns/a"::equals).count() == 2);
     assertThat(queue.takeCreated("uid-a")).hasSize(2);
   }
