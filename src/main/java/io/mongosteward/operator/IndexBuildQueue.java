@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * built (their outcomes go to the schema's Events), or gets the refusals as a pass that built them
  * itself would have; and so does every pass after it until the refusal is due again, so that the
  * status does not flap between IndexBuilding and the refusal at each resync. The
- * same build (schema, deployment, database, collection, index definitions) is never queued twice; a
+ * same build (schema, servers, database, collection, index definitions) is never queued twice; a
  * changed definition, or a spec moved to another database or cluster, is another build. An index a
  * running build of the schema already builds there is not built again beside it, nor again by a
  * pass that read the server before the build that created it ended. A queued build that the
@@ -61,23 +61,16 @@ final class IndexBuildQueue implements AutoCloseable {
    * moved to another database or cluster while a build ran must build there, not be told of the old
    * build; a rotated password is the same place.
    */
-  record Key(String schemaUid, String servers, String database, String collection, List<String> fingerprints) {
-    boolean at(String serversThere, String databaseThere) {
-      return servers.equals(serversThere) && database.equals(databaseThere);
-    }
-  }
+  record Key(String schemaUid, Place place, String collection, List<String> fingerprints) {}
+
+  /** Where a build runs: the servers the connection string names, and the database. */
+  record Place(String servers, String database) {}
 
   /** One index of a schema, by definition and place: where a build's answer waits for the next pass. */
-  private record IndexKey(String schemaUid, String servers, String database, String collection,
-      String fingerprint) {
+  private record IndexKey(String schemaUid, Place place, String collection, String fingerprint) {
     /** An index of a build. */
     static IndexKey of(Key build, Action.CreateIndex c) {
-      return new IndexKey(build.schemaUid(), build.servers(), build.database(), c.collection(),
-          IndexDefinitions.fingerprint(c.index()));
-    }
-
-    boolean elsewhereFor(String uid, String serversNow, String databaseNow) {
-      return schemaUid.equals(uid) && !(servers.equals(serversNow) && database.equals(databaseNow));
+      return new IndexKey(build.schemaUid(), build.place(), c.collection(), IndexDefinitions.fingerprint(c.index()));
     }
   }
 
@@ -197,8 +190,7 @@ final class IndexBuildQueue implements AutoCloseable {
     private final Long generation;
     private final MongoClient client;
     private final String deployment;
-    private final String servers;
-    private final String database;
+    private final Place place;
     /** Under the queue's lock. */
     private final Set<Key> asked = new HashSet<>();
     /** Builds ended when the pass began, before it read the server. */
@@ -213,12 +205,11 @@ final class IndexBuildQueue implements AutoCloseable {
       this.generation = generation;
       this.client = client;
       this.deployment = Deployment.of(client);
-      this.servers = Deployment.servers(client);
-      this.database = database;
+      this.place = new Place(Deployment.servers(client), database);
     }
 
     private IndexKey indexKey(Action.CreateIndex c) {
-      return new IndexKey(schemaUid, servers, database, c.collection(), IndexDefinitions.fingerprint(c.index()));
+      return new IndexKey(schemaUid, place, c.collection(), IndexDefinitions.fingerprint(c.index()));
     }
 
     @Override
@@ -243,8 +234,8 @@ final class IndexBuildQueue implements AutoCloseable {
     builtAt.entrySet().removeIf(e -> e.getKey().schemaUid().equals(pass.schemaUid) && e.getValue() <= pass.began);
     // What builds said of the schema's indexes at a place its spec no longer names is stale: should it
     // name that place again, a build there answers afresh.
-    told.keySet().removeIf(k -> k.elsewhereFor(pass.schemaUid, pass.servers, pass.database));
-    refused.keySet().removeIf(k -> k.elsewhereFor(pass.schemaUid, pass.servers, pass.database));
+    told.keySet().removeIf(k -> k.schemaUid().equals(pass.schemaUid) && !k.place().equals(pass.place));
+    refused.keySet().removeIf(k -> k.schemaUid().equals(pass.schemaUid) && !k.place().equals(pass.place));
     for (Queue<Build> q : waiting.values()) {
       q.removeIf(b -> {
         boolean stale = b.key.schemaUid().equals(pass.schemaUid) && !pass.asked.contains(b.key);
@@ -313,7 +304,7 @@ final class IndexBuildQueue implements AutoCloseable {
       if (toBuild.isEmpty()) {
         build = null;
       } else {
-        Key key = new Key(schemaUid, pass.servers, pass.database, collection,
+        Key key = new Key(schemaUid, pass.place, collection,
             toBuild.stream().map(c -> IndexDefinitions.fingerprint(c.index())).toList());
         build = builds.get(key);
         if (build == null) {
@@ -356,9 +347,8 @@ final class IndexBuildQueue implements AutoCloseable {
   /** Under the lock: the schema's build handed to the pool that builds this index, or null. */
   private Build runningWith(IndexKey k) {
     for (Build b : builds.values()) {
-      if (!b.queued && b.key.schemaUid().equals(k.schemaUid()) && b.key.at(k.servers(), k.database())
-          && b.key.collection().equals(k.collection())
-          && b.key.fingerprints().contains(k.fingerprint())) {
+      if (!b.queued && b.key.schemaUid().equals(k.schemaUid()) && b.key.place().equals(k.place())
+          && b.key.collection().equals(k.collection()) && b.key.fingerprints().contains(k.fingerprint())) {
         return b;
       }
     }
