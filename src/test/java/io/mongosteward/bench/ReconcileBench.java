@@ -287,11 +287,16 @@ class ReconcileBench {
     n += db.getCollection("counters").find(Filters.in("_id", "counter0", "counter1"))
         .projection(Projections.include("seq")).into(new ArrayList<>()).size();
     for (int i = 0; i < 2; i++) {
-      Document max = db.getCollection(collection(i)).find().sort(Sorts.descending("seq" + i))
-          .projection(Projections.fields(Projections.include("seq" + i), Projections.excludeId())).limit(1).first();
+      Document max = seedMax(db, i);
       n += max == null ? 0 : 1;
     }
     return n;
+  }
+
+  /** Counter i's seed field's max in its collection, read as the engine reads it: sorted, one document. */
+  private static Document seedMax(MongoDatabase db, int i) {
+    return db.getCollection(collection(i)).find().sort(Sorts.descending("seq" + i))
+        .projection(Projections.fields(Projections.include("seq" + i), Projections.excludeId())).limit(1).first();
   }
 
   private static double timeRaw(MongoDatabase db) {
@@ -334,8 +339,7 @@ class ReconcileBench {
     }
     List<UpdateOneModel<Document>> seeds = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      Document max = db.getCollection(collection(i)).find().sort(Sorts.descending("seq" + i))
-          .projection(Projections.fields(Projections.include("seq" + i), Projections.excludeId())).limit(1).first();
+      Document max = seedMax(db, i);
       seeds.add(new UpdateOneModel<>(Filters.eq("_id", "counter" + i), Updates.max("seq", max.get("seq" + i)),
           new UpdateOptions().upsert(true)));
     }

@@ -193,11 +193,7 @@ class IndexBuildQueueTest {
   @Test
   void duplicatesThatBlockedABuildAreToldOnceForTheirOwnRecountToTakeOver() {
     AtomicInteger runs = new AtomicInteger();
-    Function<List<Action.CreateIndex>, List<Outcome>> blocked = batch -> {
-      runs.incrementAndGet();
-      return batch.stream().map(c -> Outcome.refused(c, ActionType.BlockedByDuplicates, "2 duplicate groups",
-          Duration.ZERO)).toList();
-    };
+    var blocked = blockedByDuplicates(runs, "2 duplicate groups");
     BuildHandoff a = queue.forSchema("uid-a", "ns/a", 1L, one, "bot");
     a.submit("posts", List.of(create("posts", "u_1")), blocked, () -> null);
     await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/a"));
@@ -246,6 +242,15 @@ class IndexBuildQueueTest {
     assertThat(runs.get()).as("users.u_1 was queued, and dropped").isEqualTo(2);
     assertThat(nudged).doesNotContain("ns/a");
     assertThat(queue.takeCreated("uid-a")).isEmpty();
+  }
+
+  /** A build body whose every index the server refuses over duplicates ({@code message}), counting its runs. */
+  static Function<List<Action.CreateIndex>, List<Outcome>> blockedByDuplicates(AtomicInteger runs, String message) {
+    return batch -> {
+      runs.incrementAndGet();
+      return batch.stream().map(c -> Outcome.refused(c, ActionType.BlockedByDuplicates, message, Duration.ZERO))
+          .toList();
+    };
   }
 
   /** A body that records each batch it is given, then waits for {@code gate} and creates them all. */
@@ -457,11 +462,7 @@ class IndexBuildQueueTest {
   @Test
   void aRefusalAtAPlaceTheSpecLeftIsNotSaidWhenItComesBack() {
     AtomicInteger runs = new AtomicInteger();
-    Function<List<Action.CreateIndex>, List<Outcome>> blocked = batch -> {
-      runs.incrementAndGet();
-      return batch.stream().map(c -> Outcome.refused(c, ActionType.BlockedByDuplicates, "2 duplicates",
-          Duration.ZERO)).toList();
-    };
+    var blocked = blockedByDuplicates(runs, "2 duplicates");
     queue.forSchema("uid-a", "ns/a", 1L, one, "a").submit("c", List.of(create("c", "u_1")), blocked, () -> null);
     await().atMost(Duration.ofSeconds(10)).until(() -> nudged.contains("ns/a"));
     IndexBuildQueue.Pass elsewhere = queue.forSchema("uid-a", "ns/a", 2L, one, "b");
