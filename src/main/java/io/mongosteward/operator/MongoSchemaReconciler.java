@@ -170,7 +170,6 @@ public final class MongoSchemaReconciler implements Reconciler<MongoSchema> {
     builds.forget(schema.getMetadata().getUid());
     blocked.forget(schema);
     usage.forget(schema.getMetadata().getUid());
-    metrics.forgetUnused(id(schema));
     exhausted.remove(schema.getMetadata().getUid());
     metrics.schemaGone(id(schema));
   }

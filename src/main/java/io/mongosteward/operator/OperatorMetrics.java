@@ -2,6 +2,7 @@ package io.mongosteward.operator;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * Our own meters, tagged by type or reason only, so that cardinality does not grow with the
@@ -11,13 +12,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 final class OperatorMetrics {
   private final MeterRegistry registry;
   private final SchemaMetrics schemas;
-  /** The unused-index gauge's value per schema ("namespace/name"): held here, as a gauge holds it weakly. */
-  private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> unused =
-      new java.util.concurrent.ConcurrentHashMap<>();
 
-  OperatorMetrics(MeterRegistry registry) {
+  /** The per-schema series are a collector of the registry's Prometheus exposition (SchemaMetrics). */
+  OperatorMetrics(PrometheusMeterRegistry registry) {
     this.registry = registry;
     this.schemas = new SchemaMetrics(registry);
+    registry.getPrometheusRegistry().register(schemas);
   }
 
   /** 1 while this replica runs the reconcilers (holds the Lease, or runs without leader election). */
@@ -55,25 +55,11 @@ final class OperatorMetrics {
 
   /**
    * mongosteward_index_unused{schema}: the schema's unused indexes (policy.reportUnusedAfter), by
-   * "namespace/name" like the other per-schema gauges (a {@code namespace} label would clash with the
+   * "namespace/name" like the other per-schema series (a {@code namespace} label would clash with the
    * scrape target's own). Never per index: index names would make the series grow with the schemas.
    */
   void unused(String schema, int count) {
-    unused.computeIfAbsent(schema, s -> {
-      java.util.concurrent.atomic.AtomicInteger value = new java.util.concurrent.atomic.AtomicInteger();
-      io.micrometer.core.instrument.Gauge.builder("mongosteward.index.unused", value,
-              java.util.concurrent.atomic.AtomicInteger::get)
-          .description("Indexes with no access for the schema's policy.reportUnusedAfter, per $indexStats")
-          .tag("schema", s).register(registry);
-      return value;
-    }).set(count);
-  }
-
-  /** The schema is gone: its series with it. */
-  void forgetUnused(String schema) {
-    if (unused.remove(schema) != null) {
-      registry.find("mongosteward.index.unused").tag("schema", schema).meters().forEach(registry::remove);
-    }
+    schemas.unused(schema, count);
   }
 
   void failure(io.mongosteward.api.v1alpha1.Reason reason) {

@@ -13,7 +13,8 @@ import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.managed.ManagedWorkflowAndDependentResourceContext;
 import io.javaoperatorsdk.operator.processing.event.EventSourceRetriever;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mongosteward.api.v1alpha1.Conditions;
 import io.mongosteward.api.v1alpha1.MongoSchema;
 import io.mongosteward.api.v1alpha1.MongoSchemaStatus;
@@ -42,7 +43,7 @@ class MongoSchemaReconcilerTest {
   final Clock clock = Clock.fixed(Instant.parse("2026-11-27T10:00:00Z"), ZoneOffset.UTC);
   final MongoSessions mongo = MongoSessions.operator(1);
   final InMemoryEventStore events = new InMemoryEventStore();
-  final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final MongoSchemaReconciler reconciler = new MongoSchemaReconciler(OperatorSettings.defaults(),
       new SchemaConnections(null, mongo.clients()), mongo.engine(), new SchemaStatuses(clock),
       new SchemaEvents(events, clock), new OperatorMetrics(registry), new BlockedBuilds(clock, Duration.ofHours(1)),

@@ -66,6 +66,39 @@ class SchemaMetricsTest {
   }
 
   @Test
+  void theUnusedIndexCountIsASeriesOfItsSchemaUntilTheSchemaGoes() {
+    metrics.unused("ns/a", 2);
+    metrics.unused("ns/b", 0);
+    assertThat(registry.scrape()).contains("# TYPE mongosteward_index_unused gauge")
+        .contains("mongosteward_index_unused{schema=\"ns/a\"} 2.0")
+        .contains("mongosteward_index_unused{schema=\"ns/b\"} 0.0");
+    metrics.unused("ns/a", 1);
+    metrics.schemaGone("ns/a");
+    assertThat(registry.scrape()).doesNotContain("schema=\"ns/a\"")
+        .contains("mongosteward_index_unused{schema=\"ns/b\"} 0.0");
+  }
+
+  @Test
+  void perSchemaSeriesHoldNoMeterOfTheirOwn() {
+    MongoSchema s = SchemaStatusesTest.schema(1);
+    metrics.schemaStatus("ns/0", ready(s));
+    metrics.unused("ns/0", 0);
+    int meters = registry.getMeters().size();
+    for (int i = 1; i < 500; i++) {
+      metrics.schemaStatus("ns/" + i, ready(s));
+      metrics.unused("ns/" + i, i % 3);
+    }
+    assertThat(registry.getMeters()).as("the registry's meters, which cost about 500 bytes each")
+        .hasSize(meters);
+    String text = registry.scrape();
+    assertThat(text.lines().filter(l -> l.startsWith("mongosteward_schema_ready{"))).hasSize(500);
+    assertThat(text).contains("# HELP mongosteward_schema_ready 1 while the MongoSchema's Ready condition is True")
+        .contains("mongosteward_schema_ready{schema=\"ns/499\"} 1.0")
+        .contains("mongosteward_index_unused{schema=\"ns/499\"} 1.0")
+        .contains("mongosteward_schemas{ready=\"true\",reason=\"Synced\"} 500.0");
+  }
+
+  @Test
   void theLeaderGaugeFollowsWhetherThisReplicaReconciles() {
     AtomicBoolean leading = new AtomicBoolean();
     metrics.leader(leading::get);
