@@ -77,9 +77,12 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code image}: as the image runs it, on the jlinked runtime with the operator's AppCDS archive and the
  * java line of scripts/image/entrypoint.sh, both built here by testsupport.ImageRuntime; {@code jdk}: this
  * JDK's java, no archive of ours; default image where this JDK can jlink; {@code jdk|image} runs both,
- * interleaved like the flag sets), {@code bench.nmt=true} (adds native memory tracking and writes the
+ * interleaved like the flag sets), {@code bench.watch} ({@code all}, the default: the operator watches every
+ * namespace, deploy's default; {@code listed}: it is given the 10 namespaces by {@code --namespaces}, and watches
+ * each of them apart), {@code bench.nmt=true} (adds native memory tracking and writes the
  * summary of the last round of each size next to the fragment, with the resident memory of each mapped file and the heap's
- * largest classes), {@code bench.auth} ({@code token}, the default: the operator authenticates as deploy/'s
+ * largest classes; with {@code bench.histogramLines=N} N lines of the histogram, with {@code bench.codelist=true}
+ * the compiled methods and the code cache, with {@code bench.heapDump=true} a heap dump), {@code bench.auth} ({@code token}, the default: the operator authenticates as deploy/'s
  * ServiceAccount, bound to deploy/'s RBAC, with a TokenRequest token, as a pod does; {@code cert}: with the test
  * API server's admin client certificate, whose TLS handshakes sign with an RSA key, about 40 per start, which a
  * pod never pays). Run after {@code mvn package}:
@@ -101,6 +104,11 @@ class OperatorMemoryBench {
   static final List<String> RUNTIMES = Arrays.stream(System.getProperty("bench.runtime",
       ImageRuntime.available() ? "image" : "jdk").split("\\|")).map(String::trim).toList();
   static final int NAMESPACES = 10;
+  /**
+   * all (the default): the operator watches every namespace, as deploy/ and the chart run it; listed: it
+   * is given the bench's 10 namespaces, and then runs an informer, a watch connection, per namespace and kind.
+   */
+  static final boolean WATCH_ALL = !"listed".equals(System.getProperty("bench.watch", "all"));
   static final String LABEL = "mongosteward.io/bench";
   /** How often the reconciles are counted (ReconcileLog) while a pass runs: the times are within this. */
   static final Duration SCRAPE_EVERY = Duration.ofMillis(250);
@@ -323,7 +331,15 @@ class OperatorMemoryBench {
         Files.writeString(OUT.resolve("OperatorMemoryBench-nmt-" + (char) ('A' + variant) + "-" + size + ".txt"),
             jcmd(p.pid(), "VM.native_memory", "summary") + "\n" + residentByMapping(p.pid()) + "\n"
                 + threadsByName(threadDump) + "\n"
-                + jcmd(p.pid(), "GC.class_histogram").lines().limit(45).collect(java.util.stream.Collectors.joining("\n")));
+                + jcmd(p.pid(), "GC.class_histogram").lines().limit(Integer.getInteger("bench.histogramLines", 45)).collect(java.util.stream.Collectors.joining("\n")));
+        if (Boolean.getBoolean("bench.codelist")) {
+          Files.writeString(OUT.resolve("OperatorMemoryBench-codelist-" + (char) ('A' + variant) + "-" + size + ".txt"),
+              jcmd(p.pid(), "Compiler.codelist") + "\n" + jcmd(p.pid(), "Compiler.codecache"));
+        }
+        if (Boolean.getBoolean("bench.heapDump")) {
+          jcmd(p.pid(), "GC.heap_dump", OUT.resolve("OperatorMemoryBench-" + (char) ('A' + variant) + "-" + size + ".hprof")
+              .toAbsolutePath().toString());
+        }
       }
       return new Round(readyz, allReady, rss[0] / 1024.0, rss[1] / 1024.0, heap, resync, connections,
           w1.minus(w0, "mongoschemas"), w1.minus(w0, "events"), w1.minusOthers(w0), rvChanged, eventsAdded,
@@ -378,7 +394,10 @@ class OperatorMemoryBench {
         ? image.command(archives.get(jar), jar.toAbsolutePath())
         : List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
     cmd.addAll(List.of("operator", "--port", String.valueOf(port), "--leader-election", "false",
-        "--namespaces", String.join(",", namespaces), "--resync", resyncSeconds + "s"));
+        "--resync", resyncSeconds + "s"));
+    if (!WATCH_ALL) {
+      cmd.addAll(List.of("--namespaces", String.join(",", namespaces)));
+    }
     if (RECONCILE_THREADS != null) {
       cmd.addAll(List.of("--reconcile-threads", RECONCILE_THREADS));
     }
@@ -736,7 +755,9 @@ class OperatorMemoryBench {
             : "authenticated as deploy/'s ServiceAccount with its RBAC (a token, as in a pod), ")
         + "N MongoSchemas existing before it starts "
         + "(10 namespaces, 3 indexes and a counter each, created as `kubectl apply` creates them, "
-        + "with its last-applied annotation; the in-process MongoDB stand-in), " + ROUNDS
+        + "with its last-applied annotation; the in-process MongoDB stand-in), "
+        + (WATCH_ALL ? "the operator watching every namespace (deploy's default), "
+            : "the operator given the 10 namespaces (`--namespaces`: an informer per namespace and kind), ") + ROUNDS
         + " rounds per N, each a first-ever start (the statuses cleared before it) and then a restart that finds the "
         + "statuses the first wrote. Goals: RSS ≤128 MB at 1,000 schemas; start to all-Ready ≤3 s; 0 API-server writes per "
         + "steady resync; one MongoDB pool for one connection string.\n\n");

@@ -58,10 +58,16 @@ public final class ImageRuntime {
     return archive;
   }
 
-  /** The operator's archive for JAR: the classes of scripts/image/operator.classlist, dumped. */
+  /**
+   * The operator's archive for JAR: the classes of scripts/image/operator.classlist, dumped; or of
+   * JAR.classlist beside it, the list of another build (a benchmark's "before" jar, whose lambdas are
+   * named as in its own list).
+   */
   public Path operatorArchive(Path jar, Path archive) throws IOException, InterruptedException {
+    Path own = Path.of(jar + ".classlist");
+    Path classes = Files.exists(own) ? own : OPERATOR_CLASSES;
     run(archive.getParent(), "operator-archive", List.of(java.toString(), "-cp", training + ":" + jar, "CdsTraining",
-        java.toString(), jar.toString(), archive.toString(), OPERATOR_CLASSES.toAbsolutePath().toString()), 300);
+        java.toString(), jar.toString(), archive.toString(), classes.toAbsolutePath().toString()), 300);
     return archive;
   }
 
