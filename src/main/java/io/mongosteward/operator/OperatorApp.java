@@ -28,6 +28,7 @@ public final class OperatorApp implements AutoCloseable {
   static final Duration LEASE_RELEASE = Duration.ofSeconds(2);
 
   private final OperatorSettings settings;
+  private final Runnable openApiConnection;
   private final Operator operator;
   private final MongoSessions mongo;
   private final SchemaConnections connections;
@@ -71,6 +72,8 @@ public final class OperatorApp implements AutoCloseable {
   OperatorApp(KubernetesClient client, OperatorSettings settings, PrometheusMeterRegistry registry,
       boolean exitOnLostLease, GenericRetry retry, java.util.List<com.mongodb.event.CommandListener> listeners) {
     this.settings = settings;
+    // Before the informers list: with leader election the Lease's requests come first anyway.
+    this.openApiConnection = () -> io.mongosteward.kube.ApiConnection.open(client);
     this.mongo = MongoSessions.operator(settings.mongoAttempts(), listeners);
     this.connections = new SchemaConnections(new SecretUriReader(client), mongo.clients());
     Clock clock = Clock.systemUTC();
@@ -119,9 +122,17 @@ public final class OperatorApp implements AutoCloseable {
     this.health = new OperatorHealth(state, watch, connections);
   }
 
-  /** Both kinds are watched in the same namespaces. */
+  /**
+   * The informers list in pages of {@link #LIST_PAGE}, client-go's page size: a connection to the API
+   * server keeps the exchange that opened it (see {@link OperatorState}), so a list that reopens one
+   * after the API server went away keeps at most a page, not every schema.
+   */
+  static final long LIST_PAGE = 500;
+
+  /** Both kinds are watched in the same namespaces, listed in pages. */
   private static void watch(io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider<?> c,
       OperatorSettings settings) {
+    c.withInformerListLimit(LIST_PAGE);
     if (settings.namespaces().isEmpty()) {
       c.watchingAllNamespaces();
     } else {
@@ -142,7 +153,7 @@ public final class OperatorApp implements AutoCloseable {
 
   private void startOperator() {
     if (started.compareAndSet(false, true)) {
-      state.start(operator, Duration.ofSeconds(1));
+      state.start(operator, Duration.ofSeconds(1), openApiConnection);
       LOG.info("operator starting");
     }
   }

@@ -43,12 +43,16 @@ final class OperatorState implements AutoCloseable {
     set(new Readiness(true, "standby", leader + " holds the Lease " + leaseName + "; this replica waits"));
   }
 
-  /** Starts the framework off the caller's thread, then checks its informers every {@code period}. */
-  void start(Operator operator, java.time.Duration period) {
+  /**
+   * Starts the framework off the caller's thread, after {@code first} (what opens the API connection),
+   * then checks its informers every {@code period}.
+   */
+  void start(Operator operator, java.time.Duration period, Runnable first) {
     set(new Readiness(false, "starting", "loading MongoSchemas and MongoMigrations from the API server (are "
         + "the CRDs installed, and may the operator list and watch mongoschemas and mongomigrations?)"));
     Thread starter = new Thread(() -> {
       try {
+        first.run();
         operator.start();
       } catch (RuntimeException e) {
         LOG.warn("the operator started with errors: {}", e.getMessage());

@@ -22,7 +22,7 @@ class OperatorStateTest {
             .withConfig(new ConfigBuilder().withMasterUrl("https://127.0.0.1:1").withRequestTimeout(200).build()).build();
          OperatorState state = new OperatorState()) {
       Operator operator = new Operator(o -> o.withKubernetesClient(client));
-      state.start(operator, Duration.ofMillis(5));
+      state.start(operator, Duration.ofMillis(5), () -> { });
       state.stopping();
       await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(5))
           .until(() -> "stopping".equals(state.readiness().status()));
