@@ -63,7 +63,11 @@ class JlinkRuntimeIT {
     assertThat(Http.body(sidecarPort, "/metrics")).contains("process_cpu_usage").contains("jvm_memory_used_bytes");
     stopCleanly(sidecar);
 
-    // The operator: TLS to the API server (the JDK's HTTP client), a Secret, a MongoSchema made Ready.
+    // The operator as in a pod: TLS to the API server (the JDK's HTTP client) with deploy/'s
+    // ServiceAccount's token, a Secret, a MongoSchema made Ready, and its endpoints asked as kubelet
+    // and Prometheus ask them. The archive is what this run loads: a class it holds that a pod never
+    // loads is resident for nothing (a client certificate's key store took 220), one it lacks is
+    // loaded from the jar into metaspace (Netty's HTTP codec, about 180, before the endpoints were asked).
     Path classLog = dir.resolve("operator-classes.log");
     List<String> java = REFRESH
         ? List.of(image.java().toString(), "-Xshare:off",
@@ -71,13 +75,18 @@ class JlinkRuntimeIT {
         : image.command(operatorArchive, jar);
     try (KubernetesClient client = KubeApi.client()) {
       String ns = KubeApi.newNamespace(client, "jlink");
+      int operatorPort = TestServers.freePort();
       Process operator = start("operator", concat(java, "operator", "--namespaces", ns, "--leader-election",
-          "false", "--port", String.valueOf(TestServers.freePort())),
-          Map.of("KUBECONFIG", KubeApi.kubeConfigFile(dir).toString(),
+          "false", "--port", String.valueOf(operatorPort)),
+          Map.of("KUBECONFIG", KubeApi.operatorKubeConfigFile(dir, client).toString(),
               "JAVA_TOOL_OPTIONS", "-Xmx128m -Xlog:class+load=info:file=" + classLog));
       OperatorHarness.secretIn(client, ns, "mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
       OperatorHarness.applyIn(client, ns, "bot", MongoSchemaOperatorIT.spec("jlink_runtime", ""));
       OperatorHarness.eventually().until(() -> "True".equals(OperatorHarness.readyIn(client, ns, "bot")));
+      for (String path : List.of("/livez", "/readyz", "/health")) {
+        assertThat(Http.status(operatorPort, path)).as(path).isEqualTo(200);
+      }
+      assertThat(Http.body(operatorPort, "/metrics")).contains("mongosteward_schema_ready");
       stopCleanly(operator);
     }
     assertThat(Files.readString(dir.resolve("sidecar.log")) + Files.readString(dir.resolve("operator.log")))
