@@ -1,6 +1,7 @@
 package io.mongosteward.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.URL;
 import org.slf4j.Logger;
@@ -22,17 +23,28 @@ public final class ApiConnection {
 
   /**
    * Sends GET /version and logs the server's version; returns it, or null when the server did not
-   * answer, which is logged and otherwise left to the informers, which retry on their own.
+   * answer it, which is logged and otherwise left to the informers, which retry on their own. Never
+   * throws: a proxy that does not route /version (fabric8 reads its 404 as no version) or a refusal
+   * must not keep the operator from starting.
    */
   public static String open(KubernetesClient client) {
     String server = hostAndPort(client.getMasterUrl());
     try {
-      String version = client.getKubernetesVersion().getGitVersion();
-      LOG.info("Kubernetes API server {} at {}", version, server);
-      return version;
+      VersionInfo info = client.getKubernetesVersion();
+      if (info == null) {
+        LOG.warn("the Kubernetes API server at {} answered GET /version with 404; starting without its version", server);
+        return null;
+      }
+      LOG.info("Kubernetes API server {} at {}", info.getGitVersion(), server);
+      return info.getGitVersion();
     } catch (KubernetesClientException e) {
-      LOG.warn("the Kubernetes API server at {} did not answer GET /version ({}); the informers will retry", server,
-          e.getCause() != null ? e.getCause().toString() : e.getMessage());
+      LOG.warn("the Kubernetes API server at {} {} GET /version ({}); the informers will retry", server,
+          e.getCode() > 0 ? "refused" : "did not answer",
+          e.getCode() > 0 ? "HTTP " + e.getCode() : e.getCause() != null ? e.getCause().toString() : e.getMessage());
+      return null;
+    } catch (RuntimeException e) {
+      LOG.warn("GET /version from the Kubernetes API server at {} failed ({}); the informers will retry", server,
+          e.getClass().getSimpleName());
       return null;
     }
   }

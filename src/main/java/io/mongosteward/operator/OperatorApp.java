@@ -28,7 +28,8 @@ public final class OperatorApp implements AutoCloseable {
   static final Duration LEASE_RELEASE = Duration.ofSeconds(2);
 
   private final OperatorSettings settings;
-  private final Runnable openApiConnection;
+  private final java.util.function.BooleanSupplier openApiConnection;
+  private final OperatorMetrics metrics;
   private final Operator operator;
   private final MongoSessions mongo;
   private final SchemaConnections connections;
@@ -72,13 +73,16 @@ public final class OperatorApp implements AutoCloseable {
   OperatorApp(KubernetesClient client, OperatorSettings settings, PrometheusMeterRegistry registry,
       boolean exitOnLostLease, GenericRetry retry, java.util.List<com.mongodb.event.CommandListener> listeners) {
     this.settings = settings;
-    // Before the informers list: with leader election the Lease's requests come first anyway.
-    this.openApiConnection = () -> io.mongosteward.kube.ApiConnection.open(client);
+    // Before the informers list (kube.ApiConnection says why); a stop meanwhile calls the start off.
+    this.openApiConnection = () -> {
+      io.mongosteward.kube.ApiConnection.open(client);
+      return !stopped.get() && !closed.get();
+    };
     this.mongo = MongoSessions.operator(settings.mongoAttempts(), listeners);
     this.connections = new SchemaConnections(new SecretUriReader(client), mongo.clients());
     Clock clock = Clock.systemUTC();
     this.watch = new ReconcileWatch(clock, settings.stuckReconcile());
-    OperatorMetrics metrics = new OperatorMetrics(registry);
+    this.metrics = new OperatorMetrics(registry);
     metrics.watch(watch);
     // Started and not stopped: the framework runs on the leader only, and a lost Lease stops it.
     metrics.leader(() -> started.get() && !stopped.get() && !closed.get());
@@ -209,6 +213,7 @@ public final class OperatorApp implements AutoCloseable {
     }
     state.close();
     connections.close();
+    metrics.close();
     LOG.info("operator stopped");
   }
 }

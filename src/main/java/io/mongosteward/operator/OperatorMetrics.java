@@ -1,7 +1,6 @@
 package io.mongosteward.operator;
 
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
@@ -10,7 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
  * with their collections or indexes.
  */
 final class OperatorMetrics {
-  private final MeterRegistry registry;
+  private final PrometheusMeterRegistry registry;
   private final SchemaMetrics schemas;
 
   /** The per-schema series are a collector of the registry's Prometheus exposition (SchemaMetrics). */
@@ -18,6 +17,11 @@ final class OperatorMetrics {
     this.registry = registry;
     this.schemas = new SchemaMetrics(registry);
     registry.getPrometheusRegistry().register(schemas);
+  }
+
+  /** The per-schema series go with the operator: a later one on the same registry registers its own. */
+  void close() {
+    registry.getPrometheusRegistry().unregister(schemas);
   }
 
   /** 1 while this replica runs the reconcilers (holds the Lease, or runs without leader election). */

@@ -44,15 +44,24 @@ final class OperatorState implements AutoCloseable {
   }
 
   /**
-   * Starts the framework off the caller's thread, after {@code first} (what opens the API connection),
-   * then checks its informers every {@code period}.
+   * Starts the framework off the caller's thread, after {@code opening} (what opens the API
+   * connection, which may take minutes against a silent API server), unless that says the start was
+   * called off meanwhile (a stop or a lost Lease); then checks its informers every {@code period}.
    */
-  void start(Operator operator, java.time.Duration period, Runnable first) {
+  void start(Operator operator, java.time.Duration period, java.util.function.BooleanSupplier opening) {
     set(new Readiness(false, "starting", "loading MongoSchemas and MongoMigrations from the API server (are "
         + "the CRDs installed, and may the operator list and watch mongoschemas and mongomigrations?)"));
     Thread starter = new Thread(() -> {
       try {
-        first.run();
+        if (!opening.getAsBoolean()) {
+          LOG.info("the operator was stopped while its API connection opened: not started");
+          return;
+        }
+      } catch (RuntimeException e) {
+        // Only a warm-up: the informers open their own connections and retry.
+        LOG.warn("opening the API connection failed ({}); starting anyway", e.toString());
+      }
+      try {
         operator.start();
       } catch (RuntimeException e) {
         LOG.warn("the operator started with errors: {}", e.getMessage());

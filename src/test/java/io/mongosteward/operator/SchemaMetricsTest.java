@@ -99,6 +99,18 @@ class SchemaMetricsTest {
   }
 
   @Test
+  void aClosedOperatorsSeriesGoAndANewOneOnTheSameRegistryHasItsOwn() {
+    MongoSchema s = SchemaStatusesTest.schema(1);
+    metrics.schemaStatus("ns/old", ready(s));
+    metrics.close();
+    assertThat(registry.scrape()).doesNotContain("schema=\"ns/old\"");
+    OperatorMetrics next = new OperatorMetrics(registry);
+    next.schemaStatus("ns/new", ready(s));
+    assertThat(registry.scrape()).contains("mongosteward_schema_ready{schema=\"ns/new\"} 1.0")
+        .doesNotContain("schema=\"ns/old\"");
+  }
+
+  @Test
   void theLeaderGaugeFollowsWhetherThisReplicaReconciles() {
     AtomicBoolean leading = new AtomicBoolean();
     metrics.leader(leading::get);
