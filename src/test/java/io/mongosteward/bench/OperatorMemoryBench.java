@@ -83,7 +83,7 @@ import org.junit.jupiter.api.io.TempDir;
  * summary of the last round of each size next to the fragment, with the resident memory of each mapped file and the heap's
  * largest classes; with {@code bench.histogramLines=N} N lines of the histogram, with {@code bench.codelist=true}
  * the compiled methods and the code cache, with {@code bench.heapDump=true} a heap dump), {@code bench.auth} ({@code token}, the default: the operator authenticates as deploy/'s
- * ServiceAccount, bound to deploy/'s RBAC, with a TokenRequest token, as a pod does; {@code cert}: with the test
+ * ServiceAccount, bound to deploy/'s RBAC, with a TokenRequest token in a file and the in-cluster configuration, as a pod does; {@code cert}: with the test
  * API server's admin client certificate, whose TLS handshakes sign with an RSA key, about 40 per start, which a
  * pod never pays). Run after {@code mvn package}:
  * {@code mvn -B verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=OperatorMemoryBench}.
@@ -115,6 +115,8 @@ class OperatorMemoryBench {
   static final double MB = 1024 * 1024;
 
   @TempDir Path tmp;
+  /** The API server as a pod finds it (KubeApi.operatorInClusterEnv); empty with bench.auth=cert. */
+  private Map<String, String> inCluster = Map.of();
   /** The image's runtime, built once when a variant runs on it; the operator's archive of each jar. */
   private ImageRuntime image;
   private final Map<Path, Path> archives = new HashMap<>();
@@ -203,7 +205,9 @@ class OperatorMemoryBench {
     }
     Path kubeconfig;
     try (KubernetesClient admin = KubeApi.client()) {
-      kubeconfig = "cert".equals(AUTH) ? KubeApi.kubeConfigFile(tmp) : KubeApi.operatorKubeConfigFile(tmp, admin);
+      // token: a pod's in-cluster configuration (no kubeconfig, whose YAML a pod never reads).
+      kubeconfig = "cert".equals(AUTH) ? KubeApi.kubeConfigFile(tmp) : null;
+      inCluster = "cert".equals(AUTH) ? Map.of() : KubeApi.operatorInClusterEnv(tmp, admin);
     }
     String mongo = MongoBackend.MONGO_JAVA_SERVER.uri();
     int mongoPort = Integer.parseInt(mongo.substring(mongo.lastIndexOf(':') + 1));
@@ -405,7 +409,11 @@ class OperatorMemoryBench {
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log(size).toFile()));
     pb.environment().keySet().removeIf(k -> k.startsWith("MONGODB_") || k.startsWith("MONGOSTEWARD_"));
     pb.environment().putAll(env);
-    pb.environment().put("KUBECONFIG", kubeconfig.toString());
+    pb.environment().keySet().removeIf(k -> k.equals("KUBECONFIG") || k.startsWith("KUBERNETES_"));
+    if (kubeconfig != null) {
+      pb.environment().put("KUBECONFIG", kubeconfig.toString());
+    }
+    pb.environment().putAll(inCluster);
     return pb;
   }
 
@@ -752,7 +760,7 @@ class OperatorMemoryBench {
             + "the operator's AppCDS archive from scripts/image/operator.classlist, the java line of "
             + "scripts/image/entrypoint.sh), " : RUNTIMES.equals(List.of("jdk")) ? "on the build's JDK without an archive, " : "")
         + ("cert".equals(AUTH) ? "authenticated by the test API server's admin client certificate, "
-            : "authenticated as deploy/'s ServiceAccount with its RBAC (a token, as in a pod), ")
+            : "authenticated as deploy/'s ServiceAccount with its RBAC (a token file and the in-cluster configuration, as in a pod), ")
         + "N MongoSchemas existing before it starts "
         + "(10 namespaces, 3 indexes and a counter each, created as `kubectl apply` creates them, "
         + "with its last-applied annotation; the in-process MongoDB stand-in), "

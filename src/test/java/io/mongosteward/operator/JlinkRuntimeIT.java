@@ -63,11 +63,13 @@ class JlinkRuntimeIT {
     assertThat(Http.body(sidecarPort, "/metrics")).contains("process_cpu_usage").contains("jvm_memory_used_bytes");
     stopCleanly(sidecar);
 
-    // The operator as in a pod: TLS to the API server (the JDK's HTTP client) with deploy/'s
-    // ServiceAccount's token, a Secret, a MongoSchema made Ready, and its endpoints asked as kubelet
-    // and Prometheus ask them. The archive is what this run loads: a class it holds that a pod never
-    // loads is resident for nothing (a client certificate's key store took 220), one it lacks is
-    // loaded from the jar into metaspace (Netty's HTTP codec, about 180, before the endpoints were asked).
+    // The operator as in a pod: deploy/'s JVM flags, the in-cluster configuration of deploy/'s
+    // ServiceAccount (a token file, no kubeconfig), leader election, TLS to the API server (the JDK's
+    // HTTP client), a Secret, a MongoSchema made Ready, and its endpoints asked as kubelet and
+    // Prometheus ask them. The archive is what this run loads: a class it holds that a pod never loads
+    // is resident for nothing (a client certificate's key store took 220, a kubeconfig's YAML about
+    // 170), one it lacks is loaded from the jar into metaspace (Netty's HTTP codec, about 180, before
+    // the endpoints were asked; the Lease's classes, before leader election was on).
     Path classLog = dir.resolve("operator-classes.log");
     List<String> java = REFRESH
         ? List.of(image.java().toString(), "-Xshare:off",
@@ -75,11 +77,21 @@ class JlinkRuntimeIT {
         : image.command(operatorArchive, jar);
     try (KubernetesClient client = KubeApi.client()) {
       String ns = KubeApi.newNamespace(client, "jlink");
+      // Its Lease in this namespace, not deploy/'s, which other tests' operators may hold meanwhile.
+      client.rbac().roles().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.rbac.RoleBuilder()
+          .withNewMetadata().withName("lease").endMetadata().addNewRule().withApiGroups("coordination.k8s.io")
+          .withResources("leases").withVerbs("get", "create", "patch").endRule().build()).create();
+      client.rbac().roleBindings().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder()
+          .withNewMetadata().withName("lease").endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "Role", "lease")
+          .addNewSubject().withKind("ServiceAccount").withName("mongo-steward-operator").withNamespace("mongo-steward")
+          .endSubject().build()).create();
       int operatorPort = TestServers.freePort();
-      Process operator = start("operator", concat(java, "operator", "--namespaces", ns, "--leader-election",
-          "false", "--port", String.valueOf(operatorPort)),
-          Map.of("KUBECONFIG", KubeApi.operatorKubeConfigFile(dir, client).toString(),
-              "JAVA_TOOL_OPTIONS", "-Xmx128m -Xlog:class+load=info:file=" + classLog));
+      Map<String, String> env = new java.util.HashMap<>(KubeApi.operatorInClusterEnv(dir, client));
+      env.put("JAVA_TOOL_OPTIONS", io.mongosteward.testsupport.OperatorJvm.deployEnv().get("JAVA_TOOL_OPTIONS")
+          + " -Xlog:class+load=info:file=" + classLog);
+      env.put("POD_NAMESPACE", ns);
+      Process operator = start("operator", concat(java, "operator", "--namespaces", ns, "--port",
+          String.valueOf(operatorPort)), env);
       OperatorHarness.secretIn(client, ns, "mongo", MongoBackend.MONGO_JAVA_SERVER.uri());
       OperatorHarness.applyIn(client, ns, "bot", MongoSchemaOperatorIT.spec("jlink_runtime", ""));
       OperatorHarness.eventually().until(() -> "True".equals(OperatorHarness.readyIn(client, ns, "bot")));
@@ -120,7 +132,7 @@ class JlinkRuntimeIT {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve(name + ".log").toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("MONGODB_") || k.startsWith("MONGOSTEWARD_")
-        || k.equals("JAVA_TOOL_OPTIONS"));
+        || k.equals("JAVA_TOOL_OPTIONS") || k.equals("KUBECONFIG") || k.startsWith("KUBERNETES_"));
     pb.environment().putAll(env);
     Process p = pb.start();
     processes.add(p);

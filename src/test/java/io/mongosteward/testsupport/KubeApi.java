@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -98,11 +99,7 @@ public final class KubeApi {
    */
   public static Path operatorKubeConfigFile(Path dir, KubernetesClient admin) {
     try {
-      applyDeploy(admin, "0[0-4]-.*\\.yaml");
-      String token = admin.serviceAccounts().inNamespace("mongo-steward").withName("mongo-steward-operator")
-          .tokenRequest(new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec()
-              .withExpirationSeconds(3600L).endSpec().build())
-          .getStatus().getToken();
+      String token = operatorToken(admin);
       Config c = admin.getConfiguration();
       Path f = dir.resolve("operator-kubeconfig");
       Files.writeString(f, String.join("\n", "apiVersion: v1", "kind: Config",
@@ -113,6 +110,41 @@ public final class KubeApi {
           "contexts:", "- name: operator", "  context: {cluster: test, user: operator, namespace: mongo-steward}",
           "current-context: operator", ""));
       return f;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** deploy/'s ServiceAccount, applied with its RBAC, and a token for it (TokenRequest, one hour). */
+  private static String operatorToken(KubernetesClient admin) throws IOException {
+    applyDeploy(admin, "0[0-4]-.*\\.yaml");
+    return admin.serviceAccounts().inNamespace("mongo-steward").withName("mongo-steward-operator")
+        .tokenRequest(new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec()
+            .withExpirationSeconds(3600L).endSpec().build())
+        .getStatus().getToken();
+  }
+
+  /**
+   * The environment of a pod of deploy/'s ServiceAccount, for a process of the jar: the API server's
+   * host and port as kubelet gives them, and the token and CA files that a pod has mounted (in DIR
+   * here, named by fabric8's overrides of the mounted paths). No kubeconfig is read, as in a pod.
+   */
+  public static Map<String, String> operatorInClusterEnv(Path dir, KubernetesClient admin) {
+    try {
+      Path token = Files.writeString(dir.resolve("token"), operatorToken(admin));
+      Config c = admin.getConfiguration();
+      Path ca = dir.resolve("ca.crt");
+      if (c.getCaCertData() != null) {
+        Files.write(ca, java.util.Base64.getDecoder().decode(c.getCaCertData()));
+      } else {
+        Files.copy(Path.of(c.getCaCertFile()), ca, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      java.net.URI server = java.net.URI.create(c.getMasterUrl());
+      return Map.of("KUBERNETES_SERVICE_HOST", server.getHost(),
+          "KUBERNETES_SERVICE_PORT", String.valueOf(server.getPort()),
+          "KUBERNETES_AUTH_SERVICEACCOUNT_TOKEN", token.toString(),
+          "KUBERNETES_CERTS_CA_FILE", ca.toString(),
+          "KUBERNETES_AUTH_TRYKUBECONFIG", "false");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
