@@ -1,8 +1,8 @@
 package io.mongosteward.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.VersionInfo;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.VersionInfo;
 import java.net.URL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

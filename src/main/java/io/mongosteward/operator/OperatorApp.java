@@ -128,7 +128,7 @@ public final class OperatorApp implements AutoCloseable {
 
   /**
    * The informers list in pages of {@link #LIST_PAGE}, client-go's page size: a connection to the API
-   * server keeps the exchange that opened it (see {@link OperatorState}), so a list that reopens one
+   * server keeps the exchange that opened it (kube.ApiConnection says why), so a list that reopens one
    * after the API server went away keeps at most a page, not every schema.
    */
   static final long LIST_PAGE = 500;

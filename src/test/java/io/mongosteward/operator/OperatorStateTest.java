@@ -33,52 +33,40 @@ class OperatorStateTest {
     }
   }
 
+  /** What OperatorState logged while {@code opening} ran on its start thread and {@code until} became true. */
+  private static java.util.List<String> startLogs(java.util.function.BooleanSupplier opening, String until) {
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+        new ch.qos.logback.core.read.ListAppender<>();
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(OperatorState.class);
+    logs.start();
+    log.addAppender(logs);
+    try (KubernetesClient client = new KubernetesClientBuilder()
+            .withConfig(new ConfigBuilder().withMasterUrl("https://127.0.0.1:1").withRequestTimeout(200).build()).build();
+         OperatorState state = new OperatorState()) {
+      state.start(new Operator(o -> o.withKubernetesClient(client)), Duration.ofMillis(5), opening);
+      await().atMost(Duration.ofSeconds(5)).until(() -> logs.list.stream()
+          .anyMatch(e -> e.getFormattedMessage().contains(until)));
+      return logs.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+    } finally {
+      log.detachAppender(logs);
+    }
+  }
+
   /**
    * A stop that comes while the API connection opens (up to minutes, against a silent API server)
    * must not be followed by the framework's start: a replica that lost its Lease would reconcile.
    */
   @Test
   void aStartCalledOffWhileTheConnectionOpensDoesNotStartTheFramework() {
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
-        new ch.qos.logback.core.read.ListAppender<>();
-    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(OperatorState.class);
-    logs.start();
-    log.addAppender(logs);
-    try (KubernetesClient client = new KubernetesClientBuilder()
-            .withConfig(new ConfigBuilder().withMasterUrl("https://127.0.0.1:1").withRequestTimeout(200).build()).build();
-         OperatorState state = new OperatorState()) {
-      Operator operator = new Operator(o -> o.withKubernetesClient(client));
-      state.start(operator, Duration.ofMillis(5), () -> false);
-      await().atMost(Duration.ofSeconds(5)).until(() -> logs.list.stream()
-          .anyMatch(e -> e.getFormattedMessage().contains("not started")));
-      assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().contains("started with errors"));
-    } finally {
-      log.detachAppender(logs);
-    }
+    assertThat(startLogs(() -> false, "not started")).noneMatch(m -> m.contains("started with errors"));
   }
 
   /** Whatever the opening throws, the framework still starts: its informers retry on their own. */
   @Test
   void anOpeningThatThrowsStillStartsTheFramework() {
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
-        new ch.qos.logback.core.read.ListAppender<>();
-    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(OperatorState.class);
-    logs.start();
-    log.addAppender(logs);
-    try (KubernetesClient client = new KubernetesClientBuilder()
-            .withConfig(new ConfigBuilder().withMasterUrl("https://127.0.0.1:1").withRequestTimeout(200).build()).build();
-         OperatorState state = new OperatorState()) {
-      Operator operator = new Operator(o -> o.withKubernetesClient(client));
-      state.start(operator, Duration.ofMillis(5), () -> {
-        throw new NullPointerException("no version");
-      });
-      await().atMost(Duration.ofSeconds(5)).until(() -> logs.list.stream()
-          .anyMatch(e -> e.getFormattedMessage().contains("opening the API connection failed")));
-      // With no controller registered JOSDK refuses to start, and says so: the attempt is what shows.
-      await().atMost(Duration.ofSeconds(5)).until(() -> logs.list.stream()
-          .anyMatch(e -> e.getFormattedMessage().contains("started with errors")));
-    } finally {
-      log.detachAppender(logs);
-    }
+    // With no controller registered JOSDK refuses to start, and says so: the attempt is what shows.
+    assertThat(startLogs(() -> {
+      throw new NullPointerException("no version");
+    }, "started with errors")).anyMatch(m -> m.contains("opening the API connection failed"));
   }
 }
