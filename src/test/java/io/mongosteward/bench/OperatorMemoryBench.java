@@ -115,8 +115,11 @@ class OperatorMemoryBench {
   static final double MB = 1024 * 1024;
 
   @TempDir Path tmp;
-  /** The API server as a pod finds it (KubeApi.operatorInClusterEnv); empty with bench.auth=cert. */
-  private Map<String, String> inCluster = Map.of();
+  /**
+   * How the operator finds the API server: as a pod does (KubeApi.operatorInClusterEnv), or with
+   * bench.auth=cert a kubeconfig of the admin's certificate.
+   */
+  private Map<String, String> apiEnv = Map.of();
   /** The image's runtime, built once when a variant runs on it; the operator's archive of each jar. */
   private ImageRuntime image;
   private final Map<Path, Path> archives = new HashMap<>();
@@ -203,11 +206,10 @@ class OperatorMemoryBench {
         env.put("BENCH_JAR", jarOfVariant.toString()); // only a label for the fragment
       }
     }
-    Path kubeconfig;
     try (KubernetesClient admin = KubeApi.client()) {
       // token: a pod's in-cluster configuration (no kubeconfig, whose YAML a pod never reads).
-      kubeconfig = "cert".equals(AUTH) ? KubeApi.kubeConfigFile(tmp) : null;
-      inCluster = "cert".equals(AUTH) ? Map.of() : KubeApi.operatorInClusterEnv(tmp, admin);
+      apiEnv = "cert".equals(AUTH) ? Map.of("KUBECONFIG", KubeApi.kubeConfigFile(tmp).toString())
+          : KubeApi.operatorInClusterEnv(tmp, admin);
     }
     String mongo = MongoBackend.MONGO_JAVA_SERVER.uri();
     int mongoPort = Integer.parseInt(mongo.substring(mongo.lastIndexOf(':') + 1));
@@ -228,18 +230,18 @@ class OperatorMemoryBench {
         created = Math.max(created, size);
         // Untimed: the first start creates the new schemas' indexes and metadata; the rounds find them.
         resyncSeconds = RESYNC_SECONDS;
-        round(client, envs.get(0), variantJars.get(0), kubeconfig, namespaces, size, mongoPort, false, 0);
+        round(client, envs.get(0), variantJars.get(0), namespaces, size, mongoPort, false, 0);
         resyncSeconds = Math.max(RESYNC_SECONDS, (int) Math.ceil(1.25 * lastAllReady));
         List<Integer> intervals = resyncBySize.computeIfAbsent(size, k -> new ArrayList<>());
         double slowestStart = 0;
         for (int r = 0; r < ROUNDS; r++) {
           intervals.add(resyncSeconds);
           for (int v = 0; v < envs.size(); v++) {
-            Round round = round(client, envs.get(v), variantJars.get(v), kubeconfig, namespaces, size, mongoPort, true, v);
+            Round round = round(client, envs.get(v), variantJars.get(v), namespaces, size, mongoPort, true, v);
             slowestStart = Math.max(slowestStart, round.allReadyS());
             if (size > 0) {
               // Right after it: the statuses that start wrote are current.
-              round = round.withRestart(restart(client, envs.get(v), variantJars.get(v), kubeconfig, namespaces, size));
+              round = round.withRestart(restart(client, envs.get(v), variantJars.get(v), namespaces, size));
             }
             System.out.println("BENCH jvm=" + (char) ('A' + v) + " schemas=" + size + " " + round);
             results.get(v).computeIfAbsent(size, k -> new ArrayList<>()).add(round);
@@ -258,7 +260,7 @@ class OperatorMemoryBench {
     System.out.println(fragment);
   }
 
-  private Round round(KubernetesClient client, Map<String, String> env, Path jar, Path kubeconfig,
+  private Round round(KubernetesClient client, Map<String, String> env, Path jar,
       List<String> namespaces, int size, int mongoPort, boolean measure, int variant) throws Exception {
     clearStatuses(client, namespaces);
     ReadyTracker ready = new ReadyTracker(size);
@@ -266,7 +268,7 @@ class OperatorMemoryBench {
         .withLabel(LABEL, "operator").inform(ready);
     informer.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
     int port = TestServers.freePort();
-    ProcessBuilder pb = operator(env, jar, kubeconfig, namespaces, size, port);
+    ProcessBuilder pb = operator(env, jar, namespaces, size, port);
     ReconcileLog reconciles = new ReconcileLog(log(size));
     long t0 = System.nanoTime();
     ready.start(t0);
@@ -355,7 +357,7 @@ class OperatorMemoryBench {
   }
 
   /** A start on schemas whose statuses are current: until each is reconciled once, and what that wrote. */
-  private Restart restart(KubernetesClient client, Map<String, String> env, Path jar, Path kubeconfig,
+  private Restart restart(KubernetesClient client, Map<String, String> env, Path jar,
       List<String> namespaces, int size) throws Exception {
     ReadyTracker ready = new ReadyTracker(size);
     SharedIndexInformer<MongoSchema> informer = client.resources(MongoSchema.class).inAnyNamespace()
@@ -367,7 +369,7 @@ class OperatorMemoryBench {
     Map<String, String> rv0 = ready.versions();
     Writes w0 = writes(client);
     int port = TestServers.freePort();
-    ProcessBuilder pb = operator(env, jar, kubeconfig, namespaces, size, port);
+    ProcessBuilder pb = operator(env, jar, namespaces, size, port);
     ReconcileLog reconciles = new ReconcileLog(log(size));
     long t0 = System.nanoTime();
     Process p = pb.start();
@@ -392,7 +394,7 @@ class OperatorMemoryBench {
     }
   }
 
-  private ProcessBuilder operator(Map<String, String> env, Path jar, Path kubeconfig, List<String> namespaces, int size,
+  private ProcessBuilder operator(Map<String, String> env, Path jar, List<String> namespaces, int size,
       int port) throws IOException {
     List<String> cmd = new ArrayList<>("image".equals(env.get("BENCH_RUNTIME"))
         ? image.command(archives.get(jar), jar.toAbsolutePath())
@@ -410,10 +412,7 @@ class OperatorMemoryBench {
     pb.environment().keySet().removeIf(k -> k.startsWith("MONGODB_") || k.startsWith("MONGOSTEWARD_"));
     pb.environment().putAll(env);
     pb.environment().keySet().removeIf(k -> k.equals("KUBECONFIG") || k.startsWith("KUBERNETES_"));
-    if (kubeconfig != null) {
-      pb.environment().put("KUBECONFIG", kubeconfig.toString());
-    }
-    pb.environment().putAll(inCluster);
+    pb.environment().putAll(apiEnv);
     return pb;
   }
 

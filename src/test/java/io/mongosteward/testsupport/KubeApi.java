@@ -91,31 +91,11 @@ public final class KubeApi {
   }
 
   /**
-   * The operator's identity as deploy/ gives it in a cluster: deploy's namespace, ServiceAccount and
-   * RBAC (00- to 04-*.yaml) applied, and a kubeconfig that authenticates with a token of that
-   * ServiceAccount (TokenRequest, one hour), as a pod's mounted token does. The admin kubeconfig
-   * authenticates with a client certificate instead, whose TLS handshake signs with the client's RSA key:
-   * about 40 handshakes per operator start that a pod never pays.
+   * deploy/'s ServiceAccount, applied with its RBAC (00- to 04-*.yaml), and a token for it
+   * (TokenRequest, one hour), as a pod's mounted token. The admin kubeconfig authenticates with a client
+   * certificate instead, whose TLS handshake signs with the client's RSA key: about 40 handshakes per
+   * operator start that a pod never pays.
    */
-  public static Path operatorKubeConfigFile(Path dir, KubernetesClient admin) {
-    try {
-      String token = operatorToken(admin);
-      Config c = admin.getConfiguration();
-      Path f = dir.resolve("operator-kubeconfig");
-      Files.writeString(f, String.join("\n", "apiVersion: v1", "kind: Config",
-          "clusters:", "- name: test", "  cluster:", "    server: " + c.getMasterUrl(),
-          c.getCaCertData() != null ? "    certificate-authority-data: " + c.getCaCertData()
-              : "    certificate-authority: " + c.getCaCertFile(),
-          "users:", "- name: operator", "  user:", "    token: " + token,
-          "contexts:", "- name: operator", "  context: {cluster: test, user: operator, namespace: mongo-steward}",
-          "current-context: operator", ""));
-      return f;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** deploy/'s ServiceAccount, applied with its RBAC, and a token for it (TokenRequest, one hour). */
   private static String operatorToken(KubernetesClient admin) throws IOException {
     applyDeploy(admin, "0[0-4]-.*\\.yaml");
     return admin.serviceAccounts().inNamespace("mongo-steward").withName("mongo-steward-operator")
