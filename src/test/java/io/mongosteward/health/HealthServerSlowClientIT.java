@@ -124,4 +124,55 @@ class HealthServerSlowClientIT {
       assertThat(grown).as("heap grown while the client reads nothing").isLessThan(64L * 1024 * 1024);
     }
   }
+
+  /** Short deadlines, so that a test sees them pass. */
+  static HttpLoop.Limits shortLimits(Duration response, Duration idle) {
+    return new HttpLoop.Limits(HealthServer.REQUEST_TIMEOUT, response, idle, HealthServer.MAX_LINE,
+        HealthServer.MAX_HEADERS);
+  }
+
+  @Test
+  void aKeptAliveConnectionThatIdlesIsClosedAfterTheIdleTimeout() throws IOException {
+    Duration idle = Duration.ofMillis(500);
+    try (HealthServer quick = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), new HealthServerTest.FakeSource(),
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), shortLimits(HealthServer.RESPONSE_TIMEOUT, idle))) {
+      Socket s = new Socket("127.0.0.1", quick.port());
+      sockets.add(s);
+      RawHttp.send(s, "GET /livez HTTP/1.1\r\nHost: x\r\n\r\n");
+      assertThat(RawHttp.readAnswer(s.getInputStream(), false)).startsWith("HTTP/1.1 200 OK");
+      long answered = System.nanoTime();
+      await().atMost(idle.plusSeconds(1)).pollInterval(Duration.ofMillis(50)).until(() -> RawHttp.closedByServer(s));
+      assertThat(Duration.ofNanos(System.nanoTime() - answered)).as("kept while idle").isGreaterThanOrEqualTo(
+          idle.minusMillis(100));
+    }
+  }
+
+  @Test
+  void aClientThatTakesNoneOfItsAnswersIsCutAfterTheResponseTimeout() throws Exception {
+    Duration response = Duration.ofMillis(500);
+    PrometheusMeterRegistry big = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    for (int i = 0; i < 2_000; i++) {
+      big.counter("a_rather_long_metric_name_for_the_scrape_size_" + i, "tag", "value-" + i).increment();
+    }
+    int scrape = big.scrape().length();
+    try (HealthServer quick = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), new HealthServerTest.FakeSource(),
+        big, shortLimits(response, HealthServer.IDLE_TIMEOUT))) {
+      Socket s = new Socket();
+      sockets.add(s);
+      s.setReceiveBufferSize(4096);
+      s.connect(new InetSocketAddress("127.0.0.1", quick.port()));
+      // 40 answers of about 200 KB each: more than the socket buffers hold, so the server must wait on the client.
+      RawHttp.send(s, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n".repeat(40));
+      // The probes go on meanwhile.
+      for (int i = 0; i < 5; i++) {
+        assertThat(RawHttp.probe(quick.port(), "/readyz", PROBE_TIMEOUT)).startsWith("HTTP/1.1 200 OK");
+      }
+      await().atMost(response.plusSeconds(2)).until(() -> quick.connections() == 0);
+      // Only now does the client read: had the server kept the connection, the reads would take every
+      // answer and then block; cut, they end within what the buffers held.
+      s.setSoTimeout(5_000);
+      byte[] all = s.getInputStream().readAllBytes();
+      assertThat(all.length).as("bytes before the server closed").isLessThan(40 * scrape);
+    }
+  }
 }

@@ -178,6 +178,79 @@ class HealthServerTest {
   }
 
   @Test
+  void pipelinedRequestsAreAnsweredInOrderAndARequestMayArriveByteByByte() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(5_000);
+      RawHttp.send(s, "GET /livez HTTP/1.1\r\n\r\nGET /nope HTTP/1.1\r\n\r\nGET /readyz HTTP/1.1\r\n\r\n");
+      assertThat(RawHttp.readAnswer(s.getInputStream(), false)).startsWith("HTTP/1.1 200 OK").endsWith("ok\n");
+      assertThat(RawHttp.readAnswer(s.getInputStream(), false)).startsWith("HTTP/1.1 404 Not Found");
+      assertThat(RawHttp.readAnswer(s.getInputStream(), false)).startsWith("HTTP/1.1 200 OK").endsWith("ready: fine\n");
+      for (char c : "GET /livez HTTP/1.1\r\nHost: x\r\n\r\n".toCharArray()) {
+        RawHttp.send(s, String.valueOf(c));
+      }
+      assertThat(RawHttp.readAnswer(s.getInputStream(), false)).startsWith("HTTP/1.1 200 OK").endsWith("ok\n");
+    }
+  }
+
+  @Test
+  void anHttp10ConnectionIsClosedAfterItsAnswerUnlessItAsksToBeKept() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(5_000);
+      RawHttp.send(s, "GET /livez HTTP/1.0\r\n\r\n");
+      assertThat(RawHttp.readAll(s.getInputStream())).startsWith("HTTP/1.1 200 OK").contains("Connection: close\r\n")
+          .endsWith("ok\n");
+    }
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(5_000);
+      for (int i = 0; i < 2; i++) {
+        RawHttp.send(s, "GET /livez HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+        assertThat(RawHttp.readAnswer(s.getInputStream(), false)).contains("Connection: keep-alive\r\n").endsWith("ok\n");
+      }
+    }
+  }
+
+  @Test
+  void aRequestWithABodyIsAnsweredAndItsConnectionClosedSoTheBodyIsNeverReadAsARequest() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(5_000);
+      RawHttp.send(s, "POST /livez HTTP/1.1\r\nContent-Length: 31\r\n\r\nGET /readyz HTTP/1.1\r\nHost: x\r\n\r\n");
+      String all = RawHttp.readAll(s.getInputStream());
+      assertThat(all).startsWith("HTTP/1.1 405 Method Not Allowed").contains("Connection: close\r\n")
+          .doesNotContain("ready: fine");
+    }
+  }
+
+  @Test
+  void aClientThatHalfClosesAfterItsRequestStillGetsItsAnswer() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(5_000);
+      RawHttp.send(s, "GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n");
+      s.shutdownOutput();
+      assertThat(RawHttp.readAll(s.getInputStream())).startsWith("HTTP/1.1 200 OK").endsWith("ready: fine\n");
+    }
+  }
+
+  @Test
+  void endlessEmptyLinesBeforeARequestAreRefusedOnceTheyPassTheLimit() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(5_000);
+      RawHttp.send(s, "\r\n".repeat(HealthServer.MAX_LINE + HealthServer.MAX_HEADERS));
+      assertThat(RawHttp.readAll(s.getInputStream())).startsWith("HTTP/1.1 400 Bad Request");
+    }
+  }
+
+  @Test
+  void aMalformedQueryIsRefusedWith400() throws Exception {
+    try (Socket s = new Socket("127.0.0.1", server.port())) {
+      s.setSoTimeout(5_000);
+      RawHttp.send(s, "GET /metrics?name%5B%5D=%zz HTTP/1.1\r\n\r\nGET /livez HTTP/1.1\r\n\r\n");
+      assertThat(RawHttp.readAnswer(s.getInputStream(), false)).startsWith("HTTP/1.1 400 Bad Request")
+          .contains("malformed query");
+      assertThat(RawHttp.readAnswer(s.getInputStream(), false)).startsWith("HTTP/1.1 200 OK");
+    }
+  }
+
+  @Test
   void anOversizedRequestIsRefusedAndItsConnectionClosed() throws Exception {
     try (Socket s = new Socket("127.0.0.1", server.port())) {
       s.setSoTimeout(5_000);
