@@ -34,8 +34,14 @@ public final class HealthServer implements AutoCloseable {
   /** GET and HEAD have no body; a probe's request line and headers take a few hundred bytes. */
   static final int MAX_LINE = 4096;
   static final int MAX_HEADERS = 8192;
+  /**
+   * Probes open a connection each and hold it for a millisecond, Prometheus keeps one: beyond this,
+   * the oldest connection still waiting for its request is closed, so that clients holding
+   * connections open can neither fill the heap nor keep the probes out.
+   */
+  static final int MAX_CONNECTIONS = 128;
   static final HttpLoop.Limits LIMITS =
-      new HttpLoop.Limits(REQUEST_TIMEOUT, RESPONSE_TIMEOUT, IDLE_TIMEOUT, MAX_LINE, MAX_HEADERS);
+      new HttpLoop.Limits(REQUEST_TIMEOUT, RESPONSE_TIMEOUT, IDLE_TIMEOUT, MAX_LINE, MAX_HEADERS, MAX_CONNECTIONS);
   private static final HttpAnswer BAD_REQUEST = HttpAnswer.text(400, TEXT, "bad request\n");
   private static final String ALLOWED = "GET, HEAD";
 

@@ -9,7 +9,6 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,30 +26,41 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounds, each held by a test: a request must arrive whole within {@link Limits#request} of the
  * connection opening or of its first byte (a clock that does not restart on each byte, so a client
- * dribbling one byte a second is cut too); an answer the client does not take within
- * {@link Limits#response} closes the connection; a kept-alive connection idle for
- * {@link Limits#idle} is closed. A connection is read only when its last answer is written, and
- * buffers one request head at most, so a client that pipelines thousands of requests and reads
- * nothing holds one answer in memory, not thousands.
+ * dribbling one byte a second is cut too); an answer, or a run of pipelined answers, not taken
+ * within {@link Limits#response} closes the connection; a kept-alive connection idle for
+ * {@link Limits#idle} is closed. A connection is read only when its last answer is written, buffers
+ * one request head at most, and gets one answer per turn of the loop, so a client that pipelines
+ * thousands of requests holds one answer in memory and cannot keep the probes waiting. At
+ * {@link Limits#maxConnections} the connection idle longest, or waiting longest for a request that
+ * has not come, is closed to make room; when none can be, new clients wait in the listen backlog.
  */
 final class HttpLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpLoop.class);
   private static final int BACKLOG = 128;
   /** One buffer for every socket read and write: direct, so the JDK copies through no buffer of its own. */
   private static final int IO_BUFFER = 16 * 1024;
+  private static final int SEND_BUFFER = 64 * 1024;
   /** Deadlines are checked by a sweep of every connection, at most this often. */
   private static final long SWEEP_GAP = TimeUnit.MILLISECONDS.toNanos(50);
   /** After a failed accept (out of file descriptors, say), accepting pauses this long rather than spin. */
   private static final long ACCEPT_PAUSE = TimeUnit.SECONDS.toNanos(1);
-  private static final byte[] NONE = new byte[0];
+  /**
+   * At the connection cap, a connection still without a whole request after this may be closed to
+   * make room: a client sends its request as it connects, one that holds a connection open does not.
+   */
+  private static final long SLOW_REQUEST = TimeUnit.MILLISECONDS.toNanos(250);
+  /**
+   * At the cap, a kept-alive connection idle this long may be closed to make room: not sooner, as a
+   * client that just had its answer may be sending its next request on it already.
+   */
+  private static final long LONG_IDLE = TimeUnit.MILLISECONDS.toNanos(500);
 
-  /** How long a client may take, and how long its request head may be. */
-  record Limits(Duration request, Duration response, Duration idle, int maxLine, int maxHeaders) {
-    /** Bytes a connection may buffer: one head at its longest, with its line ends. */
-    int maxHead() {
-      return maxLine + maxHeaders + 4;
-    }
-  }
+  /**
+   * How long a client may take, how long its request head may be, and how many connections may be
+   * open at once.
+   */
+  record Limits(Duration request, Duration response, Duration idle, int maxLine, int maxHeaders,
+      int maxConnections) {}
 
   /** Answers one request; runs on the loop's thread, so it must not block. */
   interface Responder {
@@ -73,6 +83,8 @@ final class HttpLoop implements AutoCloseable {
   private long nextSweep;
   private long acceptPausedUntil;
   private boolean acceptPaused;
+  /** At the cap with no connection to close: accepting resumes when one closes or turns closable. */
+  private boolean full;
 
   private HttpLoop(Selector selector, ServerSocketChannel server, SelectionKey serverKey, Limits limits,
       Responder responder, HttpAnswer badRequest, String threadName) {
@@ -144,13 +156,16 @@ final class HttpLoop implements AutoCloseable {
           sweep();
         }
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) {
+      // Out of memory, say: stop listening too, so that the probes fail fast and the kubelet restarts
+      // the container, rather than queueing on a port no thread accepts on.
+      quietly(server);
       LOG.error("the HTTP server on port {} stopped", port(), e);
     } finally {
+      quietly(server);
       for (SelectionKey key : selector.keys()) {
         quietly(key.channel());
       }
-      quietly(server);
       quietly(selector);
     }
   }
@@ -176,6 +191,13 @@ final class HttpLoop implements AutoCloseable {
 
   private void accept() {
     while (true) {
+      if (connections >= limits.maxConnections() && !makeRoom()) {
+        // The rest wait in the listen backlog, as they would for a busy server.
+        full = true;
+        serverKey.interestOps(0);
+        schedule(System.nanoTime() + SLOW_REQUEST);
+        return;
+      }
       SocketChannel channel;
       try {
         channel = server.accept();
@@ -195,11 +217,51 @@ final class HttpLoop implements AutoCloseable {
         channel.configureBlocking(false);
         // Nagle's algorithm with delayed ACKs adds up to 40 ms to small answers on a kept-alive connection.
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        // A fixed send buffer instead of the kernel's autotuning (up to 4 MB a socket, charged to the
+        // pod's memory): a client that pipelines scrapes and reads nothing parks 64 KB, not megabytes.
+        channel.setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER);
         SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
         key.attach(new Connection(channel, key));
       } catch (IOException e) {
         quietly(channel);
       }
+    }
+  }
+
+  /**
+   * At the cap, makes room by closing a connection: the one that has waited longest for a request
+   * that has not come whole in {@link #SLOW_REQUEST}, else the one idle longest between requests,
+   * for at least {@link #LONG_IDLE} (a client must expect a kept-alive connection to close). A
+   * probe's connection sends its request as it opens and lives a millisecond, while those that
+   * hold connections open age; a burst of real clients is not cut, it waits in the backlog.
+   */
+  private boolean makeRoom() {
+    long now = System.nanoTime();
+    Connection slow = null;
+    Connection idle = null;
+    for (SelectionKey key : selector.keys()) {
+      if (key.attachment() instanceof Connection c && !c.closed) {
+        if (c.wait == Wait.REQUEST && now - c.since >= SLOW_REQUEST && (slow == null || c.since - slow.since < 0)) {
+          slow = c;
+        } else if (c.wait == Wait.IDLE && now - c.since >= LONG_IDLE && (idle == null || c.since - idle.since < 0)) {
+          idle = c;
+        }
+      }
+    }
+    Connection victim = slow != null ? slow : idle;
+    if (victim == null) {
+      return false;
+    }
+    LOG.debug("{} HTTP connections open: closing one {} to make room", connections,
+        victim == slow ? "whose request has not come" : "idle between requests");
+    victim.close();
+    return true;
+  }
+
+  private void resumeAcceptingIfRoom() {
+    if (full && !acceptPaused && (connections < limits.maxConnections() || makeRoom())) {
+      full = false;
+      serverKey.interestOps(SelectionKey.OP_ACCEPT);
     }
   }
 
@@ -210,9 +272,17 @@ final class HttpLoop implements AutoCloseable {
     if (acceptPaused) {
       if (now - acceptPausedUntil >= 0) {
         acceptPaused = false;
-        serverKey.interestOps(SelectionKey.OP_ACCEPT);
+        if (!full) {
+          serverKey.interestOps(SelectionKey.OP_ACCEPT);
+        }
       } else {
         schedule(acceptPausedUntil);
+      }
+    }
+    if (full) {
+      resumeAcceptingIfRoom();
+      if (full) {
+        schedule(now + SLOW_REQUEST);
       }
     }
     long earliest = now + SWEEP_GAP;
@@ -241,87 +311,101 @@ final class HttpLoop implements AutoCloseable {
   private final class Connection {
     private final SocketChannel channel;
     private final SelectionKey key;
-    /** Request bytes read and not yet answered: at most one head, so at most {@link Limits#maxHead}. */
-    private byte[] in = NONE;
-    private int inLength;
+    private final RequestBuffer in = new RequestBuffer(limits.maxLine(), limits.maxHeaders());
     private ByteBuffer out;
     private boolean closeAfterAnswer;
     private Wait wait;
+    /** Between a first answer and the next idle wait: the answers of pipelined requests share a clock. */
+    private boolean inRun;
+    /** When the current wait began. */
+    private long since;
     private long deadline;
     private boolean closed;
 
     Connection(SocketChannel channel, SelectionKey key) {
       this.channel = channel;
       this.key = key;
-      connections++;
+      connections++; // one writer, the loop's thread
       waitFor(Wait.REQUEST); // a client connects to send a request: its clock starts now
     }
 
     void read() throws IOException {
-      io.clear().limit(Math.min(IO_BUFFER, limits.maxHead() - inLength));
+      io.clear().limit(Math.min(IO_BUFFER, in.room()));
       int n = channel.read(io);
       if (n < 0) {
         close();
         return;
       }
-      if (n == 0) {
-        return;
-      }
-      if (wait == Wait.IDLE) {
+      in.append(io.flip());
+      if (!in.isEmpty() && wait == Wait.IDLE) {
         waitFor(Wait.REQUEST); // the first byte of the next request starts its clock
       }
-      if (in.length < inLength + n) {
-        in = Arrays.copyOf(in, Math.min(limits.maxHead(), Math.max(512, 2 * (inLength + n))));
-      }
-      io.flip().get(in, inLength, n);
-      inLength += n;
       serve();
     }
 
     /**
-     * Writes the pending answer, then answers the buffered requests in order while their answers go
-     * out whole; stops at an answer the socket cannot take yet, or a request not whole yet.
+     * Writes the pending answer, then answers the next buffered request; one answer per turn of the
+     * loop, so that a connection with hundreds of pipelined requests waits its turn behind the probes.
      */
     void serve() throws IOException {
-      while (!closed) {
-        if (out != null) {
-          if (!flush()) {
-            key.interestOps(SelectionKey.OP_WRITE);
-            return;
-          }
-          out = null;
-          if (closeAfterAnswer) {
-            close();
-            return;
-          }
+      if (out != null) {
+        if (!flush()) {
+          key.interestOps(SelectionKey.OP_WRITE);
+          return;
         }
-        HttpRequestHead.Parse parse = HttpRequestHead.parse(in, inLength, limits.maxLine(), limits.maxHeaders());
-        if (parse instanceof HttpRequestHead.Complete complete) {
-          consume(complete.length());
-          HttpRequestHead request = complete.head();
-          boolean close = !request.keepAlive() || request.hasBody() || closing;
-          answer(responder.answer(request).serialize("HEAD".equals(request.method()), close, request.http10()), close);
-        } else if (parse instanceof HttpRequestHead.Refused || inLength >= limits.maxHead()) {
-          LOG.debug("an HTTP request was refused: {}",
-              parse instanceof HttpRequestHead.Refused r ? r.reason() : "longer than " + limits.maxHead() + " bytes");
-          inLength = 0;
-          answer(badRequest.serialize(false, true, false), true);
-        } else {
-          // Between requests, the idle deadline; within one (a pipelined request's first bytes), the request's.
-          Wait next = inLength == 0 ? Wait.IDLE : Wait.REQUEST;
-          if (wait != next) {
-            waitFor(next);
+        out = null;
+        if (closeAfterAnswer) {
+          close();
+          return;
+        }
+      }
+      HttpRequestHead.Parse parse = in.next();
+      if (parse instanceof HttpRequestHead.Complete complete) {
+        HttpRequestHead request = complete.head();
+        boolean close = !request.keepAlive() || request.hasBody() || closing;
+        answer(responder.answer(request).serialize("HEAD".equals(request.method()), close, request.http10()), close);
+      } else if (parse instanceof HttpRequestHead.Refused refused) {
+        LOG.debug("an HTTP request was refused: {}", refused.reason());
+        answer(badRequest.serialize(false, true, false), true);
+      } else {
+        if (in.isEmpty()) {
+          if (wait != Wait.IDLE) {
+            waitFor(Wait.IDLE);
           }
+        } else if (wait == Wait.ANSWER) {
+          // The first bytes of a pipelined request, read with the run's: the run's clock goes on.
+          wait = Wait.REQUEST;
+        }
+        key.interestOps(SelectionKey.OP_READ);
+        return;
+      }
+      // Written at once if the socket takes it; a pipelined request waits for the next turn.
+      if (flush()) {
+        out = null;
+        if (closeAfterAnswer) {
+          close();
+          return;
+        }
+        if (in.isEmpty()) {
+          waitFor(Wait.IDLE);
           key.interestOps(SelectionKey.OP_READ);
           return;
         }
       }
+      key.interestOps(SelectionKey.OP_WRITE);
     }
 
     private void answer(byte[] bytes, boolean close) {
       out = ByteBuffer.wrap(bytes);
       closeAfterAnswer = close;
-      waitFor(Wait.ANSWER);
+      // One clock for a run of pipelined answers, from the first until the connection idles: a client
+      // that takes each answer in time but never all of them (reading a little at a time) is cut too.
+      if (!inRun) {
+        inRun = true;
+        waitFor(Wait.ANSWER);
+      } else {
+        wait = Wait.ANSWER;
+      }
     }
 
     /** True when the answer is written whole; false when the socket's buffer is full. */
@@ -339,24 +423,18 @@ final class HttpLoop implements AutoCloseable {
       return true;
     }
 
-    /** Drops a request's head; keeps what follows it (a pipelined request). */
-    private void consume(int length) {
-      inLength -= length;
-      if (inLength == 0 && in.length > 1024) {
-        in = NONE; // an idle kept-alive connection holds no buffer
-      } else {
-        System.arraycopy(in, length, in, 0, inLength);
-      }
-    }
-
     private void waitFor(Wait what) {
       wait = what;
+      if (what == Wait.IDLE) {
+        inRun = false;
+      }
       Duration timeout = switch (what) {
         case REQUEST -> limits.request();
         case ANSWER -> limits.response();
         case IDLE -> limits.idle();
       };
-      deadline = System.nanoTime() + timeout.toNanos();
+      since = System.nanoTime();
+      deadline = since + timeout.toNanos();
       schedule(deadline);
     }
 
@@ -366,6 +444,7 @@ final class HttpLoop implements AutoCloseable {
         connections--;
         key.cancel();
         quietly(channel);
+        resumeAcceptingIfRoom();
       }
     }
   }

@@ -38,6 +38,15 @@ class HealthServerSlowClientIT {
     server.close();
   }
 
+  /** A registry whose scrape is about 200 KB, as an application's can be. */
+  static PrometheusMeterRegistry bigRegistry() {
+    PrometheusMeterRegistry big = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    for (int i = 0; i < 2_000; i++) {
+      big.counter("a_rather_long_metric_name_for_the_scrape_size_" + i, "tag", "value-" + i).increment();
+    }
+    return big;
+  }
+
   Socket connect() throws IOException {
     Socket s = new Socket("127.0.0.1", server.port());
     sockets.add(s);
@@ -93,11 +102,7 @@ class HealthServerSlowClientIT {
   void aClientThatPipelinesThousandsOfRequestsAndReadsNothingDoesNotGrowTheHeapNorStallTheProbes() throws Exception {
     // Before: every pipelined request got its answer queued, unread: 5,000 scrapes of /metrics
     // took the sidecar's 40 MB heap (OutOfMemoryError) and left the operator's probes unanswered.
-    // A registry whose scrape is about 200 KB, as an application's can be.
-    PrometheusMeterRegistry big = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    for (int i = 0; i < 2_000; i++) {
-      big.counter("a_rather_long_metric_name_for_the_scrape_size_" + i, "tag", "value-" + i).increment();
-    }
+    PrometheusMeterRegistry big = bigRegistry();
     try (HealthServer heavy = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), new HealthServerTest.FakeSource(),
         big)) {
       System.gc();
@@ -128,7 +133,7 @@ class HealthServerSlowClientIT {
   /** Short deadlines, so that a test sees them pass. */
   static HttpLoop.Limits shortLimits(Duration response, Duration idle) {
     return new HttpLoop.Limits(HealthServer.REQUEST_TIMEOUT, response, idle, HealthServer.MAX_LINE,
-        HealthServer.MAX_HEADERS);
+        HealthServer.MAX_HEADERS, HealthServer.MAX_CONNECTIONS);
   }
 
   @Test
@@ -150,10 +155,7 @@ class HealthServerSlowClientIT {
   @Test
   void aClientThatTakesNoneOfItsAnswersIsCutAfterTheResponseTimeout() throws Exception {
     Duration response = Duration.ofMillis(500);
-    PrometheusMeterRegistry big = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    for (int i = 0; i < 2_000; i++) {
-      big.counter("a_rather_long_metric_name_for_the_scrape_size_" + i, "tag", "value-" + i).increment();
-    }
+    PrometheusMeterRegistry big = bigRegistry();
     int scrape = big.scrape().length();
     try (HealthServer quick = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), new HealthServerTest.FakeSource(),
         big, shortLimits(response, HealthServer.IDLE_TIMEOUT))) {
@@ -173,6 +175,166 @@ class HealthServerSlowClientIT {
       s.setSoTimeout(5_000);
       byte[] all = s.getInputStream().readAllBytes();
       assertThat(all.length).as("bytes before the server closed").isLessThan(40 * scrape);
+    }
+  }
+
+  @Test
+  void beyondTheConnectionCapTheOldestWaitingConnectionsAreClosedAndTheProbesServed() throws Exception {
+    // Found by a hostile review: with no cap, 1,480 connections each holding a 12 KB unfinished head
+    // filled the sidecar's 24 MB heap (OutOfMemoryError) within 6 s.
+    int cap = 16;
+    HttpLoop.Limits limits = new HttpLoop.Limits(HealthServer.REQUEST_TIMEOUT, HealthServer.RESPONSE_TIMEOUT,
+        HealthServer.IDLE_TIMEOUT, HealthServer.MAX_LINE, HealthServer.MAX_HEADERS, cap);
+    try (HealthServer capped = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), new HealthServerTest.FakeSource(),
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), limits)) {
+      List<Socket> holders = new ArrayList<>();
+      for (int i = 0; i < 3 * cap; i++) {
+        Socket s = new Socket("127.0.0.1", capped.port());
+        sockets.add(s);
+        holders.add(s);
+        RawHttp.send(s, "GET /readyz HTTP/1.1\r\nX: " + "a".repeat(4000)); // never finished
+      }
+      for (int i = 0; i < 10; i++) {
+        assertThat(RawHttp.probe(capped.port(), "/livez", PROBE_TIMEOUT)).startsWith("HTTP/1.1 200 OK");
+      }
+      await().atMost(Duration.ofSeconds(2)).until(() -> capped.connections() <= cap);
+      // The oldest went first; the newest are still open.
+      await().atMost(Duration.ofSeconds(2)).until(() -> RawHttp.closedByServer(holders.get(0)));
+      assertThat(RawHttp.closedByServer(holders.get(holders.size() - 1))).isFalse();
+    }
+  }
+
+  @Test
+  void aConnectionThatPipelinesHundredsOfRequestsGetsOneAnswerPerTurnSoTheProbesGoOn() throws Exception {
+    // Found by a hostile review: 5 connections pipelining 300 scrapes each timed out 8 of 10 probes,
+    // as every buffered request of a connection was answered in one turn of the loop.
+    // Each filtered scrape reads every meter: about a millisecond with 2,000 of them.
+    PrometheusMeterRegistry big = bigRegistry();
+    server.close();
+    server = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), new HealthServerTest.FakeSource(), big);
+    byte[] batch = "GET /metrics?name%5B%5D=x HTTP/1.1\r\n\r\n".repeat(300)
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    List<Thread> clients = new ArrayList<>();
+    for (int c = 0; c < 5; c++) {
+      Socket s = connect();
+      Thread t = new Thread(() -> {
+        try {
+          java.io.InputStream in = s.getInputStream();
+          byte[] sink = new byte[64 * 1024];
+          while (!stop.get()) {
+            s.getOutputStream().write(batch);
+            for (int answers = 0; answers < 300; ) {
+              int n = in.read(sink);
+              if (n < 0) {
+                return;
+              }
+              for (int k = 0; k < n; k++) {
+                if (sink[k] == 'H' && k + 4 < n && sink[k + 1] == 'T' && sink[k + 2] == 'T' && sink[k + 3] == 'P') {
+                  answers++;
+                }
+              }
+            }
+          }
+        } catch (IOException ended) {
+          // the test is over
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+      clients.add(t);
+    }
+    try {
+      for (int i = 0; i < 10; i++) {
+        long start = System.nanoTime();
+        assertThat(RawHttp.probe(server.port(), "/readyz", PROBE_TIMEOUT)).startsWith("HTTP/1.1 200 OK");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("probe %d", i).isLessThan(PROBE_TIMEOUT);
+      }
+    } finally {
+      stop.set(true);
+    }
+  }
+
+  @Test
+  void aSlowReaderIsCutWhenItsPipelinedAnswersAreNotAllTakenWithinTheResponseTimeout() throws Exception {
+    // Found by a hostile review: each pipelined answer restarted the 5 s clock, so a client reading
+    // 1.5 KB/s held its connection (and an answer in the heap) for as long as it liked. Here 10,000
+    // small answers (1.1 MB) are read at about 100 KB/s: the server's 64 KB send buffer frees a
+    // little at a time, each answer goes out well within the timeout, all of them take 11 s.
+    Duration response = Duration.ofSeconds(1);
+    try (HealthServer quick = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), new HealthServerTest.FakeSource(),
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), shortLimits(response, HealthServer.IDLE_TIMEOUT))) {
+      Socket s = new Socket();
+      sockets.add(s);
+      s.setReceiveBufferSize(4096);
+      s.connect(new InetSocketAddress("127.0.0.1", quick.port()));
+      ScheduledExecutorService client = Executors.newScheduledThreadPool(2);
+      client.execute(() -> {
+        try {
+          RawHttp.send(s, "GET /livez HTTP/1.1\r\nHost: x\r\n\r\n".repeat(10_000));
+        } catch (IOException cut) {
+          // the server closed while the requests were still going out
+        }
+      });
+      client.scheduleAtFixedRate(() -> {
+        try {
+          s.getInputStream().readNBytes(5 * 1024);
+        } catch (IOException closed) {
+          throw new IllegalStateException(closed); // ends the schedule
+        }
+      }, 50, 50, TimeUnit.MILLISECONDS);
+      try {
+        long start = System.nanoTime();
+        await().atMost(Duration.ofSeconds(6)).until(() -> quick.connections() == 0);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(response.minusMillis(100));
+      } finally {
+        client.shutdownNow();
+      }
+    }
+  }
+
+  static HttpLoop.Limits capped(Duration response, int cap) {
+    return new HttpLoop.Limits(HealthServer.REQUEST_TIMEOUT, response, HealthServer.IDLE_TIMEOUT, HealthServer.MAX_LINE,
+        HealthServer.MAX_HEADERS, cap);
+  }
+
+  @Test
+  void atTheCapTheConnectionIdleLongestMakesRoomForANewClient() throws Exception {
+    try (HealthServer small = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), new HealthServerTest.FakeSource(),
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), capped(HealthServer.RESPONSE_TIMEOUT, 4))) {
+      List<Socket> kept = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        Socket s = new Socket("127.0.0.1", small.port());
+        sockets.add(s);
+        kept.add(s);
+        RawHttp.send(s, "GET /livez HTTP/1.1\r\n\r\n");
+        assertThat(RawHttp.readAnswer(s.getInputStream(), false)).startsWith("HTTP/1.1 200 OK");
+      }
+      // Served once the first kept connection has idled long enough to be closed (half a second).
+      assertThat(RawHttp.probe(small.port(), "/readyz", Duration.ofSeconds(3))).startsWith("HTTP/1.1 200 OK");
+      await().atMost(Duration.ofSeconds(2)).until(() -> RawHttp.closedByServer(kept.get(0)));
+      assertThat(RawHttp.closedByServer(kept.get(3))).isFalse();
+    }
+  }
+
+  @Test
+  void atTheCapWithEveryConnectionBeingAnsweredANewClientWaitsAndIsServedOnceOneEnds() throws Exception {
+    Duration response = Duration.ofSeconds(1);
+    PrometheusMeterRegistry big = bigRegistry();
+    try (HealthServer small = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), new HealthServerTest.FakeSource(),
+        big, capped(response, 2))) {
+      for (int i = 0; i < 2; i++) {
+        Socket s = new Socket();
+        sockets.add(s);
+        s.setReceiveBufferSize(4096);
+        s.connect(new InetSocketAddress("127.0.0.1", small.port()));
+        RawHttp.send(s, "GET /metrics HTTP/1.1\r\n\r\n".repeat(5)); // about 1 MB of answers, never read
+      }
+      await().atMost(Duration.ofSeconds(2)).until(() -> small.connections() == 2);
+      long start = System.nanoTime();
+      // Neither of the two can be closed to make room until its answers' time is up.
+      assertThat(RawHttp.probe(small.port(), "/readyz", response.plusSeconds(3))).startsWith("HTTP/1.1 200 OK");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(response.minusMillis(300));
     }
   }
 }
