@@ -36,7 +36,7 @@ public final class HealthServer implements AutoCloseable {
   static final int MAX_HEADERS = 8192;
   /**
    * Probes open a connection each and hold it for a millisecond, Prometheus keeps one: beyond this,
-   * the oldest connection still waiting for its request is closed, so that clients holding
+   * the oldest connection of the address holding the most is closed, so that clients holding
    * connections open can neither fill the heap nor keep the probes out.
    */
   static final int MAX_CONNECTIONS = 128;

@@ -1,6 +1,7 @@
 package io.mongosteward.health;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
@@ -9,6 +10,8 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +34,8 @@ import org.slf4j.LoggerFactory;
  * {@link Limits#idle} is closed. A connection is read only when its last answer is written, buffers
  * one request head at most, and gets one answer per turn of the loop, so a client that pipelines
  * thousands of requests holds one answer in memory and cannot keep the probes waiting. At
- * {@link Limits#maxConnections} the connection idle longest, or waiting longest for a request that
- * has not come, is closed to make room; when none can be, new clients wait in the listen backlog.
+ * {@link Limits#maxConnections} the oldest connection of the address that holds the most is closed
+ * to make room.
  */
 final class HttpLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpLoop.class);
@@ -45,15 +48,10 @@ final class HttpLoop implements AutoCloseable {
   /** After a failed accept (out of file descriptors, say), accepting pauses this long rather than spin. */
   private static final long ACCEPT_PAUSE = TimeUnit.SECONDS.toNanos(1);
   /**
-   * At the connection cap, a connection still without a whole request after this may be closed to
-   * make room: a client sends its request as it connects, one that holds a connection open does not.
+   * A connection opened this recently may not have been read once: it is never closed to make room,
+   * and a loop at the cap with only such connections looks again this much later.
    */
-  private static final long SLOW_REQUEST = TimeUnit.MILLISECONDS.toNanos(250);
-  /**
-   * At the cap, a kept-alive connection idle this long may be closed to make room: not sooner, as a
-   * client that just had its answer may be sending its next request on it already.
-   */
-  private static final long LONG_IDLE = TimeUnit.MILLISECONDS.toNanos(500);
+  private static final long FRESH = TimeUnit.MILLISECONDS.toNanos(50);
 
   /**
    * How long a client may take, how long its request head may be, and how many connections may be
@@ -190,18 +188,17 @@ final class HttpLoop implements AutoCloseable {
   }
 
   private void accept() {
+    boolean retried = false;
     while (true) {
-      if (connections >= limits.maxConnections() && !makeRoom()) {
-        // The rest wait in the listen backlog, as they would for a busy server.
-        full = true;
-        serverKey.interestOps(0);
-        schedule(System.nanoTime() + SLOW_REQUEST);
-        return;
-      }
       SocketChannel channel;
       try {
         channel = server.accept();
       } catch (IOException e) {
+        // Out of file descriptors below the cap, say: one connection closed gives one back.
+        if (!retried && makeRoom()) {
+          retried = true;
+          continue;
+        }
         LOG.warn("the HTTP server on port {} could not accept a connection, pausing for a second: {}", port(),
             e.toString());
         serverKey.interestOps(0);
@@ -213,47 +210,66 @@ final class HttpLoop implements AutoCloseable {
       if (channel == null) {
         return;
       }
-      try {
-        channel.configureBlocking(false);
-        // Nagle's algorithm with delayed ACKs adds up to 40 ms to small answers on a kept-alive connection.
-        channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-        // A fixed send buffer instead of the kernel's autotuning (up to 4 MB a socket, charged to the
-        // pod's memory): a client that pipelines scrapes and reads nothing parks 64 KB, not megabytes.
-        channel.setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER);
-        SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
-        key.attach(new Connection(channel, key));
-      } catch (IOException e) {
-        quietly(channel);
+      if (connections >= limits.maxConnections() && !makeRoom()) {
+        // This one is served, one over the cap; the rest wait in the listen backlog, as they would
+        // for a busy server, until a connection closes or ages past FRESH.
+        register(channel);
+        full = true;
+        serverKey.interestOps(0);
+        schedule(System.nanoTime() + FRESH);
+        return;
       }
+      register(channel);
+    }
+  }
+
+  private void register(SocketChannel channel) {
+    try {
+      channel.configureBlocking(false);
+      // Nagle's algorithm with delayed ACKs adds up to 40 ms to small answers on a kept-alive connection.
+      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      // A fixed send buffer instead of the kernel's autotuning (up to 4 MB a socket, charged to the
+      // pod's memory): a client that pipelines scrapes and reads nothing parks 64 KB, not megabytes.
+      channel.setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER);
+      InetAddress peer = channel.getRemoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+      SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
+      key.attach(new Connection(channel, key, peer));
+    } catch (IOException e) {
+      quietly(channel);
     }
   }
 
   /**
-   * At the cap, makes room by closing a connection: the one that has waited longest for a request
-   * that has not come whole in {@link #SLOW_REQUEST}, else the one idle longest between requests,
-   * for at least {@link #LONG_IDLE} (a client must expect a kept-alive connection to close). A
-   * probe's connection sends its request as it opens and lives a millisecond, while those that
-   * hold connections open age; a burst of real clients is not cut, it waits in the backlog.
+   * At the cap, makes room by closing the oldest connection of the client address that holds the
+   * most, whatever it is doing: a client that keeps its connections busy, or blocked on answers it
+   * does not read, must not keep the probes out. The kubelet's probes come from the node's address,
+   * a connection each that lives a millisecond; Prometheus keeps one. Connections opened within
+   * {@link #FRESH} are spared, as they may not have been read once.
    */
   private boolean makeRoom() {
     long now = System.nanoTime();
-    Connection slow = null;
-    Connection idle = null;
+    Map<InetAddress, Integer> perAddress = new HashMap<>();
     for (SelectionKey key : selector.keys()) {
       if (key.attachment() instanceof Connection c && !c.closed) {
-        if (c.wait == Wait.REQUEST && now - c.since >= SLOW_REQUEST && (slow == null || c.since - slow.since < 0)) {
-          slow = c;
-        } else if (c.wait == Wait.IDLE && now - c.since >= LONG_IDLE && (idle == null || c.since - idle.since < 0)) {
-          idle = c;
+        perAddress.merge(c.peer, 1, Integer::sum);
+      }
+    }
+    Connection victim = null;
+    int victimCount = 0;
+    for (SelectionKey key : selector.keys()) {
+      if (key.attachment() instanceof Connection c && !c.closed && now - c.opened >= FRESH) {
+        int count = perAddress.get(c.peer);
+        if (victim == null || count > victimCount || (count == victimCount && c.opened - victim.opened < 0)) {
+          victim = c;
+          victimCount = count;
         }
       }
     }
-    Connection victim = slow != null ? slow : idle;
     if (victim == null) {
       return false;
     }
-    LOG.debug("{} HTTP connections open: closing one {} to make room", connections,
-        victim == slow ? "whose request has not come" : "idle between requests");
+    LOG.debug("{} HTTP connections open, {} of them from {}: closing its oldest to make room", connections,
+        victimCount, victim.peer);
     victim.close();
     return true;
   }
@@ -282,7 +298,7 @@ final class HttpLoop implements AutoCloseable {
     if (full) {
       resumeAcceptingIfRoom();
       if (full) {
-        schedule(now + SLOW_REQUEST);
+        schedule(now + FRESH);
       }
     }
     long earliest = now + SWEEP_GAP;
@@ -311,36 +327,45 @@ final class HttpLoop implements AutoCloseable {
   private final class Connection {
     private final SocketChannel channel;
     private final SelectionKey key;
+    private final InetAddress peer;
+    private final long opened = System.nanoTime();
     private final RequestBuffer in = new RequestBuffer(limits.maxLine(), limits.maxHeaders());
     private ByteBuffer out;
     private boolean closeAfterAnswer;
     private Wait wait;
     /** Between a first answer and the next idle wait: the answers of pipelined requests share a clock. */
     private boolean inRun;
-    /** When the current wait began. */
-    private long since;
     private long deadline;
     private boolean closed;
 
-    Connection(SocketChannel channel, SelectionKey key) {
+    Connection(SocketChannel channel, SelectionKey key, InetAddress peer) {
       this.channel = channel;
       this.key = key;
+      this.peer = peer;
       connections++; // one writer, the loop's thread
       waitFor(Wait.REQUEST); // a client connects to send a request: its clock starts now
     }
 
     void read() throws IOException {
-      io.clear().limit(Math.min(IO_BUFFER, in.room()));
-      int n = channel.read(io);
-      if (n < 0) {
-        close();
+      if (readSome() < 0) {
         return;
       }
-      in.append(io.flip());
       if (!in.isEmpty() && wait == Wait.IDLE) {
         waitFor(Wait.REQUEST); // the first byte of the next request starts its clock
       }
       serve();
+    }
+
+    /** Reads what the socket holds, up to the buffer's room; at the end of the stream, closes. */
+    private int readSome() throws IOException {
+      io.clear().limit(Math.min(IO_BUFFER, in.room()));
+      int n = channel.read(io);
+      if (n < 0) {
+        close();
+        return n;
+      }
+      in.append(io.flip());
+      return n;
     }
 
     /**
@@ -369,8 +394,8 @@ final class HttpLoop implements AutoCloseable {
         answer(badRequest.serialize(false, true, false), true);
       } else {
         if (in.isEmpty()) {
-          if (wait != Wait.IDLE) {
-            waitFor(Wait.IDLE);
+          if (wait == Wait.ANSWER) {
+            waitFor(Wait.IDLE); // a fresh connection that sent only empty lines keeps its request clock
           }
         } else if (wait == Wait.ANSWER) {
           // The first bytes of a pipelined request, read with the run's: the run's clock goes on.
@@ -386,9 +411,13 @@ final class HttpLoop implements AutoCloseable {
           close();
           return;
         }
-        if (in.isEmpty()) {
-          waitFor(Wait.IDLE);
-          key.interestOps(SelectionKey.OP_READ);
+        // The run goes on if the next request is here already: a client whose pipelined requests fill
+        // the buffer exactly must not get a fresh clock at each read.
+        if (in.isEmpty() && (readSome() < 0 || in.isEmpty())) {
+          if (!closed) {
+            waitFor(Wait.IDLE);
+            key.interestOps(SelectionKey.OP_READ);
+          }
           return;
         }
       }
@@ -433,8 +462,7 @@ final class HttpLoop implements AutoCloseable {
         case ANSWER -> limits.response();
         case IDLE -> limits.idle();
       };
-      since = System.nanoTime();
-      deadline = since + timeout.toNanos();
+      deadline = System.nanoTime() + timeout.toNanos();
       schedule(deadline);
     }
 

@@ -50,8 +50,8 @@ final class RequestBuffer {
       return;
     }
     if (bytes.length < length + n) {
-      // Grown to what is held, not doubled: a connection holding half a head holds half a head's bytes.
-      bytes = Arrays.copyOf(bytes, Math.min(capacity, Math.max(256, length + n)));
+      // Doubled, so that a head sent a byte per packet is not copied whole at each byte.
+      bytes = Arrays.copyOf(bytes, Math.min(capacity, Math.max(Math.max(256, 2 * bytes.length), length + n)));
     }
     src.get(bytes, length, n);
     length += n;
