@@ -40,8 +40,8 @@ public final class HealthServer implements AutoCloseable {
    * connections open can neither fill the heap nor keep the probes out.
    */
   static final int MAX_CONNECTIONS = 128;
-  static final HttpLoop.Limits LIMITS =
-      new HttpLoop.Limits(REQUEST_TIMEOUT, RESPONSE_TIMEOUT, IDLE_TIMEOUT, MAX_LINE, MAX_HEADERS, MAX_CONNECTIONS);
+  static final HttpLoop.Limits LIMITS = new HttpLoop.Limits(REQUEST_TIMEOUT, RESPONSE_TIMEOUT, IDLE_TIMEOUT, MAX_LINE,
+      MAX_HEADERS, MAX_CONNECTIONS, Duration.ofMillis(50));
   private static final HttpAnswer BAD_REQUEST = HttpAnswer.text(400, TEXT, "bad request\n");
   private static final String ALLOWED = "GET, HEAD";
 

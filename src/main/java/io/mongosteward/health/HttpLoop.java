@@ -35,11 +35,12 @@ import org.slf4j.LoggerFactory;
  * one request head at most, and gets one answer per turn of the loop, so a client that pipelines
  * thousands of requests holds one answer in memory and cannot keep the probes waiting. At
  * {@link Limits#maxConnections} the oldest connection of the address that holds the most is closed
- * to make room.
+ * to make room, and a flood of new ones from one address is refused as it comes ({@link #accept}).
  */
 final class HttpLoop implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpLoop.class);
-  private static final int BACKLOG = 128;
+  /** Connections the kernel queues before the loop accepts them: a burst waits here, not in SYN retries. */
+  private static final int BACKLOG = 1024;
   /** One buffer for every socket read and write: direct, so the JDK copies through no buffer of its own. */
   private static final int IO_BUFFER = 16 * 1024;
   private static final int SEND_BUFFER = 64 * 1024;
@@ -47,18 +48,14 @@ final class HttpLoop implements AutoCloseable {
   private static final long SWEEP_GAP = TimeUnit.MILLISECONDS.toNanos(50);
   /** After a failed accept (out of file descriptors, say), accepting pauses this long rather than spin. */
   private static final long ACCEPT_PAUSE = TimeUnit.SECONDS.toNanos(1);
-  /**
-   * A connection opened this recently may not have been read once: it is never closed to make room,
-   * and a loop at the cap with only such connections looks again this much later.
-   */
-  private static final long FRESH = TimeUnit.MILLISECONDS.toNanos(50);
 
   /**
    * How long a client may take, how long its request head may be, and how many connections may be
-   * open at once.
+   * open at once; {@code fresh}: a connection opened this recently may not have been read once, and
+   * is never closed to make room.
    */
   record Limits(Duration request, Duration response, Duration idle, int maxLine, int maxHeaders,
-      int maxConnections) {}
+      int maxConnections, Duration fresh) {}
 
   /** Answers one request; runs on the loop's thread, so it must not block. */
   interface Responder {
@@ -81,8 +78,6 @@ final class HttpLoop implements AutoCloseable {
   private long nextSweep;
   private long acceptPausedUntil;
   private boolean acceptPaused;
-  /** At the cap with no connection to close: accepting resumes when one closes or turns closable. */
-  private boolean full;
 
   private HttpLoop(Selector selector, ServerSocketChannel server, SelectionKey serverKey, Limits limits,
       Responder responder, HttpAnswer badRequest, String threadName) {
@@ -187,17 +182,24 @@ final class HttpLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * Accepts every connection waiting, at once, so that the listen backlog never fills (a full one
+   * drops the next client's SYN, and a probe's connect then takes the 1 s retry): at the cap each
+   * newcomer either makes room ({@link #makeRoom}) or is closed at once when it comes from the
+   * address that holds the most connections; a newcomer from another address, a probe's, is
+   * admitted over the cap, up to twice it.
+   */
   private void accept() {
-    boolean retried = false;
-    while (true) {
+    // Bounded per turn, so that a flood of connections cannot keep the loop from serving the rest.
+    for (int accepted = 0; accepted < BACKLOG; accepted++) {
       SocketChannel channel;
       try {
         channel = server.accept();
       } catch (IOException e) {
-        // Out of file descriptors below the cap, say: one connection closed gives one back.
-        if (!retried && makeRoom()) {
-          retried = true;
-          continue;
+        // Out of file descriptors below the cap, say. A connection closed gives one back at the next
+        // select, which accepts again; with none to close, accepting pauses rather than spin.
+        if (makeRoom(null) == Room.MADE) {
+          return;
         }
         LOG.warn("the HTTP server on port {} could not accept a connection, pausing for a second: {}", port(),
             e.toString());
@@ -210,20 +212,27 @@ final class HttpLoop implements AutoCloseable {
       if (channel == null) {
         return;
       }
-      if (connections >= limits.maxConnections() && !makeRoom()) {
-        // This one is served, one over the cap; the rest wait in the listen backlog, as they would
-        // for a busy server, until a connection closes or ages past FRESH.
-        register(channel);
-        full = true;
-        serverKey.interestOps(0);
-        schedule(System.nanoTime() + FRESH);
-        return;
+      InetAddress peer = peerOf(channel);
+      if (connections >= limits.maxConnections()) {
+        Room room = makeRoom(peer);
+        if (room == Room.REFUSE || (room == Room.NONE && connections >= 2 * limits.maxConnections())) {
+          quietly(channel);
+          continue;
+        }
       }
-      register(channel);
+      register(channel, peer);
     }
   }
 
-  private void register(SocketChannel channel) {
+  private static InetAddress peerOf(SocketChannel channel) {
+    try {
+      return channel.getRemoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private void register(SocketChannel channel, InetAddress peer) {
     try {
       channel.configureBlocking(false);
       // Nagle's algorithm with delayed ACKs adds up to 40 ms to small answers on a kept-alive connection.
@@ -231,7 +240,6 @@ final class HttpLoop implements AutoCloseable {
       // A fixed send buffer instead of the kernel's autotuning (up to 4 MB a socket, charged to the
       // pod's memory): a client that pipelines scrapes and reads nothing parks 64 KB, not megabytes.
       channel.setOption(StandardSocketOptions.SO_SNDBUF, SEND_BUFFER);
-      InetAddress peer = channel.getRemoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
       SelectionKey key = channel.register(selector, SelectionKey.OP_READ);
       key.attach(new Connection(channel, key, peer));
     } catch (IOException e) {
@@ -239,14 +247,20 @@ final class HttpLoop implements AutoCloseable {
     }
   }
 
+  /** What {@link #makeRoom} did. */
+  private enum Room { MADE, REFUSE, NONE }
+
   /**
    * At the cap, makes room by closing the oldest connection of the client address that holds the
-   * most, whatever it is doing: a client that keeps its connections busy, or blocked on answers it
-   * does not read, must not keep the probes out. The kubelet's probes come from the node's address,
-   * a connection each that lives a millisecond; Prometheus keeps one. Connections opened within
-   * {@link #FRESH} are spared, as they may not have been read once.
+   * most (the newcomer counted), whatever it is doing: a client that keeps its connections busy, or
+   * blocked on answers it does not read, must not keep the probes out. The kubelet's probes come
+   * from the node's address, a connection each that lives a millisecond; Prometheus keeps one.
+   * Connections opened within {@link Limits#fresh} are spared, as they may not have been read once; when
+   * only those are open, a newcomer from that busiest address is to be refused.
+   *
+   * @param newcomer the address of the connection to admit, or null
    */
-  private boolean makeRoom() {
+  private Room makeRoom(InetAddress newcomer) {
     long now = System.nanoTime();
     Map<InetAddress, Integer> perAddress = new HashMap<>();
     for (SelectionKey key : selector.keys()) {
@@ -254,10 +268,12 @@ final class HttpLoop implements AutoCloseable {
         perAddress.merge(c.peer, 1, Integer::sum);
       }
     }
+    int newcomerCount = newcomer == null ? 0 : perAddress.merge(newcomer, 1, Integer::sum);
+    int most = perAddress.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     Connection victim = null;
     int victimCount = 0;
     for (SelectionKey key : selector.keys()) {
-      if (key.attachment() instanceof Connection c && !c.closed && now - c.opened >= FRESH) {
+      if (key.attachment() instanceof Connection c && !c.closed && now - c.opened >= limits.fresh().toNanos()) {
         int count = perAddress.get(c.peer);
         if (victim == null || count > victimCount || (count == victimCount && c.opened - victim.opened < 0)) {
           victim = c;
@@ -266,19 +282,12 @@ final class HttpLoop implements AutoCloseable {
       }
     }
     if (victim == null) {
-      return false;
+      return newcomer != null && newcomerCount >= most ? Room.REFUSE : Room.NONE;
     }
     LOG.debug("{} HTTP connections open, {} of them from {}: closing its oldest to make room", connections,
         victimCount, victim.peer);
     victim.close();
-    return true;
-  }
-
-  private void resumeAcceptingIfRoom() {
-    if (full && !acceptPaused && (connections < limits.maxConnections() || makeRoom())) {
-      full = false;
-      serverKey.interestOps(SelectionKey.OP_ACCEPT);
-    }
+    return Room.MADE;
   }
 
   /** Closes the connections past their deadline, and resumes accepting after a pause. */
@@ -288,17 +297,9 @@ final class HttpLoop implements AutoCloseable {
     if (acceptPaused) {
       if (now - acceptPausedUntil >= 0) {
         acceptPaused = false;
-        if (!full) {
-          serverKey.interestOps(SelectionKey.OP_ACCEPT);
-        }
+        serverKey.interestOps(SelectionKey.OP_ACCEPT);
       } else {
         schedule(acceptPausedUntil);
-      }
-    }
-    if (full) {
-      resumeAcceptingIfRoom();
-      if (full) {
-        schedule(now + FRESH);
       }
     }
     long earliest = now + SWEEP_GAP;
@@ -472,7 +473,6 @@ final class HttpLoop implements AutoCloseable {
         connections--;
         key.cancel();
         quietly(channel);
-        resumeAcceptingIfRoom();
       }
     }
   }

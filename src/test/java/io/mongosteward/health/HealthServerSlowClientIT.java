@@ -133,7 +133,7 @@ class HealthServerSlowClientIT {
   /** Short deadlines, so that a test sees them pass. */
   static HttpLoop.Limits shortLimits(Duration response, Duration idle) {
     return new HttpLoop.Limits(HealthServer.REQUEST_TIMEOUT, response, idle, HealthServer.MAX_LINE,
-        HealthServer.MAX_HEADERS, HealthServer.MAX_CONNECTIONS);
+        HealthServer.MAX_HEADERS, HealthServer.MAX_CONNECTIONS, HealthServer.LIMITS.fresh());
   }
 
   @Test
@@ -183,8 +183,9 @@ class HealthServerSlowClientIT {
     // Found by a hostile review: with no cap, 1,480 connections each holding a 12 KB unfinished head
     // filled the sidecar's 24 MB heap (OutOfMemoryError) within 6 s.
     int cap = 16;
+    // Every connection may be closed to make room, however young: which goes first is then the test's.
     HttpLoop.Limits limits = new HttpLoop.Limits(HealthServer.REQUEST_TIMEOUT, HealthServer.RESPONSE_TIMEOUT,
-        HealthServer.IDLE_TIMEOUT, HealthServer.MAX_LINE, HealthServer.MAX_HEADERS, cap);
+        HealthServer.IDLE_TIMEOUT, HealthServer.MAX_LINE, HealthServer.MAX_HEADERS, cap, Duration.ZERO);
     try (HealthServer capped = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), new HealthServerTest.FakeSource(),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), limits)) {
       List<Socket> holders = new ArrayList<>();
@@ -195,7 +196,7 @@ class HealthServerSlowClientIT {
         RawHttp.send(s, "GET /readyz HTTP/1.1\r\nX: " + "a".repeat(4000)); // never finished
       }
       for (int i = 0; i < 10; i++) {
-        assertThat(RawHttp.probe(capped.port(), "/livez", PROBE_TIMEOUT)).startsWith("HTTP/1.1 200 OK");
+        assertThat(RawHttp.probeFrom("127.0.0.2", capped.port(), "/livez", PROBE_TIMEOUT)).startsWith("HTTP/1.1 200 OK");
       }
       await().atMost(Duration.ofSeconds(2)).until(() -> capped.connections() <= cap);
       // The oldest went first; the newest are still open.
@@ -295,9 +296,10 @@ class HealthServerSlowClientIT {
     }
   }
 
+  /** At most {@code cap} connections, any of which may be closed to make room, however young. */
   static HttpLoop.Limits capped(Duration response, int cap) {
     return new HttpLoop.Limits(HealthServer.REQUEST_TIMEOUT, response, HealthServer.IDLE_TIMEOUT, HealthServer.MAX_LINE,
-        HealthServer.MAX_HEADERS, cap);
+        HealthServer.MAX_HEADERS, cap, Duration.ZERO);
   }
 
   @Test
@@ -312,8 +314,7 @@ class HealthServerSlowClientIT {
         RawHttp.send(s, "GET /livez HTTP/1.1\r\n\r\n");
         assertThat(RawHttp.readAnswer(s.getInputStream(), false)).startsWith("HTTP/1.1 200 OK");
       }
-      // Served once the first kept connection has idled long enough to be closed (half a second).
-      assertThat(RawHttp.probe(small.port(), "/readyz", Duration.ofSeconds(3))).startsWith("HTTP/1.1 200 OK");
+      assertThat(RawHttp.probeFrom("127.0.0.2", small.port(), "/readyz", PROBE_TIMEOUT)).startsWith("HTTP/1.1 200 OK");
       await().atMost(Duration.ofSeconds(2)).until(() -> RawHttp.closedByServer(kept.get(0)));
       assertThat(RawHttp.closedByServer(kept.get(3))).isFalse();
     }
@@ -334,7 +335,7 @@ class HealthServerSlowClientIT {
         RawHttp.send(s, "GET /metrics HTTP/1.1\r\n\r\n".repeat(5)); // about 1 MB of answers, never read
       }
       await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(small.connections()).isEqualTo(2));
-      assertThat(RawHttp.probe(small.port(), "/readyz", PROBE_TIMEOUT)).startsWith("HTTP/1.1 200 OK");
+      assertThat(RawHttp.probeFrom("127.0.0.2", small.port(), "/readyz", PROBE_TIMEOUT)).startsWith("HTTP/1.1 200 OK");
     }
   }
 
@@ -363,7 +364,7 @@ class HealthServerSlowClientIT {
         }
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(small.connections()).isEqualTo(cap));
         for (int i = 0; i < 5; i++) {
-          assertThat(RawHttp.probe(small.port(), "/readyz", PROBE_TIMEOUT)).startsWith("HTTP/1.1 200 OK");
+          assertThat(RawHttp.probeFrom("127.0.0.2", small.port(), "/readyz", PROBE_TIMEOUT)).startsWith("HTTP/1.1 200 OK");
         }
       } finally {
         busy.shutdownNow();
@@ -376,13 +377,60 @@ class HealthServerSlowClientIT {
     // Found by the second hostile review: empty lines moved a fresh connection to the 30 s idle clock.
     Duration request = Duration.ofMillis(500);
     HttpLoop.Limits limits = new HttpLoop.Limits(request, HealthServer.RESPONSE_TIMEOUT, HealthServer.IDLE_TIMEOUT,
-        HealthServer.MAX_LINE, HealthServer.MAX_HEADERS, HealthServer.MAX_CONNECTIONS);
+        HealthServer.MAX_LINE, HealthServer.MAX_HEADERS, HealthServer.MAX_CONNECTIONS, HealthServer.LIMITS.fresh());
     try (HealthServer quick = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), new HealthServerTest.FakeSource(),
         new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), limits)) {
       Socket s = new Socket("127.0.0.1", quick.port());
       sockets.add(s);
       RawHttp.send(s, "\r\n\r\n");
       await().atMost(request.plusSeconds(1)).pollInterval(Duration.ofMillis(50)).until(() -> RawHttp.closedByServer(s));
+    }
+  }
+
+  @Test
+  void aFloodOfConnectionsFromOneAddressDoesNotKeepAProbeFromAnotherOut() throws Exception {
+    // Found by the third hostile review: at the cap the server stopped accepting while every
+    // connection was younger than 50 ms, so a client opening connections faster than that filled the
+    // listen backlog, the kernel dropped the probe's SYN, and the probe's connect took its 1 s retry.
+    int cap = 4;
+    List<java.nio.channels.SocketChannel> flood = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    HttpLoop.Limits limits = new HttpLoop.Limits(HealthServer.REQUEST_TIMEOUT, HealthServer.RESPONSE_TIMEOUT,
+        HealthServer.IDLE_TIMEOUT, HealthServer.MAX_LINE, HealthServer.MAX_HEADERS, cap, HealthServer.LIMITS.fresh());
+    try (HealthServer small = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), new HealthServerTest.FakeSource(),
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), limits)) {
+      Thread flooder = new Thread(() -> {
+        // Non-blocking connects: each SYN goes out at once, whatever the backlog holds.
+        for (int i = 0; i < 1_500 && !stop.get(); i++) {
+          try {
+            java.nio.channels.SocketChannel c = java.nio.channels.SocketChannel.open();
+            c.configureBlocking(false);
+            c.connect(new InetSocketAddress("127.0.0.1", small.port()));
+            flood.add(c);
+          } catch (IOException e) {
+            return;
+          }
+        }
+      });
+      flooder.setDaemon(true);
+      flooder.start();
+      try {
+        await().atMost(Duration.ofSeconds(5)).until(() -> flood.size() >= 500);
+        for (int i = 0; i < 5; i++) {
+          long start = System.nanoTime();
+          assertThat(RawHttp.probeFrom("127.0.0.2", small.port(), "/livez", Duration.ofSeconds(3)))
+              .startsWith("HTTP/1.1 200 OK");
+          assertThat(Duration.ofNanos(System.nanoTime() - start)).as("probe %d", i).isLessThan(PROBE_TIMEOUT);
+        }
+      } finally {
+        stop.set(true);
+        flooder.join(5_000);
+        synchronized (flood) {
+          for (java.nio.channels.SocketChannel c : flood) {
+            c.close();
+          }
+        }
+      }
     }
   }
 }

@@ -24,6 +24,17 @@ final class RawHttp {
     }
   }
 
+  /** {@link #probe} from another loopback address (127.0.0.2, say), as the kubelet's come from the node's. */
+  static String probeFrom(String localAddress, int port, String path, Duration timeout) throws IOException {
+    try (Socket s = new Socket()) {
+      s.bind(new java.net.InetSocketAddress(localAddress, 0));
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
+      s.setSoTimeout((int) timeout.toMillis());
+      send(s, "GET " + path + " HTTP/1.1\r\nHost: pod\r\nUser-Agent: kube-probe/1.34\r\nConnection: close\r\n\r\n");
+      return readAll(s.getInputStream());
+    }
+  }
+
   static void send(Socket s, String text) throws IOException {
     s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
     s.getOutputStream().flush();
