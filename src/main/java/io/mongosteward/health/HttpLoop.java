@@ -10,6 +10,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +61,11 @@ final class HttpLoop implements AutoCloseable {
   /** Answers one request; runs on the loop's thread, so it must not block. */
   interface Responder {
     HttpAnswer answer(HttpRequestHead request);
+
+    /** Whether answering takes long (a scrape): the loop makes at most one such answer per turn. */
+    default boolean costly(HttpRequestHead request) {
+      return false;
+    }
   }
 
   private final Selector selector;
@@ -78,6 +84,13 @@ final class HttpLoop implements AutoCloseable {
   private long nextSweep;
   private long acceptPausedUntil;
   private boolean acceptPaused;
+  /**
+   * Connections whose next answer is costly, in the order they asked: one is answered per turn, so
+   * that a turn stays short and a probe, answered in the next, waits for one scrape at most.
+   */
+  private final ArrayDeque<Connection> costlyQueue = new ArrayDeque<>();
+  /** This turn's costly answer is made. */
+  private boolean costlyDone;
 
   private HttpLoop(Selector selector, ServerSocketChannel server, SelectionKey serverKey, Limits limits,
       Responder responder, HttpAnswer badRequest, String threadName) {
@@ -142,9 +155,15 @@ final class HttpLoop implements AutoCloseable {
   private void run() {
     try {
       while (!closing) {
-        long now = System.nanoTime();
-        long waitMillis = sweepDue ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - now) + 1) : 0;
-        selector.select(this::ready, waitMillis);
+        costlyDone = false;
+        if (costlyQueue.isEmpty()) {
+          long now = System.nanoTime();
+          long waitMillis = sweepDue ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextSweep - now) + 1) : 0;
+          selector.select(this::ready, waitMillis);
+        } else {
+          selector.selectNow(this::ready);
+          answerQueuedCostly();
+        }
         if (sweepDue && System.nanoTime() - nextSweep >= 0) {
           sweep();
         }
@@ -189,6 +208,24 @@ final class HttpLoop implements AutoCloseable {
    * address that holds the most connections; a newcomer from another address, a probe's, is
    * admitted over the cap, up to twice it.
    */
+  /** If this turn made no costly answer, the first connection queued for one gets it. */
+  private void answerQueuedCostly() {
+    Connection next;
+    while (!costlyDone && (next = costlyQueue.poll()) != null) {
+      if (!next.closed) {
+        try {
+          next.granted = true;
+          next.serve();
+        } catch (IOException | RuntimeException e) {
+          LOG.debug("an HTTP client's connection failed: {}", e.toString());
+          next.close();
+        } finally {
+          next.granted = false;
+        }
+      }
+    }
+  }
+
   private void accept() {
     // Bounded per turn, so that a flood of connections cannot keep the loop from serving the rest.
     for (int accepted = 0; accepted < BACKLOG; accepted++) {
@@ -333,6 +370,10 @@ final class HttpLoop implements AutoCloseable {
     private final RequestBuffer in = new RequestBuffer(limits.maxLine(), limits.maxHeaders());
     private ByteBuffer out;
     private boolean closeAfterAnswer;
+    /** A costly request waiting in {@link #costlyQueue} for its turn. */
+    private HttpRequestHead deferred;
+    /** Its turn has come. */
+    private boolean granted;
     private Wait wait;
     /** Between a first answer and the next idle wait: the answers of pipelined requests share a clock. */
     private boolean inRun;
@@ -385,9 +426,22 @@ final class HttpLoop implements AutoCloseable {
           return;
         }
       }
-      HttpRequestHead.Parse parse = in.next();
+      HttpRequestHead.Parse parse = deferred != null ? new HttpRequestHead.Complete(deferred, 0) : in.next();
+      deferred = null;
       if (parse instanceof HttpRequestHead.Complete complete) {
         HttpRequestHead request = complete.head();
+        if (responder.costly(request)) {
+          if (!granted && (costlyDone || !costlyQueue.isEmpty())) {
+            // This turn's costly answer is made, or others asked first: this one waits its turn,
+            // its answer's clock running, and reads nothing meanwhile.
+            deferred = request;
+            startAnswerClock();
+            key.interestOps(0);
+            costlyQueue.add(this);
+            return;
+          }
+          costlyDone = true;
+        }
         boolean close = !request.keepAlive() || request.hasBody() || closing;
         answer(responder.answer(request).serialize("HEAD".equals(request.method()), close, request.http10()), close);
       } else if (parse instanceof HttpRequestHead.Refused refused) {
@@ -428,8 +482,14 @@ final class HttpLoop implements AutoCloseable {
     private void answer(byte[] bytes, boolean close) {
       out = ByteBuffer.wrap(bytes);
       closeAfterAnswer = close;
-      // One clock for a run of pipelined answers, from the first until the connection idles: a client
-      // that takes each answer in time but never all of them (reading a little at a time) is cut too.
+      startAnswerClock();
+    }
+
+    /**
+     * One clock for a run of pipelined answers, from the first until the connection idles: a client
+     * that takes each answer in time but never all of them (reading a little at a time) is cut too.
+     */
+    private void startAnswerClock() {
       if (!inRun) {
         inRun = true;
         waitFor(Wait.ANSWER);

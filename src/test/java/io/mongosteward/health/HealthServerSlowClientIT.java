@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,15 @@ class HealthServerSlowClientIT {
       big.counter("a_rather_long_metric_name_for_the_scrape_size_" + i, "tag", "value-" + i).increment();
     }
     return big;
+  }
+
+  /** Five probes from 127.0.0.2, as the kubelet's come from the node's address, each answered within 1 s. */
+  static void fiveProbesFromTheNodeWithinTheirTimeout(int port) throws IOException {
+    for (int i = 0; i < 5; i++) {
+      long start = System.nanoTime();
+      assertThat(RawHttp.probeFrom("127.0.0.2", port, "/livez", Duration.ofSeconds(5))).startsWith("HTTP/1.1 200 OK");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).as("probe %d", i).isLessThan(PROBE_TIMEOUT);
+    }
   }
 
   Socket connect() throws IOException {
@@ -416,12 +426,7 @@ class HealthServerSlowClientIT {
       flooder.start();
       try {
         await().atMost(Duration.ofSeconds(5)).until(() -> flood.size() >= 500);
-        for (int i = 0; i < 5; i++) {
-          long start = System.nanoTime();
-          assertThat(RawHttp.probeFrom("127.0.0.2", small.port(), "/livez", Duration.ofSeconds(3)))
-              .startsWith("HTTP/1.1 200 OK");
-          assertThat(Duration.ofNanos(System.nanoTime() - start)).as("probe %d", i).isLessThan(PROBE_TIMEOUT);
-        }
+        fiveProbesFromTheNodeWithinTheirTimeout(small.port());
       } finally {
         stop.set(true);
         flooder.join(5_000);
@@ -430,6 +435,50 @@ class HealthServerSlowClientIT {
             c.close();
           }
         }
+      }
+    }
+  }
+
+  @Test
+  void slowScrapesPipelinedOnManyConnectionsDoNotDelayTheProbes() throws Exception {
+    // From the third hostile review: the operator's scrape takes about 20 ms of CPU at 1,000 schemas;
+    // with one answer per connection per turn, 40 connections pipelining scrapes made each turn about
+    // 800 ms long, and a probe waits two turns. A gauge that burns 20 ms stands in for that scrape.
+    PrometheusMeterRegistry slow = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    io.micrometer.core.instrument.Gauge.builder("slow_to_read", () -> {
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+      long spins = 0;
+      while (System.nanoTime() < until) {
+        spins++;
+      }
+      return spins;
+    }).register(slow);
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    try (HealthServer server = HealthServer.start(new InetSocketAddress("127.0.0.1", 0), new HealthServerTest.FakeSource(),
+        slow)) {
+      ExecutorService scrapers = Executors.newFixedThreadPool(40);
+      try {
+        for (int c = 0; c < 40; c++) {
+          Socket s = new Socket("127.0.0.1", server.port());
+          sockets.add(s);
+          scrapers.execute(() -> {
+            try {
+              while (!stop.get()) {
+                RawHttp.send(s, "HEAD /metrics HTTP/1.1\r\n\r\n".repeat(3));
+                for (int i = 0; i < 3; i++) {
+                  RawHttp.readAnswer(s.getInputStream(), true);
+                }
+              }
+            } catch (IOException ended) {
+              // the test is over
+            }
+          });
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> server.connections() == 40);
+        fiveProbesFromTheNodeWithinTheirTimeout(server.port());
+      } finally {
+        stop.set(true);
+        scrapers.shutdownNow();
       }
     }
   }
