@@ -195,9 +195,30 @@ final class HttpLoop implements AutoCloseable {
         c.serve();
       }
     } catch (IOException | RuntimeException e) {
-      // A client that went away (a probe that timed out and closed), or a bug: the connection ends.
-      LOG.debug("an HTTP client's connection failed: {}", e.toString());
-      c.close();
+      failed(c, e);
+    }
+  }
+
+  /** A client that went away (a probe that timed out and closed), or a bug: the connection ends. */
+  private static void failed(Connection c, Exception e) {
+    LOG.debug("an HTTP client's connection failed: {}", e.toString());
+    c.close();
+  }
+
+  /** If this turn made no costly answer, the first connection queued for one gets it. */
+  private void answerQueuedCostly() {
+    Connection next;
+    while (!costlyDone && (next = costlyQueue.poll()) != null) {
+      if (!next.closed) {
+        try {
+          next.granted = true;
+          next.serve();
+        } catch (IOException | RuntimeException e) {
+          failed(next, e);
+        } finally {
+          next.granted = false;
+        }
+      }
     }
   }
 
@@ -208,24 +229,6 @@ final class HttpLoop implements AutoCloseable {
    * address that holds the most connections; a newcomer from another address, a probe's, is
    * admitted over the cap, up to twice it.
    */
-  /** If this turn made no costly answer, the first connection queued for one gets it. */
-  private void answerQueuedCostly() {
-    Connection next;
-    while (!costlyDone && (next = costlyQueue.poll()) != null) {
-      if (!next.closed) {
-        try {
-          next.granted = true;
-          next.serve();
-        } catch (IOException | RuntimeException e) {
-          LOG.debug("an HTTP client's connection failed: {}", e.toString());
-          next.close();
-        } finally {
-          next.granted = false;
-        }
-      }
-    }
-  }
-
   private void accept() {
     // Bounded per turn, so that a flood of connections cannot keep the loop from serving the rest.
     for (int accepted = 0; accepted < BACKLOG; accepted++) {
