@@ -3,6 +3,8 @@ package io.mongosteward.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.mongosteward.api.v1alpha1.Conditions;
@@ -140,13 +142,27 @@ class OperatorMemoryBench {
   record Round(double readyzS, double allReadyS, double rssMb, double peakMb, double heapMb, double resyncS,
       int connections, long schemaWrites, long eventWrites, long otherWrites, int rvChanged, int eventsAdded,
       double mongoCommandsPerSchema, double secretGetsPerMinute, double classes, double threads, double allReadyCpuS,
-      Restart restart) {
+      double allReadyServerCpuS, Restart restart, Floor floor) {
     Round withRestart(Restart r) {
       return new Round(readyzS, allReadyS, rssMb, peakMb, heapMb, resyncS, connections, schemaWrites, eventWrites,
           otherWrites, rvChanged, eventsAdded, mongoCommandsPerSchema, secretGetsPerMinute, classes, threads,
-          allReadyCpuS, r);
+          allReadyCpuS, allReadyServerCpuS, r, floor);
+    }
+
+    Round withFloor(Floor f) {
+      return new Round(readyzS, allReadyS, rssMb, peakMb, heapMb, resyncS, connections, schemaWrites, eventWrites,
+          otherWrites, rvChanged, eventsAdded, mongoCommandsPerSchema, secretGetsPerMinute, classes, threads,
+          allReadyCpuS, allReadyServerCpuS, restart, f);
     }
   }
+
+  /**
+   * The baseline of a first-ever start: the same N status writes by a bare client, without an operator,
+   * on as many threads as the operator reconciles with, each the server-side apply JOSDK sends (the whole
+   * schema, its status set, to the status subresource, under the operator's field manager). The time
+   * until the last is acknowledged, and the CPU the API server and etcd spent on them.
+   */
+  record Floor(double wallS, double serverCpuS) {}
 
   /**
    * A restart that finds every status current (the realistic start: a rollout, a rescheduled pod):
@@ -242,6 +258,7 @@ class OperatorMemoryBench {
             if (size > 0) {
               // Right after it: the statuses that start wrote are current.
               round = round.withRestart(restart(client, envs.get(v), variantJars.get(v), namespaces, size));
+              round = round.withFloor(statusWritesAlone(client, namespaces));
             }
             System.out.println("BENCH jvm=" + (char) ('A' + v) + " schemas=" + size + " " + round);
             results.get(v).computeIfAbsent(size, k -> new ArrayList<>()).add(round);
@@ -270,6 +287,7 @@ class OperatorMemoryBench {
     int port = TestServers.freePort();
     ProcessBuilder pb = operator(env, jar, namespaces, size, port);
     ReconcileLog reconciles = new ReconcileLog(log(size));
+    double server0 = serverCpuSeconds();
     long t0 = System.nanoTime();
     ready.start(t0);
     Process p = pb.start();
@@ -280,6 +298,7 @@ class OperatorMemoryBench {
       Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(50)).until(ready::done);
       double allReady = Math.max(readyz, (ready.doneAt() - t0) / 1e9);
       double allReadyCpu = cpuSeconds(p);
+      double allReadyServerCpu = serverCpuSeconds() - server0;
       lastAllReady = allReady;
       if (!measure) {
         return null;
@@ -349,7 +368,8 @@ class OperatorMemoryBench {
       }
       return new Round(readyz, allReady, rss[0] / 1024.0, rss[1] / 1024.0, heap, resync, connections,
           w1.minus(w0, "mongoschemas"), w1.minus(w0, "events"), w1.minusOthers(w0), rvChanged, eventsAdded,
-          commandsPerSchema, w1.minus(w0, "GET secrets") / minutes, classes, threads, allReadyCpu, null);
+          commandsPerSchema, w1.minus(w0, "GET secrets") / minutes, classes, threads, allReadyCpu, allReadyServerCpu,
+          null, null);
     } finally {
       informer.close();
       stop(p);
@@ -392,6 +412,47 @@ class OperatorMemoryBench {
       informer.close();
       stop(p);
     }
+  }
+
+  /** The first-ever start's baseline ({@link Floor}): clears the statuses, then writes them back, timed. */
+  private static Floor statusWritesAlone(KubernetesClient client, List<String> namespaces) throws Exception {
+    List<MongoSchema> current = client.resources(MongoSchema.class).inAnyNamespace().withLabel(LABEL, "operator")
+        .list().getItems();
+    clearStatuses(client, namespaces);
+    Map<String, String> versions = new HashMap<>();
+    client.resources(MongoSchema.class).inAnyNamespace().withLabel(LABEL, "operator").list().getItems()
+        .forEach(s -> versions.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(),
+            s.getMetadata().getResourceVersion()));
+    PatchContext apply = new PatchContext.Builder().withFieldManager("mongoschemareconciler").withForce(true)
+        .withPatchType(PatchType.SERVER_SIDE_APPLY).build();
+    ExecutorService pool = Executors.newFixedThreadPool(RECONCILE_THREADS == null ? 10
+        : Integer.parseInt(RECONCILE_THREADS));
+    try {
+      double server0 = serverCpuSeconds();
+      long t0 = System.nanoTime();
+      List<Future<?>> done = new ArrayList<>();
+      for (MongoSchema s : current) {
+        // As the operator's cache would hold it after the clear: the resourceVersion of the cleared object.
+        s.getMetadata().setResourceVersion(versions.get(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName()));
+        done.add(pool.submit(() -> client.resource(s).subresource("status").patch(apply)));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+      return new Floor((System.nanoTime() - t0) / 1e9, serverCpuSeconds() - server0);
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /**
+   * The CPU time of the test API server's processes (kube-apiserver and etcd, which this JVM started):
+   * the 2 cores the operator shares with them bound a first-ever start.
+   */
+  static double serverCpuSeconds() {
+    return ProcessHandle.current().descendants()
+        .filter(h -> h.info().command().map(c -> c.endsWith("/kube-apiserver") || c.endsWith("/etcd")).orElse(false))
+        .mapToDouble(h -> h.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0)).sum();
   }
 
   private ProcessBuilder operator(Map<String, String> env, Path jar, List<String> namespaces, int size,
@@ -482,7 +543,7 @@ class OperatorMemoryBench {
     public void onDelete(MongoSchema s, boolean unknown) {}
   }
 
-  private static void createSchemas(KubernetesClient client, List<String> namespaces, int from, int to)
+  static void createSchemas(KubernetesClient client, List<String> namespaces, int from, int to)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
@@ -525,7 +586,7 @@ class OperatorMemoryBench {
   }
 
   /** Each round starts from schemas without status, so that Ready says this process reconciled them. */
-  private static void clearStatuses(KubernetesClient client, List<String> namespaces) throws Exception {
+  static void clearStatuses(KubernetesClient client, List<String> namespaces) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<?>> done = new ArrayList<>();
@@ -793,6 +854,10 @@ class OperatorMemoryBench {
             Round::allReadyS, "%.2f s", "≤3 s");
         row(md, at, "operator CPU from launch to all Ready", r, Round::allReadyCpuS, "%.2f s", "");
         if (n > 0) {
+          row(md, at, "API server and etcd CPU from launch to all Ready", r, Round::allReadyServerCpuS, "%.2f s", "");
+          row(md, at, "baseline: the same status writes by a bare client, no operator (" + (RECONCILE_THREADS == null
+              ? "10" : RECONCILE_THREADS) + " threads): until the last acknowledged", r, x -> x.floor().wallS(), "%.2f s", "");
+          row(md, at, "baseline: API server and etcd CPU for those writes", r, x -> x.floor().serverCpuS(), "%.2f s", "");
           row(md, at, "restart (statuses current): start to /readyz 200", r, x -> x.restart().readyzS(), "%.2f s", "");
           row(md, at, "restart (statuses current): start to every schema reconciled, all Ready", r,
               x -> x.restart().reconciledS(), "%.2f s", "≤3 s");
