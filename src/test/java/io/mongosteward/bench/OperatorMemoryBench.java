@@ -66,7 +66,10 @@ import org.junit.jupiter.api.io.TempDir;
  *       to /readyz, launch to every schema reconciled once (on {@code operator_sdk_reconciliations_success_total};
  *       each schema is Ready throughout), and the MongoSchema and Event writes of that first pass;
  *   <li>the operator's CPU time (all its threads, from /proc) from launch to all Ready, and in the restart to
- *       every schema reconciled: a figure the load of other work on the machine moves far less than the times.
+ *       every schema reconciled: a figure the load of other work on the machine moves far less than the times;
+ *       and the API server's and etcd's CPU from launch to all Ready;
+ *   <li>with N &gt; 0, the first-ever start's baseline ({@link Floor}): the same status writes by a bare
+ *       client, without an operator.
  * </ul>
  * Knobs: {@code bench.schemas} (comma list, default 0,100,1000), {@code bench.rounds} / BENCH_ROUNDS
  * (default 5), {@code bench.resync} (seconds, default 20: the least resync interval; a size's first
