@@ -14,8 +14,9 @@
 #   sidecar              scripts/bench-sidecar.sh: /readyz latency under load, pings reaching MongoDB, RSS
 # Each writes a Markdown fragment into $BENCH_OUT (a `### heading`, what it measures and its goal, a table
 # of median, min and max with the ratio to its baseline measured in the same run); this script puts them
-# in that order under the machine, the versions and the command. 12 to 20 minutes on 2 idle cores (the
-# machine sets it), plus about 10 to build the test servers the first time.
+# in that order under the machine, the versions and the command. 12 to 15 minutes on 2 idle cores (the
+# machine sets it), plus about 5 to build the test servers the first time: 19 min 26 s from nothing,
+# every cache empty, in one timed run (docs/benchmarks.md).
 #
 # Knobs (environment):
 #   BENCH_ROUNDS    repetitions per benchmark (default 3; each benchmark's own default is 5)
