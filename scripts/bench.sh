@@ -26,6 +26,8 @@
 #   BENCH_DOCS      1 writes docs/benchmarks.md, 0 does not (default: 1 for a full run, 0 with BENCH_ONLY)
 #   BENCH_MVN_ARGS  extra -D flags for the Java benchmarks, e.g. "-Dbench.sizes=10000,100000"
 #   MVN             the Maven command (default "mvn -B"; "mvn -B -o" on a machine that has every dependency)
+#   BENCH_MONGOD_URI  a real mongod for ReconcileBench to measure beside the stand-ins (its CPU is not
+#                   counted); without it, mongo:7 in Docker where a Docker engine answers, else none
 #   DURATION        each wrk run of the sidecar benchmark (default 10s: 10,000 requests per paced run)
 # Any Maven or benchmark failure stops the script with a non-zero status and the end of its log.
 set -euo pipefail
@@ -157,7 +159,7 @@ SECTION="$OUT/benchmarks-section.md"
   echo "- **Machine:** $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ {printf "%.1f GB", $2/1048576}' /proc/meminfo) memory, $(uname -sr)"
   echo "- **Load average** (1, 5, 15 min): $LOAD_BEFORE before, $LOAD_AFTER after (above $(nproc), other processes competed for the CPUs)"
   echo "- **Versions:** $(java -version 2>&1 | head -1); $($MVN -v 2>/dev/null | head -1 | sed 's/\x1b\[[0-9;]*m//g'); mongo-steward $(sed -n '0,/<artifactId>mongo-steward<\/artifactId>/d; s:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml scripts 2>/dev/null || echo ' with uncommitted changes')"
-  echo "- **Stand-ins:** mongo-java-server $(sed -n 's:.*<mongo-java-server.version>\(.*\)</mongo-java-server.version>.*:\1:p' pom.xml) in process; FerretDB $(sed -n 's/^FERRETDB_VERSION=//p' scripts/versions.env) on SQLite; $(docker info >/dev/null 2>&1 && echo 'a Docker engine answers, but no benchmark runs mongo:7 yet' || echo 'no Docker engine answers here, so no mongo:7')"
+  echo "- **Stand-ins:** mongo-java-server $(sed -n 's:.*<mongo-java-server.version>\(.*\)</mongo-java-server.version>.*:\1:p' pom.xml) in process; FerretDB $(sed -n 's/^FERRETDB_VERSION=//p' scripts/versions.env) on SQLite; $(if [[ -n ${BENCH_MONGOD_URI:-} ]]; then echo 'ReconcileBench also against the mongod at BENCH_MONGOD_URI'; elif docker info >/dev/null 2>&1; then echo 'ReconcileBench also against mongo:7 in Docker'; else echo 'no Docker engine answers here, so no mongo:7 (BENCH_MONGOD_URI would name a mongod to measure instead)'; fi)"
   for f in "${FRAGMENTS[@]}"; do
     echo
     cat "$f"
