@@ -546,7 +546,7 @@ class OperatorMemoryBench {
     public void onDelete(MongoSchema s, boolean unknown) {}
   }
 
-  static void createSchemas(KubernetesClient client, List<String> namespaces, int from, int to)
+  private static void createSchemas(KubernetesClient client, List<String> namespaces, int from, int to)
       throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
@@ -589,7 +589,7 @@ class OperatorMemoryBench {
   }
 
   /** Each round starts from schemas without status, so that Ready says this process reconciled them. */
-  static void clearStatuses(KubernetesClient client, List<String> namespaces) throws Exception {
+  private static void clearStatuses(KubernetesClient client, List<String> namespaces) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<?>> done = new ArrayList<>();
