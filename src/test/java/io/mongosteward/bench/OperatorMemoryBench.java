@@ -261,7 +261,7 @@ class OperatorMemoryBench {
             if (size > 0) {
               // Right after it: the statuses that start wrote are current.
               round = round.withRestart(restart(client, envs.get(v), variantJars.get(v), namespaces, size));
-              round = round.withFloor(statusWritesAlone(client, namespaces));
+              round = round.withFloor(statusWritesAlone(client));
             }
             System.out.println("BENCH jvm=" + (char) ('A' + v) + " schemas=" + size + " " + round);
             results.get(v).computeIfAbsent(size, k -> new ArrayList<>()).add(round);
@@ -282,7 +282,7 @@ class OperatorMemoryBench {
 
   private Round round(KubernetesClient client, Map<String, String> env, Path jar,
       List<String> namespaces, int size, int mongoPort, boolean measure, int variant) throws Exception {
-    clearStatuses(client, namespaces);
+    clearStatuses(client, schemas(client));
     ReadyTracker ready = new ReadyTracker(size);
     SharedIndexInformer<MongoSchema> informer = client.resources(MongoSchema.class).inAnyNamespace()
         .withLabel(LABEL, "operator").inform(ready);
@@ -418,14 +418,10 @@ class OperatorMemoryBench {
   }
 
   /** The first-ever start's baseline ({@link Floor}): clears the statuses, then writes them back, timed. */
-  private static Floor statusWritesAlone(KubernetesClient client, List<String> namespaces) throws Exception {
-    List<MongoSchema> current = client.resources(MongoSchema.class).inAnyNamespace().withLabel(LABEL, "operator")
-        .list().getItems();
-    clearStatuses(client, namespaces);
-    Map<String, String> versions = new HashMap<>();
-    client.resources(MongoSchema.class).inAnyNamespace().withLabel(LABEL, "operator").list().getItems()
-        .forEach(s -> versions.put(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName(),
-            s.getMetadata().getResourceVersion()));
+  private static Floor statusWritesAlone(KubernetesClient client) throws Exception {
+    List<MongoSchema> current = schemas(client);
+    // Each keeps the status the operator wrote, with the resourceVersion the operator's cache would hold.
+    clearStatuses(client, current);
     PatchContext apply = new PatchContext.Builder().withFieldManager("mongoschemareconciler").withForce(true)
         .withPatchType(PatchType.SERVER_SIDE_APPLY).build();
     ExecutorService pool = Executors.newFixedThreadPool(RECONCILE_THREADS == null ? 10
@@ -435,8 +431,6 @@ class OperatorMemoryBench {
       long t0 = System.nanoTime();
       List<Future<?>> done = new ArrayList<>();
       for (MongoSchema s : current) {
-        // As the operator's cache would hold it after the clear: the resourceVersion of the cleared object.
-        s.getMetadata().setResourceVersion(versions.get(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName()));
         done.add(pool.submit(() -> client.resource(s).subresource("status").patch(apply)));
       }
       for (Future<?> f : done) {
@@ -589,18 +583,26 @@ class OperatorMemoryBench {
   }
 
   /** Each round starts from schemas without status, so that Ready says this process reconciled them. */
-  private static void clearStatuses(KubernetesClient client, List<String> namespaces) throws Exception {
+  /** The bench's schemas as the API server has them now. */
+  private static List<MongoSchema> schemas(KubernetesClient client) {
+    return client.resources(MongoSchema.class).inAnyNamespace().withLabel(LABEL, "operator").list().getItems();
+  }
+
+  /**
+   * Clears the status of each of these schemas that has one; each one's resourceVersion becomes the
+   * cleared object's, as an informer would hold it next. Its status object is left as it was read.
+   */
+  private static void clearStatuses(KubernetesClient client, List<MongoSchema> schemas) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<?>> done = new ArrayList<>();
-      for (MongoSchema s : client.resources(MongoSchema.class).inAnyNamespace().withLabel(LABEL, "operator").list()
-          .getItems()) {
+      for (MongoSchema s : schemas) {
         if (s.getStatus() != null) {
-          done.add(pool.submit(() -> client.resources(MongoSchema.class).inNamespace(s.getMetadata().getNamespace())
-              .withName(s.getMetadata().getName()).editStatus(x -> {
+          done.add(pool.submit(() -> s.getMetadata().setResourceVersion(client.resources(MongoSchema.class)
+              .inNamespace(s.getMetadata().getNamespace()).withName(s.getMetadata().getName()).editStatus(x -> {
                 x.setStatus(null);
                 return x;
-              })));
+              }).getMetadata().getResourceVersion())));
         }
       }
       for (Future<?> f : done) {
@@ -610,6 +612,7 @@ class OperatorMemoryBench {
       pool.shutdown();
     }
   }
+
 
   private Path log(int size) {
     return tmp.resolve("operator-" + size + ".log");

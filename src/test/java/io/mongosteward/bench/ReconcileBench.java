@@ -102,7 +102,9 @@ class ReconcileBench {
             BenchReport.loadAverage()))
         .columns("backend", "figure", "engine: median (min–max)", "raw driver: median (min–max)", "ratio", "goal",
             "met");
-    try (ClientRegistry clients = new ClientRegistry(retrier, List.of(commands))) {
+    try (ClientRegistry clients = new ClientRegistry(retrier, List.of(commands)); RealMongod mongod = RealMongod.find()) {
+      // Before the stand-ins, so that a given mongod that does not answer fails the run at once.
+      MongoClient real = mongod.uri() == null ? null : connectGiven(clients, mongod.uri());
       for (MongoBackend backend : BACKENDS) {
         String uri;
         try {
@@ -114,17 +116,24 @@ class ReconcileBench {
         MongoClient client = clients.connect(MongoUri.parse(uri), null);
         measure(new Target(backend.name(), backend.serverPid().stream().toArray(), true), client, report);
       }
-      try (RealMongod mongod = RealMongod.find()) {
-        if (mongod.uri() == null) {
-          report.reading(mongod.why());
-        } else {
-          measure(new Target(mongod.name(), new long[0], false), clients.connect(MongoUri.parse(mongod.uri()), null),
-              report);
-        }
+      if (real == null) {
+        report.reading(mongod.why());
+      } else {
+        measure(new Target(mongod.name(), new long[0], false), real, report);
       }
     }
     report.reading("Load average " + BenchReport.loadAverage() + " at the end.");
     report.write();
+  }
+
+  /** The real mongod's client (connect pings it, with the Retrier's attempts); the knob is named when it fails. */
+  private static MongoClient connectGiven(ClientRegistry clients, String uri) {
+    try {
+      return clients.connect(MongoUri.parse(uri), null);
+    } catch (RuntimeException e) {
+      // The connection string is not repeated: it may hold a password.
+      throw new IllegalStateException("the mongod of bench.mongodUri (BENCH_MONGOD_URI) cannot be used: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -134,7 +143,7 @@ class ReconcileBench {
   record Target(String name, long[] serverPids, boolean serverCpuSeen) {}
 
   private void measure(Target backend, MongoClient client, BenchReport report) {
-    String name = "bench_reconcile_" + backend.name().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    String name = "bench_reconcile_" + backend.name().toLowerCase(java.util.Locale.ROOT);
     MongoDatabase db = client.getDatabase(name);
     db.drop();
     MongoSchemaSpec spec = spec(name);
